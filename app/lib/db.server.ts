@@ -1,0 +1,39 @@
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import * as schema from "../../db/schema";
+import { getEnv } from "./env.server";
+import { singleton } from "./singleton.server";
+
+export type Db = BetterSQLite3Database<typeof schema>;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+/** Module functions take either the handle or an open transaction. */
+export type DbOrTx = Db | Tx;
+
+export const MIGRATIONS_FOLDER = path.resolve("db/migrations");
+
+export function openDatabase(file: string): { db: Db; sqlite: Database.Database } {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("synchronous = NORMAL");
+  return { db: drizzle(sqlite, { schema }), sqlite };
+}
+
+export function migrateDatabase(db: Db) {
+  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+}
+
+const connection = () => singleton("db", () => openDatabase(getEnv().DATABASE_PATH));
+
+export function getDb(): Db {
+  return connection().db;
+}
+
+export function closeDb() {
+  connection().sqlite.close();
+}

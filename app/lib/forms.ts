@@ -1,0 +1,68 @@
+import { z } from "zod";
+
+export type FieldErrors = Record<string, string[] | undefined>;
+export type FormValues = Record<string, string | string[]>;
+
+export type FormFailure = {
+  ok: false;
+  fieldErrors: FieldErrors;
+  formError?: string;
+  values: FormValues;
+};
+export type FormResult<T> = { ok: true; data: T; values: FormValues } | FormFailure;
+
+/** Repeated names (checkbox groups) become arrays; files are not form values. */
+export function formValues(formData: FormData): FormValues {
+  const values: FormValues = {};
+  for (const key of new Set(formData.keys())) {
+    const all = formData.getAll(key).filter((v): v is string => typeof v === "string");
+    values[key] = all.length > 1 ? all : (all[0] ?? "");
+  }
+  return values;
+}
+
+export function parseForm<S extends z.ZodType>(
+  schema: S,
+  formData: FormData,
+): FormResult<z.output<S>> {
+  const values = formValues(formData);
+  const result = schema.safeParse(values);
+  if (result.success) return { ok: true, data: result.data, values };
+  const fieldErrors: FieldErrors = {};
+  let formError: string | undefined;
+  for (const issue of result.error.issues) {
+    const key = issue.path.join(".");
+    if (!key) {
+      formError ??= issue.message;
+      continue;
+    }
+    (fieldErrors[key] ??= []).push(issue.message);
+  }
+  return { ok: false, fieldErrors, formError, values };
+}
+
+export function formFailure(
+  values: FormValues,
+  message: string,
+  field?: string,
+): FormFailure {
+  return field
+    ? { ok: false, fieldErrors: { [field]: [message] }, values }
+    : { ok: false, fieldErrors: {}, formError: message, values };
+}
+
+/** A checkbox group: absent means none ticked, one tick arrives as a plain string. */
+export function checkboxes<T extends z.ZodType>(item: T) {
+  return z.preprocess(
+    (value) => (value === undefined || value === "" ? [] : Array.isArray(value) ? value : [value]),
+    z.array(item),
+  );
+}
+
+/** An optional text field: an empty input means "not given". */
+export function optionalText(max = 200) {
+  return z.preprocess(
+    (value) => (typeof value === "string" && value.trim() === "" ? undefined : value),
+    z.string().trim().max(max).optional(),
+  );
+}

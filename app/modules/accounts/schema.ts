@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { ROLES } from "../../../db/schema";
+import { checkboxes } from "~/lib/forms";
+import { LOCALES } from "~/lib/labels";
+import { isValidTimeZone } from "~/lib/time";
+
+export const emailField = z
+  .string()
+  .trim()
+  .min(1, "Enter an email address.")
+  .max(254, "That address is too long.")
+  .pipe(z.email("Enter a valid email address, like name@example.org."));
+
+export const timeZoneField = z
+  .string()
+  .trim()
+  .refine(isValidTimeZone, "Choose a time zone from the list, like Europe/Vienna.");
+
+export const localeField = z.enum(LOCALES, { error: "Choose a language and region from the list." });
+
+export const accountFormSchema = z.object({
+  name: z.string().trim().min(1, "Enter the person's name.").max(120, "Keep the name under 120 characters."),
+  email: emailField,
+  organisationId: z.preprocess(
+    (value) => (value === "" || value === undefined ? undefined : value),
+    z.coerce.number().int().positive().optional(),
+  ),
+  timeZone: timeZoneField,
+  locale: localeField,
+  roles: checkboxes(z.enum(ROLES)).pipe(z.array(z.enum(ROLES)).min(1, "Give the person at least one role.")),
+});
+export type AccountInput = z.output<typeof accountFormSchema>;
+
+export const preferencesSchema = z.object({
+  timeZone: timeZoneField,
+  locale: localeField,
+});
+export type PreferencesInput = z.output<typeof preferencesSchema>;

@@ -1,0 +1,43 @@
+import { eq } from "drizzle-orm";
+import { sessions } from "../../../db/schema";
+import type { Db } from "~/lib/db.server";
+import { SESSION_IDLE_MS } from "~/lib/session.server";
+import { findSignInAccount, getAccount, type Account } from "../accounts/service.server";
+import { recordAudit, type RequestOrigin } from "../audit/audit.server";
+import { hashToken } from "./tokens.server";
+
+// Writing last_seen on every request would turn every page view into a write; a minute's
+// slack on a 30-minute idle limit costs nothing.
+const TOUCH_AFTER_MS = 60_000;
+
+/** The person behind a session token, or null when the session is over for any reason. */
+export function resolveSession(db: Db, token: string, now = new Date()): Account | null {
+  const idHash = hashToken(token);
+  const session = db.select().from(sessions).where(eq(sessions.idHash, idHash)).get();
+  if (!session) return null;
+  const idleFor = now.getTime() - session.lastSeenAt.getTime();
+  const account = getAccount(db, session.userId);
+  const over =
+    session.expiresAt.getTime() <= now.getTime() ||
+    idleFor >= SESSION_IDLE_MS ||
+    !findSignInAccount(db, account.email);
+  if (over) {
+    db.delete(sessions).where(eq(sessions.idHash, idHash)).run();
+    return null;
+  }
+  if (idleFor >= TOUCH_AFTER_MS) {
+    db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, idHash)).run();
+  }
+  return account;
+}
+
+export function endSession(db: Db, token: string, origin: RequestOrigin, now = new Date()) {
+  const ended = db
+    .delete(sessions)
+    .where(eq(sessions.idHash, hashToken(token)))
+    .returning({ userId: sessions.userId })
+    .get();
+  if (ended) {
+    recordAudit(db, { action: "sign_out", actorUserId: ended.userId, origin, at: now });
+  }
+}

@@ -1,0 +1,185 @@
+import { randomUUID } from "node:crypto";
+import { and, asc, count, desc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { outbox } from "../../../db/schema";
+import type { Db, DbOrTx } from "~/lib/db.server";
+import { AppError } from "~/lib/errors";
+
+export type MailExtra = {
+  icalEvent?: { method: string; content: string; filename?: string };
+  attachments?: { filename: string; content: string; contentType: string }[];
+};
+
+export type OutgoingMail = {
+  to: string;
+  template: string;
+  subject: string;
+  html: string;
+  text: string;
+  extra?: MailExtra;
+  /** A message with the same key is never written twice. */
+  dedupeKey?: string;
+};
+
+export type OutboxRow = typeof outbox.$inferSelect;
+
+export type RetryPolicy = { baseMs: number; maxMs: number; giveUpAfterMs: number };
+
+/**
+ * Writes a message to the outbox. Call it inside the transaction of the change that causes the
+ * message, so that the change and its message are kept or lost together.
+ */
+export function enqueueMail(
+  db: DbOrTx,
+  mail: OutgoingMail,
+  { appUrl, now = new Date() }: { appUrl: string; now?: Date },
+): { id: number; messageId: string } | null {
+  const messageId = `<${randomUUID()}@${new URL(appUrl).hostname}>`;
+  const inserted = db
+    .insert(outbox)
+    .values({
+      messageId,
+      dedupeKey: mail.dedupeKey ?? null,
+      template: mail.template,
+      toAddress: mail.to,
+      subject: mail.subject,
+      html: mail.html,
+      text: mail.text,
+      extra: mail.extra ?? null,
+      nextAttemptAt: now,
+      createdAt: now,
+    })
+    .onConflictDoNothing({ target: outbox.dedupeKey })
+    .returning({ id: outbox.id, messageId: outbox.messageId })
+    .get();
+  return inserted ?? null;
+}
+
+/**
+ * Takes up to `limit` due messages for one worker. BEGIN IMMEDIATE takes SQLite's write lock
+ * before the read, so two workers cannot both see a message as free; a lease that runs out
+ * (its worker crashed) makes the message free again.
+ */
+export function claimDueMail(
+  db: Db,
+  { owner, now, leaseMs, limit = 20 }: { owner: string; now: Date; leaseMs: number; limit?: number },
+): OutboxRow[] {
+  return db.transaction(
+    (tx) => {
+      const due = tx
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(
+          and(
+            eq(outbox.status, "pending"),
+            lte(outbox.nextAttemptAt, now),
+            or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, now)),
+          ),
+        )
+        .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
+        .limit(limit)
+        .all();
+      if (due.length === 0) return [];
+      return tx
+        .update(outbox)
+        .set({ leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) })
+        .where(inArray(outbox.id, due.map((row) => row.id)))
+        .returning()
+        .all();
+    },
+    { behavior: "immediate" },
+  );
+}
+
+const heldBy = (id: number, owner: string) =>
+  and(eq(outbox.id, id), eq(outbox.leaseOwner, owner), eq(outbox.status, "pending"));
+
+export function markSent(db: DbOrTx, id: number, owner: string, now: Date) {
+  db.update(outbox)
+    .set({
+      status: "sent",
+      sentAt: now,
+      attempts: sql`${outbox.attempts} + 1`,
+      leaseOwner: null,
+      leaseUntil: null,
+      lastError: null,
+    })
+    .where(heldBy(id, owner))
+    .run();
+}
+
+export function retryDelayMs(attempts: number, policy: RetryPolicy): number {
+  return Math.min(policy.baseMs * 2 ** Math.max(0, attempts - 1), policy.maxMs);
+}
+
+/** Schedules the next try with exponential backoff, or gives up once the message is too old. */
+export function markFailed(
+  db: Db,
+  row: OutboxRow,
+  owner: string,
+  error: string,
+  now: Date,
+  policy: RetryPolicy,
+): "pending" | "dead" {
+  const attempts = row.attempts + 1;
+  const giveUp = now.getTime() - row.createdAt.getTime() >= policy.giveUpAfterMs;
+  db.update(outbox)
+    .set({
+      attempts,
+      lastError: error.slice(0, 2000),
+      leaseOwner: null,
+      leaseUntil: null,
+      ...(giveUp
+        ? { status: "dead" as const, deadAt: now }
+        : { nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts, policy)) }),
+    })
+    .where(heldBy(row.id, owner))
+    .run();
+  return giveUp ? "dead" : "pending";
+}
+
+/** An admin's second chance for a dead message: one more try, with the same Message-ID. */
+export function retryDeadMail(db: Db, id: number, now = new Date()) {
+  const row = db
+    .update(outbox)
+    .set({ status: "pending", deadAt: null, nextAttemptAt: now })
+    .where(and(eq(outbox.id, id), eq(outbox.status, "dead")))
+    .returning({ id: outbox.id })
+    .get();
+  if (!row) throw new AppError("not_found", "There is no dead message with that number.");
+}
+
+export function outboxOverview(db: DbOrTx) {
+  const counts = Object.fromEntries(
+    db
+      .select({ status: outbox.status, n: count() })
+      .from(outbox)
+      .groupBy(outbox.status)
+      .all()
+      .map((row) => [row.status, row.n]),
+  ) as Partial<Record<OutboxRow["status"], number>>;
+  const troubled = db
+    .select({
+      id: outbox.id,
+      messageId: outbox.messageId,
+      template: outbox.template,
+      toAddress: outbox.toAddress,
+      subject: outbox.subject,
+      status: outbox.status,
+      attempts: outbox.attempts,
+      lastError: outbox.lastError,
+      nextAttemptAt: outbox.nextAttemptAt,
+      createdAt: outbox.createdAt,
+      deadAt: outbox.deadAt,
+    })
+    .from(outbox)
+    .where(or(eq(outbox.status, "dead"), and(eq(outbox.status, "pending"), sql`${outbox.attempts} > 0`)))
+    .orderBy(desc(outbox.createdAt))
+    .limit(100)
+    .all();
+  return {
+    pending: counts.pending ?? 0,
+    sent: counts.sent ?? 0,
+    dead: counts.dead ?? 0,
+    troubled,
+  };
+}

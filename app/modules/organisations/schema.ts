@@ -1,0 +1,15 @@
+import { z } from "zod";
+import { ORGANISATION_KINDS, SECTORS } from "../../../db/schema";
+import { isCountryCode } from "~/lib/countries";
+
+export const organisationFormSchema = z.object({
+  name: z.string().trim().min(2, "Enter the organisation's name.").max(160, "Keep the name under 160 characters."),
+  sector: z.enum(SECTORS, { error: "Choose a sector." }),
+  country: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .refine(isCountryCode, "Choose a country (ISO 3166-1 code such as AT or CO)."),
+  kind: z.enum(ORGANISATION_KINDS, { error: "Say whether the organisation is public or private." }),
+});
+export type OrganisationInput = z.output<typeof organisationFormSchema>;

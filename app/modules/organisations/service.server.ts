@@ -1,0 +1,108 @@
+import { asc, count, eq, sql } from "drizzle-orm";
+import { organisations, users } from "../../../db/schema";
+import type { Db, DbOrTx } from "~/lib/db.server";
+import { AppError } from "~/lib/errors";
+import type { Actor } from "../accounts/service.server";
+import { endAccessOf } from "../accounts/service.server";
+import { recordAudit } from "../audit/audit.server";
+import type { OrganisationInput } from "./schema";
+
+export type Organisation = typeof organisations.$inferSelect;
+
+export function listOrganisations(db: DbOrTx) {
+  return db
+    .select({
+      id: organisations.id,
+      name: organisations.name,
+      sector: organisations.sector,
+      country: organisations.country,
+      kind: organisations.kind,
+      active: organisations.active,
+      members: sql<number>`(select count(*) from ${users} where ${users.organisationId} = ${organisations.id} and ${users.active} = 1)`,
+    })
+    .from(organisations)
+    .orderBy(asc(organisations.name))
+    .all();
+}
+
+export function countActiveOrganisations(db: DbOrTx) {
+  return db.select({ n: count() }).from(organisations).where(eq(organisations.active, true)).get()?.n ?? 0;
+}
+
+export function getOrganisation(db: DbOrTx, id: number): Organisation {
+  const row = db.select().from(organisations).where(eq(organisations.id, id)).get();
+  if (!row) throw new AppError("not_found", "There is no such organisation.");
+  return row;
+}
+
+function assertNameFree(db: DbOrTx, name: string, exceptId?: number) {
+  const taken = db
+    .select({ id: organisations.id })
+    .from(organisations)
+    .where(sql`lower(${organisations.name}) = lower(${name})`)
+    .get();
+  if (taken && taken.id !== exceptId) {
+    throw new AppError("conflict", "An organisation with this name already exists.", "name");
+  }
+}
+
+export function createOrganisation(db: Db, input: OrganisationInput, actor: Actor, now = new Date()) {
+  return db.transaction((tx) => {
+    assertNameFree(tx, input.name);
+    const { id } = tx
+      .insert(organisations)
+      .values({ ...input, createdAt: now })
+      .returning({ id: organisations.id })
+      .get();
+    recordAudit(tx, {
+      action: "organisation.created",
+      actorUserId: actor.userId,
+      targetType: "organisation",
+      targetId: id,
+      detail: { name: input.name },
+      origin: actor.origin,
+      at: now,
+    });
+    return id;
+  });
+}
+
+export function updateOrganisation(db: Db, id: number, input: OrganisationInput, actor: Actor, now = new Date()) {
+  db.transaction((tx) => {
+    getOrganisation(tx, id);
+    assertNameFree(tx, input.name, id);
+    tx.update(organisations).set({ ...input, updatedAt: now }).where(eq(organisations.id, id)).run();
+    recordAudit(tx, {
+      action: "organisation.updated",
+      actorUserId: actor.userId,
+      targetType: "organisation",
+      targetId: id,
+      origin: actor.origin,
+      at: now,
+    });
+  });
+}
+
+/** Deactivating an organisation shuts its members out at once; reactivating lets them back. */
+export function setOrganisationActive(db: Db, id: number, active: boolean, actor: Actor, now = new Date()) {
+  db.transaction((tx) => {
+    const before = getOrganisation(tx, id);
+    if (before.active === active) return;
+    tx.update(organisations)
+      .set({ active, deactivatedAt: active ? null : now, updatedAt: now })
+      .where(eq(organisations.id, id))
+      .run();
+    if (!active) {
+      const members = tx.select({ id: users.id }).from(users).where(eq(users.organisationId, id)).all();
+      endAccessOf(tx, members.map((member) => member.id));
+    }
+    recordAudit(tx, {
+      action: active ? "organisation.reactivated" : "organisation.deactivated",
+      actorUserId: actor.userId,
+      targetType: "organisation",
+      targetId: id,
+      origin: actor.origin,
+      at: now,
+    });
+  });
+}

@@ -1,0 +1,124 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  isRouteErrorResponse,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useMatches,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import { HandlingMark, type Tlp } from "~/components/handling-mark";
+import { SiteHeader } from "~/components/site-header";
+import { useNonce } from "~/components/nonce";
+import { getEnv, publicEnv } from "~/lib/env.server";
+import { getViewer } from "~/modules/auth/guard.server";
+import styles from "~/styles/app.css";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [{ title: "Taskforce Consult" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await getViewer(request);
+  return {
+    viewer: viewer && {
+      name: viewer.name,
+      roles: viewer.roles,
+      organisationName: viewer.organisationName,
+      timeZone: viewer.timeZone,
+      locale: viewer.locale,
+    },
+    env: publicEnv(getEnv()),
+  };
+}
+
+/** A route may declare the handling mark of what it shows; the most specific one wins. */
+export type RouteHandle = { tlp?: Tlp };
+
+function useHandlingMark(): Tlp {
+  const matches = useMatches();
+  for (let i = matches.length - 1; i >= 0; i--) {
+    const tlp = (matches[i]?.handle as RouteHandle | undefined)?.tlp;
+    if (tlp) return tlp;
+  }
+  return "TLP:CLEAR";
+}
+
+function Document({ children, tlp }: { children: ReactNode; tlp: Tlp }) {
+  const nonce = useNonce();
+  const data = useRouteLoaderData<typeof loader>("root");
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <HandlingMark tlp={tlp} />
+        <SiteHeader viewer={data?.viewer ?? null} mailMode={data?.env.MAIL_MODE} />
+        <main id="main" className="page">
+          {children}
+        </main>
+        <HandlingMark tlp={tlp} position="bottom" />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  const tlp = useHandlingMark();
+  return (
+    <Document tlp={tlp}>
+      <Outlet />
+    </Document>
+  );
+}
+
+const STATUS_TITLES: Record<number, string> = {
+  400: "That request was not understood",
+  401: "Please sign in",
+  403: "You do not have access to this page",
+  404: "Page not found",
+  410: "This link no longer works",
+  429: "Too many requests",
+};
+
+/** The one error page of the portal: every route's errors end here. */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  let status = 500;
+  let message = "Something went wrong on our side. The error has been logged; please try again.";
+  if (isRouteErrorResponse(error)) {
+    status = error.status;
+    const data = error.data as { message?: unknown } | string | null;
+    const given = typeof data === "string" ? data : data?.message;
+    if (typeof given === "string" && given) message = given;
+    else if (status === 404) message = "There is nothing at this address.";
+  }
+  return (
+    <Document tlp="TLP:CLEAR">
+      <section className="error-page" aria-labelledby="error-title">
+        <p className="eyebrow">Error {status}</p>
+        <h1 id="error-title">{STATUS_TITLES[status] ?? "Something went wrong"}</h1>
+        <p>{message}</p>
+        <p>
+          <a href="/">Go to your home page</a>
+        </p>
+      </section>
+    </Document>
+  );
+}

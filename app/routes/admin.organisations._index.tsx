@@ -1,0 +1,66 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { EmptyState } from "~/components/empty-state";
+import { countryName } from "~/lib/countries";
+import { getDb } from "~/lib/db.server";
+import { KIND_LABELS, SECTOR_LABELS } from "~/lib/labels";
+import { requireRole } from "~/modules/auth/guard.server";
+import { listOrganisations } from "~/modules/organisations/service.server";
+
+export const meta: MetaFunction = () => [{ title: "Organisations · Taskforce Consult" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireRole(request, "admin");
+  return { organisations: listOrganisations(getDb()) };
+}
+
+export default function Organisations() {
+  const { organisations } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <div className="page-header page-header--row">
+        <h1>Organisations</h1>
+        <Link className="button" to="/admin/organisations/new">
+          Add an organisation
+        </Link>
+      </div>
+      {organisations.length === 0 ? (
+        <EmptyState title="No organisations yet.">Add the banks, ISPs, vendors, CERTs and ministries the taskforce consults.</EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">Stakeholder organisations</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Sector</th>
+                <th scope="col">Country</th>
+                <th scope="col">Public or private</th>
+                <th scope="col" className="num">
+                  Active members
+                </th>
+                <th scope="col">State</th>
+              </tr>
+            </thead>
+            <tbody>
+              {organisations.map((organisation) => (
+                <tr key={organisation.id}>
+                  <td>
+                    <Link to={`/admin/organisations/${organisation.id}`}>{organisation.name}</Link>
+                  </td>
+                  <td>{SECTOR_LABELS[organisation.sector]}</td>
+                  <td>
+                    {countryName(organisation.country)} ({organisation.country})
+                  </td>
+                  <td>{KIND_LABELS[organisation.kind]}</td>
+                  <td className="num">{organisation.members}</td>
+                  <td>{organisation.active ? "Active" : <span className="badge badge--muted">Deactivated</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,118 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { EmptyState } from "~/components/empty-state";
+import { LocalTime } from "~/components/local-time";
+import { getDb } from "~/lib/db.server";
+import { getEnv } from "~/lib/env.server";
+import { notFound, orStatusPage } from "~/lib/http.server";
+import { requireRole } from "~/modules/auth/guard.server";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { outboxOverview, retryDeadMail } from "~/modules/mail/outbox.server";
+
+export const meta: MetaFunction = () => [{ title: "Outbox · Taskforce Consult" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireRole(request, "admin");
+  return { viewer, mailMode: getEnv().mailMode, outbox: outboxOverview(getDb()) };
+}
+
+const retrySchema = z.object({ id: z.coerce.number().int().positive() });
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const admin = await requireRole(request, "admin");
+  const form = retrySchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!form.success) notFound();
+  const db = getDb();
+  orStatusPage(() => retryDeadMail(db, form.data.id));
+  recordAudit(db, {
+    action: "mail.retried",
+    actorUserId: admin.id,
+    targetType: "outbox",
+    targetId: form.data.id,
+    origin: { ip: context.clientAddress, userAgent: request.headers.get("User-Agent") },
+  });
+  return redirect("/admin/outbox");
+}
+
+export default function Outbox() {
+  const { viewer, mailMode, outbox } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>Outbox</h1>
+      <p className="muted">
+        {mailMode === "smtp"
+          ? "Mail is sent through the configured SMTP server."
+          : "Demo mail mode: messages go to the portal's own mailbox."}{" "}
+        Failed messages are retried with growing pauses and given up after a bounded time.
+      </p>
+      <dl className="figures">
+        <div>
+          <dt>Waiting</dt>
+          <dd>{outbox.pending}</dd>
+        </div>
+        <div>
+          <dt>Sent</dt>
+          <dd>{outbox.sent}</dd>
+        </div>
+        <div className={outbox.dead > 0 ? "figure--alert" : undefined}>
+          <dt>Given up</dt>
+          <dd>{outbox.dead}</dd>
+        </div>
+      </dl>
+      <h2>Messages with trouble</h2>
+      {outbox.troubled.length === 0 ? (
+        <EmptyState title="Every message so far was delivered at the first try." />
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">Messages being retried or given up</caption>
+            <thead>
+              <tr>
+                <th scope="col">Written</th>
+                <th scope="col">To</th>
+                <th scope="col">Subject</th>
+                <th scope="col">State</th>
+                <th scope="col">Last error</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {outbox.troubled.map((message) => (
+                <tr key={message.id}>
+                  <td>
+                    <LocalTime at={message.createdAt} viewer={viewer} />
+                  </td>
+                  <td>{message.toAddress}</td>
+                  <td>{message.subject}</td>
+                  <td>
+                    {message.status === "dead" ? (
+                      <span className="badge badge--danger">Given up</span>
+                    ) : (
+                      <>
+                        Retrying ({message.attempts} tries), next <LocalTime at={message.nextAttemptAt} viewer={viewer} />
+                      </>
+                    )}
+                  </td>
+                  <td className="small">{message.lastError}</td>
+                  <td>
+                    {message.status === "dead" ? (
+                      <Form method="post">
+                        <input type="hidden" name="id" value={message.id} />
+                        <button type="submit" className="button button--secondary">
+                          Try again
+                        </button>
+                      </Form>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

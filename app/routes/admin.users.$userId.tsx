@@ -1,0 +1,99 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { AccountForm } from "~/components/account-form";
+import { getDb } from "~/lib/db.server";
+import { formFailure, formValues, parseForm } from "~/lib/forms";
+import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
+import { requireRole } from "~/modules/auth/guard.server";
+import { accountFormSchema } from "~/modules/accounts/schema";
+import { getAccount, setAccountActive, updateAccount } from "~/modules/accounts/service.server";
+import { listOrganisations } from "~/modules/organisations/service.server";
+
+export const meta: MetaFunction = () => [{ title: "Person · Taskforce Consult" }];
+
+const intentSchema = z.enum(["save", "deactivate", "reactivate"]);
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const admin = await requireRole(request, "admin");
+  const db = getDb();
+  const person = orStatusPage(() => getAccount(db, parseId(params.userId)));
+  return {
+    person,
+    isSelf: person.id === admin.id,
+    organisations: listOrganisations(db),
+    timeZones: Intl.supportedValuesOf("timeZone"),
+  };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const admin = await requireRole(request, "admin");
+  const id = parseId(params.userId);
+  const formData = await request.formData();
+  const intent = intentSchema.safeParse(formData.get("intent"));
+  if (!intent.success) return data(formFailure({}, "Unknown action."), { status: 400 });
+  const actor = { userId: admin.id, origin: requestOrigin(request, context) };
+  const db = getDb();
+  if (intent.data === "save") {
+    const form = parseForm(accountFormSchema, formData);
+    if (!form.ok) return data(form, { status: 400 });
+    const outcome = attempt(form.values, () => updateAccount(db, id, form.data, actor));
+    if (!outcome.ok) return data(outcome, { status: 400 });
+    return redirect(`/admin/users/${id}?saved=1`);
+  }
+  const outcome = attempt(formValues(formData), () => setAccountActive(db, id, intent.data === "reactivate", actor));
+  if (!outcome.ok) return data(outcome, { status: 400 });
+  return redirect(`/admin/users/${id}?saved=1`);
+}
+
+export default function Person() {
+  const { person, isSelf, organisations, timeZones } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  // The edit form and the (de)activate button are two forms: each shows only its own outcome.
+  const state = result?.values.intent === "save" ? result : undefined;
+  const statusError = result && !state ? result.formError : undefined;
+  const [params] = useSearchParams();
+  return (
+    <section aria-labelledby="person-title" className="narrow">
+      <h1 id="person-title">{person.name}</h1>
+      {params.get("saved") && !result ? (
+        <p className="notice notice--success" role="status">
+          Saved.
+        </p>
+      ) : null}
+      {!person.active ? (
+        <p className="notice notice--warning">This account is deactivated: the person cannot sign in.</p>
+      ) : null}
+      <AccountForm
+        state={state}
+        defaults={person}
+        organisations={organisations}
+        timeZones={timeZones}
+        submitLabel="Save changes"
+      />
+      {isSelf ? null : (
+        <Form method="post" className="danger-zone">
+          <h2>{person.active ? "Deactivate" : "Reactivate"}</h2>
+          {statusError ? (
+            <p className="notice notice--error" role="alert">
+              {statusError}
+            </p>
+          ) : null}
+          <p>
+            {person.active
+              ? "A deactivated person cannot sign in, and their open sessions end at once."
+              : "The person will be able to sign in again."}
+          </p>
+          <button
+            type="submit"
+            name="intent"
+            value={person.active ? "deactivate" : "reactivate"}
+            className={person.active ? "button button--danger" : "button button--secondary"}
+          >
+            {person.active ? "Deactivate account" : "Reactivate account"}
+          </button>
+        </Form>
+      )}
+    </section>
+  );
+}

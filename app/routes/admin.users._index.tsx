@@ -1,0 +1,87 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { ROLES } from "../../db/schema";
+import { EmptyState } from "~/components/empty-state";
+import { getDb } from "~/lib/db.server";
+import { ROLE_LABELS } from "~/lib/labels";
+import { requireRole } from "~/modules/auth/guard.server";
+import { listAccounts } from "~/modules/accounts/service.server";
+
+export const meta: MetaFunction = () => [{ title: "People · Taskforce Consult" }];
+
+const filterSchema = z.object({
+  q: z.string().trim().max(100).optional().catch(undefined),
+  role: z.enum(ROLES).optional().catch(undefined),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireRole(request, "admin");
+  const filter = filterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  return { filter, people: listAccounts(getDb(), filter) };
+}
+
+export default function People() {
+  const { filter, people } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <div className="page-header page-header--row">
+        <h1>People</h1>
+        <Link className="button" to="/admin/users/new">
+          Add a person
+        </Link>
+      </div>
+      <Form method="get" className="filters" role="search">
+        <div className="field">
+          <label htmlFor="q">Name, email or organisation</label>
+          <input id="q" name="q" type="search" defaultValue={filter.q ?? ""} />
+        </div>
+        <div className="field">
+          <label htmlFor="role">Role</label>
+          <select id="role" name="role" defaultValue={filter.role ?? ""}>
+            <option value="">Any role</option>
+            {ROLES.map((role) => (
+              <option key={role} value={role}>
+                {ROLE_LABELS[role]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="button button--secondary">
+          Filter
+        </button>
+      </Form>
+      {people.length === 0 ? (
+        <EmptyState title="Nobody matches this filter." />
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">People with an account</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Organisation</th>
+                <th scope="col">Roles</th>
+                <th scope="col">State</th>
+              </tr>
+            </thead>
+            <tbody>
+              {people.map((person) => (
+                <tr key={person.id}>
+                  <td>
+                    <Link to={`/admin/users/${person.id}`}>{person.name}</Link>
+                  </td>
+                  <td>{person.email}</td>
+                  <td>{person.organisationName ?? "Taskforce"}</td>
+                  <td>{person.roles.map((role) => ROLE_LABELS[role]).join(", ")}</td>
+                  <td>{person.active ? "Active" : <span className="badge badge--muted">Deactivated</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

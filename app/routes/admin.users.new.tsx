@@ -1,0 +1,42 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { AccountForm } from "~/components/account-form";
+import { getDb } from "~/lib/db.server";
+import { parseForm } from "~/lib/forms";
+import { attempt, requestOrigin } from "~/lib/http.server";
+import { requireRole } from "~/modules/auth/guard.server";
+import { accountFormSchema } from "~/modules/accounts/schema";
+import { createAccount } from "~/modules/accounts/service.server";
+import { listOrganisations } from "~/modules/organisations/service.server";
+
+export const meta: MetaFunction = () => [{ title: "Add a person · Taskforce Consult" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireRole(request, "admin");
+  return {
+    organisations: listOrganisations(getDb()).filter((organisation) => organisation.active),
+    timeZones: Intl.supportedValuesOf("timeZone"),
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const admin = await requireRole(request, "admin");
+  const form = parseForm(accountFormSchema, await request.formData());
+  if (!form.ok) return data(form, { status: 400 });
+  const outcome = attempt(form.values, () =>
+    createAccount(getDb(), form.data, { userId: admin.id, origin: requestOrigin(request, context) }),
+  );
+  if (!outcome.ok) return data(outcome, { status: 400 });
+  return redirect(`/admin/users/${outcome.result}?saved=1`);
+}
+
+export default function NewPerson() {
+  const { organisations, timeZones } = useLoaderData<typeof loader>();
+  const state = useActionData<typeof action>();
+  return (
+    <section className="narrow" aria-labelledby="new-person-title">
+      <h1 id="new-person-title">Add a person</h1>
+      <AccountForm state={state} organisations={organisations} timeZones={timeZones} submitLabel="Add person" />
+    </section>
+  );
+}

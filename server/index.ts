@@ -1,0 +1,131 @@
+import path from "node:path";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import { DEMO_SIGN_INS, hasAnyUser, seedDemoData } from "../db/seed";
+import { closeDb, getDb, migrateDatabase } from "~/lib/db.server";
+import { EnvError, getEnv } from "~/lib/env.server";
+import { logger } from "~/lib/logger.server";
+import { getTransporter } from "~/lib/mailer.server";
+import {
+  contentSecurityPolicy,
+  isCrossOriginWrite,
+  newNonce,
+  SECURITY_HEADERS,
+} from "~/lib/security.server";
+import { retryPolicy, startOutboxWorker } from "~/modules/mail/worker.server";
+
+let env: ReturnType<typeof getEnv>;
+try {
+  env = getEnv();
+} catch (error) {
+  if (error instanceof EnvError) {
+    console.error(`Taskforce Consult cannot start.\n${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}
+const log = logger();
+
+const db = getDb();
+migrateDatabase(db);
+if (!hasAnyUser(db)) {
+  seedDemoData(db);
+  log.info("first start: demo data added");
+}
+
+const worker = startOutboxWorker(
+  {
+    db,
+    transporter: getTransporter(env),
+    mailMode: env.mailMode,
+    from: env.MAIL_FROM,
+    policy: retryPolicy(env),
+    logger: log,
+  },
+  env.MAIL_POLL_INTERVAL_MS,
+);
+
+const build = (await import(path.resolve("build/index.js"))) as ServerBuild;
+
+const app = express();
+app.disable("x-powered-by");
+app.set("trust proxy", env.TRUST_PROXY);
+
+app.use((req, res, next) => {
+  const nonce = newNonce();
+  res.locals.cspNonce = nonce;
+  res.setHeader("Content-Security-Policy", contentSecurityPolicy(nonce));
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+  if (env.APP_URL.startsWith("https://")) {
+    res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  }
+  next();
+});
+
+app.use((req, res, next) => {
+  const refused = isCrossOriginWrite({
+    method: req.method,
+    origin: req.get("Origin"),
+    secFetchSite: req.get("Sec-Fetch-Site"),
+    host: req.get("Host"),
+    protocol: req.protocol,
+    appUrl: env.APP_URL,
+  });
+  if (!refused) return next();
+  log.warn({ method: req.method, url: req.originalUrl, origin: req.get("Origin") }, "cross-origin write refused");
+  res.status(403).type("text/plain").send("Forbidden: this request came from another site.");
+});
+
+app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+app.use(express.static("public", { maxAge: "1h" }));
+
+// Pages may hold what only the signed-in person should see: no cache keeps any of them.
+app.use((_req, res, next) => {
+  res.setHeader("Cache-Control", "no-store");
+  next();
+});
+
+app.all(
+  "*",
+  createRequestHandler({
+    build,
+    mode: env.NODE_ENV === "production" ? "production" : "development",
+    getLoadContext: (req, res) => ({
+      cspNonce: res.locals.cspNonce as string,
+      clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
+    }),
+  }),
+);
+
+const server = app.listen(env.PORT, () => {
+  log.info({ url: env.APP_URL, port: env.PORT, mail: env.mailMode }, "Taskforce Consult is listening");
+  if (env.mailMode === "mailbox") {
+    log.warn("demo mail mode: no SMTP_URL is set, so mail is kept in the portal's own mailbox at /dev/mailbox");
+  }
+  if (env.NODE_ENV !== "production") {
+    console.log(
+      [
+        "",
+        `  Taskforce Consult: ${env.APP_URL}`,
+        "  Sign in at /login with one of the demo accounts; the link arrives in " +
+          (env.mailMode === "mailbox" ? `${env.APP_URL}/dev/mailbox` : "the SMTP server's mailbox"),
+        ...Object.entries(DEMO_SIGN_INS).map(([role, email]) => `    ${role.padEnd(12)} ${email}`),
+        "",
+      ].join("\n"),
+    );
+  }
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, "shutting down");
+  server.close();
+  await worker.stop();
+  closeDb();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
