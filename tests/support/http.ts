@@ -1,0 +1,63 @@
+/**
+ * A small cookie-keeping HTTP client, like a browser without JavaScript: forms are posted as
+ * application/x-www-form-urlencoded with the portal's own Origin, redirects are not followed
+ * unless asked, so that tests can look at each hop.
+ */
+export class Visitor {
+  readonly cookies = new Map<string, string>();
+  constructor(readonly baseUrl: string) {}
+
+  private remember(response: Response) {
+    for (const header of response.headers.getSetCookie()) {
+      const [pair] = header.split(";");
+      const index = pair!.indexOf("=");
+      const name = pair!.slice(0, index).trim();
+      const value = pair!.slice(index + 1).trim();
+      const expired = /max-age=0/i.test(header) || value === "";
+      if (expired) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  private cookieHeader() {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+  }
+
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size > 0) headers.set("Cookie", this.cookieHeader());
+    const response = await fetch(new URL(path, this.baseUrl), { ...init, headers, redirect: "manual" });
+    this.remember(response);
+    return response;
+  }
+
+  get(path: string, init: RequestInit = {}) {
+    return this.request(path, { ...init, method: "GET" });
+  }
+
+  /** GET, following redirects the way a browser would; returns the last response. */
+  async follow(path: string): Promise<Response> {
+    let response = await this.get(path);
+    for (let hops = 0; hops < 5 && response.status >= 300 && response.status < 400; hops++) {
+      response = await this.get(response.headers.get("Location")!);
+    }
+    return response;
+  }
+
+  post(path: string, form: Record<string, string | string[]>, headers: Record<string, string> = {}) {
+    const body = new URLSearchParams();
+    for (const [key, value] of Object.entries(form)) {
+      for (const item of Array.isArray(value) ? value : [value]) body.append(key, item);
+    }
+    return this.request(path, {
+      method: "POST",
+      body,
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Origin: new URL(this.baseUrl).origin,
+        "Sec-Fetch-Site": "same-origin",
+        ...headers,
+      },
+    });
+  }
+}

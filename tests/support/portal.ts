@@ -1,0 +1,115 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { openDatabase } from "~/lib/db.server";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+export type Portal = Awaited<ReturnType<typeof startPortal>>;
+
+/**
+ * The built portal (`npm run build` first), started as `npm start` starts it, on a free port
+ * with its own database file. Extra environment variables override the test defaults.
+ */
+export async function startPortal(env: Record<string, string | undefined> = {}) {
+  const port = await freePort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tfc-portal-"));
+  const databasePath = path.join(dir, "portal.sqlite");
+  const url = `http://localhost:${port}`;
+  const childEnv: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: "test",
+    PORT: String(port),
+    APP_URL: url,
+    DATABASE_PATH: databasePath,
+    LOG_LEVEL: "warn",
+    MAIL_POLL_INTERVAL_MS: "100",
+    ...env,
+  };
+  for (const [key, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[key];
+
+  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+    cwd: process.cwd(),
+    env: childEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+
+  await waitUntilServing(url, child, () => output);
+
+  let db: ReturnType<typeof openDatabase> | undefined;
+  return {
+    url,
+    port,
+    databasePath,
+    output: () => output,
+    /** A second connection to the portal's database file, for arrangement and assertions. */
+    db() {
+      db ??= openDatabase(databasePath);
+      return db.db;
+    },
+    async stop() {
+      db?.sqlite.close();
+      if (child.exitCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+async function waitUntilServing(url: string, child: ChildProcess, output: () => string) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`the portal exited with code ${child.exitCode}:\n${output()}`);
+    }
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill("SIGKILL");
+  throw new Error(`the portal did not answer /healthz within 30 s:\n${output()}`);
+}
+
+/** Runs the server entry to its end (it should refuse to start); returns its exit code and output. */
+export async function runPortalExpectingExit(env: Record<string, string | undefined>) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tfc-portal-"));
+  const childEnv: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    PORT: String(await freePort()),
+    DATABASE_PATH: path.join(dir, "portal.sqlite"),
+    ...env,
+  };
+  for (const [key, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[key];
+  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+    cwd: process.cwd(),
+    env: childEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+  const code = await new Promise<number | null>((resolve) => child.on("exit", (exitCode) => resolve(exitCode)));
+  clearTimeout(timer);
+  return { code, output };
+}
