@@ -9,7 +9,7 @@ const booleanString = z
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   APP_URL: z.url({ protocol: /^https?$/ }).optional(),
   DATABASE_PATH: z.string().min(1).default("data/portal.sqlite"),
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
@@ -34,10 +34,10 @@ export class EnvError extends Error {
   override name = "EnvError";
 }
 
-export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  // An empty variable means "not set", as in most deployment tools.
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  // An empty (or blank) variable means "not set", as in most deployment tools.
   const cleaned = Object.fromEntries(
-    Object.entries(source).filter(([, value]) => value !== undefined && value !== ""),
+    Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ""),
   );
   const result = schema.safeParse(cleaned);
   if (!result.success) {
@@ -73,14 +73,17 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
 // survive a restart without anyone having to configure anything.
 function localSessionSecret(databasePath: string): string {
   const file = path.join(path.dirname(path.resolve(databasePath)), "session-secret");
-  try {
-    return fs.readFileSync(file, "utf8").trim();
-  } catch {
+  if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const secret = randomBytes(32).toString("base64url");
-    fs.writeFileSync(file, secret, { mode: 0o600, flag: "wx" });
-    return secret;
+    fs.writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
   }
+  const secret = fs.readFileSync(file, "utf8").trim();
+  if (secret.length < 32) {
+    throw new EnvError(
+      `Invalid environment configuration:\n  SESSION_SECRET: ${file} holds fewer than 32 characters; delete it to have a new one made`,
+    );
+  }
+  return secret;
 }
 
 let current: Env | undefined;

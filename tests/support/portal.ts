@@ -27,7 +27,7 @@ export async function startPortal(env: Record<string, string | undefined> = {}) 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tfc-portal-"));
   const databasePath = path.join(dir, "portal.sqlite");
   const url = `http://localhost:${port}`;
-  const childEnv: NodeJS.ProcessEnv = {
+  const childEnv: Record<string, string | undefined> = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: "test",
@@ -42,7 +42,7 @@ export async function startPortal(env: Record<string, string | undefined> = {}) 
 
   const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
     cwd: process.cwd(),
-    env: childEnv,
+    env: childEnv as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -92,7 +92,7 @@ async function waitUntilServing(url: string, child: ChildProcess, output: () => 
 /** Runs the server entry to its end (it should refuse to start); returns its exit code and output. */
 export async function runPortalExpectingExit(env: Record<string, string | undefined>) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tfc-portal-"));
-  const childEnv: NodeJS.ProcessEnv = {
+  const childEnv: Record<string, string | undefined> = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     PORT: String(await freePort()),
@@ -102,7 +102,7 @@ export async function runPortalExpectingExit(env: Record<string, string | undefi
   for (const [key, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[key];
   const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
     cwd: process.cwd(),
-    env: childEnv,
+    env: childEnv as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

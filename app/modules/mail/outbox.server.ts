@@ -90,6 +90,14 @@ export function claimDueMail(
   );
 }
 
+/**
+ * Extends one message's lease just before it is sent, so that a long batch cannot outlive the
+ * lease it was claimed with. False when the message is no longer this worker's.
+ */
+export function renewLease(db: DbOrTx, id: number, owner: string, until: Date): boolean {
+  return db.update(outbox).set({ leaseUntil: until }).where(heldBy(id, owner)).run().changes === 1;
+}
+
 const heldBy = (id: number, owner: string) =>
   and(eq(outbox.id, id), eq(outbox.leaseOwner, owner), eq(outbox.status, "pending"));
 

@@ -7,12 +7,14 @@ import {
   claimDueMail,
   markFailed,
   markSent,
+  renewLease,
   type OutboxRow,
   type RetryPolicy,
 } from "./outbox.server";
 
 // Longer than the SMTP transport's own time-outs added up, so a live worker always finishes
-// (or fails) a message before its lease can run out and another worker take it.
+// (or fails) a message before its lease can run out and another worker take it. The lease is
+// renewed message by message, so a slow batch does not eat into the later messages' time.
 export const LEASE_MS = 5 * 60_000;
 
 export type OutboxDeps = {
@@ -56,6 +58,8 @@ export async function deliverDueMail(deps: OutboxDeps, now = new Date()): Promis
   const claimed = claimDueMail(deps.db, { owner, now, leaseMs: LEASE_MS });
   let sent = 0;
   for (const row of claimed) {
+    const sendingAt = Math.max(now.getTime(), Date.now());
+    if (!renewLease(deps.db, row.id, owner, new Date(sendingAt + LEASE_MS))) continue;
     try {
       const raw = await deliver(deps, row);
       const doneAt = new Date(Math.max(now.getTime(), Date.now()));
