@@ -127,7 +127,13 @@ export function CheckboxGroup({
       <div className="checks">
         {options.map((option) => (
           <label key={option.value} className="check">
-            <input type="checkbox" name={name} value={option.value} defaultChecked={checked.includes(option.value)} />
+            <input
+              type="checkbox"
+              name={name}
+              value={option.value}
+              defaultChecked={checked.includes(option.value)}
+              aria-invalid={errors?.length ? true : undefined}
+            />
             {option.label}
           </label>
         ))}

@@ -116,11 +116,14 @@ function assertCoherent(db: DbOrTx, input: AccountInput) {
   }
   if (input.organisationId) {
     const organisation = db
-      .select({ id: organisations.id })
+      .select({ active: organisations.active })
       .from(organisations)
       .where(eq(organisations.id, input.organisationId))
       .get();
     if (!organisation) throw new AppError("invalid", "Choose an organisation from the list.", "organisationId");
+    if (!organisation.active) {
+      throw new AppError("invalid", "This organisation is deactivated: choose an active one.", "organisationId");
+    }
   }
 }
 

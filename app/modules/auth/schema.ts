@@ -1,13 +1,24 @@
 import { z } from "zod";
 import { emailField } from "../accounts/schema";
 
-/** Only paths inside the portal: never another site, never a protocol-relative URL. */
-export const redirectToField = z
-  .string()
-  .optional()
-  .transform((value) =>
-    value && value.startsWith("/") && !value.startsWith("//") && !value.startsWith("/\\") ? value : "/",
-  );
+const INSIDE = "http://portal.invalid";
+
+/**
+ * Only a path inside the portal. The value goes through the URL parser, as a browser would read
+ * it, so that tricks like "//evil.example", "/\\evil.example" or a tab inside "/\t/evil.example"
+ * (browsers drop tabs and newlines) cannot lead off-site.
+ */
+export function safeRedirectPath(value: string | undefined): string {
+  if (!value || !value.startsWith("/")) return "/";
+  try {
+    const url = new URL(value, INSIDE);
+    return url.origin === INSIDE ? `${url.pathname}${url.search}${url.hash}` : "/";
+  } catch {
+    return "/";
+  }
+}
+
+export const redirectToField = z.string().optional().transform(safeRedirectPath);
 
 export const signInRequestSchema = z.object({
   email: emailField,
