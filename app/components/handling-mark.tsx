@@ -9,13 +9,24 @@ const MEANING: Record<Tlp, string> = {
   "TLP:RED": "For the named recipients only: not to be shared.",
 };
 
-/** The page's handling mark, in the colours TLP 2.0 prescribes (black background). */
+/**
+ * The page's handling mark, in the colours TLP 2.0 prescribes (black background). The top one is
+ * a named region and the bottom one the page's footer, so that every part of the page sits in a
+ * landmark and a screen reader can jump to the mark.
+ */
 export function HandlingMark({ tlp, position = "top" }: { tlp: Tlp; position?: "top" | "bottom" }) {
   const slug = tlp.slice(4).toLowerCase().replace("+", "-");
-  return (
-    <div className={`handling-mark handling-mark--${position}`} role={position === "top" ? "note" : undefined} aria-label={position === "top" ? "Handling mark" : undefined}>
+  const content = (
+    <>
       <span className={`tlp tlp--${slug}`}>{tlp}</span>
       <span className="handling-mark__meaning">{MEANING[tlp]}</span>
-    </div>
+    </>
+  );
+  return position === "top" ? (
+    <section className="handling-mark handling-mark--top" aria-label="Handling mark">
+      {content}
+    </section>
+  ) : (
+    <footer className="handling-mark handling-mark--bottom">{content}</footer>
   );
 }

@@ -35,3 +35,26 @@ export const LOCALES = [
   "it-IT",
   "nl-NL",
 ] as const;
+
+const AUDIT_ACTION_LABELS: Record<string, string> = {
+  "sign_in.link_sent": "Sign-in link sent",
+  "sign_in.succeeded": "Signed in",
+  "sign_in.failed": "Sign-in refused",
+  "sign_in.refused": "Sign-in link not sent",
+  "sign_in.rate_limited": "Sign-in requests limited",
+  sign_out: "Signed out",
+  "account.created": "Account created",
+  "account.updated": "Account edited",
+  "account.deactivated": "Account deactivated",
+  "account.reactivated": "Account reactivated",
+  "role.granted": "Role granted",
+  "role.revoked": "Role revoked",
+  "organisation.created": "Organisation added",
+  "organisation.updated": "Organisation edited",
+  "organisation.deactivated": "Organisation deactivated",
+  "organisation.reactivated": "Organisation reactivated",
+  "mail.retried": "Mail sent again",
+};
+
+/** A person's words for an audit action; unknown codes show as they are. */
+export const auditActionLabel = (action: string) => AUDIT_ACTION_LABELS[action] ?? action;

@@ -20,7 +20,9 @@ export function contentSecurityPolicy(nonce: string): string {
 
 export const SECURITY_HEADERS: Record<string, string> = {
   "X-Content-Type-Options": "nosniff",
-  "Referrer-Policy": "no-referrer",
+  // Not no-referrer: under it Chromium sends "Origin: null" on plain form posts, which the
+  // origin check must then refuse. same-origin still sends nothing to other sites.
+  "Referrer-Policy": "same-origin",
   "Cross-Origin-Opener-Policy": "same-origin",
   "Cross-Origin-Resource-Policy": "same-origin",
   "X-Frame-Options": "DENY",

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { EmptyState } from "~/components/empty-state";
 import { LocalTime } from "~/components/local-time";
 import { getDb } from "~/lib/db.server";
+import { auditActionLabel } from "~/lib/labels";
 import { requireUser } from "~/modules/auth/guard.server";
 import { homeFor } from "~/modules/home/service.server";
 import type { RouteHandle } from "~/root";
@@ -80,7 +81,7 @@ export default function Home() {
             <ul className="plain-list">
               {home.admin.recentAudit.map((event) => (
                 <li key={event.id}>
-                  <LocalTime at={event.at} viewer={viewer} /> · {event.action}
+                  <LocalTime at={event.at} viewer={viewer} /> · {auditActionLabel(event.action)}
                   {event.actorName ? ` · ${event.actorName}` : ""}
                 </li>
               ))}

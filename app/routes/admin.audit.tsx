@@ -4,6 +4,7 @@ import { z } from "zod";
 import { EmptyState } from "~/components/empty-state";
 import { LocalTime } from "~/components/local-time";
 import { getDb } from "~/lib/db.server";
+import { auditActionLabel } from "~/lib/labels";
 import { requireRole } from "~/modules/auth/guard.server";
 import { listAuditEvents } from "~/modules/audit/audit.server";
 
@@ -59,7 +60,7 @@ export default function AuditLog() {
                   </td>
                   <td>{event.actorName ? `${event.actorName} (${event.actorEmail})` : "—"}</td>
                   <td>
-                    <code>{event.action}</code>
+                    {auditActionLabel(event.action)} <code className="muted small">{event.action}</code>
                     {event.detail ? <div className="muted small">{JSON.stringify(event.detail)}</div> : null}
                   </td>
                   <td>{event.targetType ? `${event.targetType} ${event.targetId}` : "—"}</td>
