@@ -191,7 +191,7 @@ describe("the audit log", () => {
     expect(katharina, JSON.stringify(signIns)).toBeDefined();
     expect(katharina![2]).toContain("sign_in.succeeded");
     expect(katharina![4]).toMatch(ip);
-    expect(signIns.every((row) => row[2]!.startsWith("sign_in.succeeded"))).toBe(true);
+    expect(signIns.every((row) => row[2]!.includes("sign_in.succeeded"))).toBe(true);
 
     const lukas = user("lukas.gruber@cyber-coordination.example");
     const deactivations = await rowsFor("account.deactivated");
@@ -201,8 +201,8 @@ describe("the audit log", () => {
     expect(deactivations[0]![4]).toMatch(ip);
 
     const roleChanges = await rowsFor("role.");
-    const revoked = roleChanges.find((row) => row[2]!.startsWith("role.revoked"));
-    const granted = roleChanges.find((row) => row[2]!.startsWith("role.granted"));
+    const revoked = roleChanges.find((row) => row[2]!.includes("role.revoked"));
+    const granted = roleChanges.find((row) => row[2]!.includes("role.granted"));
     expect(revoked, JSON.stringify(roleChanges)).toBeDefined();
     expect(revoked![2]).toContain('"role":"analyst"');
     expect(revoked![1]).toBe(actorOf("elena.conti@taskforce.example", "Elena Conti"));
