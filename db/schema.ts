@@ -31,6 +31,8 @@ export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 export const ROLES = ["coordinator", "analyst", "stakeholder", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
+export const TIME_ZONE_SOURCES = ["default", "browser", "chosen"] as const;
+
 export const OUTBOX_STATUSES = ["pending", "sent", "dead"] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
@@ -64,6 +66,9 @@ export const users = sqliteTable(
     timeZone: text("time_zone").notNull().default("Europe/Amsterdam"),
     locale: text("locale").notNull().default("en-GB"),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
+    // "default" until someone chooses a zone or the browser tells it at the first sign-in.
+    timeZoneSource: text("time_zone_source", { enum: TIME_ZONE_SOURCES }).notNull().default("default"),
+    lastSignedInAt: integer("last_signed_in_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
     deactivatedAt: integer("deactivated_at", { mode: "timestamp_ms" }),
@@ -180,3 +185,196 @@ export const auditEvents = sqliteTable(
     index("audit_events_actor_idx").on(t.actorUserId),
   ],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Consultations and meeting scheduling
+
+/** The taxonomy the whole product speaks (DESIGN.md). */
+export const CRIME_AREAS = [
+  "malware_coding",
+  "malware_testing",
+  "malware_distribution",
+  "botnets",
+  "crime_as_a_service",
+  "online_fraud",
+  "intrusion",
+  "banking_trojans",
+  "underground_forums",
+  "offenders_and_networks",
+] as const;
+export type CrimeArea = (typeof CRIME_AREAS)[number];
+
+export const CONSULTATION_STATUSES = ["draft", "open", "closed"] as const;
+export type ConsultationStatus = (typeof CONSULTATION_STATUSES)[number];
+
+export const consultations = sqliteTable("consultations", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  title: text("title").notNull(),
+  description: text("description").notNull().default(""),
+  crimeAreas: text("crime_areas", { mode: "json" }).$type<CrimeArea[]>().notNull(),
+  inputDeadline: integer("input_deadline", { mode: "timestamp_ms" }).notNull(),
+  // The zone the deadline was entered in, so that it can be shown the way it was meant.
+  deadlineTimeZone: text("deadline_time_zone").notNull(),
+  status: text("status", { enum: CONSULTATION_STATUSES }).notNull().default("draft"),
+  coordinatorUserId: integer("coordinator_user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "restrict" }),
+  createdAt: createdAt(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
+  openedAt: integer("opened_at", { mode: "timestamp_ms" }),
+  closedAt: integer("closed_at", { mode: "timestamp_ms" }),
+});
+
+/** Organisations chosen for a consultation: all their active members are invited. */
+export const consultationOrganisations = sqliteTable(
+  "consultation_organisations",
+  {
+    consultationId: integer("consultation_id")
+      .notNull()
+      .references(() => consultations.id, { onDelete: "cascade" }),
+    organisationId: integer("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "restrict" }),
+  },
+  (t) => [primaryKey({ columns: [t.consultationId, t.organisationId] })],
+);
+
+/**
+ * The people invited, one row each: members of the chosen organisations and people chosen by
+ * name. Written when the consultation opens (and as people are added later), with the state
+ * the coordinator follows.
+ */
+export const consultationInvitees = sqliteTable(
+  "consultation_invitees",
+  {
+    consultationId: integer("consultation_id")
+      .notNull()
+      .references(() => consultations.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    // Chosen by name rather than through their organisation.
+    byName: integer("by_name", { mode: "boolean" }).notNull().default(false),
+    invitedAt: integer("invited_at", { mode: "timestamp_ms" }),
+    viewedAt: integer("viewed_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.consultationId, t.userId] }),
+    index("consultation_invitees_user_idx").on(t.userId),
+  ],
+);
+
+export const MEETING_STATUSES = ["polling", "scheduled", "cancelled"] as const;
+export type MeetingStatus = (typeof MEETING_STATUSES)[number];
+
+export const meetings = sqliteTable(
+  "meetings",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    // The meeting's identity in every calendar (iCalendar UID), never changed.
+    uid: text("uid").notNull().unique(),
+    consultationId: integer("consultation_id")
+      .notNull()
+      .references(() => consultations.id, { onDelete: "cascade" }),
+    organiserUserId: integer("organiser_user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict" }),
+    title: text("title").notNull(),
+    agenda: text("agenda").notNull().default(""),
+    durationMinutes: integer("duration_minutes").notNull(),
+    place: text("place"),
+    videoUrl: text("video_url"),
+    timeZone: text("time_zone").notNull(),
+    status: text("status", { enum: MEETING_STATUSES }).notNull().default("polling"),
+    // Grows with every change invitees must hear of (the iCalendar SEQUENCE).
+    revision: integer("revision").notNull().default(0),
+    startsAt: integer("starts_at", { mode: "timestamp_ms" }),
+    endsAt: integer("ends_at", { mode: "timestamp_ms" }),
+    // Banks invited together are often competitors: names stay hidden unless this is set.
+    attendeeListOpen: integer("attendee_list_open", { mode: "boolean" }).notNull().default(false),
+    minutes: text("minutes"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
+    finalisedAt: integer("finalised_at", { mode: "timestamp_ms" }),
+    cancelledAt: integer("cancelled_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("meetings_consultation_idx").on(t.consultationId)],
+);
+
+export const meetingSlots = sqliteTable(
+  "meeting_slots",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    meetingId: integer("meeting_id")
+      .notNull()
+      .references(() => meetings.id, { onDelete: "cascade" }),
+    startsAt: integer("starts_at", { mode: "timestamp_ms" }).notNull(),
+    endsAt: integer("ends_at", { mode: "timestamp_ms" }).notNull(),
+    // The zone the coordinator proposed it in.
+    timeZone: text("time_zone").notNull(),
+  },
+  (t) => [uniqueIndex("meeting_slots_unique").on(t.meetingId, t.startsAt)],
+);
+
+export const VOTE_ANSWERS = ["yes", "if_need_be", "no"] as const;
+export type VoteAnswer = (typeof VOTE_ANSWERS)[number];
+
+export const slotVotes = sqliteTable(
+  "slot_votes",
+  {
+    slotId: integer("slot_id")
+      .notNull()
+      .references(() => meetingSlots.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    answer: text("answer", { enum: VOTE_ANSWERS }).notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.slotId, t.userId] })],
+);
+
+export const RSVP_RESPONSES = ["accepted", "tentative", "declined"] as const;
+export type RsvpResponse = (typeof RSVP_RESPONSES)[number];
+
+export const meetingRsvps = sqliteTable(
+  "meeting_rsvps",
+  {
+    meetingId: integer("meeting_id")
+      .notNull()
+      .references(() => meetings.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    response: text("response", { enum: RSVP_RESPONSES }).notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.meetingId, t.userId] })],
+);
+
+export const meetingAttendance = sqliteTable(
+  "meeting_attendance",
+  {
+    meetingId: integer("meeting_id")
+      .notNull()
+      .references(() => meetings.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    attended: integer("attended", { mode: "boolean" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.meetingId, t.userId] })],
+);
+
+export const meetingActionItems = sqliteTable("meeting_action_items", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  meetingId: integer("meeting_id")
+    .notNull()
+    .references(() => meetings.id, { onDelete: "cascade" }),
+  title: text("title").notNull(),
+  ownerUserId: integer("owner_user_id").references(() => users.id, { onDelete: "set null" }),
+  // A calendar date (YYYY-MM-DD), not an instant: due "on the 3rd" wherever the owner is.
+  dueOn: text("due_on"),
+  done: integer("done", { mode: "boolean" }).notNull().default(false),
+  createdAt: createdAt(),
+});

@@ -91,6 +91,7 @@ export function seedDemoData(db: SeedDb) {
           email: person.email,
           organisationId: person.organisation ? organisationIds.get(person.organisation) : null,
           timeZone: person.timeZone,
+          timeZoneSource: "chosen",
           locale: person.locale,
         })
         .onConflictDoNothing()

@@ -43,8 +43,10 @@ export function AccountForm({
       <SelectField
         name="timeZone"
         label="Time zone"
+        hint="Left to guess, it is taken from the person's browser when they first sign in."
         state={state}
-        defaultValue={defaults?.timeZone ?? "Europe/Amsterdam"}
+        defaultValue={defaults?.timeZone ?? ""}
+        placeholder={defaults ? undefined : "Guess at first sign-in"}
         options={timeZones.map((zone) => ({ value: zone, label: zone }))}
       />
       <SelectField

@@ -36,7 +36,12 @@ export function TextField({
   required,
   type = "text",
   autoComplete,
-}: FieldProps & { type?: "text" | "email"; autoComplete?: string }) {
+  inputMode,
+}: FieldProps & {
+  type?: "text" | "email" | "date" | "time" | "number" | "url";
+  autoComplete?: string;
+  inputMode?: "numeric";
+}) {
   const errors = state?.fieldErrors?.[name];
   const describedBy = [hint ? `${name}-hint` : "", errors?.length ? `${name}-error` : ""].filter(Boolean).join(" ");
   return (
@@ -53,6 +58,32 @@ export function TextField({
         type={type}
         required={required}
         autoComplete={autoComplete}
+        inputMode={inputMode}
+        defaultValue={valueOf(state, name) ?? defaultValue}
+        aria-invalid={errors?.length ? true : undefined}
+        aria-describedby={describedBy || undefined}
+      />
+      <FieldMessage id={`${name}-error`} errors={errors} />
+    </div>
+  );
+}
+
+export function TextAreaField({ name, label, state, hint, defaultValue, required, rows = 5 }: FieldProps & { rows?: number }) {
+  const errors = state?.fieldErrors?.[name];
+  const describedBy = [hint ? `${name}-hint` : "", errors?.length ? `${name}-error` : ""].filter(Boolean).join(" ");
+  return (
+    <div className={`field${errors?.length ? " field--invalid" : ""}`}>
+      <label htmlFor={name}>{label}</label>
+      {hint ? (
+        <p className="field__hint" id={`${name}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      <textarea
+        id={name}
+        name={name}
+        rows={rows}
+        required={required}
         defaultValue={valueOf(state, name) ?? defaultValue}
         aria-invalid={errors?.length ? true : undefined}
         aria-describedby={describedBy || undefined}
@@ -71,7 +102,14 @@ export function SelectField({
   required,
   options,
   placeholder,
-}: FieldProps & { options: { value: string; label: string }[]; placeholder?: string }) {
+  multiple,
+  defaultValues,
+}: FieldProps & {
+  options: { value: string; label: string }[];
+  placeholder?: string;
+  multiple?: boolean;
+  defaultValues?: string[];
+}) {
   const errors = state?.fieldErrors?.[name];
   const describedBy = [hint ? `${name}-hint` : "", errors?.length ? `${name}-error` : ""].filter(Boolean).join(" ");
   return (
@@ -86,7 +124,15 @@ export function SelectField({
         id={name}
         name={name}
         required={required}
-        defaultValue={valueOf(state, name) ?? defaultValue ?? ""}
+        multiple={multiple}
+        size={multiple ? Math.min(10, options.length) : undefined}
+        defaultValue={
+          multiple
+            ? state?.values
+              ? [state.values[name] ?? []].flat()
+              : defaultValues ?? []
+            : valueOf(state, name) ?? defaultValue ?? ""
+        }
         aria-invalid={errors?.length ? true : undefined}
         aria-describedby={describedBy || undefined}
       >

@@ -23,6 +23,11 @@ export function SiteHeader({ viewer, mailMode }: { viewer: Viewer | null; mailMo
                     Home
                   </NavLink>
                 </li>
+                {viewer.roles.some((role) => role !== "admin") ? (
+                  <li>
+                    <NavLink to="/consultations">Consultations</NavLink>
+                  </li>
+                ) : null}
                 {viewer.roles.includes("admin") ? (
                   <li>
                     <NavLink to="/admin">Admin</NavLink>

@@ -1,4 +1,13 @@
-import type { OrganisationKind, Role, Sector } from "../../db/schema";
+import type {
+  ConsultationStatus,
+  CrimeArea,
+  MeetingStatus,
+  OrganisationKind,
+  Role,
+  RsvpResponse,
+  Sector,
+  VoteAnswer,
+} from "../../db/schema";
 
 // The product's words for stored values, in one place.
 export const SECTOR_LABELS: Record<Sector, string> = {
@@ -54,7 +63,54 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
   "organisation.deactivated": "Organisation deactivated",
   "organisation.reactivated": "Organisation reactivated",
   "mail.retried": "Mail sent again",
+  "consultation.created": "Consultation created",
+  "consultation.updated": "Consultation edited",
+  "consultation.opened": "Consultation opened",
+  "consultation.closed": "Consultation closed",
+  "meeting.proposed": "Meeting proposed",
+  "meeting.reminded": "Poll reminder sent",
+  "meeting.finalised": "Meeting time chosen",
+  "meeting.rescheduled": "Meeting moved",
+  "meeting.cancelled": "Meeting cancelled",
+  "meeting.recorded": "Meeting record kept",
 };
 
 /** A person's words for an audit action; unknown codes show as they are. */
 export const auditActionLabel = (action: string) => AUDIT_ACTION_LABELS[action] ?? action;
+
+export const CRIME_AREA_LABELS: Record<CrimeArea, string> = {
+  malware_coding: "Malware coding",
+  malware_testing: "Malware testing (counter-antivirus)",
+  malware_distribution: "Malware distribution",
+  botnets: "Botnets",
+  crime_as_a_service: "Crime-as-a-service",
+  online_fraud: "Online fraud",
+  intrusion: "Intrusion and ransomware",
+  banking_trojans: "Banking trojans",
+  underground_forums: "Underground forums and marketplaces",
+  offenders_and_networks: "High-profile offenders and networks",
+};
+
+export const CONSULTATION_STATUS_LABELS: Record<ConsultationStatus, string> = {
+  draft: "Draft",
+  open: "Open",
+  closed: "Closed",
+};
+
+export const MEETING_STATUS_LABELS: Record<MeetingStatus, string> = {
+  polling: "Choosing a time",
+  scheduled: "Scheduled",
+  cancelled: "Cancelled",
+};
+
+export const VOTE_LABELS: Record<VoteAnswer, string> = {
+  yes: "Yes",
+  if_need_be: "If need be",
+  no: "No",
+};
+
+export const RSVP_LABELS: Record<RsvpResponse, string> = {
+  accepted: "Accept",
+  tentative: "Maybe",
+  declined: "Decline",
+};

@@ -3,7 +3,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { EmptyState } from "~/components/empty-state";
 import { LocalTime } from "~/components/local-time";
 import { getDb } from "~/lib/db.server";
-import { auditActionLabel } from "~/lib/labels";
+import { auditActionLabel, CONSULTATION_STATUS_LABELS } from "~/lib/labels";
+import { MeetingTime } from "~/components/meeting-time";
 import { requireUser } from "~/modules/auth/guard.server";
 import { homeFor } from "~/modules/home/service.server";
 import type { RouteHandle } from "~/root";
@@ -28,27 +29,68 @@ export default function Home() {
         </p>
       </header>
       <div className="grid">
-        {home.roles.includes("stakeholder") ? (
-          <section className="card" aria-labelledby="stakeholder-title">
-            <h2 id="stakeholder-title">Your consultations</h2>
-            <EmptyState title="No open consultations for your organisation.">
-              When the taskforce invites {viewer.organisationName ?? "your organisation"} to a consultation, its
-              meetings and input forms appear here, and you are told by email.
-            </EmptyState>
+        {home.roles.some((role) => role !== "admin") ? (
+          <section className="card" aria-labelledby="meetings-title">
+            <h2 id="meetings-title">Upcoming meetings</h2>
+            {home.meetings.scheduled.length === 0 ? (
+              <EmptyState title="No meetings scheduled." />
+            ) : (
+              <ul className="plain-list">
+                {home.meetings.scheduled.map((meeting) => (
+                  <li key={meeting.id}>
+                    <Link to={`/meetings/${meeting.id}`}>{meeting.title}</Link>
+                    <div className="muted small">
+                      <MeetingTime start={meeting.startsAt!} end={meeting.endsAt!} viewer={viewer} />
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            )}
+            {home.meetings.polls.length > 0 ? (
+              <>
+                <h3>{home.roles.includes("stakeholder") ? "Polls waiting for your answer" : "Polls you run"}</h3>
+                <ul className="plain-list">
+                  {home.meetings.polls.map((poll) => (
+                    <li key={poll.id}>
+                      <Link to={`/meetings/${poll.id}`}>{poll.title}</Link>
+                      <span className="muted small">
+                        {" "}
+                        · {poll.consultationTitle}
+                        {home.roles.includes("stakeholder") ? (poll.answered ? " · answered" : " · not answered yet") : ""}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
           </section>
         ) : null}
-        {home.roles.includes("coordinator") ? (
-          <section className="card" aria-labelledby="coordinator-title">
-            <h2 id="coordinator-title">Consultations you run</h2>
-            <EmptyState title="No consultations yet.">
-              Consultation rounds, their invitees and meeting polls will be listed here.
-            </EmptyState>
-          </section>
-        ) : null}
-        {home.roles.includes("analyst") ? (
-          <section className="card" aria-labelledby="analyst-title">
-            <h2 id="analyst-title">Inputs waiting for triage</h2>
-            <EmptyState title="Nothing waiting.">Submitted threat input will queue here for grading.</EmptyState>
+        {home.roles.some((role) => role !== "admin") ? (
+          <section className="card" aria-labelledby="consultations-title">
+            <h2 id="consultations-title">
+              {home.roles.includes("stakeholder") ? "Your consultations" : "Current consultations"}
+            </h2>
+            {home.consultations.length === 0 ? (
+              <EmptyState title="No open consultations.">
+                {home.roles.includes("coordinator") ? (
+                  <Link to="/consultations/new">Create a consultation</Link>
+                ) : (
+                  `When the taskforce invites ${viewer.organisationName ?? "you"} to a consultation, it appears here and you are told by email.`
+                )}
+              </EmptyState>
+            ) : (
+              <ul className="plain-list">
+                {home.consultations.map((consultation) => (
+                  <li key={consultation.id}>
+                    <Link to={`/consultations/${consultation.id}`}>{consultation.title}</Link>
+                    <div className="muted small">
+                      {CONSULTATION_STATUS_LABELS[consultation.status]} · input due{" "}
+                      <LocalTime at={consultation.inputDeadline} viewer={viewer} />
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            )}
           </section>
         ) : null}
         {home.admin ? (

@@ -1,5 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useEffect, useState } from "react";
 import { getDb } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { parseForm } from "~/lib/forms";
@@ -30,7 +31,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const origin = requestOrigin(request, context);
   const db = getDb();
   try {
-    const { sessionToken } = redeemSignInLink(db, { token: form.data.token, origin });
+    const { sessionToken } = redeemSignInLink(db, {
+      token: form.data.token,
+      origin,
+      browserTimeZone: form.data.timeZone,
+    });
     // A fresh session on every sign-in; whatever session this browser had before ends here.
     const previous = await readSessionToken(request);
     if (previous) endSession(db, previous, origin);
@@ -41,6 +46,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (error instanceof AppError) return data({ message: error.message }, { status: error.status });
     throw error;
   }
+}
+
+/** The browser's time zone, for a first guess of the person's own (JavaScript only). */
+function BrowserTimeZone() {
+  const [zone, setZone] = useState("");
+  useEffect(() => setZone(Intl.DateTimeFormat().resolvedOptions().timeZone), []);
+  return zone ? <input type="hidden" name="timeZone" value={zone} /> : null;
 }
 
 function LinkProblem({ message }: { message: string }) {
@@ -69,6 +81,7 @@ export default function SignInLink() {
       <Form method="post">
         <input type="hidden" name="token" value={link.token} />
         <input type="hidden" name="redirectTo" value={link.redirectTo} />
+        <BrowserTimeZone />
         <button type="submit" className="button">
           Sign in
         </button>

@@ -25,7 +25,8 @@ export const accountFormSchema = z.object({
     (value) => (value === "" || value === undefined ? undefined : value),
     z.coerce.number().int().positive().optional(),
   ),
-  timeZone: timeZoneField,
+  // Empty: guessed from the person's browser at their first sign-in.
+  timeZone: z.preprocess((value) => (value === "" ? undefined : value), timeZoneField.optional()),
   locale: localeField,
   roles: checkboxes(z.enum(ROLES)).pipe(z.array(z.enum(ROLES)).min(1, "Give the person at least one role.")),
 });

@@ -163,7 +163,7 @@ export function createAccount(db: Db, input: AccountInput, actor: Actor, now = n
         name: input.name,
         email: input.email,
         organisationId: input.organisationId ?? null,
-        timeZone: input.timeZone,
+        ...(input.timeZone ? { timeZone: input.timeZone, timeZoneSource: "chosen" as const } : {}),
         locale: input.locale,
         createdAt: now,
       })
@@ -196,7 +196,9 @@ export function updateAccount(db: Db, id: number, input: AccountInput, actor: Ac
         name: input.name,
         email: input.email,
         organisationId: input.organisationId ?? null,
-        timeZone: input.timeZone,
+        ...(input.timeZone && input.timeZone !== before.timeZone
+          ? { timeZone: input.timeZone, timeZoneSource: "chosen" as const }
+          : {}),
         locale: input.locale,
         updatedAt: now,
       })
@@ -271,7 +273,7 @@ export function setAccountActive(db: Db, id: number, active: boolean, actor: Act
 
 export function updatePreferences(db: DbOrTx, userId: number, input: PreferencesInput, now = new Date()) {
   db.update(users)
-    .set({ timeZone: input.timeZone, locale: input.locale, updatedAt: now })
+    .set({ timeZone: input.timeZone, timeZoneSource: "chosen", locale: input.locale, updatedAt: now })
     .where(eq(users.id, userId))
     .run();
 }

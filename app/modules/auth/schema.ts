@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isValidTimeZone } from "~/lib/time";
 import { emailField } from "../accounts/schema";
 
 const INSIDE = "http://portal.invalid";
@@ -28,4 +29,9 @@ export const signInRequestSchema = z.object({
 export const signInLinkSchema = z.object({
   token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "This sign-in link is not complete."),
   redirectTo: redirectToField,
+  // The browser's own zone, sent by the sign-in page's script; a guess, kept only at first sign-in.
+  timeZone: z
+    .string()
+    .optional()
+    .transform((value) => (value && isValidTimeZone(value) ? value : undefined)),
 });

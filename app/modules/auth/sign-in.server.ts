@@ -128,7 +128,7 @@ export function inspectSignInLink(db: Db, token: string, now = new Date()) {
 /** Uses the link once and starts a new session; returns the session's token for the cookie. */
 export function redeemSignInLink(
   db: Db,
-  input: { token: string; origin: RequestOrigin },
+  input: { token: string; origin: RequestOrigin; browserTimeZone?: string },
   now = new Date(),
 ): { sessionToken: string; userId: number } {
   const outcome = db.transaction((tx) => {
@@ -150,6 +150,16 @@ export function redeemSignInLink(
       .where(and(eq(signInTokens.id, link.id), isNull(signInTokens.usedAt)))
       .run();
     if (claimed.changes !== 1) return { ok: false as const, problem: "used" as const };
+    const zoneSource = tx.select({ source: users.timeZoneSource }).from(users).where(eq(users.id, link.userId)).get()?.source;
+    tx.update(users)
+      .set({
+        lastSignedInAt: now,
+        ...(zoneSource === "default" && input.browserTimeZone
+          ? { timeZone: input.browserTimeZone, timeZoneSource: "browser" as const }
+          : {}),
+      })
+      .where(eq(users.id, link.userId))
+      .run();
     const session = newSecretToken();
     tx.insert(sessions)
       .values({

@@ -3,7 +3,9 @@ import type { Account } from "../accounts/service.server";
 import { countActiveAccounts } from "../accounts/service.server";
 import { listAuditEvents } from "../audit/audit.server";
 import { outboxOverview } from "../mail/outbox.server";
+import { listConsultationsFor } from "../consultations/service.server";
 import { countActiveOrganisations } from "../organisations/service.server";
+import { upcomingFor } from "../scheduling/service.server";
 
 export function adminOverview(db: DbOrTx) {
   const { pending, dead } = outboxOverview(db);
@@ -16,6 +18,14 @@ export function adminOverview(db: DbOrTx) {
 }
 
 /** What waits for this person, by the roles they hold. */
-export function homeFor(db: DbOrTx, viewer: Account) {
-  return { roles: viewer.roles, admin: viewer.roles.includes("admin") ? adminOverview(db) : null };
+export function homeFor(db: DbOrTx, viewer: Account, now = new Date()) {
+  const consults = viewer.roles.some((role) => role !== "admin");
+  return {
+    roles: viewer.roles,
+    consultations: consults
+      ? listConsultationsFor(db, viewer).filter((consultation) => consultation.status !== "closed")
+      : [],
+    meetings: consults ? upcomingFor(db, viewer, now) : { scheduled: [], polls: [] },
+    admin: viewer.roles.includes("admin") ? adminOverview(db) : null,
+  };
 }

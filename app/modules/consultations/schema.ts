@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { CRIME_AREAS } from "../../../db/schema";
+import { checkboxes } from "~/lib/forms";
+import { timeZoneField } from "../accounts/schema";
+
+export const dateField = (message: string) => z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, message);
+export const clockField = (message: string) => z.string().trim().regex(/^\d{2}:\d{2}$/, message);
+
+export const consultationFormSchema = z.object({
+  title: z.string().trim().min(3, "Give the consultation a title.").max(160, "Keep the title under 160 characters."),
+  description: z.string().trim().max(5000, "Keep the description under 5,000 characters.").default(""),
+  crimeAreas: checkboxes(z.enum(CRIME_AREAS)).pipe(
+    z.array(z.enum(CRIME_AREAS)).min(1, "Choose at least one crime area."),
+  ),
+  deadlineDate: dateField("Enter the deadline's date."),
+  deadlineTime: clockField("Enter the deadline's time, like 17:00."),
+  deadlineTimeZone: timeZoneField,
+  organisationIds: checkboxes(z.coerce.number().int().positive()),
+  personIds: checkboxes(z.coerce.number().int().positive()),
+});
+export type ConsultationInput = z.output<typeof consultationFormSchema>;

@@ -1,0 +1,104 @@
+import { z } from "zod";
+import { RSVP_RESPONSES, VOTE_ANSWERS } from "../../../db/schema";
+import { optionalText } from "~/lib/forms";
+import { timeZoneField } from "../accounts/schema";
+import { clockField, dateField } from "../consultations/schema";
+
+/** How many candidate slots the proposal form offers; more can be added to an open poll. */
+export const SLOT_ROWS = 6;
+
+const text = (value: unknown) => (typeof value === "string" ? value.trim() : "");
+
+// Slots arrive as numbered rows (slot0Date, slot0Time, ...) so that the form works as plain
+// HTML; blank rows are ignored, half-filled ones are refused at their field.
+export const meetingFormSchema = z
+  .looseObject({
+    title: z.string().trim().min(3, "Give the meeting a title.").max(160, "Keep the title under 160 characters."),
+    agenda: z.string().trim().max(5000, "Keep the agenda under 5,000 characters.").default(""),
+    durationMinutes: z.coerce
+      .number({ error: "Enter the length in minutes." })
+      .int("Enter whole minutes.")
+      .min(15, "A meeting lasts at least 15 minutes.")
+      .max(480, "A meeting lasts at most 8 hours."),
+    place: optionalText(300),
+    videoUrl: z.preprocess(
+      (value) => (typeof value === "string" && value.trim() === "" ? undefined : value),
+      z.url({ protocol: /^https$/, error: "Enter the video link as an https:// address." }).optional(),
+    ),
+    timeZone: timeZoneField,
+    attendeeListOpen: z.preprocess((value) => value === "on" || value === "true", z.boolean()),
+  })
+  .transform((value, context) => {
+    const raw = value as Record<string, unknown>;
+    const slots: { row: number; date: string; time: string }[] = [];
+    for (let row = 0; row < SLOT_ROWS; row++) {
+      const date = text(raw[`slot${row}Date`]);
+      const time = text(raw[`slot${row}Time`]);
+      if (!date && !time) continue;
+      if (!dateField("").safeParse(date).success) {
+        context.addIssue({ code: "custom", path: [`slot${row}Date`], message: "Enter the slot's date." });
+      } else if (!clockField("").safeParse(time).success) {
+        context.addIssue({ code: "custom", path: [`slot${row}Time`], message: "Enter the slot's start time, like 16:00." });
+      } else {
+        slots.push({ row, date, time });
+      }
+    }
+    if (slots.length === 0) {
+      context.addIssue({ code: "custom", path: ["slot0Date"], message: "Propose at least one slot." });
+    }
+    return {
+      title: value.title,
+      agenda: value.agenda,
+      durationMinutes: value.durationMinutes,
+      place: value.place,
+      videoUrl: value.videoUrl,
+      timeZone: value.timeZone,
+      attendeeListOpen: value.attendeeListOpen,
+      slots,
+    };
+  });
+export type MeetingInput = z.output<typeof meetingFormSchema>;
+
+export const voteFormSchema = z.record(
+  z.string().regex(/^slot-\d+$/),
+  z.enum(VOTE_ANSWERS, { error: "Answer yes, if need be, or no." }),
+);
+
+export const rsvpFormSchema = z.object({
+  response: z.enum(RSVP_RESPONSES, { error: "Choose accept, maybe or decline." }),
+});
+
+export const finaliseFormSchema = z.object({
+  slotId: z.coerce.number({ error: "Choose a slot." }).int().positive("Choose a slot."),
+});
+
+export const rescheduleFormSchema = z.object({
+  date: dateField("Enter the new date."),
+  time: clockField("Enter the new start time, like 16:00."),
+  timeZone: timeZoneField,
+});
+
+export const recordFormSchema = z.object({
+  attended: z.preprocess(
+    (value) => (value === undefined || value === "" ? [] : Array.isArray(value) ? value : [value]),
+    z.array(z.coerce.number().int().positive()),
+  ),
+  minutes: z.string().trim().max(50_000, "Keep the minutes under 50,000 characters.").default(""),
+});
+
+export const actionItemFormSchema = z.object({
+  title: z.string().trim().min(3, "Describe the action in a few words.").max(300, "Keep it under 300 characters."),
+  ownerUserId: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.coerce.number().int().positive().optional(),
+  ),
+  dueOn: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    dateField("Enter the due date.").optional(),
+  ),
+});
+
+export const actionItemDoneSchema = z.object({
+  itemId: z.coerce.number().int().positive(),
+  done: z.enum(["true", "false"]).transform((value) => value === "true"),
+});

@@ -1,0 +1,608 @@
+import { randomUUID } from "node:crypto";
+import { and, asc, eq, gt, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
+import {
+  consultationInvitees,
+  consultations,
+  meetingActionItems,
+  meetingAttendance,
+  meetingRsvps,
+  meetings,
+  meetingSlots,
+  organisations,
+  slotVotes,
+  users,
+  type RsvpResponse,
+  type VoteAnswer,
+} from "../../../db/schema";
+import { renderMeetingPollEmail } from "../../../emails/meeting-poll";
+import { renderMeetingUpdateEmail, type MeetingUpdateData } from "../../../emails/meeting-update";
+import type { Db, DbOrTx } from "~/lib/db.server";
+import { AppError } from "~/lib/errors";
+import { formatTimeRange, zonedToUtc } from "~/lib/time";
+import type { Account, Actor } from "../accounts/service.server";
+import { recordAudit } from "../audit/audit.server";
+import { getConsultation, isTaskforceStaff, viewConsultation } from "../consultations/service.server";
+import { enqueueMail } from "../mail/outbox.server";
+import { clockChangeBetween, outsideWorkingHours, rankSlots } from "./rules";
+import type { MeetingInput } from "./schema";
+
+export type Meeting = typeof meetings.$inferSelect;
+type AppActor = Actor & { appUrl: string };
+
+export function getMeeting(db: DbOrTx, id: number): Meeting {
+  const meeting = db.select().from(meetings).where(eq(meetings.id, id)).get();
+  if (!meeting) throw new AppError("not_found", "There is no such meeting.");
+  return meeting;
+}
+
+/** The people a meeting is for: the consultation's invitees who can still sign in. */
+export function meetingInvitees(db: DbOrTx, consultationId: number) {
+  return db
+    .select({
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      timeZone: users.timeZone,
+      locale: users.locale,
+      organisationName: organisations.name,
+    })
+    .from(consultationInvitees)
+    .innerJoin(users, eq(users.id, consultationInvitees.userId))
+    .leftJoin(organisations, eq(organisations.id, users.organisationId))
+    .where(
+      and(
+        eq(consultationInvitees.consultationId, consultationId),
+        isNotNull(consultationInvitees.invitedAt),
+        eq(users.active, true),
+        or(isNull(users.organisationId), eq(organisations.active, true)),
+      ),
+    )
+    .orderBy(asc(organisations.name), asc(users.name))
+    .all();
+}
+type Invitee = ReturnType<typeof meetingInvitees>[number];
+
+function isInvitee(db: DbOrTx, meeting: Meeting, userId: number) {
+  return meetingInvitees(db, meeting.consultationId).some((invitee) => invitee.id === userId);
+}
+
+const meetingLink = (appUrl: string, id: number) => new URL(`/meetings/${id}`, appUrl).toString();
+
+function slotsOf(db: DbOrTx, meetingId: number) {
+  return db.select().from(meetingSlots).where(eq(meetingSlots.meetingId, meetingId)).orderBy(asc(meetingSlots.startsAt)).all();
+}
+
+export function proposeMeeting(db: Db, consultationId: number, input: MeetingInput, actor: AppActor, now = new Date()) {
+  const durationMs = input.durationMinutes * 60_000;
+  const seen = new Map<number, number>();
+  const slots = input.slots.map(({ row, date, time }) => {
+    const startsAt = zonedToUtc(date, time, input.timeZone);
+    if (!startsAt) {
+      throw new AppError(
+        "invalid",
+        `${time} does not exist on ${date} in ${input.timeZone}: the clocks go forward. Choose another time.`,
+        `slot${row}Time`,
+      );
+    }
+    if (startsAt.getTime() <= now.getTime()) {
+      throw new AppError("invalid", "This slot is in the past.", `slot${row}Date`);
+    }
+    const twin = seen.get(startsAt.getTime());
+    if (twin !== undefined) {
+      throw new AppError("invalid", `This slot is the same as slot ${twin + 1}.`, `slot${row}Date`);
+    }
+    seen.set(startsAt.getTime(), row);
+    return { startsAt, endsAt: new Date(startsAt.getTime() + durationMs) };
+  });
+
+  return db.transaction((tx) => {
+    const consultation = getConsultation(tx, consultationId);
+    if (consultation.status !== "open") {
+      throw new AppError("conflict", "Meetings can be proposed while the consultation is open.");
+    }
+    const { id } = tx
+      .insert(meetings)
+      .values({
+        uid: `${randomUUID()}@${new URL(actor.appUrl).hostname}`,
+        consultationId,
+        organiserUserId: actor.userId,
+        title: input.title,
+        agenda: input.agenda,
+        durationMinutes: input.durationMinutes,
+        place: input.place ?? null,
+        videoUrl: input.videoUrl ?? null,
+        timeZone: input.timeZone,
+        attendeeListOpen: input.attendeeListOpen,
+        createdAt: now,
+      })
+      .returning({ id: meetings.id })
+      .get();
+    for (const slot of slots) {
+      tx.insert(meetingSlots).values({ meetingId: id, ...slot, timeZone: input.timeZone }).run();
+    }
+    for (const invitee of meetingInvitees(tx, consultationId)) {
+      sendPollEmail(tx, invitee, { id, title: input.title }, consultation.title, slots, actor.appUrl, now, false);
+    }
+    recordAudit(tx, {
+      action: "meeting.proposed",
+      actorUserId: actor.userId,
+      targetType: "meeting",
+      targetId: id,
+      detail: { slots: slots.length },
+      origin: actor.origin,
+      at: now,
+    });
+    return id;
+  });
+}
+
+function sendPollEmail(
+  tx: DbOrTx,
+  invitee: Invitee,
+  meeting: { id: number; title: string },
+  consultationTitle: string,
+  slots: { startsAt: Date; endsAt: Date }[],
+  appUrl: string,
+  now: Date,
+  reminder: boolean,
+) {
+  enqueueMail(
+    tx,
+    {
+      to: invitee.email,
+      template: reminder ? "meeting-poll-reminder" : "meeting-poll",
+      ...renderMeetingPollEmail({
+        name: invitee.name,
+        meetingTitle: meeting.title,
+        consultationTitle,
+        slots: slots.map((slot) => formatTimeRange(slot.startsAt, slot.endsAt, invitee)),
+        link: meetingLink(appUrl, meeting.id),
+        reminder,
+      }),
+    },
+    { appUrl, now },
+  );
+}
+
+/**
+ * The meeting as this person may see it, or not_found: staff see every meeting, a stakeholder
+ * only the meetings of consultations they are invited to.
+ */
+export function viewMeeting(db: DbOrTx, viewer: Account, id: number, now = new Date()) {
+  const meeting = db.select().from(meetings).where(eq(meetings.id, id)).get();
+  if (!meeting) throw new AppError("not_found", "There is no such meeting.");
+  const consultation = (() => {
+    try {
+      return viewConsultation(db, viewer, meeting.consultationId, now);
+    } catch (error) {
+      if (error instanceof AppError) throw new AppError("not_found", "There is no such meeting.");
+      throw error;
+    }
+  })();
+  const slots = slotsOf(db, id);
+  const myVotes = Object.fromEntries(
+    db
+      .select({ slotId: slotVotes.slotId, answer: slotVotes.answer })
+      .from(slotVotes)
+      .where(and(eq(slotVotes.userId, viewer.id), inArray(slotVotes.slotId, slots.map((slot) => slot.id))))
+      .all()
+      .map((vote) => [vote.slotId, vote.answer]),
+  ) as Record<number, VoteAnswer>;
+  const myRsvp =
+    db
+      .select({ response: meetingRsvps.response })
+      .from(meetingRsvps)
+      .where(and(eq(meetingRsvps.meetingId, id), eq(meetingRsvps.userId, viewer.id)))
+      .get()?.response ?? null;
+  const invitees = meetingInvitees(db, meeting.consultationId);
+  const invited = invitees.some((invitee) => invitee.id === viewer.id);
+  // Banks invited together are often competitors: other invitees are shown by organisation
+  // only, unless the coordinator opened the list.
+  const participants =
+    isTaskforceStaff(viewer) || meeting.attendeeListOpen
+      ? invitees.map((invitee) => ({ name: invitee.name, organisationName: invitee.organisationName }))
+      : [...new Set(invitees.map((invitee) => invitee.organisationName ?? "Taskforce"))].map((organisationName) => ({
+          name: null,
+          organisationName,
+        }));
+  const slotFlags = slots.map((slot) => ({
+    slotId: slot.id,
+    outsideMyHours: outsideWorkingHours(slot.startsAt, slot.endsAt, viewer.timeZone),
+    clockChangeForMe: clockChangeBetween(now, slot.startsAt, viewer.timeZone),
+  }));
+  return { meeting, consultation, slots, slotFlags, myVotes, myRsvp, invited, participants };
+}
+
+export function castVotes(
+  db: Db,
+  viewer: Account,
+  meetingId: number,
+  answers: { slotId: number; answer: VoteAnswer }[],
+  now = new Date(),
+) {
+  db.transaction((tx) => {
+    const meeting = getMeeting(tx, meetingId);
+    if (!isInvitee(tx, meeting, viewer.id)) {
+      throw new AppError("forbidden", "Only the people invited to this meeting can answer its poll.");
+    }
+    if (meeting.status !== "polling") {
+      throw new AppError(
+        "conflict",
+        meeting.status === "cancelled"
+          ? "This meeting was cancelled: the poll is closed."
+          : "The poll is closed: the meeting's time has been chosen.",
+      );
+    }
+    const slotIds = new Set(slotsOf(tx, meetingId).map((slot) => slot.id));
+    if (answers.length === 0) throw new AppError("invalid", "Answer at least one slot.");
+    if (answers.some((answer) => !slotIds.has(answer.slotId))) {
+      throw new AppError("invalid", "Answer the poll's own slots.");
+    }
+    for (const { slotId, answer } of answers) {
+      tx.insert(slotVotes)
+        .values({ slotId, userId: viewer.id, answer, updatedAt: now })
+        .onConflictDoUpdate({ target: [slotVotes.slotId, slotVotes.userId], set: { answer, updatedAt: now } })
+        .run();
+    }
+  });
+}
+
+/** The coordinator's grid: who answered what, the slots ranked, who is silent, what to watch. */
+export function pollOverview(db: DbOrTx, meetingId: number, now = new Date()) {
+  const meeting = getMeeting(db, meetingId);
+  const slots = slotsOf(db, meetingId);
+  const invitees = meetingInvitees(db, meeting.consultationId);
+  const votes = slots.length
+    ? db
+        .select({ slotId: slotVotes.slotId, userId: slotVotes.userId, answer: slotVotes.answer })
+        .from(slotVotes)
+        .where(inArray(slotVotes.slotId, slots.map((slot) => slot.id)))
+        .all()
+    : [];
+  const inviteeIds = new Set(invitees.map((invitee) => invitee.id));
+  const counted = votes.filter((vote) => inviteeIds.has(vote.userId));
+  const answered = new Set(counted.map((vote) => vote.userId));
+  const zones = [...new Set([meeting.timeZone, ...invitees.map((invitee) => invitee.timeZone)])];
+  return {
+    slots: slots.map((slot) => ({
+      ...slot,
+      outsideHoursFor: invitees
+        .filter((invitee) => outsideWorkingHours(slot.startsAt, slot.endsAt, invitee.timeZone))
+        .map((invitee) => ({ name: invitee.name, timeZone: invitee.timeZone })),
+      clockChangeIn: zones.filter((zone) => clockChangeBetween(now, slot.startsAt, zone)),
+    })),
+    ranking: rankSlots(slots, counted),
+    grid: invitees.map((invitee) => ({
+      invitee,
+      answers: Object.fromEntries(
+        counted.filter((vote) => vote.userId === invitee.id).map((vote) => [vote.slotId, vote.answer]),
+      ) as Record<number, VoteAnswer>,
+    })),
+    silent: invitees.filter((invitee) => !answered.has(invitee.id)),
+  };
+}
+
+export function remindSilentInvitees(db: Db, meetingId: number, actor: AppActor, now = new Date()): number {
+  return db.transaction((tx) => {
+    const meeting = getMeeting(tx, meetingId);
+    if (meeting.status !== "polling") throw new AppError("conflict", "The poll is closed: nobody needs reminding.");
+    const consultation = getConsultation(tx, meeting.consultationId);
+    const { silent, slots } = pollOverview(tx, meetingId, now);
+    for (const invitee of silent) {
+      sendPollEmail(tx, invitee, meeting, consultation.title, slots, actor.appUrl, now, true);
+    }
+    recordAudit(tx, {
+      action: "meeting.reminded",
+      actorUserId: actor.userId,
+      targetType: "meeting",
+      targetId: meetingId,
+      detail: { reminded: silent.length },
+      origin: actor.origin,
+      at: now,
+    });
+    return silent.length;
+  });
+}
+
+function tellInvitees(
+  tx: DbOrTx,
+  meeting: Meeting,
+  kind: MeetingUpdateData["kind"],
+  appUrl: string,
+  now: Date,
+  previously?: { startsAt: Date; endsAt: Date },
+) {
+  const where = [meeting.place, meeting.videoUrl].filter(Boolean).join(" · ") || null;
+  for (const invitee of meetingInvitees(tx, meeting.consultationId)) {
+    enqueueMail(
+      tx,
+      {
+        to: invitee.email,
+        template: `meeting-${kind}`,
+        ...renderMeetingUpdateEmail({
+          kind,
+          name: invitee.name,
+          meetingTitle: meeting.title,
+          when: meeting.startsAt && meeting.endsAt ? formatTimeRange(meeting.startsAt, meeting.endsAt, invitee) : null,
+          previously: previously ? formatTimeRange(previously.startsAt, previously.endsAt, invitee) : null,
+          where,
+          link: meetingLink(appUrl, meeting.id),
+        }),
+      },
+      { appUrl, now },
+    );
+  }
+}
+
+export function finaliseMeeting(db: Db, meetingId: number, slotId: number, actor: AppActor, now = new Date()) {
+  db.transaction((tx) => {
+    const meeting = getMeeting(tx, meetingId);
+    if (meeting.status !== "polling") throw new AppError("conflict", "This meeting's time has already been settled.");
+    const slot = slotsOf(tx, meetingId).find((candidate) => candidate.id === slotId);
+    if (!slot) throw new AppError("invalid", "Choose one of this poll's slots.", "slotId");
+    if (slot.startsAt.getTime() <= now.getTime()) throw new AppError("invalid", "This slot has already begun.", "slotId");
+    const scheduled = tx
+      .update(meetings)
+      .set({ status: "scheduled", startsAt: slot.startsAt, endsAt: slot.endsAt, finalisedAt: now, updatedAt: now })
+      .where(eq(meetings.id, meetingId))
+      .returning()
+      .get();
+    tellInvitees(tx, scheduled, "scheduled", actor.appUrl, now);
+    recordAudit(tx, {
+      action: "meeting.finalised",
+      actorUserId: actor.userId,
+      targetType: "meeting",
+      targetId: meetingId,
+      detail: { startsAt: slot.startsAt.toISOString() },
+      origin: actor.origin,
+      at: now,
+    });
+  });
+}
+
+export function rescheduleMeeting(
+  db: Db,
+  meetingId: number,
+  input: { date: string; time: string; timeZone: string },
+  actor: AppActor,
+  now = new Date(),
+) {
+  db.transaction((tx) => {
+    const meeting = getMeeting(tx, meetingId);
+    if (meeting.status !== "scheduled" || !meeting.startsAt || !meeting.endsAt) {
+      throw new AppError("conflict", "Only a scheduled meeting can be moved.");
+    }
+    const startsAt = zonedToUtc(input.date, input.time, input.timeZone);
+    if (!startsAt) {
+      throw new AppError("invalid", `${input.time} does not exist on ${input.date} in ${input.timeZone}: the clocks go forward.`, "time");
+    }
+    if (startsAt.getTime() <= now.getTime()) throw new AppError("invalid", "The new time is in the past.", "date");
+    if (startsAt.getTime() === meeting.startsAt.getTime()) {
+      throw new AppError("invalid", "That is the meeting's current time.", "date");
+    }
+    const previously = { startsAt: meeting.startsAt, endsAt: meeting.endsAt };
+    const moved = tx
+      .update(meetings)
+      .set({
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + meeting.durationMinutes * 60_000),
+        revision: sql`${meetings.revision} + 1`,
+        updatedAt: now,
+      })
+      .where(eq(meetings.id, meetingId))
+      .returning()
+      .get();
+    tellInvitees(tx, moved, "rescheduled", actor.appUrl, now, previously);
+    recordAudit(tx, {
+      action: "meeting.rescheduled",
+      actorUserId: actor.userId,
+      targetType: "meeting",
+      targetId: meetingId,
+      detail: { from: previously.startsAt.toISOString(), to: startsAt.toISOString() },
+      origin: actor.origin,
+      at: now,
+    });
+  });
+}
+
+export function cancelMeeting(db: Db, meetingId: number, actor: AppActor, now = new Date()) {
+  db.transaction((tx) => {
+    const meeting = getMeeting(tx, meetingId);
+    if (meeting.status === "cancelled") throw new AppError("conflict", "This meeting is already cancelled.");
+    const cancelled = tx
+      .update(meetings)
+      .set({ status: "cancelled", cancelledAt: now, revision: sql`${meetings.revision} + 1`, updatedAt: now })
+      .where(eq(meetings.id, meetingId))
+      .returning()
+      .get();
+    tellInvitees(tx, cancelled, "cancelled", actor.appUrl, now);
+    recordAudit(tx, {
+      action: "meeting.cancelled",
+      actorUserId: actor.userId,
+      targetType: "meeting",
+      targetId: meetingId,
+      origin: actor.origin,
+      at: now,
+    });
+  });
+}
+
+export function setAttendeeListOpen(db: Db, meetingId: number, open: boolean) {
+  getMeeting(db, meetingId);
+  db.update(meetings).set({ attendeeListOpen: open }).where(eq(meetings.id, meetingId)).run();
+}
+
+export function respondToMeeting(db: Db, viewer: Account, meetingId: number, response: RsvpResponse, now = new Date()) {
+  db.transaction((tx) => {
+    const meeting = getMeeting(tx, meetingId);
+    if (!isInvitee(tx, meeting, viewer.id)) {
+      throw new AppError("forbidden", "Only the people invited to this meeting can answer.");
+    }
+    if (meeting.status === "cancelled") throw new AppError("conflict", "This meeting was cancelled: no answer is needed.");
+    if (meeting.status !== "scheduled") throw new AppError("conflict", "The meeting's time has not been chosen yet.");
+    tx.insert(meetingRsvps)
+      .values({ meetingId, userId: viewer.id, response, updatedAt: now })
+      .onConflictDoUpdate({ target: [meetingRsvps.meetingId, meetingRsvps.userId], set: { response, updatedAt: now } })
+      .run();
+  });
+}
+
+/** Who said they come, for the coordinator: everyone invited, with their answer or none yet. */
+export function rsvpOverview(db: DbOrTx, meetingId: number) {
+  const meeting = getMeeting(db, meetingId);
+  const responses = new Map(
+    db
+      .select({ userId: meetingRsvps.userId, response: meetingRsvps.response })
+      .from(meetingRsvps)
+      .where(eq(meetingRsvps.meetingId, meetingId))
+      .all()
+      .map((row) => [row.userId, row.response]),
+  );
+  const people = meetingInvitees(db, meeting.consultationId).map((invitee) => ({
+    ...invitee,
+    response: responses.get(invitee.id) ?? null,
+  }));
+  const count = (response: RsvpResponse | null) => people.filter((person) => person.response === response).length;
+  return {
+    people,
+    counts: { accepted: count("accepted"), tentative: count("tentative"), declined: count("declined"), none: count(null) },
+  };
+}
+
+export function recordMeeting(
+  db: Db,
+  meetingId: number,
+  input: { attended: number[]; minutes: string },
+  actor: Actor,
+  now = new Date(),
+) {
+  db.transaction((tx) => {
+    const meeting = getMeeting(tx, meetingId);
+    if (meeting.status !== "scheduled" || !meeting.startsAt || meeting.startsAt.getTime() > now.getTime()) {
+      throw new AppError("conflict", "The record is kept once the meeting has taken place.");
+    }
+    const invitees = meetingInvitees(tx, meeting.consultationId);
+    const inviteeIds = new Set(invitees.map((invitee) => invitee.id));
+    if (input.attended.some((id) => !inviteeIds.has(id))) {
+      throw new AppError("invalid", "Only invitees can be marked as present.", "attended");
+    }
+    const present = new Set(input.attended);
+    for (const invitee of invitees) {
+      tx.insert(meetingAttendance)
+        .values({ meetingId, userId: invitee.id, attended: present.has(invitee.id) })
+        .onConflictDoUpdate({
+          target: [meetingAttendance.meetingId, meetingAttendance.userId],
+          set: { attended: present.has(invitee.id) },
+        })
+        .run();
+    }
+    tx.update(meetings).set({ minutes: input.minutes, updatedAt: now }).where(eq(meetings.id, meetingId)).run();
+    recordAudit(tx, {
+      action: "meeting.recorded",
+      actorUserId: actor.userId,
+      targetType: "meeting",
+      targetId: meetingId,
+      detail: { present: present.size },
+      origin: actor.origin,
+      at: now,
+    });
+  });
+}
+
+export function addActionItem(
+  db: Db,
+  meetingId: number,
+  input: { title: string; ownerUserId?: number; dueOn?: string },
+  now = new Date(),
+) {
+  const meeting = getMeeting(db, meetingId);
+  if (input.ownerUserId !== undefined) {
+    const owner = db.select({ id: users.id }).from(users).where(and(eq(users.id, input.ownerUserId), eq(users.active, true))).get();
+    if (!owner) throw new AppError("invalid", "Choose the owner from the list.", "ownerUserId");
+  }
+  db.insert(meetingActionItems)
+    .values({ meetingId: meeting.id, title: input.title, ownerUserId: input.ownerUserId ?? null, dueOn: input.dueOn ?? null, createdAt: now })
+    .run();
+}
+
+export function setActionItemDone(db: Db, meetingId: number, itemId: number, done: boolean) {
+  const changed = db
+    .update(meetingActionItems)
+    .set({ done })
+    .where(and(eq(meetingActionItems.id, itemId), eq(meetingActionItems.meetingId, meetingId)))
+    .run().changes;
+  if (changed !== 1) throw new AppError("not_found", "There is no such action item.");
+}
+
+export function meetingRecord(db: DbOrTx, meetingId: number) {
+  const attendance = Object.fromEntries(
+    db
+      .select({ userId: meetingAttendance.userId, attended: meetingAttendance.attended })
+      .from(meetingAttendance)
+      .where(eq(meetingAttendance.meetingId, meetingId))
+      .all()
+      .map((row) => [row.userId, row.attended]),
+  ) as Record<number, boolean>;
+  const actionItems = db
+    .select({
+      id: meetingActionItems.id,
+      title: meetingActionItems.title,
+      dueOn: meetingActionItems.dueOn,
+      done: meetingActionItems.done,
+      ownerName: users.name,
+    })
+    .from(meetingActionItems)
+    .leftJoin(users, eq(users.id, meetingActionItems.ownerUserId))
+    .where(eq(meetingActionItems.meetingId, meetingId))
+    .orderBy(asc(meetingActionItems.id))
+    .all();
+  return { attendance, actionItems };
+}
+
+/**
+ * Meetings still to come for this person: those they organise (staff) or are invited to
+ * (stakeholders), with the polls that still wait for their answer.
+ */
+export function upcomingFor(db: DbOrTx, viewer: Account, now = new Date()) {
+  const invitedTo = db
+    .select({ id: consultationInvitees.consultationId })
+    .from(consultationInvitees)
+    .where(and(eq(consultationInvitees.userId, viewer.id), isNotNull(consultationInvitees.invitedAt)));
+  const mine = isTaskforceStaff(viewer)
+    ? eq(meetings.organiserUserId, viewer.id)
+    : inArray(meetings.consultationId, invitedTo);
+  const columns = {
+    id: meetings.id,
+    title: meetings.title,
+    status: meetings.status,
+    startsAt: meetings.startsAt,
+    endsAt: meetings.endsAt,
+    consultationTitle: consultations.title,
+  };
+  const scheduled = db
+    .select(columns)
+    .from(meetings)
+    .innerJoin(consultations, eq(consultations.id, meetings.consultationId))
+    .where(and(mine, eq(meetings.status, "scheduled"), gt(meetings.endsAt, now)))
+    .orderBy(asc(meetings.startsAt))
+    .all();
+  const polls = db
+    .select(columns)
+    .from(meetings)
+    .innerJoin(consultations, eq(consultations.id, meetings.consultationId))
+    .where(and(mine, eq(meetings.status, "polling")))
+    .orderBy(asc(meetings.createdAt))
+    .all();
+  const answered = new Set(
+    polls.length
+      ? db
+          .select({ meetingId: meetingSlots.meetingId })
+          .from(slotVotes)
+          .innerJoin(meetingSlots, eq(meetingSlots.id, slotVotes.slotId))
+          .where(and(eq(slotVotes.userId, viewer.id), inArray(meetingSlots.meetingId, polls.map((poll) => poll.id))))
+          .all()
+          .map((row) => row.meetingId)
+      : [],
+  );
+  return { scheduled, polls: polls.map((poll) => ({ ...poll, answered: answered.has(poll.id) })) };
+}

@@ -1,0 +1,186 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { EmptyState } from "~/components/empty-state";
+import { LocalTime } from "~/components/local-time";
+import { MeetingTime } from "~/components/meeting-time";
+import { getDb } from "~/lib/db.server";
+import { getEnv } from "~/lib/env.server";
+import { formFailure, formValues } from "~/lib/forms";
+import { attempt, parseId, requestOrigin, orStatusPage } from "~/lib/http.server";
+import { CONSULTATION_STATUS_LABELS, CRIME_AREA_LABELS, MEETING_STATUS_LABELS } from "~/lib/labels";
+import { requireRole, requireUser } from "~/modules/auth/guard.server";
+import {
+  chosenOrganisationNames,
+  closeConsultation,
+  consultationInviteeStates,
+  isTaskforceStaff,
+  meetingsOf,
+  openConsultation,
+  viewConsultation,
+} from "~/modules/consultations/service.server";
+import type { RouteHandle } from "~/root";
+
+export const meta: MetaFunction = () => [{ title: "Consultation · Taskforce Consult" }];
+export const handle: RouteHandle = { tlp: "TLP:AMBER" };
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const viewer = await requireUser(request);
+  const db = getDb();
+  const consultation = orStatusPage(() => viewConsultation(db, viewer, parseId(params.consultationId)));
+  const staff = isTaskforceStaff(viewer);
+  return {
+    viewer,
+    consultation,
+    canManage: viewer.roles.includes("coordinator"),
+    organisations: chosenOrganisationNames(db, consultation.id),
+    invitees: staff ? consultationInviteeStates(db, consultation.id) : null,
+    meetings: meetingsOf(db, consultation.id),
+  };
+}
+
+const intentSchema = z.enum(["open", "close"]);
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const viewer = await requireRole(request, "coordinator");
+  const id = parseId(params.consultationId);
+  const formData = await request.formData();
+  const intent = intentSchema.safeParse(formData.get("intent"));
+  if (!intent.success) return data(formFailure({}, "Unknown action."), { status: 400 });
+  const actor = { userId: viewer.id, origin: requestOrigin(request, context), appUrl: getEnv().APP_URL };
+  const db = getDb();
+  const outcome = attempt(formValues(formData), () =>
+    intent.data === "open" ? openConsultation(db, id, actor) : closeConsultation(db, id, actor),
+  );
+  if (!outcome.ok) return data(outcome, { status: 409 });
+  return redirect(`/consultations/${id}`);
+}
+
+const STATE_LABELS = { chosen: "Chosen (not yet invited)", invited: "Invited", viewed: "Viewed" } as const;
+
+export default function ConsultationPage() {
+  const { viewer, consultation, canManage, organisations, invitees, meetings } = useLoaderData<typeof loader>();
+  const failure = useActionData<typeof action>();
+  return (
+    <>
+      <header className="page-header">
+        <p className="eyebrow">
+          Consultation · <span className={`badge badge--${consultation.status}`}>{CONSULTATION_STATUS_LABELS[consultation.status]}</span>
+        </p>
+        <h1>{consultation.title}</h1>
+        <p className="muted">
+          {consultation.crimeAreas.map((area) => CRIME_AREA_LABELS[area]).join(" · ")}
+        </p>
+        <p>
+          Input deadline: <strong><LocalTime at={consultation.inputDeadline} viewer={viewer} /></strong>
+        </p>
+      </header>
+      {failure?.formError ? (
+        <p className="notice notice--error" role="alert">
+          {failure.formError}
+        </p>
+      ) : null}
+      {canManage ? (
+        <div className="actions">
+          {consultation.status !== "closed" ? (
+            <Link className="button button--secondary" to="edit">
+              Edit
+            </Link>
+          ) : null}
+          {consultation.status === "draft" ? (
+            <Form method="post">
+              <button className="button" type="submit" name="intent" value="open">
+                Open and send invitations
+              </button>
+            </Form>
+          ) : null}
+          {consultation.status === "open" ? (
+            <>
+              <Link className="button" to="meetings/new">
+                Propose a meeting
+              </Link>
+              <Form method="post">
+                <button className="button button--danger" type="submit" name="intent" value="close">
+                  Close (stop new input)
+                </button>
+              </Form>
+            </>
+          ) : null}
+        </div>
+      ) : null}
+      {consultation.description ? <p className="prose">{consultation.description}</p> : null}
+
+      <section aria-labelledby="meetings-title" className="section">
+        <h2 id="meetings-title">Meetings</h2>
+        {meetings.length === 0 ? (
+          <EmptyState title="No meetings yet." />
+        ) : (
+          <ul className="plain-list">
+            {meetings.map((meeting) => (
+              <li key={meeting.id}>
+                <Link to={`/meetings/${meeting.id}`}>{meeting.title}</Link> ·{" "}
+                <span className={`badge badge--${meeting.status}`}>{MEETING_STATUS_LABELS[meeting.status]}</span>
+                {meeting.startsAt && meeting.endsAt ? (
+                  <>
+                    {" "}
+                    · <MeetingTime start={meeting.startsAt} end={meeting.endsAt} viewer={viewer} />
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="organisations-title" className="section">
+        <h2 id="organisations-title">Invited organisations</h2>
+        {organisations.length === 0 ? (
+          <EmptyState title="No organisations chosen." />
+        ) : (
+          <p>{organisations.map((organisation) => organisation.name).join(" · ")}</p>
+        )}
+      </section>
+
+      {invitees ? (
+        <section aria-labelledby="invitees-title" className="section">
+          <h2 id="invitees-title">Invitees</h2>
+          {invitees.length === 0 ? (
+            <EmptyState title="Nobody is invited yet.">Invitations go out when the consultation opens.</EmptyState>
+          ) : (
+            <div className="table-wrap">
+              <table>
+                <caption className="visually-hidden">Invitees and how far each has got</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Organisation</th>
+                    <th scope="col">State</th>
+                    <th scope="col">Since</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {invitees.map((invitee) => (
+                    <tr key={invitee.userId}>
+                      <td>{invitee.name}</td>
+                      <td>{invitee.organisationName ?? "Taskforce"}</td>
+                      <td>{STATE_LABELS[invitee.state]}</td>
+                      <td>
+                        {invitee.viewedAt ? (
+                          <LocalTime at={invitee.viewedAt} viewer={viewer} />
+                        ) : invitee.invitedAt ? (
+                          <LocalTime at={invitee.invitedAt} viewer={viewer} />
+                        ) : (
+                          "—"
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      ) : null}
+    </>
+  );
+}

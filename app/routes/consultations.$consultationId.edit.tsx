@@ -1,0 +1,78 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { ConsultationForm } from "~/components/consultation-form";
+import { getDb } from "~/lib/db.server";
+import { getEnv } from "~/lib/env.server";
+import { parseForm } from "~/lib/forms";
+import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
+import { localDateTime } from "~/lib/time";
+import { requireRole } from "~/modules/auth/guard.server";
+import { invitationOptions } from "~/modules/consultations/form-options.server";
+import { consultationFormSchema } from "~/modules/consultations/schema";
+import { consultationChoices, getConsultation, updateConsultation } from "~/modules/consultations/service.server";
+import type { RouteHandle } from "~/root";
+
+export const meta: MetaFunction = () => [{ title: "Edit consultation · Taskforce Consult" }];
+export const handle: RouteHandle = { tlp: "TLP:AMBER" };
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireRole(request, "coordinator");
+  const db = getDb();
+  const id = parseId(params.consultationId);
+  const consultation = orStatusPage(() => getConsultation(db, id));
+  const choices = consultationChoices(db, id);
+  const deadline = localDateTime(consultation.inputDeadline, consultation.deadlineTimeZone);
+  return {
+    consultation,
+    defaults: {
+      title: consultation.title,
+      description: consultation.description,
+      crimeAreas: consultation.crimeAreas,
+      deadlineDate: deadline.date,
+      deadlineTime: deadline.time,
+      deadlineTimeZone: consultation.deadlineTimeZone,
+      organisationIds: choices.organisationIds.map(String),
+      personIds: choices.personIds.map(String),
+    },
+    ...invitationOptions(db),
+  };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const viewer = await requireRole(request, "coordinator");
+  const id = parseId(params.consultationId);
+  const form = parseForm(consultationFormSchema, await request.formData());
+  if (!form.ok) return data(form, { status: 400 });
+  const outcome = attempt(form.values, () =>
+    updateConsultation(getDb(), id, form.data, {
+      userId: viewer.id,
+      origin: requestOrigin(request, context),
+      appUrl: getEnv().APP_URL,
+    }),
+  );
+  if (!outcome.ok) return data(outcome, { status: 400 });
+  return redirect(`/consultations/${id}`);
+}
+
+export default function EditConsultation() {
+  const { consultation, defaults, organisations, people, timeZones } = useLoaderData<typeof loader>();
+  const state = useActionData<typeof action>();
+  return (
+    <section className="narrow-wide" aria-labelledby="edit-consultation-title">
+      <h1 id="edit-consultation-title">Edit {consultation.title}</h1>
+      {consultation.status === "open" ? (
+        <p className="notice notice--warning">
+          This consultation is open: people you add are invited by email as soon as you save.
+        </p>
+      ) : null}
+      <ConsultationForm
+        state={state}
+        defaults={defaults}
+        organisations={organisations}
+        people={people}
+        timeZones={timeZones}
+        submitLabel="Save changes"
+      />
+    </section>
+  );
+}

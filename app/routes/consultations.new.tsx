@@ -1,0 +1,49 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { ConsultationForm } from "~/components/consultation-form";
+import { getDb } from "~/lib/db.server";
+import { parseForm } from "~/lib/forms";
+import { attempt, requestOrigin } from "~/lib/http.server";
+import { requireRole } from "~/modules/auth/guard.server";
+import { invitationOptions } from "~/modules/consultations/form-options.server";
+import { consultationFormSchema } from "~/modules/consultations/schema";
+import { createConsultation } from "~/modules/consultations/service.server";
+import type { RouteHandle } from "~/root";
+
+export const meta: MetaFunction = () => [{ title: "New consultation · Taskforce Consult" }];
+export const handle: RouteHandle = { tlp: "TLP:AMBER" };
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireRole(request, "coordinator");
+  return { viewer, ...invitationOptions(getDb()) };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const viewer = await requireRole(request, "coordinator");
+  const form = parseForm(consultationFormSchema, await request.formData());
+  if (!form.ok) return data(form, { status: 400 });
+  const outcome = attempt(form.values, () =>
+    createConsultation(getDb(), form.data, { userId: viewer.id, origin: requestOrigin(request, context) }),
+  );
+  if (!outcome.ok) return data(outcome, { status: 400 });
+  return redirect(`/consultations/${outcome.result}`);
+}
+
+export default function NewConsultation() {
+  const { viewer, organisations, people, timeZones } = useLoaderData<typeof loader>();
+  const state = useActionData<typeof action>();
+  return (
+    <section className="narrow-wide" aria-labelledby="new-consultation-title">
+      <h1 id="new-consultation-title">New consultation</h1>
+      <p className="muted">It starts as a draft: nobody is invited until you open it.</p>
+      <ConsultationForm
+        state={state}
+        defaults={{ deadlineTimeZone: viewer.timeZone }}
+        organisations={organisations}
+        people={people}
+        timeZones={timeZones}
+        submitLabel="Create draft"
+      />
+    </section>
+  );
+}

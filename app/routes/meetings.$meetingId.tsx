@@ -1,0 +1,544 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { EmptyState } from "~/components/empty-state";
+import { FormErrorSummary, SelectField, TextAreaField, TextField, type FormState } from "~/components/form-fields";
+import { MeetingTime } from "~/components/meeting-time";
+import { getDb } from "~/lib/db.server";
+import { getEnv } from "~/lib/env.server";
+import { formFailure, formValues, parseForm, type FormValues } from "~/lib/forms";
+import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
+import { MEETING_STATUS_LABELS, RSVP_LABELS, VOTE_LABELS } from "~/lib/labels";
+import { localDateTime } from "~/lib/time";
+import { requireRole, requireUser } from "~/modules/auth/guard.server";
+import {
+  actionItemDoneSchema,
+  actionItemFormSchema,
+  finaliseFormSchema,
+  recordFormSchema,
+  rescheduleFormSchema,
+  rsvpFormSchema,
+  voteFormSchema,
+} from "~/modules/scheduling/schema";
+import {
+  addActionItem,
+  cancelMeeting,
+  castVotes,
+  finaliseMeeting,
+  meetingRecord,
+  pollOverview,
+  recordMeeting,
+  remindSilentInvitees,
+  rescheduleMeeting,
+  respondToMeeting,
+  rsvpOverview,
+  setActionItemDone,
+  setAttendeeListOpen,
+  viewMeeting,
+} from "~/modules/scheduling/service.server";
+import { RSVP_RESPONSES, VOTE_ANSWERS } from "../../db/schema";
+import type { RouteHandle } from "~/root";
+
+export const meta: MetaFunction = () => [{ title: "Meeting · Taskforce Consult" }];
+export const handle: RouteHandle = { tlp: "TLP:AMBER" };
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const viewer = await requireUser(request);
+  const db = getDb();
+  const id = parseId(params.meetingId);
+  const view = orStatusPage(() => viewMeeting(db, viewer, id));
+  const manages = viewer.roles.includes("coordinator");
+  return {
+    viewer,
+    ...view,
+    manages,
+    hasStarted: !!view.meeting.startsAt && view.meeting.startsAt.getTime() <= Date.now(),
+    coordinator: manages
+      ? {
+          poll: pollOverview(db, id),
+          rsvps: rsvpOverview(db, id),
+          record: meetingRecord(db, id),
+          timeZones: Intl.supportedValuesOf("timeZone"),
+          current: view.meeting.startsAt ? localDateTime(view.meeting.startsAt, view.meeting.timeZone) : null,
+        }
+      : null,
+  };
+}
+
+const INVITEE_INTENTS = ["vote", "rsvp"] as const;
+const COORDINATOR_INTENTS = [
+  "remind",
+  "finalise",
+  "reschedule",
+  "cancel",
+  "attendee-list",
+  "record",
+  "action-item",
+  "action-item-done",
+] as const;
+const intentSchema = z.enum([...INVITEE_INTENTS, ...COORDINATOR_INTENTS]);
+type Intent = z.infer<typeof intentSchema>;
+
+function respond(values: FormValues, run: () => unknown, status = 400) {
+  const outcome = attempt(values, run);
+  return outcome.ok ? null : data(outcome, { status: outcome.formError ? 409 : status });
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const id = parseId(params.meetingId);
+  const formData = await request.formData();
+  const values = formValues(formData);
+  const intent = intentSchema.safeParse(values.intent);
+  if (!intent.success) return data(formFailure(values, "Unknown action."), { status: 400 });
+  const db = getDb();
+  const done = () => redirect(`/meetings/${id}`);
+
+  if (intent.data === "vote" || intent.data === "rsvp") {
+    const viewer = await requireUser(request);
+    if (intent.data === "vote") {
+      const answers = Object.fromEntries(Object.entries(values).filter(([key]) => key.startsWith("slot-")));
+      const form = voteFormSchema.safeParse(answers);
+      if (!form.success) return data(formFailure(values, "Answer each slot with yes, if need be, or no."), { status: 400 });
+      const parsed = Object.entries(form.data).map(([key, answer]) => ({ slotId: Number(key.slice(5)), answer }));
+      return respond(values, () => castVotes(db, viewer, id, parsed)) ?? redirect(`/meetings/${id}?voted=1`);
+    }
+    const form = parseForm(rsvpFormSchema, formData);
+    if (!form.ok) return data(form, { status: 400 });
+    return respond(values, () => respondToMeeting(db, viewer, id, form.data.response)) ?? done();
+  }
+
+  const viewer = await requireRole(request, "coordinator");
+  const actor = { userId: viewer.id, origin: requestOrigin(request, context), appUrl: getEnv().APP_URL };
+  switch (intent.data satisfies Intent) {
+    case "remind":
+      return respond(values, () => remindSilentInvitees(db, id, actor)) ?? done();
+    case "finalise": {
+      const form = parseForm(finaliseFormSchema, formData);
+      if (!form.ok) return data(form, { status: 400 });
+      return respond(values, () => finaliseMeeting(db, id, form.data.slotId, actor)) ?? done();
+    }
+    case "reschedule": {
+      const form = parseForm(rescheduleFormSchema, formData);
+      if (!form.ok) return data(form, { status: 400 });
+      return respond(values, () => rescheduleMeeting(db, id, form.data, actor)) ?? done();
+    }
+    case "cancel":
+      return respond(values, () => cancelMeeting(db, id, actor)) ?? done();
+    case "attendee-list":
+      return respond(values, () => setAttendeeListOpen(db, id, values.open === "true")) ?? done();
+    case "record": {
+      const form = parseForm(recordFormSchema, formData);
+      if (!form.ok) return data(form, { status: 400 });
+      return respond(values, () => recordMeeting(db, id, form.data, actor)) ?? done();
+    }
+    case "action-item": {
+      const form = parseForm(actionItemFormSchema, formData);
+      if (!form.ok) return data(form, { status: 400 });
+      return respond(values, () => addActionItem(db, id, form.data)) ?? done();
+    }
+    case "action-item-done": {
+      const form = parseForm(actionItemDoneSchema, formData);
+      if (!form.ok) return data(form, { status: 400 });
+      return respond(values, () => setActionItemDone(db, id, form.data.itemId, form.data.done)) ?? done();
+    }
+  }
+  return data(formFailure(values, "Unknown action."), { status: 400 });
+}
+
+/** Each form on the page shows only its own outcome. */
+function stateFor(result: FormState, intent: Intent): FormState {
+  return result?.values?.intent === intent ? result : undefined;
+}
+
+export default function MeetingPage() {
+  const page = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as FormState;
+  const { viewer, meeting, consultation, slots, slotFlags, myVotes, myRsvp, invited, participants, coordinator } = page;
+  const flagsOf = (slotId: number) => slotFlags.find((flag) => flag.slotId === slotId);
+  const where = [meeting.place, meeting.videoUrl].filter(Boolean);
+
+  return (
+    <>
+      <header className="page-header">
+        <p className="eyebrow">
+          <Link to={`/consultations/${consultation.id}`}>{consultation.title}</Link> ·{" "}
+          <span className={`badge badge--${meeting.status}`}>{MEETING_STATUS_LABELS[meeting.status]}</span>
+          {page.manages ? ` · revision ${meeting.revision}` : null}
+        </p>
+        <h1>{meeting.title}</h1>
+        {meeting.startsAt && meeting.endsAt ? (
+          <p className="lead">
+            <MeetingTime start={meeting.startsAt} end={meeting.endsAt} viewer={viewer} />
+          </p>
+        ) : (
+          <p className="muted">{meeting.durationMinutes} minutes; the time is being chosen.</p>
+        )}
+        {where.length ? (
+          <p>
+            {meeting.place ? <>Place: {meeting.place}. </> : null}
+            {meeting.videoUrl ? (
+              <>
+                Video: <a href={meeting.videoUrl}>{meeting.videoUrl}</a>
+              </>
+            ) : null}
+          </p>
+        ) : null}
+      </header>
+
+      {meeting.status === "cancelled" ? (
+        <p className="notice notice--warning">This meeting was cancelled.</p>
+      ) : null}
+
+      {meeting.agenda ? (
+        <section aria-labelledby="agenda-title" className="section">
+          <h2 id="agenda-title">Agenda</h2>
+          <p className="prose">{meeting.agenda}</p>
+        </section>
+      ) : null}
+
+      {invited && meeting.status === "polling" ? (
+        <section aria-labelledby="vote-title" className="section card">
+          <h2 id="vote-title">When can you meet?</h2>
+          <p className="muted">Times in your zone, {viewer.timeZone}. You can change your answers until the time is chosen.</p>
+          <Form method="post">
+            <FormErrorSummary state={stateFor(result, "vote")} />
+            <input type="hidden" name="intent" value="vote" />
+            <div className="table-wrap">
+              <table>
+                <caption className="visually-hidden">Your answer for each proposed slot</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Slot</th>
+                    {VOTE_ANSWERS.map((answer) => (
+                      <th scope="col" key={answer}>
+                        {VOTE_LABELS[answer]}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {slots.map((slot) => (
+                    <tr key={slot.id}>
+                      <th scope="row">
+                        <MeetingTime start={slot.startsAt} end={slot.endsAt} viewer={viewer} />
+                        {flagsOf(slot.id)?.outsideMyHours ? (
+                          <span className="flag">Outside your working hours</span>
+                        ) : null}
+                        {flagsOf(slot.id)?.clockChangeForMe ? (
+                          <span className="flag">Your clocks change before this date</span>
+                        ) : null}
+                      </th>
+                      {VOTE_ANSWERS.map((answer) => (
+                        <td key={answer}>
+                          <input
+                            type="radio"
+                            name={`slot-${slot.id}`}
+                            value={answer}
+                            defaultChecked={myVotes[slot.id] === answer}
+                            aria-label={`${VOTE_LABELS[answer]}`}
+                          />
+                        </td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <button type="submit" className="button">
+              Save my answers
+            </button>
+          </Form>
+        </section>
+      ) : null}
+
+      {invited && meeting.status === "scheduled" ? (
+        <section aria-labelledby="rsvp-title" className="section card">
+          <h2 id="rsvp-title">Will you attend?</h2>
+          {myRsvp ? <p>Your answer: <strong>{RSVP_LABELS[myRsvp]}</strong>. You can change it.</p> : null}
+          <Form method="post" className="actions">
+            <FormErrorSummary state={stateFor(result, "rsvp")} />
+            <input type="hidden" name="intent" value="rsvp" />
+            {RSVP_RESPONSES.map((response) => (
+              <button
+                key={response}
+                type="submit"
+                name="response"
+                value={response}
+                className={myRsvp === response ? "button" : "button button--secondary"}
+                aria-pressed={myRsvp === response}
+              >
+                {RSVP_LABELS[response]}
+              </button>
+            ))}
+          </Form>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="participants-title" className="section">
+        <h2 id="participants-title">Invited</h2>
+        {participants.length === 0 ? (
+          <EmptyState title="Nobody is invited yet." />
+        ) : (
+          <ul className="plain-list columns">
+            {participants.map((participant, index) => (
+              <li key={index}>
+                {participant.name ? `${participant.name} · ` : ""}
+                {participant.organisationName ?? "Taskforce"}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      {coordinator ? <CoordinatorPanel page={page} result={result} /> : null}
+    </>
+  );
+}
+
+function CoordinatorPanel({ page, result }: { page: ReturnType<typeof useLoaderData<typeof loader>>; result: FormState }) {
+  const { viewer, meeting, hasStarted } = page;
+  const coordinator = page.coordinator!;
+  const { poll, rsvps, record } = coordinator;
+  const slotById = new Map(poll.slots.map((slot) => [slot.id, slot]));
+  return (
+    <section aria-labelledby="coordinator-title" className="section">
+      <h2 id="coordinator-title">For the coordinator</h2>
+
+      {meeting.status === "polling" ? (
+        <>
+          <h3>Best slots</h3>
+          <Form method="post" className="stack">
+            <FormErrorSummary state={stateFor(result, "finalise")} />
+            <input type="hidden" name="intent" value="finalise" />
+            <ol className="ranking">
+              {poll.ranking.map((tally, index) => {
+                const slot = slotById.get(tally.slotId)!;
+                return (
+                  <li key={tally.slotId}>
+                    <label className="check">
+                      <input type="radio" name="slotId" value={tally.slotId} defaultChecked={index === 0} />
+                      <span>
+                        <MeetingTime start={slot.startsAt} end={slot.endsAt} viewer={viewer} /> — {tally.yes} yes,{" "}
+                        {tally.ifNeedBe} if need be, {tally.no} no
+                      </span>
+                    </label>
+                    {slot.outsideHoursFor.length ? (
+                      <span className="flag">
+                        Outside working hours for{" "}
+                        {slot.outsideHoursFor.map((person) => `${person.name} (${person.timeZone})`).join(", ")}
+                      </span>
+                    ) : null}
+                    {slot.clockChangeIn.length ? (
+                      <span className="flag">Clocks change before this date in {slot.clockChangeIn.join(", ")}</span>
+                    ) : null}
+                  </li>
+                );
+              })}
+            </ol>
+            <button type="submit" className="button" disabled={poll.ranking.length === 0}>
+              Choose this slot and tell everyone
+            </button>
+          </Form>
+
+          <h3>Answers</h3>
+          {poll.grid.length === 0 ? (
+            <EmptyState title="Nobody is invited yet." />
+          ) : (
+            <div className="table-wrap">
+              <table className="grid-table">
+                <caption className="visually-hidden">Each invitee's answer per slot</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Invitee</th>
+                    {poll.slots.map((slot) => (
+                      <th scope="col" key={slot.id}>
+                        <MeetingTime start={slot.startsAt} end={slot.endsAt} viewer={viewer} />
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {poll.grid.map((row) => (
+                    <tr key={row.invitee.id}>
+                      <th scope="row">
+                        {row.invitee.name}
+                        <div className="muted small">
+                          {row.invitee.organisationName ?? "Taskforce"} · {row.invitee.timeZone}
+                        </div>
+                      </th>
+                      {poll.slots.map((slot) => {
+                        const answer = row.answers[slot.id];
+                        return (
+                          <td key={slot.id} className={answer ? `answer answer--${answer}` : "answer"}>
+                            {answer ? VOTE_LABELS[answer] : "—"}
+                          </td>
+                        );
+                      })}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+
+          <h3>Not answered yet</h3>
+          {poll.silent.length === 0 ? (
+            <p>Everyone has answered.</p>
+          ) : (
+            <Form method="post">
+              <FormErrorSummary state={stateFor(result, "remind")} />
+              <p>{poll.silent.map((person) => person.name).join(", ")}</p>
+              <input type="hidden" name="intent" value="remind" />
+              <button type="submit" className="button button--secondary">
+                Remind them by email ({poll.silent.length})
+              </button>
+            </Form>
+          )}
+        </>
+      ) : null}
+
+      {meeting.status === "scheduled" ? (
+        <>
+          <h3>Answers to the invitation</h3>
+          <p>
+            {rsvps.counts.accepted} accepted · {rsvps.counts.tentative} maybe · {rsvps.counts.declined} declined ·{" "}
+            {rsvps.counts.none} no answer
+          </p>
+          <ul className="plain-list columns">
+            {rsvps.people.map((person) => (
+              <li key={person.id}>
+                {person.name} ({person.organisationName ?? "Taskforce"}): {person.response ? RSVP_LABELS[person.response] : "no answer"}
+              </li>
+            ))}
+          </ul>
+
+          {!hasStarted ? (
+            <>
+              <h3>Move the meeting</h3>
+              <Form method="post" className="stack">
+                <FormErrorSummary state={stateFor(result, "reschedule")} />
+                <input type="hidden" name="intent" value="reschedule" />
+                <div className="inline-fields">
+                  <TextField name="date" label="New date" type="date" state={stateFor(result, "reschedule")} defaultValue={coordinator.current?.date} />
+                  <TextField name="time" label="New start" type="time" state={stateFor(result, "reschedule")} defaultValue={coordinator.current?.time} />
+                  <SelectField
+                    name="timeZone"
+                    label="Time zone"
+                    state={stateFor(result, "reschedule")}
+                    defaultValue={meeting.timeZone}
+                    options={coordinator.timeZones.map((zone) => ({ value: zone, label: zone }))}
+                  />
+                </div>
+                <button type="submit" className="button button--secondary">
+                  Move and tell everyone
+                </button>
+              </Form>
+            </>
+          ) : (
+            <MeetingRecordForms page={page} result={result} />
+          )}
+        </>
+      ) : null}
+
+      {meeting.status !== "cancelled" ? (
+        <div className="actions section">
+          <Form method="post">
+            <input type="hidden" name="intent" value="attendee-list" />
+            <input type="hidden" name="open" value={meeting.attendeeListOpen ? "false" : "true"} />
+            <button type="submit" className="button button--secondary">
+              {meeting.attendeeListOpen ? "Hide invitees' names from each other" : "Show invitees each other's names"}
+            </button>
+          </Form>
+          {!hasStarted ? (
+            <Form method="post">
+              <FormErrorSummary state={stateFor(result, "cancel")} />
+              <input type="hidden" name="intent" value="cancel" />
+              <button type="submit" className="button button--danger">
+                Cancel the meeting
+              </button>
+            </Form>
+          ) : null}
+        </div>
+      ) : null}
+
+      {meeting.status === "scheduled" && record.actionItems.length + Object.keys(record.attendance).length === 0 && !hasStarted ? (
+        <p className="muted">Attendance, minutes and action items can be kept here once the meeting has started.</p>
+      ) : null}
+    </section>
+  );
+}
+
+function MeetingRecordForms({ page, result }: { page: ReturnType<typeof useLoaderData<typeof loader>>; result: FormState }) {
+  const { meeting } = page;
+  const coordinator = page.coordinator!;
+  const { rsvps, record } = coordinator;
+  const recordState = stateFor(result, "record");
+  const itemState = stateFor(result, "action-item");
+  return (
+    <>
+      <h3>Attendance and minutes</h3>
+      <Form method="post" className="stack">
+        <FormErrorSummary state={recordState} />
+        <input type="hidden" name="intent" value="record" />
+        <fieldset className="field">
+          <legend>Present</legend>
+          <div className="checks">
+            {rsvps.people.map((person) => (
+              <label key={person.id} className="check">
+                <input type="checkbox" name="attended" value={person.id} defaultChecked={record.attendance[person.id] ?? false} />
+                {person.name}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <TextAreaField name="minutes" label="Minutes" rows={8} state={recordState} defaultValue={meeting.minutes ?? ""} />
+        <button type="submit" className="button">
+          Save the record
+        </button>
+      </Form>
+
+      <h3>Action items</h3>
+      {record.actionItems.length === 0 ? (
+        <EmptyState title="No action items yet." />
+      ) : (
+        <ul className="plain-list">
+          {record.actionItems.map((item) => (
+            <li key={item.id} className="action-item">
+              <Form method="post" className="inline-form">
+                <input type="hidden" name="intent" value="action-item-done" />
+                <input type="hidden" name="itemId" value={item.id} />
+                <input type="hidden" name="done" value={item.done ? "false" : "true"} />
+                <button type="submit" className="button button--quiet" aria-label={item.done ? `Mark "${item.title}" open` : `Mark "${item.title}" done`}>
+                  {item.done ? "☑" : "☐"}
+                </button>
+              </Form>
+              <span className={item.done ? "done" : undefined}>{item.title}</span>
+              <span className="muted small">
+                {item.ownerName ? ` · ${item.ownerName}` : ""}
+                {item.dueOn ? ` · due ${item.dueOn}` : ""}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <Form method="post" className="stack">
+        <FormErrorSummary state={itemState} />
+        <input type="hidden" name="intent" value="action-item" />
+        <TextField name="title" label="New action item" state={itemState} />
+        <div className="inline-fields">
+          <SelectField
+            name="ownerUserId"
+            label="Owner"
+            state={itemState}
+            placeholder="Nobody yet"
+            options={rsvps.people.map((person) => ({ value: String(person.id), label: person.name }))}
+          />
+          <TextField name="dueOn" label="Due on" type="date" state={itemState} />
+        </div>
+        <button type="submit" className="button button--secondary">
+          Add action item
+        </button>
+      </Form>
+    </>
+  );
+}
