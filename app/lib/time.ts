@@ -89,9 +89,10 @@ export function zonedToUtc(date: string, time: string, timeZone: string): Date |
     Number(timeMatch[1]),
     Number(timeMatch[2]),
   );
-  // The offset before the wall time is the right one for the first occurrence of a doubled hour.
-  const before = zoneOffsetMinutes(new Date(naive - 3 * 3_600_000), timeZone);
-  const after = zoneOffsetMinutes(new Date(naive + 3 * 3_600_000), timeZone);
+  // The offsets a day either side cover every zone (UTC-12 to UTC+14) and every switch; the one
+  // before comes first, so a doubled hour resolves to its first occurrence.
+  const before = zoneOffsetMinutes(new Date(naive - 86_400_000), timeZone);
+  const after = zoneOffsetMinutes(new Date(naive + 86_400_000), timeZone);
   for (const offset of [before, after]) {
     const candidate = new Date(naive - offset * 60_000);
     const local = localDateTime(candidate, timeZone);

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { EmptyState } from "~/components/empty-state";
 import { FormErrorSummary, SelectField, TextAreaField, TextField, type FormState } from "~/components/form-fields";
 import { MeetingTime } from "~/components/meeting-time";
+import { VoteBar } from "~/components/vote-bar";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { formFailure, formValues, parseForm, type FormValues } from "~/lib/forms";
@@ -318,8 +319,9 @@ function CoordinatorPanel({ page, result }: { page: ReturnType<typeof useLoaderD
                     <label className="check">
                       <input type="radio" name="slotId" value={tally.slotId} defaultChecked={index === 0} />
                       <span>
-                        <MeetingTime start={slot.startsAt} end={slot.endsAt} viewer={viewer} /> — {tally.yes} yes,{" "}
-                        {tally.ifNeedBe} if need be, {tally.no} no
+                        <MeetingTime start={slot.startsAt} end={slot.endsAt} viewer={viewer} />{" "}
+                        <VoteBar yes={tally.yes} ifNeedBe={tally.ifNeedBe} no={tally.no} invited={poll.grid.length} /> {tally.yes}{" "}
+                        yes, {tally.ifNeedBe} if need be, {tally.no} no
                       </span>
                     </label>
                     {slot.outsideHoursFor.length ? (

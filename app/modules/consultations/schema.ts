@@ -3,8 +3,23 @@ import { CRIME_AREAS } from "../../../db/schema";
 import { checkboxes } from "~/lib/forms";
 import { timeZoneField } from "../accounts/schema";
 
-export const dateField = (message: string) => z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, message);
-export const clockField = (message: string) => z.string().trim().regex(/^\d{2}:\d{2}$/, message);
+/** A calendar date that exists (no 30 February). */
+export const dateField = (message: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, message)
+    .refine((value) => {
+      const day = new Date(`${value}T00:00:00Z`);
+      return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(value);
+    }, message);
+
+/** A 24-hour clock time, 00:00 to 23:59. */
+export const clockField = (message: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, message);
 
 export const consultationFormSchema = z.object({
   title: z.string().trim().min(3, "Give the consultation a title.").max(160, "Keep the title under 160 characters."),
