@@ -39,13 +39,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-/** A route may declare the handling mark of what it shows; the most specific one wins. */
+/**
+ * A route declares the handling mark of what it shows, in its handle or, when the mark belongs
+ * to the record shown (a meeting's own marking), as `handlingMark` in its loader data. The most
+ * specific route wins.
+ */
 export type RouteHandle = { tlp?: Tlp };
 
 function useHandlingMark(): Tlp {
   const matches = useMatches();
   for (let i = matches.length - 1; i >= 0; i--) {
-    const tlp = (matches[i]?.handle as RouteHandle | undefined)?.tlp;
+    const match = matches[i];
+    const fromData = (match?.data as { handlingMark?: Tlp } | undefined)?.handlingMark;
+    const tlp = fromData ?? (match?.handle as RouteHandle | undefined)?.tlp;
     if (tlp) return tlp;
   }
   return "TLP:CLEAR";

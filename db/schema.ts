@@ -31,6 +31,10 @@ export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 export const ROLES = ["coordinator", "analyst", "stakeholder", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Traffic Light Protocol 2.0 marks (FIRST), as the portal shows and exports them. */
+export const TLP_MARKS = ["TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"] as const;
+export type Tlp = (typeof TLP_MARKS)[number];
+
 export const TIME_ZONE_SOURCES = ["default", "browser", "chosen"] as const;
 
 export const OUTBOX_STATUSES = ["pending", "sent", "dead"] as const;
@@ -292,6 +296,8 @@ export const meetings = sqliteTable(
     endsAt: integer("ends_at", { mode: "timestamp_ms" }),
     // Banks invited together are often competitors: names stay hidden unless this is set.
     attendeeListOpen: integer("attendee_list_open", { mode: "boolean" }).notNull().default(false),
+    // Under AMBER+STRICT or RED, calendars and mail carry a neutral title and the link only.
+    tlp: text("tlp", { enum: TLP_MARKS }).notNull().default("TLP:AMBER"),
     minutes: text("minutes"),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
@@ -376,5 +382,17 @@ export const meetingActionItems = sqliteTable("meeting_action_items", {
   // A calendar date (YYYY-MM-DD), not an instant: due "on the 3rd" wherever the owner is.
   dueOn: text("due_on"),
   done: integer("done", { mode: "boolean" }).notNull().default(false),
+  createdAt: createdAt(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Calendar
+
+/** A person's private subscription feed; the URL's token is stored only as its hash. */
+export const calendarFeeds = sqliteTable("calendar_feeds", {
+  userId: integer("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  tokenHash: text("token_hash").notNull().unique(),
   createdAt: createdAt(),
 });

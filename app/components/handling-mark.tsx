@@ -1,5 +1,6 @@
-export const TLP_MARKS = ["TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"] as const;
-export type Tlp = (typeof TLP_MARKS)[number];
+import type { Tlp } from "../../db/schema";
+
+export type { Tlp };
 
 const MEANING: Record<Tlp, string> = {
   "TLP:CLEAR": "Disclosure is not limited.",

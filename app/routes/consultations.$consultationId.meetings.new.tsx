@@ -10,6 +10,7 @@ import { getConsultation } from "~/modules/consultations/service.server";
 import { meetingFormSchema, SLOT_ROWS } from "~/modules/scheduling/schema";
 import { proposeMeeting } from "~/modules/scheduling/service.server";
 import type { RouteHandle } from "~/root";
+import { TLP_MARKS } from "../../db/schema";
 
 export const meta: MetaFunction = () => [{ title: "Propose a meeting · Taskforce Consult" }];
 export const handle: RouteHandle = { tlp: "TLP:AMBER" };
@@ -57,6 +58,14 @@ export default function ProposeMeeting() {
           state={state}
           defaultValue={viewer.timeZone}
           options={timeZones.map((zone) => ({ value: zone, label: zone }))}
+        />
+        <SelectField
+          name="tlp"
+          label="Handling mark"
+          hint="Under TLP:AMBER+STRICT and TLP:RED, emails and calendars show only “Taskforce consultation meeting” and the portal link."
+          state={state}
+          defaultValue="TLP:AMBER"
+          options={TLP_MARKS.map((mark) => ({ value: mark, label: mark }))}
         />
         <fieldset className="field">
           <legend>Candidate slots</legend>

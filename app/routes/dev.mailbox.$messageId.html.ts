@@ -11,6 +11,7 @@ export function loader({ params }: LoaderFunctionArgs) {
   return new Response(message.html, {
     headers: {
       "Content-Type": "text/html; charset=utf-8",
+      "Cache-Control": "no-store",
       "Content-Security-Policy": "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:",
     },
   });

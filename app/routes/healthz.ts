@@ -5,6 +5,6 @@ export function loader() {
   const ok = databaseAnswers(getDb());
   return new Response(ok ? "ok" : "database unavailable", {
     status: ok ? 200 : 503,
-    headers: { "Content-Type": "text/plain; charset=utf-8" },
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
   });
 }

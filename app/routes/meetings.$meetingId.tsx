@@ -52,6 +52,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     viewer,
     ...view,
+    handlingMark: view.meeting.tlp,
     manages,
     hasStarted: !!view.meeting.startsAt && view.meeting.startsAt.getTime() <= Date.now(),
     coordinator: manages
@@ -174,6 +175,13 @@ export default function MeetingPage() {
         ) : (
           <p className="muted">{meeting.durationMinutes} minutes; the time is being chosen.</p>
         )}
+        {meeting.status === "scheduled" ? (
+          <p>
+            <a className="button button--secondary" href={`/meetings/${meeting.id}/calendar.ics`} download>
+              Add to my calendar (.ics)
+            </a>
+          </p>
+        ) : null}
         {where.length ? (
           <p>
             {meeting.place ? <>Place: {meeting.place}. </> : null}

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RSVP_RESPONSES, VOTE_ANSWERS } from "../../../db/schema";
+import { RSVP_RESPONSES, TLP_MARKS, VOTE_ANSWERS } from "../../../db/schema";
 import { optionalText } from "~/lib/forms";
 import { timeZoneField } from "../accounts/schema";
 import { clockField, dateField } from "../consultations/schema";
@@ -27,6 +27,7 @@ export const meetingFormSchema = z
     ),
     timeZone: timeZoneField,
     attendeeListOpen: z.preprocess((value) => value === "on" || value === "true", z.boolean()),
+    tlp: z.enum(TLP_MARKS, { error: "Choose the meeting's handling mark." }).default("TLP:AMBER"),
   })
   .transform((value, context) => {
     const raw = value as Record<string, unknown>;
@@ -54,6 +55,7 @@ export const meetingFormSchema = z
       videoUrl: value.videoUrl,
       timeZone: value.timeZone,
       attendeeListOpen: value.attendeeListOpen,
+      tlp: value.tlp,
       slots,
     };
   });

@@ -15,6 +15,7 @@ import {
   type VoteAnswer,
 } from "../../../db/schema";
 import { renderMeetingPollEmail } from "../../../emails/meeting-poll";
+import { renderMeetingReminderEmail } from "../../../emails/meeting-reminder";
 import { renderMeetingUpdateEmail, type MeetingUpdateData } from "../../../emails/meeting-update";
 import type { Db, DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
@@ -22,6 +23,7 @@ import { formatTimeRange, zonedToUtc } from "~/lib/time";
 import type { Account, Actor } from "../accounts/service.server";
 import { recordAudit } from "../audit/audit.server";
 import { getConsultation, isTaskforceStaff, viewConsultation } from "../consultations/service.server";
+import { buildCalendar, isWithheld, NEUTRAL_TITLE, type CalendarMeeting } from "../calendar/ics";
 import { enqueueMail } from "../mail/outbox.server";
 import { clockChangeBetween, outsideWorkingHours, rankSlots } from "./rules";
 import type { MeetingInput } from "./schema";
@@ -66,7 +68,74 @@ function isInvitee(db: DbOrTx, meeting: Meeting, userId: number) {
   return meetingInvitees(db, meeting.consultationId).some((invitee) => invitee.id === userId);
 }
 
-const meetingLink = (appUrl: string, id: number) => new URL(`/meetings/${id}`, appUrl).toString();
+export const meetingLink = (appUrl: string, id: number) => new URL(`/meetings/${id}`, appUrl).toString();
+
+/** What a message or calendar outside the portal may call the meeting. */
+const outsideTitle = (meeting: Pick<Meeting, "title" | "tlp">) => (isWithheld(meeting.tlp) ? NEUTRAL_TITLE : meeting.title);
+const outsidePlace = (meeting: Pick<Meeting, "place" | "videoUrl" | "tlp">) =>
+  isWithheld(meeting.tlp) ? null : [meeting.place, meeting.videoUrl].filter(Boolean).join(" · ") || null;
+
+function organiserOf(db: DbOrTx, meeting: Meeting) {
+  const organiser = db
+    .select({ name: users.name, email: users.email })
+    .from(users)
+    .where(eq(users.id, meeting.organiserUserId))
+    .get();
+  if (!organiser) throw new Error(`meeting ${meeting.id} has no organiser`);
+  return organiser;
+}
+
+function responsesTo(db: DbOrTx, meetingId: number) {
+  return new Map(
+    db
+      .select({ userId: meetingRsvps.userId, response: meetingRsvps.response })
+      .from(meetingRsvps)
+      .where(eq(meetingRsvps.meetingId, meetingId))
+      .all()
+      .map((row) => [row.userId, row.response]),
+  );
+}
+
+/**
+ * The meeting as one person's calendar holds it. Other invitees are listed only when the
+ * coordinator opened the list and the marking allows it; otherwise the person sees the
+ * organiser and themselves.
+ */
+export function calendarMeetingFor(
+  db: DbOrTx,
+  meeting: Meeting,
+  recipientUserId: number | null,
+  appUrl: string,
+): CalendarMeeting {
+  if (!meeting.startsAt || !meeting.endsAt) throw new Error(`meeting ${meeting.id} has no time yet`);
+  const responses = responsesTo(db, meeting.id);
+  const invitees = meetingInvitees(db, meeting.consultationId);
+  const listed =
+    meeting.attendeeListOpen && !isWithheld(meeting.tlp)
+      ? invitees
+      : invitees.filter((invitee) => invitee.id === recipientUserId);
+  return {
+    uid: meeting.uid,
+    title: meeting.title,
+    agenda: meeting.agenda,
+    place: meeting.place,
+    videoUrl: meeting.videoUrl,
+    timeZone: meeting.timeZone,
+    startsAt: meeting.startsAt,
+    endsAt: meeting.endsAt,
+    revision: meeting.revision,
+    cancelled: meeting.status === "cancelled",
+    tlp: meeting.tlp,
+    link: meetingLink(appUrl, meeting.id),
+    changedAt: meeting.updatedAt ?? meeting.createdAt,
+    organiser: organiserOf(db, meeting),
+    attendees: listed.map((invitee) => ({
+      name: invitee.name,
+      email: invitee.email,
+      response: responses.get(invitee.id) ?? null,
+    })),
+  };
+}
 
 function slotsOf(db: DbOrTx, meetingId: number) {
   return db.select().from(meetingSlots).where(eq(meetingSlots.meetingId, meetingId)).orderBy(asc(meetingSlots.startsAt)).all();
@@ -113,6 +182,7 @@ export function proposeMeeting(db: Db, consultationId: number, input: MeetingInp
         videoUrl: input.videoUrl ?? null,
         timeZone: input.timeZone,
         attendeeListOpen: input.attendeeListOpen,
+        tlp: input.tlp,
         createdAt: now,
       })
       .returning({ id: meetings.id })
@@ -121,7 +191,7 @@ export function proposeMeeting(db: Db, consultationId: number, input: MeetingInp
       tx.insert(meetingSlots).values({ meetingId: id, ...slot, timeZone: input.timeZone }).run();
     }
     for (const invitee of meetingInvitees(tx, consultationId)) {
-      sendPollEmail(tx, invitee, { id, title: input.title }, consultation.title, slots, actor.appUrl, now, false);
+      sendPollEmail(tx, invitee, { id, title: input.title, tlp: input.tlp }, consultation.title, slots, actor.appUrl, now, false);
     }
     recordAudit(tx, {
       action: "meeting.proposed",
@@ -139,7 +209,7 @@ export function proposeMeeting(db: Db, consultationId: number, input: MeetingInp
 function sendPollEmail(
   tx: DbOrTx,
   invitee: Invitee,
-  meeting: { id: number; title: string },
+  meeting: { id: number; title: string; tlp: Meeting["tlp"] },
   consultationTitle: string,
   slots: { startsAt: Date; endsAt: Date }[],
   appUrl: string,
@@ -153,8 +223,8 @@ function sendPollEmail(
       template: reminder ? "meeting-poll-reminder" : "meeting-poll",
       ...renderMeetingPollEmail({
         name: invitee.name,
-        meetingTitle: meeting.title,
-        consultationTitle,
+        meetingTitle: outsideTitle(meeting),
+        consultationTitle: isWithheld(meeting.tlp) ? "the taskforce's consultation" : consultationTitle,
         slots: slots.map((slot) => formatTimeRange(slot.startsAt, slot.endsAt, invitee)),
         link: meetingLink(appUrl, meeting.id),
         reminder,
@@ -304,6 +374,11 @@ export function remindSilentInvitees(db: Db, meetingId: number, actor: AppActor,
   });
 }
 
+/**
+ * Tells every invitee of a change by email, with the iCalendar invitation (RFC 5546: REQUEST for
+ * a time, CANCEL for a cancellation) inline, where calendar apps show Accept and Decline, and
+ * attached as invite.ics for the apps that only read attachments.
+ */
 function tellInvitees(
   tx: DbOrTx,
   meeting: Meeting,
@@ -312,8 +387,9 @@ function tellInvitees(
   now: Date,
   previously?: { startsAt: Date; endsAt: Date },
 ) {
-  const where = [meeting.place, meeting.videoUrl].filter(Boolean).join(" · ") || null;
+  const method = kind === "cancelled" ? "CANCEL" : "REQUEST";
   for (const invitee of meetingInvitees(tx, meeting.consultationId)) {
+    const ics = buildCalendar({ method, stamp: now, meetings: [calendarMeetingFor(tx, meeting, invitee.id, appUrl)] });
     enqueueMail(
       tx,
       {
@@ -322,12 +398,16 @@ function tellInvitees(
         ...renderMeetingUpdateEmail({
           kind,
           name: invitee.name,
-          meetingTitle: meeting.title,
+          meetingTitle: outsideTitle(meeting),
           when: meeting.startsAt && meeting.endsAt ? formatTimeRange(meeting.startsAt, meeting.endsAt, invitee) : null,
           previously: previously ? formatTimeRange(previously.startsAt, previously.endsAt, invitee) : null,
-          where,
+          where: outsidePlace(meeting),
           link: meetingLink(appUrl, meeting.id),
         }),
+        extra: {
+          icalEvent: { method, content: ics, filename: "invite.ics" },
+          attachments: [{ filename: "invite.ics", content: ics, contentType: `application/ics; method=${method}` }],
+        },
       },
       { appUrl, now },
     );
@@ -429,7 +509,7 @@ export function cancelMeeting(db: Db, meetingId: number, actor: AppActor, now = 
 
 export function setAttendeeListOpen(db: Db, meetingId: number, open: boolean) {
   getMeeting(db, meetingId);
-  db.update(meetings).set({ attendeeListOpen: open }).where(eq(meetings.id, meetingId)).run();
+  db.update(meetings).set({ attendeeListOpen: open, updatedAt: new Date() }).where(eq(meetings.id, meetingId)).run();
 }
 
 export function respondToMeeting(db: Db, viewer: Account, meetingId: number, response: RsvpResponse, now = new Date()) {
@@ -444,6 +524,55 @@ export function respondToMeeting(db: Db, viewer: Account, meetingId: number, res
       .values({ meetingId, userId: viewer.id, response, updatedAt: now })
       .onConflictDoUpdate({ target: [meetingRsvps.meetingId, meetingRsvps.userId], set: { response, updatedAt: now } })
       .run();
+  });
+}
+
+export const REMINDER_LEAD_MS = 24 * 3_600_000;
+
+/**
+ * Queues the day-before reminder for everyone who accepted or answered maybe. The outbox's
+ * dedupe key (meeting, time, person) makes a second run a no-op, and a moved meeting gets a
+ * reminder for its new time; cancelled meetings are never picked up.
+ */
+export function queueDueReminders(db: Db, appUrl: string, now = new Date()): number {
+  return db.transaction((tx) => {
+    const due = tx
+      .select()
+      .from(meetings)
+      .where(
+        and(
+          eq(meetings.status, "scheduled"),
+          gt(meetings.startsAt, now),
+          sql`${meetings.startsAt} <= ${now.getTime() + REMINDER_LEAD_MS}`,
+        ),
+      )
+      .all();
+    let queued = 0;
+    for (const meeting of due) {
+      const responses = responsesTo(tx, meeting.id);
+      for (const invitee of meetingInvitees(tx, meeting.consultationId)) {
+        const response = responses.get(invitee.id);
+        if (response !== "accepted" && response !== "tentative") continue;
+        const written = enqueueMail(
+          tx,
+          {
+            to: invitee.email,
+            template: "meeting-reminder",
+            dedupeKey: `meeting-reminder:${meeting.id}:${meeting.startsAt!.getTime()}:${invitee.id}`,
+            ...renderMeetingReminderEmail({
+              name: invitee.name,
+              meetingTitle: outsideTitle(meeting),
+              when: formatTimeRange(meeting.startsAt!, meeting.endsAt!, invitee),
+              where: outsidePlace(meeting),
+              link: meetingLink(appUrl, meeting.id),
+            }),
+          },
+          { appUrl, now },
+        );
+        if (written) queued += 1;
+      }
+    }
+    return queued;
   });
 }
 
