@@ -27,124 +27,121 @@ type FieldProps = {
   required?: boolean;
 };
 
-export function TextField({
+/**
+ * The frame every single-control field shares: label, hint, the message at the field, and the
+ * aria wiring between them. The control itself comes from the render function.
+ */
+function Field({
   name,
   label,
   state,
   hint,
-  defaultValue,
-  required,
+  children,
+}: Pick<FieldProps, "name" | "label" | "state" | "hint"> & {
+  children: (aria: { "aria-invalid"?: true; "aria-describedby"?: string }) => ReactNode;
+}) {
+  const errors = state?.fieldErrors?.[name];
+  const invalid = !!errors?.length;
+  const describedBy = [hint ? `${name}-hint` : "", invalid ? `${name}-error` : ""].filter(Boolean).join(" ");
+  return (
+    <div className={`field${invalid ? " field--invalid" : ""}`}>
+      <label htmlFor={name}>{label}</label>
+      {hint ? (
+        <p className="field__hint" id={`${name}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {children({ "aria-invalid": invalid ? true : undefined, "aria-describedby": describedBy || undefined })}
+      <FieldMessage id={`${name}-error`} errors={errors} />
+    </div>
+  );
+}
+
+export function TextField({
   type = "text",
   autoComplete,
   inputMode,
+  ...field
 }: FieldProps & {
   type?: "text" | "email" | "date" | "time" | "number" | "url";
   autoComplete?: string;
   inputMode?: "numeric";
 }) {
-  const errors = state?.fieldErrors?.[name];
-  const describedBy = [hint ? `${name}-hint` : "", errors?.length ? `${name}-error` : ""].filter(Boolean).join(" ");
   return (
-    <div className={`field${errors?.length ? " field--invalid" : ""}`}>
-      <label htmlFor={name}>{label}</label>
-      {hint ? (
-        <p className="field__hint" id={`${name}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      <input
-        id={name}
-        name={name}
-        type={type}
-        required={required}
-        autoComplete={autoComplete}
-        inputMode={inputMode}
-        defaultValue={valueOf(state, name) ?? defaultValue}
-        aria-invalid={errors?.length ? true : undefined}
-        aria-describedby={describedBy || undefined}
-      />
-      <FieldMessage id={`${name}-error`} errors={errors} />
-    </div>
+    <Field {...field}>
+      {(aria) => (
+        <input
+          id={field.name}
+          name={field.name}
+          type={type}
+          required={field.required}
+          autoComplete={autoComplete}
+          inputMode={inputMode}
+          defaultValue={valueOf(field.state, field.name) ?? field.defaultValue}
+          {...aria}
+        />
+      )}
+    </Field>
   );
 }
 
-export function TextAreaField({ name, label, state, hint, defaultValue, required, rows = 5 }: FieldProps & { rows?: number }) {
-  const errors = state?.fieldErrors?.[name];
-  const describedBy = [hint ? `${name}-hint` : "", errors?.length ? `${name}-error` : ""].filter(Boolean).join(" ");
+export function TextAreaField({ rows = 5, ...field }: FieldProps & { rows?: number }) {
   return (
-    <div className={`field${errors?.length ? " field--invalid" : ""}`}>
-      <label htmlFor={name}>{label}</label>
-      {hint ? (
-        <p className="field__hint" id={`${name}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      <textarea
-        id={name}
-        name={name}
-        rows={rows}
-        required={required}
-        defaultValue={valueOf(state, name) ?? defaultValue}
-        aria-invalid={errors?.length ? true : undefined}
-        aria-describedby={describedBy || undefined}
-      />
-      <FieldMessage id={`${name}-error`} errors={errors} />
-    </div>
+    <Field {...field}>
+      {(aria) => (
+        <textarea
+          id={field.name}
+          name={field.name}
+          rows={rows}
+          required={field.required}
+          defaultValue={valueOf(field.state, field.name) ?? field.defaultValue}
+          {...aria}
+        />
+      )}
+    </Field>
   );
 }
 
 export function SelectField({
-  name,
-  label,
-  state,
-  hint,
-  defaultValue,
-  required,
   options,
   placeholder,
   multiple,
   defaultValues,
+  ...field
 }: FieldProps & {
   options: { value: string; label: string }[];
   placeholder?: string;
   multiple?: boolean;
   defaultValues?: string[];
 }) {
-  const errors = state?.fieldErrors?.[name];
-  const describedBy = [hint ? `${name}-hint` : "", errors?.length ? `${name}-error` : ""].filter(Boolean).join(" ");
+  const { name, state } = field;
   return (
-    <div className={`field${errors?.length ? " field--invalid" : ""}`}>
-      <label htmlFor={name}>{label}</label>
-      {hint ? (
-        <p className="field__hint" id={`${name}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      <select
-        id={name}
-        name={name}
-        required={required}
-        multiple={multiple}
-        size={multiple ? Math.min(10, options.length) : undefined}
-        defaultValue={
-          multiple
-            ? state?.values
-              ? [state.values[name] ?? []].flat()
-              : defaultValues ?? []
-            : valueOf(state, name) ?? defaultValue ?? ""
-        }
-        aria-invalid={errors?.length ? true : undefined}
-        aria-describedby={describedBy || undefined}
-      >
-        {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-      <FieldMessage id={`${name}-error`} errors={errors} />
-    </div>
+    <Field {...field}>
+      {(aria) => (
+        <select
+          id={name}
+          name={name}
+          required={field.required}
+          multiple={multiple}
+          size={multiple ? Math.min(10, options.length) : undefined}
+          defaultValue={
+            multiple
+              ? state?.values
+                ? [state.values[name] ?? []].flat()
+                : (defaultValues ?? [])
+              : (valueOf(state, name) ?? field.defaultValue ?? "")
+          }
+          {...aria}
+        >
+          {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
+          {options.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }
 

@@ -11,7 +11,7 @@ const STATUS: Record<AppErrorCode, number> = {
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
-  invalid: 422,
+  invalid: 400,
   conflict: 409,
   gone: 410,
   rate_limited: 429,

@@ -8,6 +8,8 @@ export type FormFailure = {
   fieldErrors: FieldErrors;
   formError?: string;
   values: FormValues;
+  /** The HTTP status the refusal means (400 unless a module said otherwise). */
+  status?: number;
 };
 export type FormResult<T> = { ok: true; data: T; values: FormValues } | FormFailure;
 

@@ -26,7 +26,7 @@ export function attempt<T>(values: FormValues, run: () => T): { ok: true; result
     if (error instanceof AppError) {
       if (error.code === "not_found") notFound(error.message);
       if (error.code === "forbidden") statusPage(403, error.message);
-      return formFailure(values, error.message, error.field);
+      return { ...formFailure(values, error.message, error.field), status: error.status };
     }
     throw error;
   }

@@ -10,7 +10,7 @@ import { getEnv } from "~/lib/env.server";
 import { formFailure, formValues, parseForm, type FormValues } from "~/lib/forms";
 import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { MEETING_STATUS_LABELS, RSVP_LABELS, VOTE_LABELS } from "~/lib/labels";
-import { localDateTime } from "~/lib/time";
+import { formatTimeRange, localDateTime } from "~/lib/time";
 import { requireRole, requireUser } from "~/modules/auth/guard.server";
 import {
   actionItemDoneSchema,
@@ -81,9 +81,9 @@ const COORDINATOR_INTENTS = [
 const intentSchema = z.enum([...INVITEE_INTENTS, ...COORDINATOR_INTENTS]);
 type Intent = z.infer<typeof intentSchema>;
 
-function respond(values: FormValues, run: () => unknown, status = 400) {
+function respond(values: FormValues, run: () => unknown) {
   const outcome = attempt(values, run);
-  return outcome.ok ? null : data(outcome, { status: outcome.formError ? 409 : status });
+  return outcome.ok ? null : data(outcome, { status: outcome.status ?? 400 });
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -157,6 +157,17 @@ export default function MeetingPage() {
   const result = useActionData<typeof action>() as FormState;
   const { viewer, meeting, consultation, slots, slotFlags, myVotes, myRsvp, invited, participants, coordinator } = page;
   const flagsOf = (slotId: number) => slotFlags.find((flag) => flag.slotId === slotId);
+  // A refusal whose form is no longer on the page (the poll closed meanwhile, say) is shown at
+  // the top, so that nobody is left without an answer.
+  const formsOnPage = new Set<string>([
+    ...(invited && meeting.status === "polling" ? ["vote"] : []),
+    ...(invited && meeting.status === "scheduled" ? ["rsvp"] : []),
+    ...(page.manages && meeting.status === "polling" ? ["finalise", "remind"] : []),
+    ...(page.manages && meeting.status === "scheduled" ? ["reschedule", "record", "action-item"] : []),
+    ...(page.manages && meeting.status !== "cancelled" ? ["cancel", "attendee-list"] : []),
+  ]);
+  const strayError =
+    result?.formError && !formsOnPage.has(String(result.values?.intent ?? "")) ? result.formError : null;
   const where = [meeting.place, meeting.videoUrl].filter(Boolean);
 
   return (
@@ -194,6 +205,11 @@ export default function MeetingPage() {
         ) : null}
       </header>
 
+      {strayError ? (
+        <p className="notice notice--error" role="alert">
+          {strayError}
+        </p>
+      ) : null}
       {meeting.status === "cancelled" ? (
         <p className="notice notice--warning">This meeting was cancelled.</p>
       ) : null}
@@ -244,7 +260,7 @@ export default function MeetingPage() {
                             name={`slot-${slot.id}`}
                             value={answer}
                             defaultChecked={myVotes[slot.id] === answer}
-                            aria-label={`${VOTE_LABELS[answer]}`}
+                            aria-label={`${VOTE_LABELS[answer]}: ${formatTimeRange(new Date(slot.startsAt), new Date(slot.endsAt), viewer)}`}
                           />
                         </td>
                       ))}

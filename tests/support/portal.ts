@@ -18,28 +18,10 @@ export async function freePort(): Promise<number> {
 
 export type Portal = Awaited<ReturnType<typeof startPortal>>;
 
-/**
- * The built portal (`npm run build` first), started as `npm start` starts it, on a free port
- * with its own database file. Extra environment variables override the test defaults.
- */
-export async function startPortal(env: Record<string, string | undefined> = {}) {
-  const port = await freePort();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tfc-portal-"));
-  const databasePath = path.join(dir, "portal.sqlite");
-  const url = `http://localhost:${port}`;
-  const childEnv: Record<string, string | undefined> = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    NODE_ENV: "test",
-    PORT: String(port),
-    APP_URL: url,
-    DATABASE_PATH: databasePath,
-    LOG_LEVEL: "warn",
-    MAIL_POLL_INTERVAL_MS: "100",
-    ...env,
-  };
+/** Runs `node --import tsx server/index.ts`, as `npm start` does, with only the given variables. */
+function spawnServer(env: Record<string, string | undefined>) {
+  const childEnv: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: process.env.HOME, ...env };
   for (const [key, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[key];
-
   const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
     cwd: process.cwd(),
     env: childEnv as NodeJS.ProcessEnv,
@@ -49,15 +31,37 @@ export async function startPortal(env: Record<string, string | undefined> = {}) 
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
 
-  await waitUntilServing(url, child, () => output);
+const freshDatabasePath = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tfc-portal-")), "portal.sqlite");
+
+/**
+ * The built portal (`npm run build` first), started as `npm start` starts it, on a free port
+ * with its own database file. Extra environment variables override the test defaults.
+ */
+export async function startPortal(env: Record<string, string | undefined> = {}) {
+  const port = await freePort();
+  const databasePath = freshDatabasePath();
+  const url = `http://localhost:${port}`;
+  const { child, exited, output } = spawnServer({
+    NODE_ENV: "test",
+    PORT: String(port),
+    APP_URL: url,
+    DATABASE_PATH: databasePath,
+    LOG_LEVEL: "warn",
+    MAIL_POLL_INTERVAL_MS: "100",
+    ...env,
+  });
+
+  await waitUntilServing(url, child, output);
 
   let db: ReturnType<typeof openDatabase> | undefined;
   return {
     url,
     port,
     databasePath,
-    output: () => output,
+    output,
     /** A second connection to the portal's database file, for arrangement and assertions. */
     db() {
       db ??= openDatabase(databasePath);
@@ -91,25 +95,13 @@ async function waitUntilServing(url: string, child: ChildProcess, output: () => 
 
 /** Runs the server entry to its end (it should refuse to start); returns its exit code and output. */
 export async function runPortalExpectingExit(env: Record<string, string | undefined>) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tfc-portal-"));
-  const childEnv: Record<string, string | undefined> = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
+  const { child, exited, output } = spawnServer({
     PORT: String(await freePort()),
-    DATABASE_PATH: path.join(dir, "portal.sqlite"),
+    DATABASE_PATH: freshDatabasePath(),
     ...env,
-  };
-  for (const [key, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[key];
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
-    cwd: process.cwd(),
-    env: childEnv as NodeJS.ProcessEnv,
-    stdio: ["ignore", "pipe", "pipe"],
   });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-  const code = await new Promise<number | null>((resolve) => child.on("exit", (exitCode) => resolve(exitCode)));
+  const code = await exited;
   clearTimeout(timer);
-  return { code, output };
+  return { code, output: output() };
 }

@@ -45,6 +45,7 @@ const ANDRES = "andres.restrepo@bancocordillera.example"; // Banco Cordillera, A
 const GIULIA = "giulia.rossi@vigilanzadigitale.example"; // Vigilanza Digitale, Europe/Rome
 const MARCO = "marco.bianchi@sicurezzadigitale.example"; // Ministero, Europe/Rome: stays silent
 const KATHARINA = "katharina.huber@donau-privatbank.example"; // Donau Privatbank: not invited
+const THOMAS = "thomas.keller@taskforce.example"; // taskforce analyst: sees all, invited to none
 const INVITED = ["Banco Cordillera S.A.", "Vigilanza Digitale S.p.A.", "Ministero per la Sicurezza Digitale"];
 
 // Four candidate slots, proposed in Vienna's time.
@@ -352,7 +353,10 @@ describe("the poll", () => {
   it("refuses votes from someone who is not invited, and writes nothing", () => {
     const { meetingId, slotIds } = proposed();
     const before = written();
-    appErrorFrom(() => vote(KATHARINA, meetingId, slotIds, ["yes", "yes", "yes", "yes"]), "forbidden");
+    // An outsider learns nothing, not even that the meeting exists.
+    appErrorFrom(() => vote(KATHARINA, meetingId, slotIds, ["yes", "yes", "yes", "yes"]), "not_found");
+    // Taskforce staff see every meeting, but only invitees answer its poll.
+    appErrorFrom(() => vote(THOMAS, meetingId, slotIds, ["yes", "yes", "yes", "yes"]), "forbidden");
     expect(written()).toEqual(before);
   });
 
@@ -533,8 +537,18 @@ describe("RSVP and the meeting record", () => {
       [MARCO]: null,
     });
 
-    appErrorFrom(() => respondToMeeting(db, account(KATHARINA), meetingId, "accepted", T0), "forbidden");
+    appErrorFrom(() => respondToMeeting(db, account(KATHARINA), meetingId, "accepted", T0), "not_found");
+    appErrorFrom(() => respondToMeeting(db, account(THOMAS), meetingId, "accepted", T0), "forbidden");
     expect(rowCount(db, meetingRsvps)).toBe(2);
+  });
+
+  it("asks everyone again when the meeting moves: answers were given for the old time", () => {
+    const { meetingId, slotIds } = proposed();
+    finaliseMeeting(db, meetingId, slotIds[0]!, coordinator, T0);
+    respondToMeeting(db, account(ANDRES), meetingId, "accepted", T0);
+    expect(rsvpOverview(db, meetingId).counts.accepted).toBe(1);
+    rescheduleMeeting(db, meetingId, { date: "2026-04-02", time: "10:00", timeZone: "Europe/Rome" }, coordinator, later(T0, minutes(5)));
+    expect(rsvpOverview(db, meetingId).counts).toEqual({ accepted: 0, tentative: 0, declined: 0, none: 3 });
   });
 
   it("keeps the record only once the meeting has begun, for invitees only", () => {

@@ -64,6 +64,13 @@ export function getAccount(db: DbOrTx, id: number): Account {
 }
 
 /**
+ * The people who may use the portal: active, in an active organisation or in none (taskforce
+ * staff). For queries that join users with their organisations.
+ */
+export const accountIsUsable = () =>
+  and(eq(users.active, true), or(isNull(users.organisationId), eq(organisations.active, true)));
+
+/**
  * The account that may sign in with this address: active, in an active organisation (or in
  * none, as taskforce staff are). Addresses compare without regard to case.
  */
@@ -75,8 +82,7 @@ export function findSignInAccount(db: DbOrTx, email: string) {
     .where(
       and(
         sql`lower(${users.email}) = lower(${email.trim()})`,
-        eq(users.active, true),
-        or(isNull(users.organisationId), eq(organisations.active, true)),
+        accountIsUsable(),
       ),
     )
     .get();

@@ -13,7 +13,7 @@ import type { Db, DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
 import { formatDateTime, zonedToUtc } from "~/lib/time";
-import type { Account, Actor } from "../accounts/service.server";
+import { accountIsUsable, type Account, type Actor } from "../accounts/service.server";
 import { recordAudit } from "../audit/audit.server";
 import { enqueueMail } from "../mail/outbox.server";
 import type { ConsultationInput } from "./schema";
@@ -182,8 +182,7 @@ function currentInvitees(db: DbOrTx, consultationId: number) {
     .leftJoin(organisations, eq(organisations.id, users.organisationId))
     .where(
       and(
-        eq(users.active, true),
-        or(isNull(users.organisationId), eq(organisations.active, true)),
+        accountIsUsable(),
         or(inArray(users.organisationId, chosenOrganisations), inArray(users.id, byName)),
       ),
     )

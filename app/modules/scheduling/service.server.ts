@@ -20,9 +20,9 @@ import { renderMeetingUpdateEmail, type MeetingUpdateData } from "../../../email
 import type { Db, DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { formatTimeRange, zonedToUtc } from "~/lib/time";
-import type { Account, Actor } from "../accounts/service.server";
+import { accountIsUsable, type Account, type Actor } from "../accounts/service.server";
 import { recordAudit } from "../audit/audit.server";
-import { getConsultation, isTaskforceStaff, viewConsultation } from "../consultations/service.server";
+import { canSeeConsultation, getConsultation, isTaskforceStaff, viewConsultation } from "../consultations/service.server";
 import { buildCalendar, isWithheld, NEUTRAL_TITLE, type CalendarMeeting } from "../calendar/ics";
 import { enqueueMail } from "../mail/outbox.server";
 import { clockChangeBetween, outsideWorkingHours, rankSlots } from "./rules";
@@ -55,8 +55,7 @@ export function meetingInvitees(db: DbOrTx, consultationId: number) {
       and(
         eq(consultationInvitees.consultationId, consultationId),
         isNotNull(consultationInvitees.invitedAt),
-        eq(users.active, true),
-        or(isNull(users.organisationId), eq(organisations.active, true)),
+        accountIsUsable(),
       ),
     )
     .orderBy(asc(organisations.name), asc(users.name))
@@ -64,8 +63,17 @@ export function meetingInvitees(db: DbOrTx, consultationId: number) {
 }
 type Invitee = ReturnType<typeof meetingInvitees>[number];
 
-function isInvitee(db: DbOrTx, meeting: Meeting, userId: number) {
-  return meetingInvitees(db, meeting.consultationId).some((invitee) => invitee.id === userId);
+/**
+ * Refuses anyone the meeting is not for. Someone who cannot even see the consultation gets
+ * not_found, exactly as for a meeting that does not exist, so that ids reveal nothing.
+ */
+function assertInvitee(db: DbOrTx, meeting: Meeting, viewer: Account, refusal: string) {
+  if (!canSeeConsultation(db, viewer, getConsultation(db, meeting.consultationId))) {
+    throw new AppError("not_found", "There is no such meeting.");
+  }
+  if (!meetingInvitees(db, meeting.consultationId).some((invitee) => invitee.id === viewer.id)) {
+    throw new AppError("forbidden", refusal);
+  }
 }
 
 export const meetingLink = (appUrl: string, id: number) => new URL(`/meetings/${id}`, appUrl).toString();
@@ -292,9 +300,7 @@ export function castVotes(
 ) {
   db.transaction((tx) => {
     const meeting = getMeeting(tx, meetingId);
-    if (!isInvitee(tx, meeting, viewer.id)) {
-      throw new AppError("forbidden", "Only the people invited to this meeting can answer its poll.");
-    }
+    assertInvitee(tx, meeting, viewer, "Only the people invited to this meeting can answer its poll.");
     if (meeting.status !== "polling") {
       throw new AppError(
         "conflict",
@@ -461,6 +467,8 @@ export function rescheduleMeeting(
       throw new AppError("invalid", "That is the meeting's current time.", "date");
     }
     const previously = { startsAt: meeting.startsAt, endsAt: meeting.endsAt };
+    // An answer was given for the old time: everyone is asked again, as calendars do (iTIP).
+    tx.delete(meetingRsvps).where(eq(meetingRsvps.meetingId, meetingId)).run();
     const moved = tx
       .update(meetings)
       .set({
@@ -515,9 +523,7 @@ export function setAttendeeListOpen(db: Db, meetingId: number, open: boolean) {
 export function respondToMeeting(db: Db, viewer: Account, meetingId: number, response: RsvpResponse, now = new Date()) {
   db.transaction((tx) => {
     const meeting = getMeeting(tx, meetingId);
-    if (!isInvitee(tx, meeting, viewer.id)) {
-      throw new AppError("forbidden", "Only the people invited to this meeting can answer.");
-    }
+    assertInvitee(tx, meeting, viewer, "Only the people invited to this meeting can answer.");
     if (meeting.status === "cancelled") throw new AppError("conflict", "This meeting was cancelled: no answer is needed.");
     if (meeting.status !== "scheduled") throw new AppError("conflict", "The meeting's time has not been chosen yet.");
     tx.insert(meetingRsvps)
