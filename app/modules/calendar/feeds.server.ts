@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { and, asc, eq, inArray, isNotNull, or } from "drizzle-orm";
-import { calendarFeeds, consultationInvitees, meetings, meetingRsvps } from "../../../db/schema";
+import { calendarFeeds, consultationInvitees, meetings, meetingRsvps, organisations, users } from "../../../db/schema";
 import type { DbOrTx } from "~/lib/db.server";
+import { accountIsUsable } from "../accounts/service.server";
 import { hashToken, newSecretToken } from "../auth/tokens.server";
 import { calendarMeetingFor } from "../scheduling/service.server";
 import { buildCalendar } from "./ics";
@@ -40,10 +41,13 @@ export type Feed = { body: string; etag: string; lastModified: Date };
  * ones as STATUS:CANCELLED, with their own answer and a reminder 15 minutes before.
  */
 export function feedFor(db: DbOrTx, token: string, appUrl: string): Feed | null {
+  // A person who may no longer sign in keeps no window onto the meetings either.
   const owner = db
     .select({ userId: calendarFeeds.userId })
     .from(calendarFeeds)
-    .where(eq(calendarFeeds.tokenHash, hashToken(token)))
+    .innerJoin(users, eq(users.id, calendarFeeds.userId))
+    .leftJoin(organisations, eq(organisations.id, users.organisationId))
+    .where(and(eq(calendarFeeds.tokenHash, hashToken(token)), accountIsUsable()))
     .get();
   if (!owner) return null;
   const invitedTo = db

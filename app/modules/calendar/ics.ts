@@ -98,7 +98,9 @@ export function buildCalendar(input: {
       });
     }
   }
-  return calendar.toString();
+  // ical-generator ends the last line without its CRLF; RFC 5545 §3.1 wants it on every line,
+  // and strict parsers drop an unterminated END:VCALENDAR.
+  return `${calendar.toString()}\r\n`;
 }
 
 function yearOf(meetings: CalendarMeeting[], zone: string): number {

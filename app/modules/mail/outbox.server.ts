@@ -55,6 +55,24 @@ export function enqueueMail(
 }
 
 /**
+ * Withdraws messages not yet sent whose dedupe key starts with the prefix, such as the reminders
+ * of a meeting that was moved or cancelled: their content no longer holds. A message a worker is
+ * sending at this moment is left to it.
+ */
+export function withdrawPendingMail(db: DbOrTx, dedupeKeyPrefix: string, now: Date): number {
+  return db
+    .delete(outbox)
+    .where(
+      and(
+        eq(outbox.status, "pending"),
+        sql`substr(${outbox.dedupeKey}, 1, ${dedupeKeyPrefix.length}) = ${dedupeKeyPrefix}`,
+        or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, now)),
+      ),
+    )
+    .run().changes;
+}
+
+/**
  * Takes up to `limit` due messages for one worker. BEGIN IMMEDIATE takes SQLite's write lock
  * before the read, so two workers cannot both see a message as free; a lease that runs out
  * (its worker crashed) makes the message free again.

@@ -24,7 +24,7 @@ import { accountIsUsable, type Account, type Actor } from "../accounts/service.s
 import { recordAudit } from "../audit/audit.server";
 import { canSeeConsultation, getConsultation, isTaskforceStaff, viewConsultation } from "../consultations/service.server";
 import { buildCalendar, isWithheld, NEUTRAL_TITLE, type CalendarMeeting } from "../calendar/ics";
-import { enqueueMail } from "../mail/outbox.server";
+import { enqueueMail, withdrawPendingMail } from "../mail/outbox.server";
 import { clockChangeBetween, outsideWorkingHours, rankSlots } from "./rules";
 import type { MeetingInput } from "./schema";
 
@@ -469,6 +469,7 @@ export function rescheduleMeeting(
     const previously = { startsAt: meeting.startsAt, endsAt: meeting.endsAt };
     // An answer was given for the old time: everyone is asked again, as calendars do (iTIP).
     tx.delete(meetingRsvps).where(eq(meetingRsvps.meetingId, meetingId)).run();
+    withdrawPendingMail(tx, reminderKeyPrefix(meetingId), now);
     const moved = tx
       .update(meetings)
       .set({
@@ -497,6 +498,7 @@ export function cancelMeeting(db: Db, meetingId: number, actor: AppActor, now = 
   db.transaction((tx) => {
     const meeting = getMeeting(tx, meetingId);
     if (meeting.status === "cancelled") throw new AppError("conflict", "This meeting is already cancelled.");
+    withdrawPendingMail(tx, reminderKeyPrefix(meetingId), now);
     const cancelled = tx
       .update(meetings)
       .set({ status: "cancelled", cancelledAt: now, revision: sql`${meetings.revision} + 1`, updatedAt: now })
@@ -535,6 +537,8 @@ export function respondToMeeting(db: Db, viewer: Account, meetingId: number, res
 
 export const REMINDER_LEAD_MS = 24 * 3_600_000;
 
+const reminderKeyPrefix = (meetingId: number) => `meeting-reminder:${meetingId}:`;
+
 /**
  * Queues the day-before reminder for everyone who accepted or answered maybe. The outbox's
  * dedupe key (meeting, time, person) makes a second run a no-op, and a moved meeting gets a
@@ -564,7 +568,7 @@ export function queueDueReminders(db: Db, appUrl: string, now = new Date()): num
           {
             to: invitee.email,
             template: "meeting-reminder",
-            dedupeKey: `meeting-reminder:${meeting.id}:${meeting.startsAt!.getTime()}:${invitee.id}`,
+            dedupeKey: `${reminderKeyPrefix(meeting.id)}${meeting.startsAt!.getTime()}:${invitee.id}`,
             ...renderMeetingReminderEmail({
               name: invitee.name,
               meetingTitle: outsideTitle(meeting),

@@ -1,0 +1,693 @@
+import { and, eq, like } from "drizzle-orm";
+import ICAL from "ical.js";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { meetingSlots, outbox, type Tlp } from "../../db/schema";
+import { DEMO_SIGN_INS } from "../../db/seed";
+import { createTransporter } from "~/lib/mailer.server";
+import { formatTimeRange } from "~/lib/time";
+import { getAccount, setAccountActive } from "~/modules/accounts/service.server";
+import { buildCalendar, NEUTRAL_TITLE, type CalendarMeeting } from "~/modules/calendar/ics";
+import { feedFor, issueFeedToken } from "~/modules/calendar/feeds.server";
+import { vtimezone } from "~/modules/calendar/vtimezone";
+import { consultationFormSchema } from "~/modules/consultations/schema";
+import { createConsultation, openConsultation } from "~/modules/consultations/service.server";
+import { deliverDueMail, type OutboxDeps } from "~/modules/mail/worker.server";
+import { setOrganisationActive } from "~/modules/organisations/service.server";
+import { meetingFormSchema } from "~/modules/scheduling/schema";
+import {
+  calendarMeetingFor,
+  cancelMeeting,
+  finaliseMeeting,
+  getMeeting,
+  proposeMeeting,
+  queueDueReminders,
+  rescheduleMeeting,
+  respondToMeeting,
+  setAttendeeListOpen,
+} from "~/modules/scheduling/service.server";
+import { freshDatabase } from "../support/db";
+import { foldingProblems, parseIcs, parseSingleEvent, physicalLines, unfoldedLines } from "../support/ical";
+import { startSmtpServer } from "../support/smtp";
+import { later, minutes, organisationIdOf, userIdOf } from "./helpers";
+
+const APP_URL = "https://consult.taskforce.example";
+const origin = { ip: "203.0.113.5", userAgent: "vitest" };
+const HOUR = 3_600_000;
+
+// ---------------------------------------------------------------------------------------------
+// VTIMEZONE
+
+type Rule = { month: number; byday: string; from: string; to: string; localStart: string };
+
+/** The rules each zone has kept since 2007 (EU since 1996), as a person would look them up. */
+const RULES: Record<string, { daylight: Rule; standard: Rule }> = {
+  "Europe/Vienna": {
+    daylight: { month: 3, byday: "-1SU", from: "+0100", to: "+0200", localStart: "02:00" },
+    standard: { month: 10, byday: "-1SU", from: "+0200", to: "+0100", localStart: "03:00" },
+  },
+  "America/Toronto": {
+    daylight: { month: 3, byday: "2SU", from: "-0500", to: "-0400", localStart: "02:00" },
+    standard: { month: 11, byday: "1SU", from: "-0400", to: "-0500", localStart: "02:00" },
+  },
+  "Europe/London": {
+    daylight: { month: 3, byday: "-1SU", from: "+0000", to: "+0100", localStart: "01:00" },
+    standard: { month: 10, byday: "-1SU", from: "+0100", to: "+0000", localStart: "02:00" },
+  },
+};
+
+/** Wall-clock times in each zone and the UTC instant each one is, in summer, winter and around the switches. */
+const INSTANTS: Record<string, [local: string, utc: string][]> = {
+  "Europe/Vienna": [
+    ["2026-01-15T10:00", "2026-01-15T09:00Z"],
+    ["2026-07-15T10:00", "2026-07-15T08:00Z"],
+    ["2026-03-29T01:30", "2026-03-29T00:30Z"], // the night of the spring switch, before it
+    ["2026-03-29T03:30", "2026-03-29T01:30Z"], // and after it
+    ["2026-10-25T01:30", "2026-10-24T23:30Z"], // still summer time
+    ["2026-10-25T04:00", "2026-10-25T03:00Z"], // winter time again
+    ["2027-03-27T12:00", "2027-03-27T11:00Z"],
+    ["2027-03-28T12:00", "2027-03-28T10:00Z"],
+    ["2027-10-30T12:00", "2027-10-30T10:00Z"],
+    ["2027-10-31T12:00", "2027-10-31T11:00Z"],
+    ["2028-03-25T12:00", "2028-03-25T11:00Z"],
+    ["2028-03-26T12:00", "2028-03-26T10:00Z"],
+    ["2028-07-04T16:00", "2028-07-04T14:00Z"],
+    ["2028-10-28T12:00", "2028-10-28T10:00Z"],
+    ["2028-10-29T12:00", "2028-10-29T11:00Z"],
+    ["2028-12-20T16:00", "2028-12-20T15:00Z"],
+  ],
+  "America/Toronto": [
+    ["2026-01-15T10:00", "2026-01-15T15:00Z"],
+    ["2026-07-15T10:00", "2026-07-15T14:00Z"],
+    ["2026-03-08T01:30", "2026-03-08T06:30Z"],
+    ["2026-03-08T03:30", "2026-03-08T07:30Z"],
+    ["2026-11-01T00:30", "2026-11-01T04:30Z"],
+    ["2026-11-01T03:00", "2026-11-01T08:00Z"],
+    ["2027-03-13T12:00", "2027-03-13T17:00Z"],
+    ["2027-03-14T12:00", "2027-03-14T16:00Z"],
+    ["2027-11-06T12:00", "2027-11-06T16:00Z"],
+    ["2027-11-07T12:00", "2027-11-07T17:00Z"],
+    ["2028-03-11T12:00", "2028-03-11T17:00Z"],
+    ["2028-03-12T12:00", "2028-03-12T16:00Z"],
+    ["2028-11-04T12:00", "2028-11-04T16:00Z"],
+    ["2028-11-05T12:00", "2028-11-05T17:00Z"],
+  ],
+  "America/Bogota": [
+    ["2026-01-15T10:00", "2026-01-15T15:00Z"],
+    ["2026-07-15T10:00", "2026-07-15T15:00Z"],
+    ["2027-03-14T12:00", "2027-03-14T17:00Z"],
+    ["2028-11-05T23:30", "2028-11-06T04:30Z"],
+  ],
+  "Europe/London": [
+    ["2026-01-15T10:00", "2026-01-15T10:00Z"],
+    ["2026-07-15T10:00", "2026-07-15T09:00Z"],
+    ["2026-03-29T00:30", "2026-03-29T00:30Z"],
+    ["2026-03-29T02:30", "2026-03-29T01:30Z"],
+    ["2026-10-25T00:30", "2026-10-24T23:30Z"],
+    ["2026-10-25T02:30", "2026-10-25T02:30Z"],
+    ["2027-03-27T12:00", "2027-03-27T12:00Z"],
+    ["2027-03-28T12:00", "2027-03-28T11:00Z"],
+    ["2028-02-29T09:00", "2028-02-29T09:00Z"],
+    ["2028-06-30T09:00", "2028-06-30T08:00Z"],
+    ["2028-10-28T12:00", "2028-10-28T11:00Z"],
+    ["2028-10-29T12:00", "2028-10-29T12:00Z"],
+  ],
+};
+
+const utc = (iso: string) => new Date(iso.replace("Z", ":00Z"));
+const icsLocal = (local: string) => `${local.replace(/[-:]/g, "")}00`;
+
+/** The VTIMEZONE read by ical.js, with its sub-components. */
+function readVtimezone(zone: string, year: number) {
+  const text = vtimezone(zone, year);
+  const component = new ICAL.Component(ICAL.parse(text));
+  expect(component.name).toBe("vtimezone");
+  expect(component.getFirstPropertyValue("tzid")).toBe(zone);
+  return { text, component, parts: component.getAllSubcomponents() };
+}
+
+/** A one-event calendar around a zone's VTIMEZONE: how a calendar app meets the zone. */
+function eventAt(zone: string, local: string, year: number) {
+  return [
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    "PRODID:-//test//EN",
+    vtimezone(zone, year),
+    "BEGIN:VEVENT",
+    "UID:probe@test",
+    "DTSTAMP:20260101T000000Z",
+    `DTSTART;TZID=${zone}:${icsLocal(local)}`,
+    `DTEND;TZID=${zone}:${icsLocal(local)}`,
+    "END:VEVENT",
+    "END:VCALENDAR",
+    "",
+  ].join("\r\n");
+}
+
+describe("vtimezone", () => {
+  it("is the tz database's own table of instants (the test's oracle agrees with Intl)", () => {
+    const wallClock = (at: Date, zone: string) =>
+      new Intl.DateTimeFormat("sv-SE", {
+        timeZone: zone,
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+      })
+        .format(at)
+        .replace(" ", "T");
+    for (const [zone, cases] of Object.entries(INSTANTS)) {
+      for (const [local, instant] of cases) expect(wallClock(utc(instant), zone), `${zone} ${instant}`).toBe(local);
+    }
+  });
+
+  for (const [zone, rules] of Object.entries(RULES)) {
+    it(`writes ${zone} as yearly RRULEs whose DTSTART is an instance of the rule, without RDATE`, () => {
+      for (const year of [2026, 2027, 2028]) {
+        const { text, parts } = readVtimezone(zone, year);
+        expect(text).not.toMatch(/RDATE/);
+        expect(parts.map((part) => part.name).sort()).toEqual(["daylight", "standard"]);
+        for (const part of parts) {
+          const rule = part.name === "daylight" ? rules.daylight : rules.standard;
+          expect(part.getAllProperties("rdate")).toHaveLength(0);
+          expect(part.getAllProperties("rrule")).toHaveLength(1);
+          const recur = part.getFirstPropertyValue("rrule") as InstanceType<typeof ICAL.Recur>;
+          expect(recur.freq).toBe("YEARLY");
+          expect(recur.parts.BYMONTH).toEqual([rule.month]);
+          expect(recur.parts.BYDAY).toEqual([rule.byday]);
+          expect(recur.until ?? null).toBeNull();
+          expect(recur.count ?? null).toBeNull();
+          expect(String(part.getFirstPropertyValue("tzoffsetfrom")).replace(":", "")).toBe(rule.from);
+          expect(String(part.getFirstPropertyValue("tzoffsetto")).replace(":", "")).toBe(rule.to);
+
+          // DTSTART: a local time (no Z, no TZID) on a day the rule itself picks.
+          const dtstart = part.getFirstProperty("dtstart")!;
+          expect(dtstart.getParameter("tzid")).toBeUndefined();
+          const start = dtstart.getFirstValue() as InstanceType<typeof ICAL.Time>;
+          expect(start.isDate).toBe(false);
+          expect(start.zone?.tzid).not.toBe("UTC");
+          expect(`${String(start.hour).padStart(2, "0")}:${String(start.minute).padStart(2, "0")}`).toBe(rule.localStart);
+          expect(start.month).toBe(rule.month);
+          const weekday = new Date(Date.UTC(start.year, start.month - 1, start.day)).getUTCDay();
+          const daysInMonth = new Date(Date.UTC(start.year, start.month, 0)).getUTCDate();
+          expect(weekday, `${zone} ${part.name} DTSTART ${start.toString()} is a Sunday`).toBe(0);
+          const ordinal = Number(rule.byday.replace("SU", ""));
+          if (ordinal === -1) expect(start.day + 7).toBeGreaterThan(daysInMonth);
+          else expect(Math.ceil(start.day / 7)).toBe(ordinal);
+        }
+      }
+    });
+  }
+
+  it("writes Bogota, which keeps UTC-5 all year, as a single STANDARD at -0500", () => {
+    const { text, parts } = readVtimezone("America/Bogota", 2026);
+    expect(text).not.toMatch(/RDATE|RRULE|DAYLIGHT/);
+    expect(parts.map((part) => part.name)).toEqual(["standard"]);
+    expect(String(parts[0]!.getFirstPropertyValue("tzoffsetfrom")).replace(":", "")).toBe("-0500");
+    expect(String(parts[0]!.getFirstPropertyValue("tzoffsetto")).replace(":", "")).toBe("-0500");
+    expect(parts[0]!.getFirstPropertyValue("dtstart")).toBeTruthy();
+  });
+
+  for (const [zone, cases] of Object.entries(INSTANTS)) {
+    it(`lets ical.js turn ${zone} wall-clock times of 2026-2028 into the right instants`, () => {
+      for (const [local, instant] of cases) {
+        const year = Number(local.slice(0, 4));
+        // The VTIMEZONE of the file's own year, and the one a feed written in 2026 carries.
+        for (const written of new Set([year, 2026])) {
+          const { calendar, event } = parseSingleEvent(eventAt(zone, local, written));
+          expect(calendar.timezones.has(zone)).toBe(true);
+          expect(event.startTzid).toBe(zone);
+          expect(event.start.toISOString(), `${local} in ${zone} (VTIMEZONE of ${written})`).toBe(utc(instant).toISOString());
+        }
+      }
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// buildCalendar
+
+const ANNA = { name: "Anna Visser", email: "anna.visser@taskforce.example" };
+const OLIVIA = { name: "Olivia Tremblay", email: "olivia.tremblay@northernmaple.example" };
+const ANDRES_PERSON = { name: "Andrés Restrepo", email: "andres.restrepo@bancocordillera.example" };
+const GIULIA_PERSON = { name: "Giulia Rossi", email: "giulia.rossi@vigilanzadigitale.example" };
+const MARCO_PERSON = { name: "Marco Bianchi", email: "marco.bianchi@sicurezzadigitale.example" };
+
+const SECRET_TITLE = "Takedown of the Grimfang loader botnet";
+const SECRET_AGENDA = "Seizure plan for the Quillon bulletproof hosting servers";
+const SECRET_PLACE = "Europol HQ, bunker room Obsidian-7";
+const SECRET_VIDEO = "https://video.taskforce.example/r/grimfang-takedown";
+
+/** A meeting on 14 July 2027, 10:00-11:30 in Toronto (EDT, UTC-4). */
+function meeting(overrides: Partial<CalendarMeeting> = {}): CalendarMeeting {
+  return {
+    uid: "3f2c7d1e-5a40-4f0e-9d51-8f3b2a6c1e01@consult.taskforce.example",
+    title: SECRET_TITLE,
+    agenda: SECRET_AGENDA,
+    place: SECRET_PLACE,
+    videoUrl: SECRET_VIDEO,
+    timeZone: "America/Toronto",
+    startsAt: new Date("2027-07-14T14:00:00Z"),
+    endsAt: new Date("2027-07-14T15:30:00Z"),
+    revision: 3,
+    cancelled: false,
+    tlp: "TLP:AMBER",
+    link: `${APP_URL}/meetings/42`,
+    changedAt: new Date("2027-06-01T08:30:00Z"),
+    organiser: ANNA,
+    attendees: [
+      { ...OLIVIA, response: null },
+      { ...ANDRES_PERSON, response: "accepted" },
+      { ...GIULIA_PERSON, response: "tentative" },
+      { ...MARCO_PERSON, response: "declined" },
+    ],
+    ...overrides,
+  };
+}
+
+describe("buildCalendar", () => {
+  for (const method of ["REQUEST", "CANCEL", "PUBLISH"] as const) {
+    it(`writes METHOD:${method} when asked for ${method}`, () => {
+      const { calendar } = parseSingleEvent(buildCalendar({ method, meetings: [meeting({ cancelled: method === "CANCEL" })] }));
+      expect(calendar.method).toBe(method);
+    });
+  }
+
+  it("writes UID, SEQUENCE (the revision) and DTSTAMP", () => {
+    const stamp = new Date("2027-06-02T10:11:12Z");
+    const { event } = parseSingleEvent(buildCalendar({ method: "REQUEST", stamp, meetings: [meeting()] }));
+    expect(event.uid).toBe("3f2c7d1e-5a40-4f0e-9d51-8f3b2a6c1e01@consult.taskforce.example");
+    expect(event.sequence).toBe(3);
+    expect(event.stamp?.toISOString()).toBe(stamp.toISOString());
+
+    // A published copy is stamped with the meeting's last change, so a feed does not churn.
+    const published = parseSingleEvent(buildCalendar({ method: "PUBLISH", meetings: [meeting({ revision: 0 })] })).event;
+    expect(published.sequence).toBe(0);
+    expect(published.stamp?.toISOString()).toBe("2027-06-01T08:30:00.000Z");
+  });
+
+  it("writes the times with the meeting's TZID and a matching VTIMEZONE, and they are the intended instants", () => {
+    const ics = buildCalendar({ method: "REQUEST", meetings: [meeting()] });
+    expect(unfoldedLines(ics)).toContain("DTSTART;TZID=America/Toronto:20270714T100000");
+    expect(unfoldedLines(ics)).toContain("DTEND;TZID=America/Toronto:20270714T113000");
+    const { calendar, event } = parseSingleEvent(ics);
+    expect([...calendar.timezones.keys()]).toEqual(["America/Toronto"]);
+    expect(event.startTzid).toBe("America/Toronto");
+    expect(event.endTzid).toBe("America/Toronto");
+    expect(event.start.toISOString()).toBe("2027-07-14T14:00:00.000Z");
+    expect(event.end.toISOString()).toBe("2027-07-14T15:30:00.000Z");
+  });
+
+  it("holds meetings of several zones and seasons, each in its zone, with one VTIMEZONE per zone", () => {
+    const planned = [
+      meeting({ uid: "a@test", timeZone: "Europe/Vienna", startsAt: utc("2027-01-20T15:00Z"), endsAt: utc("2027-01-20T16:00Z") }),
+      meeting({ uid: "b@test", timeZone: "America/Toronto", startsAt: utc("2027-07-14T14:00Z"), endsAt: utc("2027-07-14T15:00Z") }),
+      meeting({ uid: "c@test", timeZone: "Europe/Vienna", startsAt: utc("2028-07-04T14:00Z"), endsAt: utc("2028-07-04T15:00Z") }),
+      meeting({ uid: "d@test", timeZone: "America/Bogota", startsAt: utc("2028-11-06T04:30Z"), endsAt: utc("2028-11-06T05:00Z") }),
+      meeting({ uid: "e@test", timeZone: "Europe/London", startsAt: utc("2026-10-24T23:30Z"), endsAt: utc("2026-10-25T02:30Z") }),
+    ];
+    const ics = buildCalendar({ method: "PUBLISH", meetings: planned });
+    const lines = unfoldedLines(ics);
+    expect(lines).toContain("DTSTART;TZID=Europe/Vienna:20270120T160000");
+    expect(lines).toContain("DTSTART;TZID=Europe/Vienna:20280704T160000");
+    expect(lines).toContain("DTSTART;TZID=America/Bogota:20281105T233000");
+    // Across the autumn switch: 00:30 BST to 02:30 GMT is three hours (01:00-02:00 happens twice).
+    expect(lines).toContain("DTSTART;TZID=Europe/London:20261025T003000");
+    expect(lines).toContain("DTEND;TZID=Europe/London:20261025T023000");
+    const calendar = parseIcs(ics);
+    expect([...calendar.timezones.keys()].sort()).toEqual(["America/Bogota", "America/Toronto", "Europe/London", "Europe/Vienna"]);
+    expect(
+      calendar.events.map((event) => [event.uid, event.startTzid, event.start.toISOString(), event.end.toISOString()]),
+    ).toEqual(planned.map((m) => [m.uid, m.timeZone, m.startsAt.toISOString(), m.endsAt.toISOString()]));
+  });
+
+  it("names the organiser by mailto, and each attendee with their PARTSTAT and RSVP=TRUE", () => {
+    const { event } = parseSingleEvent(buildCalendar({ method: "REQUEST", meetings: [meeting()] }));
+    expect(event.organizer).toMatch(/^mailto:anna\.visser@taskforce\.example$/i);
+    expect(event.component.getFirstProperty("organizer")!.getParameter("cn")).toBe("Anna Visser");
+    expect(event.attendees.map(({ email, name, partstat, rsvp }) => ({ email, name, partstat, rsvp }))).toEqual([
+      { email: OLIVIA.email, name: OLIVIA.name, partstat: "NEEDS-ACTION", rsvp: "TRUE" },
+      { email: ANDRES_PERSON.email, name: ANDRES_PERSON.name, partstat: "ACCEPTED", rsvp: "TRUE" },
+      { email: GIULIA_PERSON.email, name: GIULIA_PERSON.name, partstat: "TENTATIVE", rsvp: "TRUE" },
+      { email: MARCO_PERSON.email, name: MARCO_PERSON.name, partstat: "DECLINED", rsvp: "TRUE" },
+    ]);
+    for (const attendee of event.attendees) expect(attendee.value).toMatch(/^mailto:/i);
+  });
+
+  it("writes SUMMARY, DESCRIPTION with the portal link, and LOCATION with the place and the video link", () => {
+    const { event } = parseSingleEvent(buildCalendar({ method: "REQUEST", meetings: [meeting()] }));
+    expect(event.summary).toBe(SECRET_TITLE);
+    expect(event.description).toContain(SECRET_AGENDA);
+    expect(event.description).toContain(`${APP_URL}/meetings/42`);
+    expect(event.location).toContain(SECRET_PLACE);
+    expect(event.location).toContain(SECRET_VIDEO);
+    expect(event.status).toBe("CONFIRMED");
+  });
+
+  it("marks a cancelled meeting STATUS:CANCELLED", () => {
+    const { calendar, event } = parseSingleEvent(
+      buildCalendar({ method: "CANCEL", meetings: [meeting({ cancelled: true, revision: 4 })] }),
+    );
+    expect(calendar.method).toBe("CANCEL");
+    expect(event.status).toBe("CANCELLED");
+    expect(event.sequence).toBe(4);
+  });
+
+  it("adds a display alarm 15 minutes before the start when asked, and none otherwise", () => {
+    const withAlarm = parseSingleEvent(buildCalendar({ method: "PUBLISH", alarmMinutesBefore: 15, meetings: [meeting()] })).event;
+    expect(withAlarm.alarms).toHaveLength(1);
+    expect(withAlarm.alarms[0]).toMatchObject({ action: "DISPLAY", triggerSeconds: -15 * 60 });
+    expect(withAlarm.alarms[0]!.related ?? "START").toBe("START");
+
+    const without = parseSingleEvent(buildCalendar({ method: "PUBLISH", meetings: [meeting()] })).event;
+    expect(without.alarms).toEqual([]);
+  });
+
+  for (const tlp of ["TLP:AMBER+STRICT", "TLP:RED"] as Tlp[]) {
+    it(`shows only "${NEUTRAL_TITLE}" and the link for a ${tlp} meeting`, () => {
+      const ics = buildCalendar({ method: "PUBLISH", alarmMinutesBefore: 15, meetings: [meeting({ tlp })] });
+      const { event } = parseSingleEvent(ics);
+      expect(event.summary).toBe(NEUTRAL_TITLE);
+      expect(event.description).toContain(`${APP_URL}/meetings/42`);
+      expect(event.description).not.toContain(SECRET_AGENDA);
+      expect(event.location).toBeNull();
+      expect(event.alarms[0]!.description).toBe(NEUTRAL_TITLE);
+      // Nowhere in the file, folded or not.
+      const unfolded = unfoldedLines(ics).join("\n");
+      for (const secret of [SECRET_TITLE, SECRET_AGENDA, SECRET_PLACE, SECRET_VIDEO, "Grimfang", "Quillon", "Obsidian"]) {
+        expect(ics).not.toContain(secret);
+        expect(unfolded).not.toContain(secret);
+      }
+      // The times are still right.
+      expect(event.start.toISOString()).toBe("2027-07-14T14:00:00.000Z");
+    });
+  }
+
+  it("shows the title, agenda and place of a TLP:AMBER meeting (the marks above are what hides them)", () => {
+    const { event } = parseSingleEvent(buildCalendar({ method: "PUBLISH", meetings: [meeting({ tlp: "TLP:AMBER" })] }));
+    expect(event.summary).toBe(SECRET_TITLE);
+    expect(event.description).toContain(SECRET_AGENDA);
+    expect(event.location).toContain(SECRET_PLACE);
+  });
+});
+
+describe("line folding", () => {
+  // One-, two-, three- and four-byte characters, so that the 75-octet limit falls at every
+  // position inside a character for one of the prefixes below.
+  const BASE = "Zürich × 東京 会議 🌍🚀 Lagebesprechung — 協力と情報共有 ✅ Ünïcödé naïve café 🇪🇺 ";
+  const titles = ["", "a", "ab", "abc"].map((prefix) => (prefix + BASE.repeat(3)).trim());
+
+  for (const [index, title] of titles.entries()) {
+    it(`folds a long emoji and CJK title (alignment ${index}) at 75 octets, never inside a character, and unfolds to it exactly`, () => {
+      const agenda = `${title}\n第二項: 🌍 ${"情報".repeat(40)}`;
+      const ics = buildCalendar({ method: "REQUEST", alarmMinutesBefore: 15, meetings: [meeting({ title, agenda })] });
+      const bytes = Buffer.from(ics, "utf8");
+
+      expect(foldingProblems(bytes)).toEqual([]);
+      const { lines, bareBreaks } = physicalLines(bytes);
+      expect(bareBreaks).toBe(0);
+      // The title was long enough to be folded, more than once.
+      const summaryAt = lines.findIndex((line) => line.toString("utf8").startsWith("SUMMARY:"));
+      expect(summaryAt).toBeGreaterThan(-1);
+      expect(lines[summaryAt + 1]!.toString("utf8").startsWith(" ")).toBe(true);
+      expect(lines[summaryAt + 2]!.toString("utf8").startsWith(" ")).toBe(true);
+
+      expect(unfoldedLines(bytes)).toContain(`SUMMARY:${title}`);
+      const { event } = parseSingleEvent(bytes);
+      expect(event.summary).toBe(title);
+      expect(event.description).toContain(agenda);
+      expect(event.alarms[0]!.description).toBe(title);
+    });
+  }
+
+  it("ends every line in CRLF, the last one too (RFC 5545 §3.1: contentline = ... CRLF)", () => {
+    for (const method of ["REQUEST", "CANCEL", "PUBLISH"] as const) {
+      const ics = buildCalendar({ method, meetings: [meeting({ cancelled: method === "CANCEL" })] });
+      const { endsWithCrlf, bareBreaks } = physicalLines(ics);
+      expect(bareBreaks).toBe(0);
+      expect(endsWithCrlf, `the ${method} file ends with ${JSON.stringify(ics.slice(-15))}`).toBe(true);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Against the database: who a calendar lists, reminders, feeds of people who left
+
+const ANDRES = "andres.restrepo@bancocordillera.example"; // accepts
+const GIULIA = "giulia.rossi@vigilanzadigitale.example"; // tentative
+const MARCO = "marco.bianchi@sicurezzadigitale.example"; // declines
+const OLIVIA_EMAIL = "olivia.tremblay@northernmaple.example"; // no answer
+const ETIENNE = "etienne.gagnon@northernmaple.example"; // no answer
+const INVITED = [
+  "Banco Cordillera S.A.",
+  "Vigilanza Digitale S.p.A.",
+  "Ministero per la Sicurezza Digitale",
+  "Northern Maple Bank",
+];
+const ALL_INVITEES = [ANDRES, GIULIA, MARCO, OLIVIA_EMAIL, ETIENNE];
+
+/** Before both DST switches of 2026. */
+const T0 = new Date("2026-03-02T09:00:00.000Z");
+/** 17 March 2026, 16:00 in Vienna (CET). */
+const STARTS = new Date("2026-03-17T15:00:00.000Z");
+/** 18 March 2026, 16:00 in Vienna: where the meeting is moved to. */
+const MOVED_TO = new Date("2026-03-18T15:00:00.000Z");
+
+describe("against the database", () => {
+  let db: ReturnType<typeof freshDatabase>["db"];
+  let sqlite: ReturnType<typeof freshDatabase>["sqlite"];
+  let coordinator: { userId: number; origin: typeof origin; appUrl: string };
+  let consultationId: number;
+  const cleanups: (() => unknown)[] = [];
+
+  beforeEach(() => {
+    ({ db, sqlite } = freshDatabase({ seed: true }));
+    coordinator = { userId: userIdOf(db, DEMO_SIGN_INS.coordinator), origin, appUrl: APP_URL };
+    consultationId = createConsultation(
+      db,
+      consultationFormSchema.parse({
+        title: "Banking trojans, spring round",
+        crimeAreas: ["banking_trojans"],
+        deadlineDate: "2026-05-15",
+        deadlineTime: "17:00",
+        deadlineTimeZone: "Europe/Vienna",
+        organisationIds: INVITED.map((name) => String(organisationIdOf(db, name))),
+      }),
+      coordinator,
+      T0,
+    );
+    openConsultation(db, consultationId, coordinator, T0);
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    sqlite.close();
+  });
+
+  const account = (email: string) => getAccount(db, userIdOf(db, email));
+
+  /** A meeting set for 17 March 16:00 Vienna, with Andrés accepting, Giulia tentative, Marco declining. */
+  function scheduledMeeting(overrides: Record<string, unknown> = {}) {
+    const meetingId = proposeMeeting(
+      db,
+      consultationId,
+      meetingFormSchema.parse({
+        title: "First round: banking trojans",
+        agenda: "1. Current campaigns\n2. Takedown options",
+        durationMinutes: "60",
+        place: "",
+        videoUrl: "https://meet.taskforce.example/r/first-round",
+        timeZone: "Europe/Vienna",
+        slot0Date: "2026-03-17",
+        slot0Time: "16:00",
+        ...overrides,
+      }),
+      coordinator,
+      T0,
+    );
+    const slot = db.select().from(meetingSlots).where(eq(meetingSlots.meetingId, meetingId)).get()!;
+    expect(slot.startsAt.toISOString()).toBe(STARTS.toISOString());
+    finaliseMeeting(db, meetingId, slot.id, coordinator, later(T0, HOUR));
+    respondToMeeting(db, account(ANDRES), meetingId, "accepted", later(T0, 2 * HOUR));
+    respondToMeeting(db, account(GIULIA), meetingId, "tentative", later(T0, 2 * HOUR));
+    respondToMeeting(db, account(MARCO), meetingId, "declined", later(T0, 2 * HOUR));
+    return meetingId;
+  }
+
+  const reminderRows = (meetingId?: number) =>
+    db
+      .select()
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.template, "meeting-reminder"),
+          meetingId === undefined ? undefined : like(outbox.dedupeKey, `meeting-reminder:${meetingId}:%`),
+        ),
+      )
+      .all();
+
+  async function mailRelay() {
+    const smtp = await startSmtpServer();
+    const transporter = createTransporter({ SMTP_URL: smtp.url });
+    cleanups.push(() => smtp.close(), () => transporter.close());
+    const deps: OutboxDeps = {
+      db,
+      transporter,
+      mailMode: "smtp",
+      from: "Taskforce Consult <consult@taskforce.example>",
+      policy: { baseMs: 10_000, maxMs: 60_000, giveUpAfterMs: 48 * HOUR },
+    };
+    const reminders = () => smtp.received.filter((mail) => mail.subject?.startsWith("Tomorrow:"));
+    return { smtp, deps, reminders };
+  }
+
+  describe("calendarMeetingFor", () => {
+    it("lists only the organiser and the recipient while the attendee list is closed, everyone once it is open", () => {
+      const meetingId = scheduledMeeting();
+      const forAndres = calendarMeetingFor(db, getMeeting(db, meetingId), userIdOf(db, ANDRES), APP_URL);
+      expect(forAndres.organiser.email).toBe(DEMO_SIGN_INS.coordinator);
+      expect(forAndres.attendees).toEqual([{ name: "Andrés Restrepo", email: ANDRES, response: "accepted" }]);
+      const { event } = parseSingleEvent(buildCalendar({ method: "REQUEST", meetings: [forAndres] }));
+      expect(event.attendees.map((attendee) => attendee.email)).toEqual([ANDRES]);
+
+      setAttendeeListOpen(db, meetingId, true);
+      const open = calendarMeetingFor(db, getMeeting(db, meetingId), userIdOf(db, ANDRES), APP_URL);
+      expect(open.attendees.map((attendee) => attendee.email).sort()).toEqual([...ALL_INVITEES].sort());
+      expect(Object.fromEntries(open.attendees.map((attendee) => [attendee.email, attendee.response]))).toMatchObject({
+        [ANDRES]: "accepted",
+        [GIULIA]: "tentative",
+        [MARCO]: "declined",
+        [OLIVIA_EMAIL]: null,
+      });
+    });
+
+    it("lists only the recipient for a TLP:RED meeting even with the attendee list open", () => {
+      const meetingId = scheduledMeeting({ tlp: "TLP:RED", attendeeListOpen: "on" });
+      const forGiulia = calendarMeetingFor(db, getMeeting(db, meetingId), userIdOf(db, GIULIA), APP_URL);
+      expect(forGiulia.attendees.map((attendee) => attendee.email)).toEqual([GIULIA]);
+    });
+  });
+
+  describe("queueDueReminders", () => {
+    it("queues one reminder for each accepted and tentative invitee, none for declined or silent ones", () => {
+      const meetingId = scheduledMeeting();
+      expect(queueDueReminders(db, APP_URL, later(STARTS, -23 * HOUR))).toBe(2);
+      const rows = reminderRows(meetingId);
+      expect(rows.map((row) => row.toAddress).sort()).toEqual([ANDRES, GIULIA]);
+      const andres = rows.find((row) => row.toAddress === ANDRES)!;
+      expect(andres.subject).toBe("Tomorrow: First round: banking trojans");
+      // 16:00 in Vienna is 10:00 in Bogota.
+      expect(andres.text).toContain(formatTimeRange(STARTS, later(STARTS, minutes(60)), account(ANDRES)));
+      expect(andres.text).toContain(`${APP_URL}/meetings/${meetingId}`);
+    });
+
+    it("queues nothing before the 24 hours, nor after the meeting has begun", () => {
+      const meetingId = scheduledMeeting();
+      expect(queueDueReminders(db, APP_URL, later(STARTS, -24 * HOUR - minutes(1)))).toBe(0);
+      expect(queueDueReminders(db, APP_URL, later(STARTS, -3 * 24 * HOUR))).toBe(0);
+      expect(queueDueReminders(db, APP_URL, later(STARTS, minutes(1)))).toBe(0);
+      expect(reminderRows(meetingId)).toHaveLength(0);
+    });
+
+    it("sends each reminder once when both the queueing and the worker run twice", async () => {
+      const meetingId = scheduledMeeting();
+      const { deps, reminders, smtp } = await mailRelay();
+      const now = later(STARTS, -20 * HOUR);
+      expect(queueDueReminders(db, APP_URL, now)).toBe(2);
+      expect(queueDueReminders(db, APP_URL, later(now, minutes(1)))).toBe(0);
+      await deliverDueMail(deps, later(now, minutes(1)));
+      await deliverDueMail(deps, later(now, minutes(2)));
+      // Once more an hour later, as the server's minutely timer would.
+      expect(queueDueReminders(db, APP_URL, later(now, HOUR))).toBe(0);
+      await deliverDueMail(deps, later(now, HOUR));
+      await smtp.waitFor(1);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+
+      expect(reminders().map((mail) => mail.envelopeTo.join()).sort()).toEqual([ANDRES, GIULIA]);
+      expect(reminderRows(meetingId).map((row) => row.status)).toEqual(["sent", "sent"]);
+      const toGiulia = reminders().find((mail) => mail.envelopeTo.includes(GIULIA))!;
+      expect(toGiulia.text).toContain(formatTimeRange(STARTS, later(STARTS, minutes(60)), account(GIULIA)));
+    });
+
+    it("queues nothing for a cancelled meeting", () => {
+      const meetingId = scheduledMeeting();
+      cancelMeeting(db, meetingId, coordinator, later(STARTS, -30 * HOUR));
+      expect(queueDueReminders(db, APP_URL, later(STARTS, -20 * HOUR))).toBe(0);
+      expect(queueDueReminders(db, APP_URL, later(STARTS, -HOUR))).toBe(0);
+      expect(reminderRows(meetingId)).toHaveLength(0);
+    });
+
+    it("sends no reminder for a meeting cancelled after its reminders were queued", async () => {
+      const meetingId = scheduledMeeting();
+      const { deps, reminders } = await mailRelay();
+      const now = later(STARTS, -20 * HOUR);
+      expect(queueDueReminders(db, APP_URL, now)).toBe(2);
+      // Cancelled before the worker's next pass (or while the relay is down).
+      cancelMeeting(db, meetingId, coordinator, later(now, 1_000));
+      await deliverDueMail(deps, later(now, 2_000));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(reminders()).toEqual([]);
+    });
+
+    it("sends a new reminder for a moved meeting's new time", async () => {
+      const meetingId = scheduledMeeting();
+      const { deps, reminders } = await mailRelay();
+      expect(queueDueReminders(db, APP_URL, later(STARTS, -23 * HOUR))).toBe(2);
+      await deliverDueMail(deps, later(STARTS, -23 * HOUR));
+      expect(reminders()).toHaveLength(2);
+
+      rescheduleMeeting(db, meetingId, { date: "2026-03-18", time: "16:00", timeZone: "Europe/Vienna" }, coordinator, later(STARTS, -22 * HOUR));
+      expect(getMeeting(db, meetingId).startsAt?.toISOString()).toBe(MOVED_TO.toISOString());
+      // A move asks everyone again (iTIP); nobody has answered for the new time yet.
+      expect(queueDueReminders(db, APP_URL, later(MOVED_TO, -23 * HOUR))).toBe(0);
+      respondToMeeting(db, account(ANDRES), meetingId, "accepted", later(STARTS, -22 * HOUR));
+      respondToMeeting(db, account(GIULIA), meetingId, "tentative", later(STARTS, -22 * HOUR));
+      // Not yet: the new time is two days away.
+      expect(queueDueReminders(db, APP_URL, later(STARTS, -21 * HOUR))).toBe(0);
+      expect(queueDueReminders(db, APP_URL, later(MOVED_TO, -23 * HOUR))).toBe(2);
+      expect(queueDueReminders(db, APP_URL, later(MOVED_TO, -22 * HOUR))).toBe(0);
+      await deliverDueMail(deps, later(MOVED_TO, -23 * HOUR));
+      await deliverDueMail(deps, later(MOVED_TO, -22 * HOUR));
+
+      const all = reminders();
+      expect(all).toHaveLength(4);
+      const newTime = formatTimeRange(MOVED_TO, later(MOVED_TO, minutes(60)), account(ANDRES));
+      const toAndres = all.filter((mail) => mail.envelopeTo.includes(ANDRES));
+      expect(toAndres).toHaveLength(2);
+      expect(toAndres[1]!.text).toContain(newTime);
+    });
+
+    it("does not send a reminder with the old time once the meeting has moved", async () => {
+      const meetingId = scheduledMeeting();
+      const { deps, reminders } = await mailRelay();
+      const now = later(STARTS, -20 * HOUR);
+      expect(queueDueReminders(db, APP_URL, now)).toBe(2);
+      // Moved before the worker's next pass (or while the relay is down).
+      rescheduleMeeting(db, meetingId, { date: "2026-03-18", time: "16:00", timeZone: "Europe/Vienna" }, coordinator, later(now, 1_000));
+      await deliverDueMail(deps, later(now, 2_000));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const oldTime = formatTimeRange(STARTS, later(STARTS, minutes(60)), account(ANDRES));
+      expect(reminders().filter((mail) => (mail.text ?? "").includes(oldTime))).toEqual([]);
+    });
+  });
+
+  describe("feeds of people who no longer may use the portal", () => {
+    it("answers nothing for a deactivated person's feed", () => {
+      scheduledMeeting();
+      const token = issueFeedToken(db, userIdOf(db, ANDRES), T0);
+      expect(feedFor(db, token, APP_URL)?.body).toContain("BEGIN:VEVENT");
+      const admin = { userId: userIdOf(db, DEMO_SIGN_INS.admin), origin };
+      setAccountActive(db, userIdOf(db, ANDRES), false, admin, later(T0, 3 * HOUR));
+      expect(feedFor(db, token, APP_URL)).toBeNull();
+    });
+
+    it("answers nothing for the feed of someone whose organisation was deactivated", () => {
+      scheduledMeeting();
+      const token = issueFeedToken(db, userIdOf(db, GIULIA), T0);
+      expect(feedFor(db, token, APP_URL)?.body).toContain("BEGIN:VEVENT");
+      const admin = { userId: userIdOf(db, DEMO_SIGN_INS.admin), origin };
+      setOrganisationActive(db, organisationIdOf(db, "Vigilanza Digitale S.p.A."), false, admin, later(T0, 3 * HOUR));
+      expect(feedFor(db, token, APP_URL)).toBeNull();
+    });
+  });
+});
