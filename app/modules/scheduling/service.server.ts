@@ -383,7 +383,8 @@ export function remindSilentInvitees(db: Db, meetingId: number, actor: AppActor,
 /**
  * Tells every invitee of a change by email, with the iCalendar invitation (RFC 5546: REQUEST for
  * a time, CANCEL for a cancellation) inline, where calendar apps show Accept and Decline, and
- * attached as invite.ics for the apps that only read attachments.
+ * attached as invite.ics for the apps that only read attachments: nodemailer's icalEvent writes
+ * both parts, so no attachment of our own is added (it would arrive twice).
  */
 function tellInvitees(
   tx: DbOrTx,
@@ -412,7 +413,6 @@ function tellInvitees(
         }),
         extra: {
           icalEvent: { method, content: ics, filename: "invite.ics" },
-          attachments: [{ filename: "invite.ics", content: ics, contentType: `application/ics; method=${method}` }],
         },
       },
       { appUrl, now },
