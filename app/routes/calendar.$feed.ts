@@ -18,11 +18,21 @@ export function loader({ request, params }: LoaderFunctionArgs) {
     "Last-Modified": feed.lastModified.toUTCString(),
     "Cache-Control": CACHE,
   };
-  const ifNoneMatch = request.headers.get("If-None-Match");
-  if (ifNoneMatch && ifNoneMatch.split(",").some((tag) => tag.trim() === feed.etag)) {
+  if (matchesIfNoneMatch(request.headers.get("If-None-Match"), feed.etag)) {
     return new Response(null, { status: 304, headers });
   }
   return new Response(feed.body, {
     headers: { ...headers, "Content-Type": "text/calendar; charset=utf-8", "Content-Disposition": 'inline; filename="meetings.ics"' },
   });
+}
+
+/**
+ * If-None-Match uses the weak comparison (RFC 9110 §13.1.2): W/"x" matches "x". A proxy that
+ * compresses the feed (nginx with gzip on) weakens the ETag, and its clients send that back.
+ */
+function matchesIfNoneMatch(header: string | null, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === "*") return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, "");
+  return header.split(",").some((tag) => opaque(tag) === opaque(etag));
 }

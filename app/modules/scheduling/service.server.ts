@@ -383,7 +383,9 @@ export function remindSilentInvitees(db: Db, meetingId: number, actor: AppActor,
 /**
  * Tells every invitee of a change by email, with the iCalendar invitation (RFC 5546: REQUEST for
  * a time, CANCEL for a cancellation) inline, where calendar apps show Accept and Decline, and
- * attached as invite.ics for the apps that only read attachments.
+ * attached as invite.ics for the apps that only read attachments: nodemailer's icalEvent writes
+ * both parts, so no attachment of our own is added (it would arrive twice). A poll called off
+ * before its time was chosen never reached a calendar: its cancellation is mail only.
  */
 function tellInvitees(
   tx: DbOrTx,
@@ -394,8 +396,11 @@ function tellInvitees(
   previously?: { startsAt: Date; endsAt: Date },
 ) {
   const method = kind === "cancelled" ? "CANCEL" : "REQUEST";
+  const inCalendars = meeting.startsAt !== null && meeting.endsAt !== null;
   for (const invitee of meetingInvitees(tx, meeting.consultationId)) {
-    const ics = buildCalendar({ method, stamp: now, meetings: [calendarMeetingFor(tx, meeting, invitee.id, appUrl)] });
+    const ics = inCalendars
+      ? buildCalendar({ method, stamp: now, meetings: [calendarMeetingFor(tx, meeting, invitee.id, appUrl)] })
+      : null;
     enqueueMail(
       tx,
       {
@@ -410,10 +415,7 @@ function tellInvitees(
           where: outsidePlace(meeting),
           link: meetingLink(appUrl, meeting.id),
         }),
-        extra: {
-          icalEvent: { method, content: ics, filename: "invite.ics" },
-          attachments: [{ filename: "invite.ics", content: ics, contentType: `application/ics; method=${method}` }],
-        },
+        extra: ics ? { icalEvent: { method, content: ics, filename: "invite.ics" } } : undefined,
       },
       { appUrl, now },
     );
