@@ -37,6 +37,12 @@ export type Tlp = (typeof TLP_MARKS)[number];
 
 export const TIME_ZONE_SOURCES = ["default", "browser", "chosen"] as const;
 
+/** Admiralty code: how reliable the source is (A-F) and how credible the information (1-6). */
+export const SOURCE_RELIABILITY = ["A", "B", "C", "D", "E", "F"] as const;
+export type SourceReliability = (typeof SOURCE_RELIABILITY)[number];
+export const INFORMATION_CREDIBILITY = ["1", "2", "3", "4", "5", "6"] as const;
+export type InformationCredibility = (typeof INFORMATION_CREDIBILITY)[number];
+
 export const OUTBOX_STATUSES = ["pending", "sent", "dead"] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
@@ -48,6 +54,8 @@ export const organisations = sqliteTable(
     sector: text("sector", { enum: SECTORS }).notNull(),
     country: text("country").notNull(),
     kind: text("kind", { enum: ORGANISATION_KINDS }).notNull(),
+    // How reliable the organisation usually is as a source; pre-fills each item it reports.
+    usualSourceReliability: text("usual_source_reliability", { enum: SOURCE_RELIABILITY }),
     // An inactive organisation's members can neither sign in nor keep a session.
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     createdAt: createdAt(),
@@ -396,3 +404,183 @@ export const calendarFeeds = sqliteTable("calendar_feeds", {
   tokenHash: text("token_hash").notNull().unique(),
   createdAt: createdAt(),
 });
+
+// ---------------------------------------------------------------------------------------------
+// Threat input
+
+export const THREAT_INPUT_STATUSES = ["draft", "submitted", "withdrawn"] as const;
+export type ThreatInputStatus = (typeof THREAT_INPUT_STATUSES)[number];
+
+export const TRIAGE_STATES = ["new", "accepted", "needs_clarification", "rejected"] as const;
+export type TriageState = (typeof TRIAGE_STATES)[number];
+
+export const TRENDS = ["new", "increasing", "stable", "decreasing"] as const;
+export type Trend = (typeof TRENDS)[number];
+
+export const ATTRIBUTIONS = ["named", "sector_country", "anonymous"] as const;
+export type Attribution = (typeof ATTRIBUTIONS)[number];
+
+export const TARGETED_SECTORS = [
+  "finance",
+  "telecom",
+  "health",
+  "energy",
+  "government",
+  "retail",
+  "transport",
+  "manufacturing",
+  "education",
+  "technology",
+  "individuals",
+] as const;
+export type TargetedSector = (typeof TARGETED_SECTORS)[number];
+
+export type ThreatActor = { name: string; aliases: string[] };
+
+/**
+ * One organisation's input to one consultation. The draft (what the form held when last saved,
+ * valid or not) lives here; each submission freezes a version below.
+ */
+export const threatInputs = sqliteTable(
+  "threat_inputs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    consultationId: integer("consultation_id")
+      .notNull()
+      .references(() => consultations.id, { onDelete: "cascade" }),
+    organisationId: integer("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "restrict" }),
+    status: text("status", { enum: THREAT_INPUT_STATUSES }).notNull().default("draft"),
+    triageState: text("triage_state", { enum: TRIAGE_STATES }).notNull().default("new"),
+    triageReason: text("triage_reason"),
+    triagedByUserId: integer("triaged_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    triagedAt: integer("triaged_at", { mode: "timestamp_ms" }),
+    // The form's fields as typed, so that a half-done draft comes back exactly.
+    draft: text("draft", { mode: "json" }).$type<Record<string, string | string[]>>(),
+    draftSavedAt: integer("draft_saved_at", { mode: "timestamp_ms" }),
+    draftSavedByUserId: integer("draft_saved_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    currentVersion: integer("current_version").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
+    submittedAt: integer("submitted_at", { mode: "timestamp_ms" }),
+    withdrawnAt: integer("withdrawn_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    uniqueIndex("threat_inputs_consultation_organisation_unique").on(t.consultationId, t.organisationId),
+    index("threat_inputs_triage_idx").on(t.status, t.triageState),
+  ],
+);
+
+/** A submitted state of an input, frozen; a revision adds one, the earlier ones stay readable. */
+export const threatInputVersions = sqliteTable(
+  "threat_input_versions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    inputId: integer("input_id")
+      .notNull()
+      .references(() => threatInputs.id, { onDelete: "cascade" }),
+    number: integer("number").notNull(),
+    submittedByUserId: integer("submitted_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    submittedAt: integer("submitted_at", { mode: "timestamp_ms" }).notNull(),
+    // The submit form's one-time key: a repeat of the same post finds this version, not a new one.
+    idempotencyKey: text("idempotency_key").notNull(),
+    // SHA-256 of the submitted content, to tell a repeat from a different post under the same key.
+    contentHash: text("content_hash").notNull(),
+  },
+  (t) => [
+    uniqueIndex("threat_input_versions_number_unique").on(t.inputId, t.number),
+    uniqueIndex("threat_input_versions_key_unique").on(t.inputId, t.idempotencyKey),
+  ],
+);
+
+export const threatInputItems = sqliteTable(
+  "threat_input_items",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    versionId: integer("version_id")
+      .notNull()
+      .references(() => threatInputVersions.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    crimeArea: text("crime_area", { enum: CRIME_AREAS }).notNull(),
+    title: text("title").notNull(),
+    // Calendar dates (YYYY-MM-DD); no end date means still going on.
+    observedFrom: text("observed_from").notNull(),
+    observedTo: text("observed_to"),
+    trend: text("trend", { enum: TRENDS }).notNull(),
+    impact: integer("impact").notNull(),
+    likelihood: integer("likelihood").notNull(),
+    sectors: text("sectors", { mode: "json" }).$type<TargetedSector[]>().notNull(),
+    countries: text("countries", { mode: "json" }).$type<string[]>().notNull(),
+    actors: text("actors", { mode: "json" }).$type<ThreatActor[]>().notNull(),
+    malware: text("malware", { mode: "json" }).$type<string[]>().notNull(),
+    techniques: text("techniques", { mode: "json" }).$type<string[]>().notNull(),
+    sourceReliability: text("source_reliability", { enum: SOURCE_RELIABILITY }).notNull(),
+    informationCredibility: text("information_credibility", { enum: INFORMATION_CREDIBILITY }).notNull(),
+    tlp: text("tlp", { enum: TLP_MARKS }).notNull(),
+    // Whether the taskforce may pass it on to its member agencies.
+    shareOnward: integer("share_onward", { mode: "boolean" }).notNull(),
+    attribution: text("attribution", { enum: ATTRIBUTIONS }).notNull(),
+    narrative: text("narrative").notNull(),
+    recommendedActions: text("recommended_actions").notNull(),
+    // An analyst's grade, where it differs from the submitter's, with the reason.
+    gradedSourceReliability: text("graded_source_reliability", { enum: SOURCE_RELIABILITY }),
+    gradedInformationCredibility: text("graded_information_credibility", { enum: INFORMATION_CREDIBILITY }),
+    gradeNote: text("grade_note"),
+    gradedByUserId: integer("graded_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    gradedAt: integer("graded_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    index("threat_input_items_version_idx").on(t.versionId),
+    index("threat_input_items_area_idx").on(t.crimeArea),
+  ],
+);
+
+export const threatInputIndicators = sqliteTable(
+  "threat_input_indicators",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    itemId: integer("item_id")
+      .notNull()
+      .references(() => threatInputItems.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    value: text("value").notNull(),
+    comment: text("comment"),
+  },
+  (t) => [
+    uniqueIndex("threat_input_indicators_unique").on(t.itemId, t.type, t.value),
+    // Corroboration: the same indicator reported by other organisations.
+    index("threat_input_indicators_value_idx").on(t.type, t.value),
+  ],
+);
+
+/** The analysts a TLP:RED item is for: nobody else at the taskforce sees it. */
+export const threatInputItemRecipients = sqliteTable(
+  "threat_input_item_recipients",
+  {
+    itemId: integer("item_id")
+      .notNull()
+      .references(() => threatInputItems.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.itemId, t.userId] })],
+);
+
+/** Questions from the analysts and the organisation's answers, on the input's page. */
+export const threatInputMessages = sqliteTable(
+  "threat_input_messages",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    inputId: integer("input_id")
+      .notNull()
+      .references(() => threatInputs.id, { onDelete: "cascade" }),
+    authorUserId: integer("author_user_id").references(() => users.id, { onDelete: "set null" }),
+    // Whether the author wrote for the taskforce (a question) or for the organisation (an answer).
+    fromTaskforce: integer("from_taskforce", { mode: "boolean" }).notNull(),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("threat_input_messages_input_idx").on(t.inputId)],
+);

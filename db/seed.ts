@@ -1,9 +1,28 @@
 import { count, eq, sql } from "drizzle-orm";
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import * as schema from "./schema";
-import { organisations, roleGrants, users, type OrganisationKind, type Role, type Sector } from "./schema";
+import {
+  organisations,
+  roleGrants,
+  users,
+  type OrganisationKind,
+  type Role,
+  type Sector,
+  type SourceReliability,
+} from "./schema";
 
 type DemoOrganisation = { name: string; sector: Sector; country: string; kind: OrganisationKind };
+
+// How reliable each kind of source has usually proved: CERTs, vendors and ministries report what
+// they have analysed, banks, ISPs and payment providers what their customers reported.
+const USUAL_RELIABILITY: Record<Sector, SourceReliability> = {
+  cert: "B",
+  security_vendor: "B",
+  ministry: "B",
+  bank: "C",
+  isp: "C",
+  payment_provider: "C",
+};
 type DemoPerson = {
   name: string;
   email: string;
@@ -78,7 +97,10 @@ export function hasAnyUser(db: SeedDb): boolean {
 export function seedDemoData(db: SeedDb) {
   db.transaction((tx) => {
     for (const organisation of ORGANISATIONS) {
-      tx.insert(organisations).values(organisation).onConflictDoNothing().run();
+      tx.insert(organisations)
+        .values({ ...organisation, usualSourceReliability: USUAL_RELIABILITY[organisation.sector] })
+        .onConflictDoNothing()
+        .run();
     }
     const organisationIds = new Map(
       tx.select({ id: organisations.id, name: organisations.name }).from(organisations).all()

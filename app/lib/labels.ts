@@ -73,6 +73,15 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
   "meeting.rescheduled": "Meeting moved",
   "meeting.cancelled": "Meeting cancelled",
   "meeting.recorded": "Meeting record kept",
+  "threat_input.submitted": "Threat input submitted",
+  "threat_input.revised": "Threat input revised",
+  "threat_input.withdrawn": "Threat input withdrawn",
+  "threat_input.accepted": "Threat input accepted",
+  "threat_input.rejected": "Threat input rejected",
+  "threat_input.question_asked": "Question asked about input",
+  "threat_input.question_answered": "Question about input answered",
+  "threat_input.item_viewed": "Restricted item viewed (AMBER+STRICT or RED)",
+  "threat_input.item_graded": "Item graded by an analyst",
 };
 
 /** A person's words for an audit action; unknown codes show as they are. */

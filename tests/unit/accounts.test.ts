@@ -243,6 +243,7 @@ describe("organisations", () => {
     sector: "isp",
     country: "CO",
     kind: "private",
+    usualSourceReliability: null,
     ...overrides,
   });
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ORGANISATION_KINDS, SECTORS } from "../../../db/schema";
+import { ORGANISATION_KINDS, SECTORS, SOURCE_RELIABILITY } from "../../../db/schema";
 import { isCountryCode } from "~/lib/countries";
 
 export const organisationFormSchema = z.object({
@@ -11,5 +11,10 @@ export const organisationFormSchema = z.object({
     .toUpperCase()
     .refine(isCountryCode, "Choose a country (ISO 3166-1 code such as AT or CO)."),
   kind: z.enum(ORGANISATION_KINDS, { error: "Say whether the organisation is public or private." }),
+  // Pre-fills the source grade of every item the organisation reports; empty when not known.
+  usualSourceReliability: z.preprocess(
+    (value) => (value === "" || value === undefined ? null : value),
+    z.enum(SOURCE_RELIABILITY, { error: "Choose a grade from A to F, or none." }).nullable(),
+  ),
 });
 export type OrganisationInput = z.output<typeof organisationFormSchema>;

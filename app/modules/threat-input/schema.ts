@@ -1,0 +1,330 @@
+import { z } from "zod";
+import {
+  ATTRIBUTIONS,
+  CRIME_AREAS,
+  INFORMATION_CREDIBILITY,
+  SOURCE_RELIABILITY,
+  TARGETED_SECTORS,
+  TLP_MARKS,
+  TRENDS,
+  TRIAGE_STATES,
+  type CrimeArea,
+  type ThreatActor,
+} from "../../../db/schema";
+import { isCountryCode } from "~/lib/countries";
+import { checkboxes, type FormValues } from "~/lib/forms";
+import { dateField } from "../consultations/schema";
+import { parseIndicatorLines, type ParsedIndicator } from "./indicators";
+
+export const MAX_ITEMS = 30;
+export const MAX_INDICATORS_PER_ITEM = 20_000;
+/** A draft is what the form held; beyond this it is not a form any more. */
+export const MAX_DRAFT_CHARACTERS = 3_000_000;
+
+/** The fields of one item, as the form names them: `items.<index>.<field>`. */
+export const ITEM_FIELDS = [
+  "crimeArea",
+  "title",
+  "observedFrom",
+  "observedTo",
+  "trend",
+  "impact",
+  "likelihood",
+  "sectors",
+  "countries",
+  "actors",
+  "malware",
+  "techniques",
+  "indicators",
+  "sourceReliability",
+  "informationCredibility",
+  "tlp",
+  "shareOnward",
+  "redRecipients",
+  "attribution",
+  "narrative",
+  "recommendedActions",
+] as const;
+export type ItemField = (typeof ITEM_FIELDS)[number];
+
+export const itemFieldName = (index: number, field: ItemField) => `items.${index}.${field}`;
+/** The file input beside an item's indicators (a file, never a value a draft keeps). */
+export const importFieldName = (index: number) => `items.${index}.file`;
+
+const ITEM_KEY = /^items\.(\d{1,3})\.([A-Za-z]+)$/;
+
+/** The form's flat fields, grouped by item and in the order of their indexes. */
+export function groupItems(values: FormValues): Record<string, string | string[]>[] {
+  const byIndex = new Map<number, Record<string, string | string[]>>();
+  for (const [key, value] of Object.entries(values)) {
+    const match = ITEM_KEY.exec(key);
+    if (!match) continue;
+    const index = Number(match[1]);
+    if (!byIndex.has(index)) byIndex.set(index, {});
+    byIndex.get(index)![match[2]!] = value;
+  }
+  return [...byIndex.entries()].sort(([a], [b]) => a - b).map(([, item]) => item);
+}
+
+/** The same fields renumbered 0..n-1, so that messages and fields line up after a removal. */
+export function renumberItems(values: FormValues, without?: number): FormValues {
+  const rest: FormValues = {};
+  const byIndex = new Map<number, FormValues>();
+  for (const [key, value] of Object.entries(values)) {
+    const match = ITEM_KEY.exec(key);
+    if (!match) {
+      rest[key] = value;
+      continue;
+    }
+    const index = Number(match[1]);
+    if (index === without) continue;
+    if (!byIndex.has(index)) byIndex.set(index, {});
+    byIndex.get(index)![match[2]!] = value;
+  }
+  [...byIndex.keys()]
+    .sort((a, b) => a - b)
+    .forEach((index, position) => {
+      for (const [field, value] of Object.entries(byIndex.get(index)!)) rest[`items.${position}.${field}`] = value;
+    });
+  return rest;
+}
+
+export const itemCount = (values: FormValues) => groupItems(values).length;
+
+const text = (value: unknown) => (typeof value === "string" ? value : "");
+const splitList = (value: string) =>
+  value
+    .split(/[\n,;]+/)
+    .map((part) => part.trim())
+    .filter(Boolean);
+const unique = <T>(list: T[]) => [...new Set(list)];
+
+/** "Wizard Spider (Grim Spider, UNC1878)", one a line. */
+export function parseActors(value: string): ThreatActor[] | string {
+  const actors: ThreatActor[] = [];
+  const seen = new Set<string>();
+  for (const [index, raw] of value.split(/\r?\n/).entries()) {
+    const line = raw.trim();
+    if (!line) continue;
+    const match = /^([^()]+?)\s*(?:\(([^()]*)\))?$/.exec(line);
+    if (!match) return `Line ${index + 1}: write the name, then any aliases in brackets, like "Wizard Spider (Grim Spider, UNC1878)".`;
+    const name = match[1]!.trim();
+    if (name.length > 120) return `Line ${index + 1}: keep a name under 120 characters.`;
+    if (seen.has(name.toLowerCase())) continue;
+    seen.add(name.toLowerCase());
+    const aliases = unique(splitList(match[2] ?? "")).filter((alias) => alias.toLowerCase() !== name.toLowerCase());
+    actors.push({ name, aliases });
+  }
+  return actors;
+}
+
+export const actorsText = (actors: ThreatActor[]) =>
+  actors.map((actor) => (actor.aliases.length ? `${actor.name} (${actor.aliases.join(", ")})` : actor.name)).join("\n");
+
+const TECHNIQUE = /^T\d{4}(?:\.\d{3})?$/;
+
+export type ItemContext = {
+  /** The consultation's crime areas: an item belongs to one of them. */
+  crimeAreas: readonly CrimeArea[];
+  /** The analysts a TLP:RED item may be addressed to. */
+  analystIds: readonly number[];
+  /** Today's date (YYYY-MM-DD, UTC): nothing can have been observed after tomorrow. */
+  today: string;
+};
+
+/** Empty is the one thing to say about an empty field: its other checks wait. */
+const required = (message: string) => z.string(message).trim().min(1, { message, abort: true });
+const isDate = (value: string | undefined) => value !== undefined && dateField("").safeParse(value).success;
+
+function itemSchema(context: ItemContext) {
+  const tomorrow = new Date(Date.parse(`${context.today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return z
+    .object({
+      crimeArea: z.enum(CRIME_AREAS, "Choose the crime area.").refine((area) => context.crimeAreas.includes(area), {
+        message: "Choose one of this consultation's crime areas.",
+      }),
+      title: required("Give the item a title.")
+        .min(3, "Give the item a title of at least 3 characters.")
+        .max(200, "Keep the title under 200 characters."),
+      observedFrom: dateField("Enter the date from which it was observed."),
+      observedTo: z.preprocess(
+        (value) => (text(value).trim() === "" ? undefined : value),
+        dateField("Enter a date, or leave it empty if it is still going on.").optional(),
+      ),
+      trend: z.enum(TRENDS, "Choose the trend."),
+      impact: z.coerce.number("Choose the impact, 1 to 5.").int().min(1, "Choose the impact, 1 to 5.").max(5, "Choose the impact, 1 to 5."),
+      likelihood: z.coerce
+        .number("Choose the likelihood, 1 to 5.")
+        .int()
+        .min(1, "Choose the likelihood, 1 to 5.")
+        .max(5, "Choose the likelihood, 1 to 5."),
+      sectors: checkboxes(z.enum(TARGETED_SECTORS, "Choose sectors from the list.")).transform(unique),
+      countries: z.preprocess(
+        (value) => text(value),
+        z.string().transform((value, ctx) => {
+          const codes = unique(splitList(value.replace(/\s+/g, ",")).map((code) => code.toUpperCase()));
+          const wrong = codes.filter((code) => !isCountryCode(code));
+          if (wrong.length) {
+            ctx.addIssue({
+              code: "custom",
+              message: `${wrong.join(", ")} ${wrong.length === 1 ? "is not a country code" : "are not country codes"}: use ISO 3166-1 codes such as AT, CO or US.`,
+            });
+            return z.NEVER;
+          }
+          return codes;
+        }),
+      ),
+      actors: z.preprocess(
+        (value) => text(value),
+        z.string().transform((value, ctx) => {
+          const actors = parseActors(value);
+          if (typeof actors === "string") {
+            ctx.addIssue({ code: "custom", message: actors });
+            return z.NEVER;
+          }
+          if (actors.length > 50) {
+            ctx.addIssue({ code: "custom", message: "Name at most 50 actors or networks in one item." });
+            return z.NEVER;
+          }
+          return actors;
+        }),
+      ),
+      malware: z.preprocess(
+        (value) => text(value),
+        z
+          .string()
+          .transform((value) => unique(splitList(value)))
+          .refine((list) => list.length <= 50, "Name at most 50 malware families in one item.")
+          .refine((list) => list.every((name) => name.length <= 120), "Keep each malware name under 120 characters."),
+      ),
+      techniques: z.preprocess(
+        (value) => text(value),
+        z.string().transform((value, ctx) => {
+          const ids = unique(splitList(value.replace(/\s+/g, ",")).map((id) => id.toUpperCase()));
+          const wrong = ids.filter((id) => !TECHNIQUE.test(id));
+          if (wrong.length) {
+            ctx.addIssue({
+              code: "custom",
+              message: `${wrong.join(", ")}: an ATT&CK technique ID looks like T1566 or T1566.001.`,
+            });
+            return z.NEVER;
+          }
+          return ids;
+        }),
+      ),
+      indicators: z.preprocess(
+        (value) => text(value),
+        z.string().transform((value, ctx): ParsedIndicator[] => {
+          const parsed = parseIndicatorLines(value);
+          if (parsed.rejected.length) {
+            const shown = parsed.rejected.slice(0, 5).map((line) => `line ${line.line}: ${line.reason}`);
+            const more = parsed.rejected.length - shown.length;
+            ctx.addIssue({
+              code: "custom",
+              message: `${parsed.rejected.length === 1 ? "One line is" : `${parsed.rejected.length} lines are`} not a valid indicator. Correct or remove ${parsed.rejected.length === 1 ? "it" : "them"}: ${shown.join("; ")}${more > 0 ? `; and ${more} more` : ""}.`,
+            });
+            return z.NEVER;
+          }
+          if (parsed.indicators.length > MAX_INDICATORS_PER_ITEM) {
+            ctx.addIssue({
+              code: "custom",
+              message: `An item holds at most ${MAX_INDICATORS_PER_ITEM.toLocaleString("en")} indicators; split them over several items.`,
+            });
+            return z.NEVER;
+          }
+          return parsed.indicators;
+        }),
+      ),
+      sourceReliability: z.enum(SOURCE_RELIABILITY, "Grade the source, A to F."),
+      informationCredibility: z.enum(INFORMATION_CREDIBILITY, "Grade the information, 1 to 6."),
+      tlp: z.enum(TLP_MARKS, "Choose the TLP marking."),
+      shareOnward: z.preprocess((value) => value === "on" || value === "true", z.boolean()),
+      redRecipients: checkboxes(z.coerce.number().int().positive()).transform(unique),
+      attribution: z.enum(ATTRIBUTIONS, "Choose how the taskforce may attribute it."),
+      narrative: required("Describe what you have seen.").max(20_000, "Keep the narrative under 20,000 characters."),
+      recommendedActions: z.preprocess(
+        (value) => text(value),
+        z.string().trim().max(10_000, "Keep the recommended actions under 10,000 characters."),
+      ),
+    })
+    .superRefine((item, ctx) => {
+      if (isDate(item.observedFrom) && item.observedFrom > tomorrow) {
+        ctx.addIssue({ code: "custom", path: ["observedFrom"], message: "The observed period cannot start in the future." });
+      }
+      if (isDate(item.observedFrom) && isDate(item.observedTo) && item.observedTo! < item.observedFrom) {
+        ctx.addIssue({ code: "custom", path: ["observedTo"], message: "The end of the observed period is before its start." });
+      }
+      if (item.tlp === "TLP:RED") {
+        if (item.redRecipients.length === 0) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["redRecipients"],
+            message: "TLP:RED is for named recipients only: choose the analysts who may read this item.",
+          });
+        }
+      }
+      if (item.redRecipients.some((id) => !context.analystIds.includes(id))) {
+        ctx.addIssue({ code: "custom", path: ["redRecipients"], message: "Choose analysts from the list." });
+      }
+    })
+    .transform((item) => ({
+      ...item,
+      observedTo: item.observedTo ?? null,
+      // Named recipients mean something only under TLP:RED.
+      redRecipients: item.tlp === "TLP:RED" ? item.redRecipients.sort((a, b) => a - b) : [],
+    }));
+}
+
+export type ItemInput = z.output<ReturnType<typeof itemSchema>>;
+
+/** The rule for a submitted input: one or more valid items. Messages land at `items.<n>.<field>`. */
+export function threatInputFormSchema(context: ItemContext) {
+  return z.preprocess(
+    (values) => ({ items: groupItems(values as FormValues) }),
+    z.object({
+      items: z
+        .array(itemSchema(context))
+        .min(1, "Add at least one item.")
+        .max(MAX_ITEMS, `An input holds at most ${MAX_ITEMS} items.`),
+    }),
+  );
+}
+
+/** Where an idempotent submit's key comes from: the form, rendered once. */
+export const submitKeySchema = z.string("The form has expired; reload the page.").regex(/^[A-Za-z0-9_-]{16,64}$/, "The form has expired; reload the page.");
+
+export const triageFormSchema = z.discriminatedUnion("decision", [
+  z.object({ decision: z.literal("accept") }),
+  z.object({
+    decision: z.literal("reject"),
+    reason: z.string().trim().min(3, "Say why the input is rejected.").max(2000, "Keep the reason under 2,000 characters."),
+  }),
+]);
+
+export const messageFormSchema = z.object({
+  body: z.string().trim().min(2, "Write your message.").max(5000, "Keep the message under 5,000 characters."),
+});
+
+export const gradeFormSchema = z.object({
+  itemId: z.coerce.number().int().positive(),
+  sourceReliability: z.enum(SOURCE_RELIABILITY, "Grade the source, A to F."),
+  informationCredibility: z.enum(INFORMATION_CREDIBILITY, "Grade the information, 1 to 6."),
+  note: z.string().trim().min(3, "Say why you grade it so.").max(2000, "Keep the note under 2,000 characters."),
+});
+
+const optionalFilter = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === "" || value === null ? undefined : value), schema.optional()).catch(undefined);
+
+/** The triage queue's filters: a bad value is ignored, not an error (they come from a URL). */
+export const triageFilterSchema = z.object({
+  consultationId: optionalFilter(z.coerce.number().int().positive()),
+  organisationId: optionalFilter(z.coerce.number().int().positive()),
+  crimeArea: optionalFilter(z.enum(CRIME_AREAS)),
+  tlp: optionalFilter(z.enum(TLP_MARKS)),
+  state: optionalFilter(z.enum(TRIAGE_STATES)),
+});
+export type TriageFilter = z.output<typeof triageFilterSchema>;
+
+export const importFormSchema = z.object({
+  item: z.coerce.number().int().min(0),
+});

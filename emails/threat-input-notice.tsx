@@ -1,0 +1,66 @@
+import { EmailButton, EmailLayout, renderHtml, type RenderedEmail } from "./layout";
+
+/**
+ * Everything about a threat input that leaves the portal by mail: that something happened, and
+ * where to read it. Never the content (it may be TLP:RED) nor, for the taskforce, who sent it
+ * (the organisation may have asked to stay anonymous).
+ */
+export type ThreatInputNoticeData = {
+  kind: "received" | "revised" | "question" | "answer";
+  name: string;
+  consultationTitle: string;
+  link: string;
+};
+
+const WORDING: Record<ThreatInputNoticeData["kind"], { subject: string; heading: string; body: string; button: string }> = {
+  received: {
+    subject: "New threat input received",
+    heading: "New threat input received",
+    body: "An organisation has submitted threat input to",
+    button: "Open the input",
+  },
+  revised: {
+    subject: "Threat input revised",
+    heading: "Threat input revised",
+    body: "An organisation has revised its threat input to",
+    button: "Open the input",
+  },
+  question: {
+    subject: "A question about your threat input",
+    heading: "The taskforce has a question",
+    body: "An analyst of the taskforce has asked a question about your organisation's input to",
+    button: "Read and answer it",
+  },
+  answer: {
+    subject: "Your question was answered",
+    heading: "Your question was answered",
+    body: "The organisation has answered your question about its input to",
+    button: "Read the answer",
+  },
+};
+
+export function renderThreatInputNoticeEmail(data: ThreatInputNoticeData): RenderedEmail {
+  const wording = WORDING[data.kind];
+  const subject = `${wording.subject}: ${data.consultationTitle}`;
+  const html = renderHtml(
+    <EmailLayout preview={subject}>
+      <h1 style={{ fontSize: "20px", margin: "0 0 12px" }}>{wording.heading}</h1>
+      <p>Hello {data.name},</p>
+      <p>
+        {wording.body} <strong>{data.consultationTitle}</strong>. The details are in the portal only.
+      </p>
+      <p style={{ margin: "24px 0" }}>
+        <EmailButton href={data.link}>{wording.button}</EmailButton>
+      </p>
+      <p style={{ fontSize: "13px", color: "#5a6876", wordBreak: "break-all" }}>{data.link}</p>
+    </EmailLayout>,
+  );
+  const text = [
+    `Hello ${data.name},`,
+    "",
+    `${wording.body} "${data.consultationTitle}". The details are in the portal only.`,
+    "",
+    `${wording.button}: ${data.link}`,
+  ].join("\n");
+  return { subject, html, text };
+}

@@ -1,0 +1,46 @@
+// A threat input item as the form posts it: every field a string (or a list for checkbox groups),
+// named items.<index>.<field>. Tests change one field at a time to see one rule at work.
+
+export type ItemOverrides = Record<string, string | string[] | undefined>;
+
+/** A well-formed banking-trojan item, as a bank would report it. */
+export function itemFields(index: number, overrides: ItemOverrides = {}): Record<string, string | string[]> {
+  const fields: Record<string, string | string[] | undefined> = {
+    crimeArea: "banking_trojans",
+    title: "Grandoreiro campaign against retail banking customers",
+    observedFrom: "2026-01-10",
+    observedTo: "2026-02-20",
+    trend: "increasing",
+    impact: "4",
+    likelihood: "4",
+    sectors: ["finance", "individuals"],
+    countries: "at, de, CO",
+    actors: "Grandoreiro operators (Grandoreiro crew)\nCoyote Spider",
+    malware: "Grandoreiro, Mekotio",
+    techniques: "T1566.001, t1204",
+    indicators: [
+      "hxxps://secure-login[.]donau-pay[.]example/auth",
+      "185.220.101.47",
+      "44d88612fea8a8f36de82e1278abb02f",
+      "185.220.101.47",
+    ].join("\n"),
+    sourceReliability: "B",
+    informationCredibility: "2",
+    tlp: "TLP:AMBER",
+    shareOnward: "on",
+    attribution: "named",
+    narrative: "Phishing mails lead to an MSI dropper; the trojan overlays the bank's login page.",
+    recommendedActions: "Take down the phishing domains; share the dropper hashes with the CERTs.",
+    ...overrides,
+  };
+  return Object.fromEntries(
+    Object.entries(fields)
+      .filter((entry): entry is [string, string | string[]] => entry[1] !== undefined)
+      .map(([field, value]) => [`items.${index}.${field}`, value]),
+  );
+}
+
+/** A whole form of several items: each entry overrides the base item. */
+export function inputFields(...items: ItemOverrides[]): Record<string, string | string[]> {
+  return Object.assign({}, ...items.map((overrides, index) => itemFields(index, overrides)));
+}
