@@ -163,6 +163,7 @@ export function CheckboxGroup({
   const checked = submitted === undefined ? defaultValues : Array.isArray(submitted) ? submitted : [submitted];
   return (
     <fieldset
+      id={name}
       className={`field${errors?.length ? " field--invalid" : ""}`}
       aria-describedby={errors?.length ? `${name}-error` : undefined}
     >
@@ -193,5 +194,60 @@ export function FormErrorSummary({ state }: { state: FormState }) {
     <div className="notice notice--error" role="alert">
       {state?.formError ?? `Please correct the ${count === 1 ? "field" : `${count} fields`} marked below.`}
     </div>
+  );
+}
+
+/**
+ * One choice among a few, each with its words and, where a scale needs explaining, what it
+ * means: the numbers of a scale are never shown alone.
+ */
+export function RadioGroup({
+  name,
+  legend,
+  state,
+  options,
+  hint,
+  defaultValue,
+  compact,
+}: {
+  name: string;
+  legend: string;
+  state: FormState;
+  options: { value: string; label: ReactNode; hint?: string }[];
+  hint?: ReactNode;
+  defaultValue?: string;
+  compact?: boolean;
+}) {
+  const errors = state?.fieldErrors?.[name];
+  const invalid = !!errors?.length;
+  const chosen = state?.values ? valueOf(state, name) : defaultValue;
+  const describedBy = [hint ? `${name}-hint` : "", invalid ? `${name}-error` : ""].filter(Boolean).join(" ");
+  return (
+    <fieldset id={name} className={`field${invalid ? " field--invalid" : ""}`} aria-describedby={describedBy || undefined}>
+      <legend>{legend}</legend>
+      {hint ? (
+        <p className="field__hint" id={`${name}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      <div className={compact ? "choices choices--row" : "choices"}>
+        {options.map((option) => (
+          <label key={option.value} className="choice">
+            <input
+              type="radio"
+              name={name}
+              value={option.value}
+              defaultChecked={chosen === option.value}
+              aria-invalid={invalid ? true : undefined}
+            />
+            <span>
+              <span className="choice__label">{option.label}</span>
+              {option.hint ? <span className="choice__hint">{option.hint}</span> : null}
+            </span>
+          </label>
+        ))}
+      </div>
+      <FieldMessage id={`${name}-error`} errors={errors} />
+    </fieldset>
   );
 }

@@ -1,8 +1,9 @@
 import { Form } from "@remix-run/react";
-import { ORGANISATION_KINDS, SECTORS } from "../../db/schema";
+import { ORGANISATION_KINDS, SECTORS, SOURCE_RELIABILITY } from "../../db/schema";
 import { FormErrorSummary, SelectField, TextField, type FormState } from "./form-fields";
 import { COUNTRY_CODES, countryName, MEMBER_COUNTRIES } from "~/lib/countries";
 import { KIND_LABELS, SECTOR_LABELS } from "~/lib/labels";
+import { SOURCE_RELIABILITY_LABELS } from "~/modules/threat-input/scales";
 
 const countryOptions = [
   ...MEMBER_COUNTRIES,
@@ -15,7 +16,7 @@ export function OrganisationForm({
   submitLabel,
 }: {
   state: FormState;
-  defaults?: { name: string; sector: string; country: string; kind: string };
+  defaults?: { name: string; sector: string; country: string; kind: string; usualSourceReliability: string | null };
   submitLabel: string;
 }) {
   return (
@@ -47,6 +48,15 @@ export function OrganisationForm({
         defaultValue={defaults?.kind}
         placeholder="Choose one"
         options={ORGANISATION_KINDS.map((kind) => ({ value: kind, label: KIND_LABELS[kind] }))}
+      />
+      <SelectField
+        name="usualSourceReliability"
+        label="Usual source reliability"
+        hint="How reliable the organisation usually is as a source (Admiralty code). It pre-fills the grade of each item it reports."
+        state={state}
+        defaultValue={defaults?.usualSourceReliability ?? ""}
+        placeholder="Not known"
+        options={SOURCE_RELIABILITY.map((grade) => ({ value: grade, label: `${grade} · ${SOURCE_RELIABILITY_LABELS[grade].word}` }))}
       />
       <button type="submit" className="button">
         {submitLabel}

@@ -28,6 +28,11 @@ export function SiteHeader({ viewer, mailMode }: { viewer: Viewer | null; mailMo
                     <NavLink to="/consultations">Consultations</NavLink>
                   </li>
                 ) : null}
+                {viewer.roles.includes("analyst") ? (
+                  <li>
+                    <NavLink to="/triage">Triage</NavLink>
+                  </li>
+                ) : null}
                 {viewer.roles.includes("admin") ? (
                   <li>
                     <NavLink to="/admin">Admin</NavLink>

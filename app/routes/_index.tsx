@@ -7,6 +7,7 @@ import { auditActionLabel, CONSULTATION_STATUS_LABELS } from "~/lib/labels";
 import { MeetingTime } from "~/components/meeting-time";
 import { requireUser } from "~/modules/auth/guard.server";
 import { homeFor } from "~/modules/home/service.server";
+import { THREAT_INPUT_STATUS_LABELS, TRIAGE_STATE_LABELS } from "~/modules/threat-input/scales";
 import type { RouteHandle } from "~/root";
 
 export const meta: MetaFunction = () => [{ title: "Home · Taskforce Consult" }];
@@ -86,11 +87,44 @@ export default function Home() {
                     <div className="muted small">
                       {CONSULTATION_STATUS_LABELS[consultation.status]} · input due{" "}
                       <LocalTime at={consultation.inputDeadline} viewer={viewer} />
+                      {home.roles.includes("stakeholder") ? (
+                        <>
+                          {" "}
+                          ·{" "}
+                          {consultation.input && consultation.input.status !== "draft" ? (
+                            <Link to={`/inputs/${consultation.input.id}`}>
+                              input {THREAT_INPUT_STATUS_LABELS[consultation.input.status].toLowerCase()}
+                              {consultation.input.status === "submitted"
+                                ? `, ${TRIAGE_STATE_LABELS[consultation.input.triageState].toLowerCase()}`
+                                : ""}
+                            </Link>
+                          ) : (
+                            <Link to={`/consultations/${consultation.id}/input`}>
+                              {consultation.input ? "continue your draft input" : "give your input"}
+                            </Link>
+                          )}
+                        </>
+                      ) : null}
                     </div>
                   </li>
                 ))}
               </ul>
             )}
+          </section>
+        ) : null}
+        {home.awaitingTriage !== null ? (
+          <section className="card" aria-labelledby="triage-title">
+            <h2 id="triage-title">Threat input</h2>
+            {home.awaitingTriage === 0 ? (
+              <EmptyState title="Nothing waits for triage." />
+            ) : (
+              <p>
+                <strong>{home.awaitingTriage}</strong> {home.awaitingTriage === 1 ? "input waits" : "inputs wait"} for triage.
+              </p>
+            )}
+            <p>
+              <Link to="/triage?state=new">Open the triage queue</Link>
+            </p>
           </section>
         ) : null}
         {home.admin ? (

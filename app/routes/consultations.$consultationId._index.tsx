@@ -19,6 +19,8 @@ import {
   openConsultation,
   viewConsultation,
 } from "~/modules/consultations/service.server";
+import { THREAT_INPUT_STATUS_LABELS, TRIAGE_STATE_LABELS } from "~/modules/threat-input/scales";
+import { inputProgressByOrganisation, inputsOfConsultation, ownInputStates } from "~/modules/threat-input/service.server";
 import type { RouteHandle } from "~/root";
 
 export const meta: MetaFunction = () => [{ title: "Consultation · Taskforce Consult" }];
@@ -29,12 +31,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const consultation = orStatusPage(() => viewConsultation(db, viewer, parseId(params.consultationId)));
   const staff = isTaskforceStaff(viewer);
+  const progress = staff ? inputProgressByOrganisation(db, consultation.id) : null;
   return {
     viewer,
     consultation,
     canManage: viewer.roles.includes("coordinator"),
     organisations: chosenOrganisationNames(db, consultation.id),
-    invitees: staff ? consultationInviteeStates(db, consultation.id) : null,
+    invitees: progress
+      ? consultationInviteeStates(db, consultation.id).map((invitee) => ({
+          ...invitee,
+          input: invitee.organisationId === null ? undefined : progress.get(invitee.organisationId),
+        }))
+      : null,
+    inputs: staff ? inputsOfConsultation(db, consultation.id) : null,
+    ownInput:
+      viewer.roles.includes("stakeholder") && viewer.organisationId !== null
+        ? (ownInputStates(db, viewer.organisationId).get(consultation.id) ?? null)
+        : undefined,
     meetings: meetingsOf(db, consultation.id),
   };
 }
@@ -57,9 +70,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 const STATE_LABELS = { chosen: "Chosen (not yet invited)", invited: "Invited", viewed: "Viewed" } as const;
+const INPUT_LABELS = { drafted: "Input drafted", submitted: "Input submitted", withdrawn: "Input withdrawn" } as const;
 
 export default function ConsultationPage() {
-  const { viewer, consultation, canManage, organisations, invitees, meetings } = useLoaderData<typeof loader>();
+  const { viewer, consultation, canManage, organisations, invitees, inputs, ownInput, meetings } = useLoaderData<typeof loader>();
+  const submittedInputs = inputs?.filter((input) => input.status === "submitted") ?? [];
   const failure = useActionData<typeof action>();
   return (
     <>
@@ -109,6 +124,49 @@ export default function ConsultationPage() {
         </div>
       ) : null}
       {consultation.description ? <p className="prose">{consultation.description}</p> : null}
+
+      {ownInput !== undefined ? (
+        <section aria-labelledby="own-input-title" className="section card">
+          <h2 id="own-input-title">Your organisation&apos;s threat input</h2>
+          {ownInput && ownInput.status !== "draft" ? (
+            <p>
+              {THREAT_INPUT_STATUS_LABELS[ownInput.status]}
+              {ownInput.status === "submitted" ? ` · ${TRIAGE_STATE_LABELS[ownInput.triageState]}` : ""} ·{" "}
+              <Link to={`/inputs/${ownInput.id}`}>See it</Link>
+              {consultation.status === "open" ? (
+                <>
+                  {" "}
+                  · <Link to="input">Revise it</Link>
+                </>
+              ) : null}
+            </p>
+          ) : consultation.status === "open" ? (
+            <p>
+              <Link className="button" to="input">
+                {ownInput ? "Continue your draft" : "Give your input"}
+              </Link>
+            </p>
+          ) : (
+            <p className="muted">Your organisation gave no input.</p>
+          )}
+        </section>
+      ) : null}
+
+      {inputs ? (
+        <section aria-labelledby="inputs-title" className="section">
+          <h2 id="inputs-title">Threat input</h2>
+          <p>
+            <strong>{submittedInputs.length}</strong> {submittedInputs.length === 1 ? "input is" : "inputs are"} in
+            {inputs.length > submittedInputs.length ? ` (and ${inputs.length - submittedInputs.length} withdrawn)` : ""}.
+            {viewer.roles.includes("analyst") && inputs.length > 0 ? (
+              <>
+                {" "}
+                <Link to={`/triage?consultationId=${consultation.id}`}>Triage them</Link>
+              </>
+            ) : null}
+          </p>
+        </section>
+      ) : null}
 
       <section aria-labelledby="meetings-title" className="section">
         <h2 id="meetings-title">Meetings</h2>
@@ -163,7 +221,7 @@ export default function ConsultationPage() {
                     <tr key={invitee.userId}>
                       <td>{invitee.name}</td>
                       <td>{invitee.organisationName ?? "Taskforce"}</td>
-                      <td>{STATE_LABELS[invitee.state]}</td>
+                      <td>{invitee.input ? INPUT_LABELS[invitee.input] : STATE_LABELS[invitee.state]}</td>
                       <td>
                         {invitee.viewedAt ? (
                           <LocalTime at={invitee.viewedAt} viewer={viewer} />

@@ -96,3 +96,10 @@ export function selectedValue(html: string, id: string): string | undefined {
   const option = select?.match(/<option\b[^>]*\sselected=""[^>]*>/)?.[0];
   return attr(option, "value");
 }
+
+/** The text a <textarea> holds, exactly: line breaks kept, entities decoded. */
+export function textareaValue(html: string, id: string): string | undefined {
+  const match = html.match(new RegExp(`<textarea\\b[^>]*\\sid="${id.replace(/\./g, "\\.")}"[^>]*>([\\s\\S]*?)</textarea>`));
+  // The HTML parser drops one line break right after the opening tag; React writes one when the value starts with one.
+  return match ? decode(match[1]!).replace(/^\n/, "") : undefined;
+}

@@ -60,4 +60,25 @@ export class Visitor {
       },
     });
   }
+
+  /** A multipart post, as a browser sends a form with a file input. */
+  postMultipart(
+    path: string,
+    form: Record<string, string | string[]>,
+    files: Record<string, { name: string; type: string; content: string | Uint8Array }> = {},
+  ) {
+    const body = new FormData();
+    for (const [key, value] of Object.entries(form)) {
+      for (const item of Array.isArray(value) ? value : [value]) body.append(key, item);
+    }
+    for (const [key, file] of Object.entries(files)) {
+      const bytes = typeof file.content === "string" ? new TextEncoder().encode(file.content) : file.content;
+      body.append(key, new Blob([bytes as Uint8Array<ArrayBuffer>], { type: file.type }), file.name);
+    }
+    return this.request(path, {
+      method: "POST",
+      body,
+      headers: { Origin: new URL(this.baseUrl).origin, "Sec-Fetch-Site": "same-origin" },
+    });
+  }
 }

@@ -366,6 +366,7 @@ export function consultationInviteeStates(db: DbOrTx, consultationId: number) {
       userId: users.id,
       name: users.name,
       email: users.email,
+      organisationId: users.organisationId,
       organisationName: organisations.name,
       byName: consultationInvitees.byName,
       invitedAt: consultationInvitees.invitedAt,

@@ -6,6 +6,7 @@ import { outboxOverview } from "../mail/outbox.server";
 import { listConsultationsFor } from "../consultations/service.server";
 import { countActiveOrganisations } from "../organisations/service.server";
 import { upcomingFor } from "../scheduling/service.server";
+import { countAwaitingTriage, ownInputStates } from "../threat-input/service.server";
 
 export function adminOverview(db: DbOrTx) {
   const { pending, dead } = outboxOverview(db);
@@ -20,11 +21,15 @@ export function adminOverview(db: DbOrTx) {
 /** What waits for this person, by the roles they hold. */
 export function homeFor(db: DbOrTx, viewer: Account, now = new Date()) {
   const consults = viewer.roles.some((role) => role !== "admin");
+  const inputs = viewer.roles.includes("stakeholder") && viewer.organisationId !== null ? ownInputStates(db, viewer.organisationId) : null;
   return {
     roles: viewer.roles,
     consultations: consults
-      ? listConsultationsFor(db, viewer).filter((consultation) => consultation.status !== "closed")
+      ? listConsultationsFor(db, viewer)
+          .filter((consultation) => consultation.status !== "closed")
+          .map((consultation) => ({ ...consultation, input: inputs?.get(consultation.id) ?? null }))
       : [],
+    awaitingTriage: viewer.roles.includes("analyst") ? countAwaitingTriage(db) : null,
     meetings: consults ? upcomingFor(db, viewer, now) : { scheduled: [], polls: [] },
     admin: viewer.roles.includes("admin") ? adminOverview(db) : null,
   };

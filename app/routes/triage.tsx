@@ -1,0 +1,119 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { CRIME_AREAS, TLP_MARKS, TRIAGE_STATES } from "../../db/schema";
+import { EmptyState } from "~/components/empty-state";
+import { SelectField } from "~/components/form-fields";
+import { LocalTime } from "~/components/local-time";
+import { TlpBadge } from "~/components/threat-input-view";
+import { getDb } from "~/lib/db.server";
+import { CRIME_AREA_LABELS } from "~/lib/labels";
+import { requireRole } from "~/modules/auth/guard.server";
+import { THREAT_INPUT_STATUS_LABELS, TRIAGE_STATE_LABELS } from "~/modules/threat-input/scales";
+import { triageFilterSchema } from "~/modules/threat-input/schema";
+import { triageChoices, triageQueue } from "~/modules/threat-input/service.server";
+import type { RouteHandle } from "~/root";
+
+export const meta: MetaFunction = () => [{ title: "Triage · Taskforce Consult" }];
+export const handle: RouteHandle = { tlp: "TLP:AMBER" };
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireRole(request, "analyst");
+  const url = new URL(request.url);
+  const values = Object.fromEntries(url.searchParams);
+  const filter = triageFilterSchema.parse(values);
+  const db = getDb();
+  return { viewer, values, queue: triageQueue(db, viewer, filter), choices: triageChoices(db) };
+}
+
+export default function Triage() {
+  const { viewer, values, queue, choices } = useLoaderData<typeof loader>();
+  const state = { values };
+  return (
+    <>
+      <header className="page-header">
+        <h1>Triage</h1>
+        <p className="lead">Submitted threat input, newest first. Accept it for the assessment, reject it, or ask the organisation.</p>
+      </header>
+      <Form method="get" className="filters" aria-label="Filter the queue">
+        <SelectField
+          name="state"
+          label="State"
+          state={state}
+          placeholder="Any"
+          options={TRIAGE_STATES.map((triage) => ({ value: triage, label: TRIAGE_STATE_LABELS[triage] }))}
+        />
+        <SelectField
+          name="consultationId"
+          label="Consultation"
+          state={state}
+          placeholder="Any"
+          options={choices.consultations.map((consultation) => ({ value: String(consultation.id), label: consultation.title }))}
+        />
+        <SelectField
+          name="crimeArea"
+          label="Crime area"
+          state={state}
+          placeholder="Any"
+          options={CRIME_AREAS.map((area) => ({ value: area, label: CRIME_AREA_LABELS[area] }))}
+        />
+        <SelectField name="tlp" label="TLP" state={state} placeholder="Any" options={TLP_MARKS.map((mark) => ({ value: mark, label: mark }))} />
+        <SelectField
+          name="organisationId"
+          label="Organisation"
+          state={state}
+          placeholder="Any"
+          options={choices.organisations.map((organisation) => ({ value: String(organisation.id), label: organisation.name }))}
+        />
+        <button className="button button--secondary" type="submit">
+          Filter
+        </button>
+      </Form>
+      {queue.length === 0 ? (
+        <EmptyState title={Object.values(values).some(Boolean) ? "No input matches these filters." : "No input has been submitted yet."} />
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">Threat input to triage</caption>
+            <thead>
+              <tr>
+                <th scope="col">Organisation</th>
+                <th scope="col">Consultation</th>
+                <th scope="col">Crime areas</th>
+                <th scope="col">TLP</th>
+                <th scope="col" className="num">Items</th>
+                <th scope="col">State</th>
+                <th scope="col">Submitted</th>
+              </tr>
+            </thead>
+            <tbody>
+              {queue.map((row) => (
+                <tr key={row.id}>
+                  <td>
+                    <Link to={`/inputs/${row.id}`}>{row.organisationName}</Link>
+                  </td>
+                  <td>{row.consultationTitle}</td>
+                  <td>{row.crimeAreas.map((area) => CRIME_AREA_LABELS[area]).join(", ")}</td>
+                  <td>
+                    {row.marks.map((mark) => (
+                      <TlpBadge key={mark} tlp={mark} />
+                    ))}
+                  </td>
+                  <td className="num">
+                    {row.items}
+                    {row.withheld ? <span className="muted small"> (+{row.withheld} RED)</span> : null}
+                  </td>
+                  <td>
+                    {row.status === "withdrawn" ? THREAT_INPUT_STATUS_LABELS.withdrawn : TRIAGE_STATE_LABELS[row.triageState]}
+                  </td>
+                  <td>
+                    <LocalTime at={row.submittedAt} viewer={viewer} /> · v{row.version}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
