@@ -1,4 +1,4 @@
-import { EmailButton, EmailLayout, renderHtml, type RenderedEmail } from "./layout";
+import { EmailAction, EmailLayout, renderHtml, type RenderedEmail } from "./layout";
 
 export type ConsultationInvitationData = {
   name: string;
@@ -19,10 +19,7 @@ export function renderConsultationInvitationEmail(data: ConsultationInvitationDa
         The taskforce invites you to <strong>{data.consultationTitle}</strong>, on {data.crimeAreas.join(", ")}.
         Threat input is due by <strong>{data.deadline}</strong>.
       </p>
-      <p style={{ margin: "24px 0" }}>
-        <EmailButton href={data.link}>Open the consultation</EmailButton>
-      </p>
-      <p style={{ fontSize: "13px", color: "#5a6876", wordBreak: "break-all" }}>{data.link}</p>
+      <EmailAction href={data.link} label="Open the consultation" addressPrefix="" />
     </EmailLayout>,
   );
   const text = [

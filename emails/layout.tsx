@@ -43,22 +43,33 @@ export function EmailLayout({ preview, children }: { preview: string; children: 
   );
 }
 
-export function EmailButton({ href, children }: { href: string; children: ReactNode }) {
+/** The message's one action, as a button, with the address written out for clients that hide links. */
+export function EmailAction({ href, label, addressPrefix }: { href: string; label: string; addressPrefix?: string }) {
   return (
-    <a
-      href={href}
-      style={{
-        display: "inline-block",
-        background: "#1f4e79",
-        color: "#ffffff",
-        padding: "12px 20px",
-        borderRadius: "4px",
-        textDecoration: "none",
-        fontWeight: 600,
-      }}
-    >
-      {children}
-    </a>
+    <>
+      <p style={{ margin: "24px 0" }}>
+        <a
+          href={href}
+          style={{
+            display: "inline-block",
+            background: "#1f4e79",
+            color: "#ffffff",
+            padding: "12px 20px",
+            borderRadius: "4px",
+            textDecoration: "none",
+            fontWeight: 600,
+          }}
+        >
+          {label}
+        </a>
+      </p>
+      {addressPrefix !== undefined ? (
+        <p style={{ fontSize: "13px", color: "#5a6876", wordBreak: "break-all" }}>
+          {addressPrefix}
+          {href}
+        </p>
+      ) : null}
+    </>
   );
 }
 

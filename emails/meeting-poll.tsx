@@ -1,4 +1,4 @@
-import { EmailButton, EmailLayout, renderHtml, type RenderedEmail } from "./layout";
+import { EmailAction, EmailLayout, renderHtml, type RenderedEmail } from "./layout";
 
 export type MeetingPollData = {
   name: string;
@@ -30,9 +30,7 @@ export function renderMeetingPollEmail(data: MeetingPollData): RenderedEmail {
           <li key={slot}>{slot}</li>
         ))}
       </ul>
-      <p style={{ margin: "24px 0" }}>
-        <EmailButton href={data.link}>Choose your times</EmailButton>
-      </p>
+      <EmailAction href={data.link} label="Choose your times" />
     </EmailLayout>,
   );
   const text = [

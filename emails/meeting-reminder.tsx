@@ -1,4 +1,4 @@
-import { EmailButton, EmailLayout, renderHtml, type RenderedEmail } from "./layout";
+import { EmailAction, EmailLayout, renderHtml, type RenderedEmail } from "./layout";
 
 export type MeetingReminderData = {
   name: string;
@@ -19,9 +19,7 @@ export function renderMeetingReminderEmail(data: MeetingReminderData): RenderedE
         A reminder: the meeting takes place <strong>{data.when}</strong>.
       </p>
       {data.where ? <p>Where: {data.where}</p> : null}
-      <p style={{ margin: "24px 0" }}>
-        <EmailButton href={data.link}>Open the meeting</EmailButton>
-      </p>
+      <EmailAction href={data.link} label="Open the meeting" />
     </EmailLayout>,
   );
   const text = [

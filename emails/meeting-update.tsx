@@ -1,4 +1,4 @@
-import { EmailButton, EmailLayout, renderHtml, type RenderedEmail } from "./layout";
+import { EmailAction, EmailLayout, renderHtml, type RenderedEmail } from "./layout";
 
 export type MeetingUpdateData = {
   kind: "scheduled" | "rescheduled" | "cancelled";
@@ -37,9 +37,7 @@ export function renderMeetingUpdateEmail(data: MeetingUpdateData): RenderedEmail
       {body.map((line) => (
         <p key={line}>{line}</p>
       ))}
-      <p style={{ margin: "24px 0" }}>
-        <EmailButton href={data.link}>Open the meeting</EmailButton>
-      </p>
+      <EmailAction href={data.link} label="Open the meeting" />
     </EmailLayout>,
   );
   const text = [`Hello ${data.name},`, "", ...body, "", `Open the meeting: ${data.link}`].join("\n");

@@ -1,4 +1,4 @@
-import { EmailButton, EmailLayout, renderHtml, type RenderedEmail } from "./layout";
+import { EmailAction, EmailLayout, renderHtml, type RenderedEmail } from "./layout";
 
 export type SignInEmailData = {
   name: string;
@@ -16,12 +16,7 @@ export function renderSignInEmail(data: SignInEmailData): RenderedEmail {
         Someone, probably you, asked to sign in with this address. The link works once and for{" "}
         {data.expiresInMinutes} minutes.
       </p>
-      <p style={{ margin: "24px 0" }}>
-        <EmailButton href={data.link}>Sign in</EmailButton>
-      </p>
-      <p style={{ fontSize: "13px", color: "#5a6876", wordBreak: "break-all" }}>
-        Or paste this address into your browser: {data.link}
-      </p>
+      <EmailAction href={data.link} label="Sign in" addressPrefix="Or paste this address into your browser: " />
       <p style={{ fontSize: "13px", color: "#5a6876" }}>
         If you did not ask for it, ignore this message: nobody can sign in without opening the link.
       </p>

@@ -1,4 +1,4 @@
-import { EmailButton, EmailLayout, renderHtml, type RenderedEmail } from "./layout";
+import { EmailAction, EmailLayout, renderHtml, type RenderedEmail } from "./layout";
 
 /**
  * Everything about a threat input that leaves the portal by mail: that something happened, and
@@ -49,10 +49,7 @@ export function renderThreatInputNoticeEmail(data: ThreatInputNoticeData): Rende
       <p>
         {wording.body} <strong>{data.consultationTitle}</strong>. The details are in the portal only.
       </p>
-      <p style={{ margin: "24px 0" }}>
-        <EmailButton href={data.link}>{wording.button}</EmailButton>
-      </p>
-      <p style={{ fontSize: "13px", color: "#5a6876", wordBreak: "break-all" }}>{data.link}</p>
+      <EmailAction href={data.link} label={wording.button} addressPrefix="" />
     </EmailLayout>,
   );
   const text = [

@@ -145,6 +145,75 @@ export function SelectField({
   );
 }
 
+type ChoiceOption = { value: string; label: ReactNode; hint?: string };
+
+/**
+ * A group of checkboxes or radios: one fieldset with its legend, hint and message, the message
+ * tied to the group and each box marked invalid with it.
+ */
+function ChoiceGroup({
+  type,
+  name,
+  legend,
+  state,
+  options,
+  hint,
+  chosen,
+  layout,
+}: {
+  type: "checkbox" | "radio";
+  name: string;
+  legend: string;
+  state: FormState;
+  options: ChoiceOption[];
+  hint?: ReactNode;
+  chosen: string[];
+  layout: "checks" | "choices" | "choices choices--row";
+}) {
+  const errors = state?.fieldErrors?.[name];
+  const invalid = !!errors?.length;
+  const describedBy = [hint ? `${name}-hint` : "", invalid ? `${name}-error` : ""].filter(Boolean).join(" ");
+  return (
+    <fieldset id={name} className={`field${invalid ? " field--invalid" : ""}`} aria-describedby={describedBy || undefined}>
+      <legend>{legend}</legend>
+      {hint ? (
+        <p className="field__hint" id={`${name}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      <div className={layout}>
+        {options.map((option) => (
+          <label key={option.value} className={layout === "checks" ? "check" : "choice"}>
+            <input
+              type={type}
+              name={name}
+              value={option.value}
+              defaultChecked={chosen.includes(option.value)}
+              aria-invalid={invalid ? true : undefined}
+            />
+            {option.hint === undefined ? (
+              option.label
+            ) : (
+              <span>
+                <span className="choice__label">{option.label}</span>
+                <span className="choice__hint">{option.hint}</span>
+              </span>
+            )}
+          </label>
+        ))}
+      </div>
+      <FieldMessage id={`${name}-error`} errors={errors} />
+    </fieldset>
+  );
+}
+
+/** Submitted values win over defaults; a group posted with nothing ticked is empty, not the default. */
+function chosenIn(state: FormState, name: string, defaults: string[]): string[] {
+  if (!state?.values) return defaults;
+  const value = state.values[name] ?? [];
+  return Array.isArray(value) ? value : [value];
+}
+
 export function CheckboxGroup({
   name,
   legend,
@@ -158,32 +227,35 @@ export function CheckboxGroup({
   options: { value: string; label: string }[];
   defaultValues?: string[];
 }) {
-  const errors = state?.fieldErrors?.[name];
-  const submitted = state?.values ? state.values[name] ?? [] : undefined;
-  const checked = submitted === undefined ? defaultValues : Array.isArray(submitted) ? submitted : [submitted];
   return (
-    <fieldset
-      id={name}
-      className={`field${errors?.length ? " field--invalid" : ""}`}
-      aria-describedby={errors?.length ? `${name}-error` : undefined}
-    >
-      <legend>{legend}</legend>
-      <div className="checks">
-        {options.map((option) => (
-          <label key={option.value} className="check">
-            <input
-              type="checkbox"
-              name={name}
-              value={option.value}
-              defaultChecked={checked.includes(option.value)}
-              aria-invalid={errors?.length ? true : undefined}
-            />
-            {option.label}
-          </label>
-        ))}
-      </div>
-      <FieldMessage id={`${name}-error`} errors={errors} />
-    </fieldset>
+    <ChoiceGroup type="checkbox" layout="checks" name={name} legend={legend} state={state} options={options} chosen={chosenIn(state, name, defaultValues)} />
+  );
+}
+
+/**
+ * One choice among a few, each with its words and, where a scale needs explaining, what it
+ * means: the numbers of a scale are never shown alone.
+ */
+export function RadioGroup({
+  defaultValue,
+  compact,
+  ...group
+}: {
+  name: string;
+  legend: string;
+  state: FormState;
+  options: ChoiceOption[];
+  hint?: ReactNode;
+  defaultValue?: string;
+  compact?: boolean;
+}) {
+  return (
+    <ChoiceGroup
+      type="radio"
+      layout={compact ? "choices choices--row" : "choices"}
+      chosen={chosenIn(group.state, group.name, defaultValue === undefined ? [] : [defaultValue])}
+      {...group}
+    />
   );
 }
 
@@ -194,60 +266,5 @@ export function FormErrorSummary({ state }: { state: FormState }) {
     <div className="notice notice--error" role="alert">
       {state?.formError ?? `Please correct the ${count === 1 ? "field" : `${count} fields`} marked below.`}
     </div>
-  );
-}
-
-/**
- * One choice among a few, each with its words and, where a scale needs explaining, what it
- * means: the numbers of a scale are never shown alone.
- */
-export function RadioGroup({
-  name,
-  legend,
-  state,
-  options,
-  hint,
-  defaultValue,
-  compact,
-}: {
-  name: string;
-  legend: string;
-  state: FormState;
-  options: { value: string; label: ReactNode; hint?: string }[];
-  hint?: ReactNode;
-  defaultValue?: string;
-  compact?: boolean;
-}) {
-  const errors = state?.fieldErrors?.[name];
-  const invalid = !!errors?.length;
-  const chosen = state?.values ? valueOf(state, name) : defaultValue;
-  const describedBy = [hint ? `${name}-hint` : "", invalid ? `${name}-error` : ""].filter(Boolean).join(" ");
-  return (
-    <fieldset id={name} className={`field${invalid ? " field--invalid" : ""}`} aria-describedby={describedBy || undefined}>
-      <legend>{legend}</legend>
-      {hint ? (
-        <p className="field__hint" id={`${name}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      <div className={compact ? "choices choices--row" : "choices"}>
-        {options.map((option) => (
-          <label key={option.value} className="choice">
-            <input
-              type="radio"
-              name={name}
-              value={option.value}
-              defaultChecked={chosen === option.value}
-              aria-invalid={invalid ? true : undefined}
-            />
-            <span>
-              <span className="choice__label">{option.label}</span>
-              {option.hint ? <span className="choice__hint">{option.hint}</span> : null}
-            </span>
-          </label>
-        ))}
-      </div>
-      <FieldMessage id={`${name}-error`} errors={errors} />
-    </fieldset>
   );
 }

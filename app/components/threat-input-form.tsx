@@ -1,8 +1,6 @@
 import { useEffect, useMemo, useState } from "react";
 import {
   ATTRIBUTIONS,
-  INFORMATION_CREDIBILITY,
-  SOURCE_RELIABILITY,
   TARGETED_SECTORS,
   TLP_MARKS,
   TRENDS,
@@ -133,7 +131,8 @@ function IndicatorsField({ index, state, disabled }: { index: number; state: For
   );
 }
 
-const numberedOptions = (scale: Record<number, { word: string; meaning: string }>) =>
+/** A scale's steps as "B · Usually reliable", with what each means below. */
+const scaleOptions = (scale: Record<string, { word: string; meaning: string }>) =>
   Object.entries(scale).map(([value, { word, meaning }]) => ({ value, label: `${value} · ${word}`, hint: meaning }));
 
 export function ThreatItemFieldset({
@@ -180,8 +179,8 @@ export function ThreatItemFieldset({
         options={TRENDS.map((trend) => ({ value: trend, label: TREND_LABELS[trend] }))}
       />
       <div className="pair">
-        <RadioGroup name={field("impact")} legend="Impact" state={state} options={numberedOptions(IMPACT_SCALE)} />
-        <RadioGroup name={field("likelihood")} legend="Likelihood" state={state} options={numberedOptions(LIKELIHOOD_SCALE)} />
+        <RadioGroup name={field("impact")} legend="Impact" state={state} options={scaleOptions(IMPACT_SCALE)} />
+        <RadioGroup name={field("likelihood")} legend="Likelihood" state={state} options={scaleOptions(LIKELIHOOD_SCALE)} />
       </div>
       <CheckboxGroup
         name={field("sectors")}
@@ -218,22 +217,14 @@ export function ThreatItemFieldset({
           legend="Source reliability"
           hint="How reliable is the source of this information?"
           state={state}
-          options={SOURCE_RELIABILITY.map((grade) => ({
-            value: grade,
-            label: `${grade} · ${SOURCE_RELIABILITY_LABELS[grade].word}`,
-            hint: SOURCE_RELIABILITY_LABELS[grade].meaning,
-          }))}
+          options={scaleOptions(SOURCE_RELIABILITY_LABELS)}
         />
         <RadioGroup
           name={field("informationCredibility")}
           legend="Information credibility"
           hint="How credible is the information itself?"
           state={state}
-          options={INFORMATION_CREDIBILITY.map((grade) => ({
-            value: grade,
-            label: `${grade} · ${INFORMATION_CREDIBILITY_LABELS[grade].word}`,
-            hint: INFORMATION_CREDIBILITY_LABELS[grade].meaning,
-          }))}
+          options={scaleOptions(INFORMATION_CREDIBILITY_LABELS)}
         />
       </div>
       <RadioGroup

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { axeViolations, collectProblems, launchChromium } from "../support/browser";
+import { collectProblems, expectAccessible, launchChromium, newContext } from "../support/browser";
 import { startPortal, type Portal } from "../support/portal";
 import { followLinkInMessage, mailboxMark, openNewestMessageFor, pressSignIn, requestLink, signIn } from "./flows";
 
@@ -24,24 +24,8 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-/** A browser context that gives up waiting after 10 s, well inside the test's time. */
-async function newContext(options: BrowserContextOptions = {}) {
-  const context = await browser.newContext(options);
-  context.setDefaultTimeout(10_000);
-  return context;
-}
-
 async function screenshot(page: Page, name: string) {
   if (SCREENSHOT_DIR) await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-}
-
-/** No axe-core violation; the message lists each one with the elements it was found on. */
-async function expectAccessible(page: Page, what: string) {
-  const violations = await axeViolations(page);
-  const report = violations
-    .map((violation) => `- ${violation.id} (${violation.impact}): ${violation.help}\n    ${violation.targets.join("\n    ")}`)
-    .join("\n");
-  expect(violations, `axe-core found violations on ${what} (${page.url()}):\n${report}`).toEqual([]);
 }
 
 /** The page fits the width of the screen: nothing makes the whole document scroll sideways. */
@@ -67,7 +51,7 @@ async function expectNoHorizontalScroll(page: Page, what: string) {
 
 describe("accessibility (axe-core, WCAG 2.1 A and AA and best practice)", () => {
   it("has no violations along the sign-in of a stakeholder, nor on their home page", async () => {
-    const context = await newContext();
+    const context = await newContext(browser);
     const page = await context.newPage();
     const problems = collectProblems(page);
 
@@ -93,7 +77,7 @@ describe("accessibility (axe-core, WCAG 2.1 A and AA and best practice)", () => 
   });
 
   it("has no violations on the admin's home page and people list", async () => {
-    const context = await newContext();
+    const context = await newContext(browser);
     const page = await context.newPage();
     const problems = collectProblems(page);
 
@@ -115,7 +99,7 @@ describe("accessibility (axe-core, WCAG 2.1 A and AA and best practice)", () => 
 
 describe("on a phone (390 x 844)", () => {
   it("shows the sign-in page and the home pages without sideways scrolling", async () => {
-    const stakeholder = await newContext(PHONE);
+    const stakeholder = await newContext(browser, PHONE);
     const page = await stakeholder.newPage();
     const problems = collectProblems(page);
 
@@ -130,7 +114,7 @@ describe("on a phone (390 x 844)", () => {
     await screenshot(page, "home-stakeholder-phone");
     await stakeholder.close();
 
-    const admin = await newContext(PHONE);
+    const admin = await newContext(browser, PHONE);
     const adminPage = await admin.newPage();
     const adminProblems = collectProblems(adminPage);
     await signIn(adminPage, portal.url, ADMIN);

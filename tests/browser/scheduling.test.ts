@@ -1,6 +1,6 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { axeViolations, collectProblems, launchChromium } from "../support/browser";
+import { collectProblems, expectAccessible, launchChromium, newContext } from "../support/browser";
 import { startPortal, type Portal } from "../support/portal";
 import { addDays, clockText, dayText, nextEuWinterDate, todayUtc } from "../support/scheduling";
 import { signIn, submit } from "./flows";
@@ -24,21 +24,6 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-async function newContext(): Promise<BrowserContext> {
-  const context = await browser.newContext();
-  context.setDefaultTimeout(10_000);
-  return context;
-}
-
-/** No axe-core violation; the message lists each one with the elements it was found on. */
-async function expectAccessible(page: Page, what: string) {
-  const violations = await axeViolations(page);
-  const report = violations
-    .map((violation) => `- ${violation.id} (${violation.impact}): ${violation.help}\n    ${violation.targets.join("\n    ")}`)
-    .join("\n");
-  expect(violations, `axe-core found violations on ${what} (${page.url()}):\n${report}`).toEqual([]);
-}
-
 /** "mar, 5 ene 2027, 10:00 a. m.–11:00 a. m. COT (America/Bogota)", as Andrés reads it. */
 const inBogota = (slot: { date: string; bogota: string; bogotaEnd: string }) =>
   `${dayText(ANDRES.locale, slot.date)}, ${clockText(ANDRES.locale, slot.bogota)}–${clockText(ANDRES.locale, slot.bogotaEnd)} COT (America/Bogota)`;
@@ -46,7 +31,7 @@ const normalise = (text: string | null) => (text ?? "").replace(/\s+/g, " ").tri
 
 describe("scheduling a meeting in the browser", () => {
   it("coordinator proposes, a stakeholder in Bogota votes, the coordinator finalises, and the stakeholder sees it in Bogota time", async () => {
-    const coordinatorContext = await newContext();
+    const coordinatorContext = await newContext(browser);
     const coordinator = await coordinatorContext.newPage();
     const coordinatorProblems = collectProblems(coordinator);
     await signIn(coordinator, portal.url, COORDINATOR);
@@ -85,7 +70,7 @@ describe("scheduling a meeting in the browser", () => {
     await expectAccessible(coordinator, "the meeting page (coordinator, poll open)");
 
     // Andrés, in Bogota, finds the poll on his home page and answers it.
-    const stakeholderContext = await newContext();
+    const stakeholderContext = await newContext(browser);
     const stakeholder = await stakeholderContext.newPage();
     const stakeholderProblems = collectProblems(stakeholder);
     await signIn(stakeholder, portal.url, ANDRES.email);

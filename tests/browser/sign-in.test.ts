@@ -1,6 +1,6 @@
-import type { Browser, BrowserContextOptions, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectProblems, launchChromium } from "../support/browser";
+import { collectProblems, launchChromium, newContext } from "../support/browser";
 import { startPortal, type Portal } from "../support/portal";
 import { followLinkInMessage, mailboxMark, openNewestMessageFor, pressSignIn, requestLink, submit } from "./flows";
 
@@ -15,13 +15,6 @@ afterAll(async () => {
   await browser?.close();
   await portal?.stop();
 });
-
-/** A browser context that gives up waiting after 10 s, well inside the test's time. */
-async function newContext(options: BrowserContextOptions = {}) {
-  const context = await browser.newContext(options);
-  context.setDefaultTimeout(10_000);
-  return context;
-}
 
 /** The handling mark is the first thing on the page, at its very top, and says which TLP applies. */
 async function expectHandlingMarkAtTop(page: Page, tlp: string) {
@@ -64,7 +57,7 @@ async function signOut(page: Page) {
 
 describe("a stakeholder signs in with the link from the demo mailbox", () => {
   it("works with JavaScript, without a console error, page error or CSP violation", async () => {
-    const context = await newContext();
+    const context = await newContext(browser);
     const page = await context.newPage();
     const problems = collectProblems(page);
     const posts = recordPosts(page);
@@ -93,7 +86,7 @@ describe("a stakeholder signs in with the link from the demo mailbox", () => {
   });
 
   it("works with JavaScript disabled: every form is a plain HTML form", async () => {
-    const context = await newContext({ javaScriptEnabled: false });
+    const context = await newContext(browser, { javaScriptEnabled: false });
     const page = await context.newPage();
     const problems = collectProblems(page);
     const posts = recordPosts(page);
@@ -117,7 +110,7 @@ describe("a stakeholder signs in with the link from the demo mailbox", () => {
 
   it("shows an invalid email address at its field, with and without JavaScript", async () => {
     for (const javaScriptEnabled of [true, false]) {
-      const context = await newContext({ javaScriptEnabled });
+      const context = await newContext(browser, { javaScriptEnabled });
       const page = await context.newPage();
       const problems = collectProblems(page);
       await page.goto(`${portal.url}/login`);
@@ -136,7 +129,7 @@ describe("a stakeholder signs in with the link from the demo mailbox", () => {
 
 describe("the handling mark", () => {
   it("is visible at the top of the sign-in page and of the home page", async () => {
-    const context = await newContext();
+    const context = await newContext(browser);
     const page = await context.newPage();
     const before = await mailboxMark(page, portal.url);
     await page.goto(`${portal.url}/login`);

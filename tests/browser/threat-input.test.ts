@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { Browser, Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { organisations, threatInputs, users } from "../../db/schema";
 import { consultationFormSchema } from "~/modules/consultations/schema";
 import { createConsultation, openConsultation } from "~/modules/consultations/service.server";
-import { axeViolations, collectProblems, launchChromium } from "../support/browser";
+import { collectProblems, expectAccessible, launchChromium, newContext } from "../support/browser";
 import { startPortal, type Portal } from "../support/portal";
 import { addDays, todayUtc } from "../support/scheduling";
 import { signIn, submit } from "./flows";
@@ -43,20 +43,6 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-async function newContext(): Promise<BrowserContext> {
-  const context = await browser.newContext();
-  context.setDefaultTimeout(10_000);
-  return context;
-}
-
-async function expectAccessible(page: Page, what: string) {
-  const violations = await axeViolations(page);
-  const report = violations
-    .map((violation) => `- ${violation.id} (${violation.impact}): ${violation.help}\n    ${violation.targets.join("\n    ")}`)
-    .join("\n");
-  expect(violations, `axe-core found violations on ${what} (${page.url()}):\n${report}`).toEqual([]);
-}
-
 /** Fills one item the way a person would, leaving out what `skip` names. */
 async function fillItem(item: Locator, fields: { area: string; title: string; indicators: string; impact?: string }) {
   await item.getByLabel("Crime area").selectOption({ label: fields.area });
@@ -73,7 +59,7 @@ async function fillItem(item: Locator, fields: { area: string; title: string; in
 
 describe("threat input in the browser", () => {
   it("a stakeholder fills two items with pasted indicators, corrects a field error, submits, and the analyst accepts it", async () => {
-    const context = await newContext();
+    const context = await newContext(browser);
     const page = await context.newPage();
     const problems = collectProblems(page);
     await signIn(page, portal.url, KATHARINA);
@@ -134,7 +120,7 @@ describe("threat input in the browser", () => {
     expect(problems).toEqual([]);
 
     // The analyst finds it in the triage queue and accepts it.
-    const analystContext = await newContext();
+    const analystContext = await newContext(browser);
     const analyst = await analystContext.newPage();
     const analystProblems = collectProblems(analyst);
     await signIn(analyst, portal.url, ANALYST);

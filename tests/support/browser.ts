@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
+import { expect } from "vitest";
 
 const require = createRequire(import.meta.url);
 
@@ -53,4 +54,20 @@ export async function axeViolations(page: Page) {
       targets: violation.nodes.map((node) => node.target.join(" ")),
     }));
   });
+}
+
+/** A browser context that gives up waiting after 10 s, well inside the test's time. */
+export async function newContext(browser: Browser, options: BrowserContextOptions = {}) {
+  const context = await browser.newContext(options);
+  context.setDefaultTimeout(10_000);
+  return context;
+}
+
+/** No axe-core violation; the message lists each one with the elements it was found on. */
+export async function expectAccessible(page: Page, what: string) {
+  const violations = await axeViolations(page);
+  const report = violations
+    .map((violation) => `- ${violation.id} (${violation.impact}): ${violation.help}\n    ${violation.targets.join("\n    ")}`)
+    .join("\n");
+  expect(violations, `axe-core found violations on ${what} (${page.url()}):\n${report}`).toEqual([]);
 }

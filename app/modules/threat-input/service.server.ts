@@ -344,23 +344,29 @@ export function visibleInput(db: DbOrTx, viewer: Account, inputId: number): Inpu
   return input;
 }
 
+/** Rows of several items, each item's in a list of its own (in the rows' order). */
+function byItem<T extends { itemId: number }>(rows: T[]): Map<number, Omit<T, "itemId">[]> {
+  const map = new Map<number, Omit<T, "itemId">[]>();
+  for (const { itemId, ...rest } of rows) {
+    if (!map.has(itemId)) map.set(itemId, []);
+    map.get(itemId)!.push(rest);
+  }
+  return map;
+}
+
 type Recipients = Map<number, { id: number; name: string }[]>;
 
 function recipientsOf(db: DbOrTx, itemIds: number[]): Recipients {
-  const map: Recipients = new Map();
-  if (itemIds.length === 0) return map;
-  const rows = db
-    .select({ itemId: threatInputItemRecipients.itemId, id: users.id, name: users.name })
-    .from(threatInputItemRecipients)
-    .innerJoin(users, eq(users.id, threatInputItemRecipients.userId))
-    .where(inArray(threatInputItemRecipients.itemId, itemIds))
-    .orderBy(asc(users.name))
-    .all();
-  for (const row of rows) {
-    if (!map.has(row.itemId)) map.set(row.itemId, []);
-    map.get(row.itemId)!.push({ id: row.id, name: row.name });
-  }
-  return map;
+  if (itemIds.length === 0) return new Map();
+  return byItem(
+    db
+      .select({ itemId: threatInputItemRecipients.itemId, id: users.id, name: users.name })
+      .from(threatInputItemRecipients)
+      .innerJoin(users, eq(users.id, threatInputItemRecipients.userId))
+      .where(inArray(threatInputItemRecipients.itemId, itemIds))
+      .orderBy(asc(users.name))
+      .all(),
+  );
 }
 
 /**
@@ -390,24 +396,21 @@ function auditViews(db: DbOrTx, viewer: Account, input: InputRecord, items: Item
 }
 
 function indicatorsOf(db: DbOrTx, itemIds: number[]) {
-  if (itemIds.length === 0) return new Map<number, { type: string; value: string; comment: string | null }[]>();
-  const rows = db
-    .select({
-      itemId: threatInputIndicators.itemId,
-      type: threatInputIndicators.type,
-      value: threatInputIndicators.value,
-      comment: threatInputIndicators.comment,
-    })
-    .from(threatInputIndicators)
-    .where(inArray(threatInputIndicators.itemId, itemIds))
-    .orderBy(asc(threatInputIndicators.id))
-    .all();
-  const map = new Map<number, { type: string; value: string; comment: string | null }[]>();
-  for (const { itemId, ...indicator } of rows) {
-    if (!map.has(itemId)) map.set(itemId, []);
-    map.get(itemId)!.push(indicator);
-  }
-  return map;
+  return byItem(
+    itemIds.length === 0
+      ? []
+      : db
+          .select({
+            itemId: threatInputIndicators.itemId,
+            type: threatInputIndicators.type,
+            value: threatInputIndicators.value,
+            comment: threatInputIndicators.comment,
+          })
+          .from(threatInputIndicators)
+          .where(inArray(threatInputIndicators.itemId, itemIds))
+          .orderBy(asc(threatInputIndicators.id))
+          .all(),
+  );
 }
 
 /** The items of one version that this person may see, and how many are withheld from them. */
