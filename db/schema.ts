@@ -3,6 +3,7 @@ import {
   index,
   integer,
   primaryKey,
+  real,
   sqliteTable,
   text,
   uniqueIndex,
@@ -583,4 +584,114 @@ export const threatInputMessages = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index("threat_input_messages_input_idx").on(t.inputId)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Threat assessment
+
+export const EDITION_STATUSES = ["draft", "published"] as const;
+export type EditionStatus = (typeof EDITION_STATUSES)[number];
+
+export const ENTITY_KINDS = ["actor", "malware"] as const;
+export const TARGET_KINDS = ["actor", "network"] as const;
+export type TargetKind = (typeof TARGET_KINDS)[number];
+export const TARGET_STATES = ["proposed", "endorsed", "declined"] as const;
+export type TargetState = (typeof TARGET_STATES)[number];
+
+/**
+ * An edition of the threat assessment. While a draft its figures follow the accepted input;
+ * publishing freezes the items it drew on (as read then, grades and names included) in
+ * `snapshot`, so that later input, re-grades or merges change nothing in it.
+ */
+export const assessmentEditions = sqliteTable("assessment_editions", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  title: text("title").notNull(),
+  // Calendar dates (YYYY-MM-DD): the period the edition assesses.
+  periodFrom: text("period_from").notNull(),
+  periodTo: text("period_to").notNull(),
+  status: text("status", { enum: EDITION_STATUSES }).notNull().default("draft"),
+  createdByUserId: integer("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
+  createdAt: createdAt(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
+  publishedAt: integer("published_at", { mode: "timestamp_ms" }),
+  publishedByUserId: integer("published_by_user_id").references(() => users.id, { onDelete: "set null" }),
+  snapshot: text("snapshot", { mode: "json" }).$type<unknown>(),
+});
+
+export const assessmentEditionConsultations = sqliteTable(
+  "assessment_edition_consultations",
+  {
+    editionId: integer("edition_id")
+      .notNull()
+      .references(() => assessmentEditions.id, { onDelete: "cascade" }),
+    consultationId: integer("consultation_id")
+      .notNull()
+      .references(() => consultations.id, { onDelete: "restrict" }),
+  },
+  (t) => [primaryKey({ columns: [t.editionId, t.consultationId] })],
+);
+
+/** An analyst's own score or trend for a crime area in an edition, always with the reason. */
+export const assessmentOverrides = sqliteTable(
+  "assessment_overrides",
+  {
+    editionId: integer("edition_id")
+      .notNull()
+      .references(() => assessmentEditions.id, { onDelete: "cascade" }),
+    crimeArea: text("crime_area", { enum: CRIME_AREAS }).notNull(),
+    score: real("score"),
+    trend: text("trend", { enum: TRENDS }),
+    reason: text("reason").notNull(),
+    byUserId: integer("by_user_id").references(() => users.id, { onDelete: "set null" }),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.editionId, t.crimeArea] })],
+);
+
+/** Two names an analyst found to be one actor or malware family: `fromName` is read as `intoName`. */
+export const entityMerges = sqliteTable(
+  "entity_merges",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind", { enum: ENTITY_KINDS }).notNull(),
+    fromName: text("from_name").notNull(),
+    intoName: text("into_name").notNull(),
+    byUserId: integer("by_user_id").references(() => users.id, { onDelete: "set null" }),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("entity_merges_from_unique").on(t.kind, sql`lower(${t.fromName})`)],
+);
+
+/** An actor or network proposed for investigation, with the items that support it. */
+export const targetProposals = sqliteTable(
+  "target_proposals",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    editionId: integer("edition_id")
+      .notNull()
+      .references(() => assessmentEditions.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: TARGET_KINDS }).notNull(),
+    name: text("name").notNull(),
+    rationale: text("rationale").notNull(),
+    state: text("state", { enum: TARGET_STATES }).notNull().default("proposed"),
+    proposedByUserId: integer("proposed_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    proposedAt: integer("proposed_at", { mode: "timestamp_ms" }).notNull(),
+    decidedByUserId: integer("decided_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
+    decisionNote: text("decision_note"),
+  },
+  (t) => [index("target_proposals_edition_idx").on(t.editionId)],
+);
+
+export const targetEvidence = sqliteTable(
+  "target_evidence",
+  {
+    proposalId: integer("proposal_id")
+      .notNull()
+      .references(() => targetProposals.id, { onDelete: "cascade" }),
+    itemId: integer("item_id")
+      .notNull()
+      .references(() => threatInputItems.id, { onDelete: "restrict" }),
+  },
+  (t) => [primaryKey({ columns: [t.proposalId, t.itemId] })],
 );

@@ -82,6 +82,16 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
   "threat_input.question_answered": "Question about input answered",
   "threat_input.item_viewed": "Restricted item viewed (AMBER+STRICT or RED)",
   "threat_input.item_graded": "Item graded by an analyst",
+  "assessment.created": "Assessment edition opened",
+  "assessment.overridden": "Assessment figure set by hand",
+  "assessment.override_cleared": "Assessment figure back to computed",
+  "assessment.names_merged": "Names merged into one entity",
+  "assessment.target_proposed": "Target proposed",
+  "assessment.target_endorsed": "Target endorsed",
+  "assessment.target_declined": "Target declined",
+  "assessment.published": "Assessment edition published",
+  "assessment.exported": "Assessment exported",
+  "assessment.exported_named": "Assessment exported with TLP:RED for a named recipient",
 };
 
 /** A person's words for an audit action; unknown codes show as they are. */

@@ -12,6 +12,7 @@ import {
   threatInputVersions,
   users,
   type Attribution,
+  type Sector,
   type Tlp,
   type TriageState,
 } from "../../../db/schema";
@@ -373,26 +374,35 @@ function recipientsOf(db: DbOrTx, itemIds: number[]): Recipients {
  * TLP:RED is for the named analysts (and the organisation that wrote it) alone: coordinators
  * and the other analysts do not see it.
  */
-function maySeeItem(viewer: Account, input: InputRecord, item: Pick<ItemRow, "id" | "tlp">, recipients: Recipients) {
-  if (viewer.organisationId !== null && viewer.organisationId === input.organisationId) return true;
+function maySeeItem(viewer: Account, organisationId: number, item: Pick<ItemRow, "id" | "tlp">, recipients: Recipients) {
+  if (viewer.organisationId !== null && viewer.organisationId === organisationId) return true;
   if (!isTaskforceStaff(viewer)) return false;
   if (item.tlp !== "TLP:RED") return true;
   return (recipients.get(item.id) ?? []).some((recipient) => recipient.id === viewer.id);
 }
 
-function auditViews(db: DbOrTx, viewer: Account, input: InputRecord, items: ItemRow[], actor: Actor, now: Date) {
-  for (const item of items) {
+type ItemOfInput = { id: number; tlp: Tlp; inputId: number; organisationId: number };
+
+/**
+ * The items this person may read, with every AMBER+STRICT and RED one among them written to the
+ * audit log as viewed; the others are only counted. Every page that shows items goes through here.
+ */
+export function readableItems<T extends ItemOfInput>(db: DbOrTx, viewer: Account, items: T[], actor: Actor, now = new Date()) {
+  const recipients = recipientsOf(db, items.filter((item) => item.tlp === "TLP:RED").map((item) => item.id));
+  const shown = items.filter((item) => maySeeItem(viewer, item.organisationId, item, recipients));
+  for (const item of shown) {
     if (!AUDITED_MARKS.includes(item.tlp)) continue;
     recordAudit(db, {
       action: "threat_input.item_viewed",
       actorUserId: viewer.id,
       targetType: "threat_input_item",
       targetId: item.id,
-      detail: { inputId: input.id, tlp: item.tlp },
+      detail: { inputId: item.inputId, tlp: item.tlp },
       origin: actor.origin,
       at: now,
     });
   }
+  return { shown, withheld: items.length - shown.length, recipients };
 }
 
 function indicatorsOf(db: DbOrTx, itemIds: number[]) {
@@ -421,9 +431,13 @@ function itemsOfVersion(db: DbOrTx, viewer: Account, input: InputRecord, version
     .where(eq(threatInputItems.versionId, versionId))
     .orderBy(asc(threatInputItems.position))
     .all();
-  const recipients = recipientsOf(db, rows.map((row) => row.id));
-  const shown = rows.filter((row) => maySeeItem(viewer, input, row, recipients));
-  auditViews(db, viewer, input, shown, actor, now);
+  const { shown, recipients } = readableItems(
+    db,
+    viewer,
+    rows.map((row) => ({ ...row, inputId: input.id, organisationId: input.organisationId })),
+    actor,
+    now,
+  );
   const indicators = indicatorsOf(db, shown.map((row) => row.id));
   return {
     items: shown.map((row) => ({
@@ -455,11 +469,14 @@ function sourceFor(db: DbOrTx, viewer: Account, input: InputRecord, attributions
     (worst, attribution) => (STRICTNESS.indexOf(attribution) > STRICTNESS.indexOf(worst) ? attribution : worst),
     "named",
   );
-  if (strictest === "named") return { label: organisation.name, named: true };
-  if (strictest === "sector_country") {
-    return { label: `${SECTOR_LABELS[organisation.sector]} in ${countryName(organisation.country)}`, named: false };
-  }
-  return { label: "An organisation that asked to stay anonymous", named: false };
+  return { label: attributedSource(strictest, organisation), named: strictest === "named" };
+}
+
+/** How a source is named where its attribution choice holds: the name, its sector and country, or nothing. */
+export function attributedSource(attribution: Attribution, organisation: { name: string; sector: Sector; country: string }): string {
+  if (attribution === "named") return organisation.name;
+  if (attribution === "sector_country") return `${SECTOR_LABELS[organisation.sector]} in ${countryName(organisation.country)}`;
+  return "An organisation that asked to stay anonymous";
 }
 
 function versionRow(db: DbOrTx, inputId: number, number: number) {
@@ -582,7 +599,7 @@ export function triageQueue(db: DbOrTx, viewer: Account, filter: TriageFilter) {
   return rows
     .map((row) => {
       const own = items.filter((item) => item.versionId === row.versionId);
-      const visible = own.filter((item) => maySeeItem(viewer, row.input, item, recipients));
+      const visible = own.filter((item) => maySeeItem(viewer, row.input.organisationId, item, recipients));
       return {
         id: row.input.id,
         consultationId: row.input.consultationId,
@@ -779,7 +796,7 @@ export function gradeItem(
         ),
       )
       .get();
-    if (!item || !maySeeItem(viewer, input, item, recipientsOf(tx, [item.id]))) {
+    if (!item || !maySeeItem(viewer, input.organisationId, item, recipientsOf(tx, [item.id]))) {
       throw new AppError("not_found", "There is no such item in the current version.");
     }
     tx.update(threatInputItems)
