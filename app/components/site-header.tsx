@@ -33,6 +33,11 @@ export function SiteHeader({ viewer, mailMode }: { viewer: Viewer | null; mailMo
                     <NavLink to="/triage">Triage</NavLink>
                   </li>
                 ) : null}
+                {viewer.roles.includes("analyst") || viewer.roles.includes("coordinator") ? (
+                  <li>
+                    <NavLink to="/assessments">Assessment</NavLink>
+                  </li>
+                ) : null}
                 {viewer.roles.includes("admin") ? (
                   <li>
                     <NavLink to="/admin">Admin</NavLink>

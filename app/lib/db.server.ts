@@ -21,7 +21,13 @@ export function openDatabase(file: string): { db: Db; sqlite: Database.Database 
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
-  return { db: drizzle(sqlite, { schema }), sqlite };
+  const db = drizzle(sqlite, { schema });
+  // Every transaction of the portal writes. Begun as IMMEDIATE, it takes the write lock first and
+  // waits (busy_timeout) for another connection's writer; begun DEFERRED, its read would have to
+  // upgrade to a write after someone else wrote, which SQLite refuses at once with SQLITE_BUSY.
+  const deferred = db.transaction.bind(db);
+  db.transaction = ((run, config) => deferred(run, { behavior: "immediate", ...config })) as Db["transaction"];
+  return { db, sqlite };
 }
 
 export function migrateDatabase(db: Db) {

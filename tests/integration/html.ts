@@ -103,3 +103,11 @@ export function textareaValue(html: string, id: string): string | undefined {
   // The HTML parser drops one line break right after the opening tag; React writes one when the value starts with one.
   return match ? decode(match[1]!).replace(/^\n/, "") : undefined;
 }
+
+/** Cells of each body row of the page's first table, row headers (th) included, as text. */
+export function tableRowsWithHeaders(html: string): string[][] {
+  const body = html.match(/<tbody\b[^>]*>([\s\S]*?)<\/tbody>/)?.[1] ?? "";
+  return [...body.matchAll(/<tr\b[^>]*>([\s\S]*?)<\/tr>/g)].map((row) =>
+    [...row[1]!.matchAll(/<t[hd]\b[^>]*>([\s\S]*?)<\/t[hd]>/g)].map((cell) => textOf(cell[1]!)),
+  );
+}

@@ -1,0 +1,580 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { CRIME_AREAS, TARGET_KINDS, TRENDS } from "../../db/schema";
+import { RiskMatrix } from "~/components/charts/risk-matrix";
+import { TrendLines } from "~/components/charts/trend-lines";
+import { EmptyState } from "~/components/empty-state";
+import { CheckboxGroup, FormErrorSummary, SelectField, TextAreaField, TextField, type FormState } from "~/components/form-fields";
+import { LocalTime } from "~/components/local-time";
+import { getDb } from "~/lib/db.server";
+import { getEnv } from "~/lib/env.server";
+import { formFailure, formValues, parseForm, type FormFailure } from "~/lib/forms";
+import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
+import { CRIME_AREA_LABELS } from "~/lib/labels";
+import { requireUser } from "~/modules/auth/guard.server";
+import {
+  clearOverrideFormSchema,
+  decisionFormSchema,
+  mergeFormSchema,
+  overrideFormSchema,
+  proposalFormSchema,
+} from "~/modules/assessment/schema";
+import {
+  clearOverride,
+  decideTarget,
+  exportSummary,
+  mergeNames,
+  proposalCandidates,
+  proposeTarget,
+  publishEdition,
+  setOverride,
+  viewEdition,
+} from "~/modules/assessment/service.server";
+import { TREND_LABELS } from "~/modules/threat-input/scales";
+import type { RouteHandle } from "~/root";
+
+export const meta: MetaFunction = () => [{ title: "Assessment edition · Taskforce Consult" }];
+export const handle: RouteHandle = { tlp: "TLP:AMBER" };
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const viewer = await requireUser(request);
+  const url = new URL(request.url);
+  const db = getDb();
+  const id = parseId(params.editionId);
+  const view = orStatusPage(() => viewEdition(db, viewer, id));
+  const analyst = viewer.roles.includes("analyst");
+  const actor = { userId: viewer.id, origin: requestOrigin(request, context) };
+  return {
+    viewer,
+    ...view,
+    candidates: view.canEdit ? proposalCandidates(db, viewer, id, actor) : [],
+    exports: analyst ? exportSummary(db, viewer, id) : null,
+    // A refused named export comes back here with its message and what was typed.
+    exportForm: url.searchParams.has("exportError")
+      ? {
+          fieldErrors: { [url.searchParams.get("field") ?? "recipient"]: [url.searchParams.get("exportError") ?? ""] },
+          values: { recipient: url.searchParams.get("recipient") ?? "", format: url.searchParams.get("format") ?? "stix" },
+        }
+      : undefined,
+  };
+}
+
+const intentSchema = z.enum(["override", "clear-override", "merge", "propose", "decide", "publish"]);
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const viewer = await requireUser(request);
+  const id = parseId(params.editionId);
+  const formData = await request.formData();
+  const values = formValues(formData);
+  const intent = intentSchema.safeParse(values.intent);
+  if (!intent.success) return data<FormFailure>(formFailure(values, "Unknown action."), { status: 400 });
+  const db = getDb();
+  const actor = { userId: viewer.id, origin: requestOrigin(request, context), appUrl: getEnv().APP_URL };
+  const run = <T,>(schema: z.ZodType<T>, act: (input: T) => unknown) => {
+    const form = parseForm(schema, formData);
+    if (!form.ok) return data({ ...form, values }, { status: 400 });
+    const outcome = attempt(values, () => act(form.data));
+    return outcome.ok ? redirect(`/assessments/${id}`) : data(outcome, { status: outcome.status ?? 400 });
+  };
+  switch (intent.data) {
+    case "override":
+      return run(overrideFormSchema, (input) => setOverride(db, viewer, id, input, actor));
+    case "clear-override":
+      return run(clearOverrideFormSchema, (input) => clearOverride(db, viewer, id, input.crimeArea, actor));
+    case "merge":
+      return run(mergeFormSchema, (input) => mergeNames(db, viewer, input, actor));
+    case "propose":
+      return run(proposalFormSchema, (input) => proposeTarget(db, viewer, id, input, actor));
+    case "decide":
+      return run(decisionFormSchema, (input) => decideTarget(db, viewer, id, input, actor));
+    case "publish":
+      return run(z.object({}), () => publishEdition(db, viewer, id, actor));
+  }
+}
+
+type Data = ReturnType<typeof useLoaderData<typeof loader>>;
+type Area = Data["areas"][number];
+
+const itemsLink = (editionId: number, query: Record<string, string | number>) =>
+  `/assessments/${editionId}/items?${new URLSearchParams(Object.entries(query).map(([key, value]) => [key, String(value)]))}`;
+const figure = (value: number | null, digits = 1) => (value === null ? "—" : value.toFixed(digits));
+const stateFor = (state: FormState, intent: string): FormState => (state?.values?.intent === intent ? state : undefined);
+
+function AreasTable({ editionId, areas }: { editionId: number; areas: Area[] }) {
+  return (
+    <div className="table-wrap">
+      <table className="figures-table">
+        <caption className="visually-hidden">Crime areas, with the figures behind each score</caption>
+        <thead>
+          <tr>
+            <th scope="col">Crime area</th>
+            <th scope="col" className="num">Items</th>
+            <th scope="col" className="num">Organisations</th>
+            <th scope="col" className="num">Countries</th>
+            <th scope="col" className="num">Impact</th>
+            <th scope="col">Likelihood</th>
+            <th scope="col" className="num">Corroborated by</th>
+            <th scope="col" className="num">Confidence</th>
+            <th scope="col" className="num">Score</th>
+            <th scope="col" className="num">Change</th>
+            <th scope="col">Trend</th>
+          </tr>
+        </thead>
+        <tbody>
+          {areas.map((area) => {
+            const link = itemsLink(editionId, { area: area.crimeArea });
+            const has = area.items > 0;
+            return (
+              <tr key={area.crimeArea}>
+                <th scope="row">{has ? <Link to={link}>{CRIME_AREA_LABELS[area.crimeArea]}</Link> : CRIME_AREA_LABELS[area.crimeArea]}</th>
+                <td className="num">{has ? <Link to={link} aria-label={`${area.items} items behind ${CRIME_AREA_LABELS[area.crimeArea]}`}>{area.items}</Link> : 0}</td>
+                <td className="num">{area.organisations}</td>
+                <td className="num">{area.countries}</td>
+                <td className="num">{figure(area.impact, 2)}</td>
+                <td>
+                  {figure(area.likelihood, 2)}
+                  {area.likelihoodWords ? <span className="muted small"> ({area.likelihoodWords})</span> : null}
+                </td>
+                <td className="num">
+                  {area.corroborated.length ? (
+                    <details>
+                      <summary>
+                        {area.corroboratingOrganisations} org. · {area.corroborated.length}
+                      </summary>
+                      <ul className="plain-list small">
+                        {area.corroborated.slice(0, 12).map((entity) => (
+                          <li key={`${entity.kind}:${entity.name}`}>
+                            <Link to={itemsLink(editionId, { [entity.kind]: entity.name })}>{entity.name}</Link> ({entity.organisations})
+                          </li>
+                        ))}
+                      </ul>
+                    </details>
+                  ) : (
+                    "—"
+                  )}
+                </td>
+                <td className="num">{figure(area.confidence, 2)}</td>
+                <td className="num">
+                  <strong>{has || area.override ? area.finalScore.toFixed(1) : "—"}</strong>
+                  {area.override?.score !== null && area.override?.score !== undefined ? (
+                    <span className="muted small"> (computed {area.score.toFixed(1)})</span>
+                  ) : null}
+                </td>
+                <td className="num">{area.change === null ? "—" : `${area.change > 0 ? "+" : ""}${area.change.toFixed(1)}`}</td>
+                <td>
+                  {area.finalTrend ? TREND_LABELS[area.finalTrend] : "—"}
+                  {area.override?.trend && area.trend !== area.override.trend ? (
+                    <span className="muted small"> (computed {area.trend ? TREND_LABELS[area.trend].toLowerCase() : "none"})</span>
+                  ) : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Overrides({ areas, canEdit, state }: { areas: Area[]; canEdit: boolean; state: FormState }) {
+  const overridden = areas.filter((area) => area.override);
+  return (
+    <section className="section" aria-labelledby="overrides-title">
+      <h2 id="overrides-title">Set by hand</h2>
+      {overridden.length === 0 ? (
+        <p className="muted">Every figure above is computed.</p>
+      ) : (
+        <ul className="plain-list">
+          {overridden.map((area) => (
+            <li key={area.crimeArea}>
+              <strong>{CRIME_AREA_LABELS[area.crimeArea]}</strong>:{" "}
+              {area.override!.score !== null ? `score ${area.override!.score.toFixed(1)} (computed ${area.score.toFixed(1)})` : ""}
+              {area.override!.score !== null && area.override!.trend ? ", " : ""}
+              {area.override!.trend ? `trend ${TREND_LABELS[area.override!.trend].toLowerCase()}` : ""} — set by {area.override!.byName}:{" "}
+              <q>{area.override!.reason}</q>
+              {canEdit ? (
+                <Form method="post" className="inline-form">
+                  <input type="hidden" name="crimeArea" value={area.crimeArea} />
+                  <button className="button button--quiet" type="submit" name="intent" value="clear-override">
+                    Use the computed figures
+                  </button>
+                </Form>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+      {canEdit ? (
+        <details className="card" open={!!state}>
+          <summary>Set a crime area's score or trend by hand</summary>
+          <Form method="post" className="stack" noValidate>
+            <FormErrorSummary state={state} />
+            <SelectField
+              name="crimeArea"
+              label="Crime area"
+              state={state}
+              placeholder="Choose…"
+              options={CRIME_AREAS.map((area) => ({ value: area, label: CRIME_AREA_LABELS[area] }))}
+            />
+            <div className="pair">
+              <TextField name="score" label="Score (0 to 25)" state={state} hint="Leave empty to keep the computed score." inputMode="numeric" />
+              <SelectField
+                name="trend"
+                label="Trend"
+                state={state}
+                placeholder="Keep the computed trend"
+                options={TRENDS.map((trend) => ({ value: trend, label: TREND_LABELS[trend] }))}
+              />
+            </div>
+            <TextAreaField name="reason" label="Reason" rows={3} state={state} hint="Shown beside the figure and kept in the audit log." />
+            <button className="button" type="submit" name="intent" value="override">
+              Set by hand
+            </button>
+          </Form>
+        </details>
+      ) : null}
+    </section>
+  );
+}
+
+function Entities({ editionId, entities, canEdit, state }: { editionId: number; entities: Data["entities"]; canEdit: boolean; state: FormState }) {
+  return (
+    <section className="section" aria-labelledby="entities-title">
+      <h2 id="entities-title">Actors, networks and malware</h2>
+      <p className="muted">Ranked by the weight of the items that name them (aliases merged).</p>
+      {entities.length === 0 ? (
+        <EmptyState title="No actor or malware is named in the accepted input." />
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">Actors, networks and malware families by weight</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Kind</th>
+                <th scope="col" className="num">Weight</th>
+                <th scope="col" className="num">Items</th>
+                <th scope="col" className="num">Organisations</th>
+                <th scope="col">Crime areas</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entities.slice(0, 40).map((entity) => (
+                <tr key={`${entity.kind}:${entity.name}`}>
+                  <th scope="row">
+                    {entity.name}
+                    {entity.aliases.length ? <span className="muted small"> aka {entity.aliases.join(", ")}</span> : null}
+                  </th>
+                  <td>{entity.kind === "actor" ? "Actor or network" : "Malware"}</td>
+                  <td className="num">{entity.weight.toFixed(2)}</td>
+                  <td className="num">
+                    <Link to={itemsLink(editionId, { [entity.kind]: entity.name })}>{entity.itemIds.length}</Link>
+                  </td>
+                  <td className="num">{entity.organisations}</td>
+                  <td>{entity.crimeAreas.map((area) => CRIME_AREA_LABELS[area]).join(", ")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {canEdit && entities.length > 1 ? (
+        <details className="card" open={!!state}>
+          <summary>Merge two names into one</summary>
+          <Form method="post" className="stack" noValidate>
+            <FormErrorSummary state={state} />
+            <datalist id="entity-names">
+              {entities.flatMap((entity) => [entity.name, ...entity.aliases]).map((name) => (
+                <option key={name} value={name} />
+              ))}
+            </datalist>
+            <SelectField
+              name="kind"
+              label="Kind"
+              state={state}
+              defaultValue="actor"
+              options={[
+                { value: "actor", label: "Actors and networks" },
+                { value: "malware", label: "Malware" },
+              ]}
+            />
+            <div className="pair">
+              <TextField name="from" label="This name" state={state} hint="Read from now on as the name beside it." />
+              <TextField name="into" label="Is the same as" state={state} />
+            </div>
+            <button className="button button--secondary" type="submit" name="intent" value="merge">
+              Merge
+            </button>
+          </Form>
+        </details>
+      ) : null}
+    </section>
+  );
+}
+
+function Targets({
+  editionId,
+  proposals,
+  candidates,
+  canEdit,
+  canDecide,
+  viewer,
+  proposeState,
+  decideState,
+}: {
+  editionId: number;
+  proposals: Data["proposals"];
+  candidates: Data["candidates"];
+  canEdit: boolean;
+  canDecide: boolean;
+  viewer: Data["viewer"];
+  proposeState: FormState;
+  decideState: FormState;
+}) {
+  return (
+    <section className="section" aria-labelledby="targets-title">
+      <h2 id="targets-title">Proposed targets and networks</h2>
+      <FormErrorSummary state={decideState} />
+      {proposals.length === 0 ? (
+        <EmptyState title="No proposals yet." />
+      ) : (
+        <ul className="plain-list">
+          {proposals.map((proposal) => (
+            <li key={proposal.id} className="card proposal">
+              <p className="eyebrow">
+                {proposal.kind === "actor" ? "Actor" : "Network"} · <span className={`badge target--${proposal.state}`}>{proposal.state}</span>
+              </p>
+              <h3>{proposal.name}</h3>
+              <p className="pre-line">{proposal.rationale}</p>
+              <p className="small muted">
+                Proposed by {proposal.proposedBy ?? "a former analyst"}, <LocalTime at={proposal.proposedAt} viewer={viewer} /> ·{" "}
+                <Link to={itemsLink(editionId, { target: proposal.id })}>
+                  {proposal.itemIds.length} supporting {proposal.itemIds.length === 1 ? "item" : "items"}
+                </Link>
+                {proposal.decidedAt ? (
+                  <>
+                    {" "}
+                    · {proposal.state} by {proposal.decidedBy ?? "someone who left"}, <LocalTime at={proposal.decidedAt} viewer={viewer} />
+                    {proposal.decisionNote ? `: ${proposal.decisionNote}` : ""}
+                  </>
+                ) : null}
+              </p>
+              {canDecide && proposal.state === "proposed" ? (
+                <Form method="post" className="decision">
+                  <input type="hidden" name="intent" value="decide" />
+                  <input type="hidden" name="proposalId" value={proposal.id} />
+                  <div className="field">
+                    <label htmlFor={`note-${proposal.id}`}>Note (optional)</label>
+                    <input id={`note-${proposal.id}`} name="note" type="text" />
+                  </div>
+                  <div className="actions">
+                    <button className="button" type="submit" name="decision" value="endorsed">
+                      Endorse
+                    </button>
+                    <button className="button button--secondary" type="submit" name="decision" value="declined">
+                      Decline
+                    </button>
+                  </div>
+                </Form>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+      {canEdit && candidates.length ? (
+        <details className="card" open={!!proposeState}>
+          <summary>Propose a target</summary>
+          <Form method="post" className="stack" noValidate>
+            <FormErrorSummary state={proposeState} />
+            <SelectField
+              name="kind"
+              label="Kind"
+              state={proposeState}
+              defaultValue="actor"
+              options={TARGET_KINDS.map((kind) => ({ value: kind, label: kind === "actor" ? "Actor" : "Network" }))}
+            />
+            <TextField name="name" label="Name" state={proposeState} />
+            <TextAreaField name="rationale" label="Rationale" rows={4} state={proposeState} />
+            <CheckboxGroup
+              name="itemIds"
+              legend="Supporting items"
+              state={proposeState}
+              options={candidates.map((item) => ({
+                value: String(item.id),
+                label: `${item.title} (${CRIME_AREA_LABELS[item.crimeArea]}, ${item.tlp})`,
+              }))}
+            />
+            <button className="button" type="submit" name="intent" value="propose">
+              Propose
+            </button>
+          </Form>
+        </details>
+      ) : null}
+    </section>
+  );
+}
+
+export default function EditionPage() {
+  const loaded = useLoaderData<typeof loader>();
+  const { viewer, edition, areas, entities, proposals, candidates, canEdit, canDecide, timeline, exports, exportForm } = loaded;
+  const state = useActionData<typeof action>() as FormState;
+  const withFigures = areas.filter((area) => area.items > 0 || area.override);
+  return (
+    <>
+      <header className="page-header">
+        <p className="eyebrow">
+          <Link to="/assessments">Threat assessment</Link> · {edition.status === "published" ? "Published edition" : "Draft edition"}
+        </p>
+        <h1>{edition.title}</h1>
+        <p>
+          Period {edition.periodFrom} to {edition.periodTo} · {loaded.itemCount} accepted {loaded.itemCount === 1 ? "item" : "items"} from{" "}
+          {loaded.consultations.map((consultation) => consultation.title).join(", ")}
+          {edition.publishedAt ? (
+            <>
+              {" "}
+              · published <LocalTime at={edition.publishedAt} viewer={viewer} />
+            </>
+          ) : null}
+        </p>
+        <p className="small">
+          <Link to="/help/assessment">How the scores are computed</Link> · <Link to={`/assessments/${edition.id}/print`}>Printable report</Link>
+          {loaded.previous ? (
+            <>
+              {" "}
+              · compared with <Link to={`/assessments/${loaded.previous.id}`}>{loaded.previous.title}</Link>
+            </>
+          ) : null}
+        </p>
+      </header>
+      {state?.formError && !["override", "merge", "propose", "decide"].includes(String(state.values?.intent)) ? (
+        <p className="notice notice--error" role="alert">
+          {state.formError}
+        </p>
+      ) : null}
+
+      <section className="section" aria-labelledby="areas-title">
+        <h2 id="areas-title">Crime areas</h2>
+        {withFigures.length === 0 ? (
+          <EmptyState title="No accepted input yet.">
+            The figures appear as analysts accept input of these consultations observed within the period.
+          </EmptyState>
+        ) : (
+          <AreasTable editionId={edition.id} areas={[...withFigures].sort((a, b) => b.finalScore - a.finalScore)} />
+        )}
+        {areas.length > withFigures.length ? (
+          <p className="small muted">
+            No accepted input on:{" "}
+            {areas
+              .filter((area) => !withFigures.includes(area))
+              .map((area) => CRIME_AREA_LABELS[area.crimeArea])
+              .join(", ")}
+            .
+          </p>
+        ) : null}
+      </section>
+
+      <section className="section charts" aria-labelledby="pictures-title">
+        <h2 id="pictures-title">Pictures</h2>
+        <RiskMatrix
+          id="matrix"
+          title="Likelihood and impact of each crime area"
+          areas={areas.map((area) => ({
+            crimeArea: area.crimeArea,
+            label: CRIME_AREA_LABELS[area.crimeArea],
+            impact: area.impact,
+            likelihood: area.likelihood,
+            score: area.finalScore,
+            likelihoodWords: area.likelihoodWords,
+            href: itemsLink(edition.id, { area: area.crimeArea }),
+          }))}
+        />
+        <TrendLines
+          id="trend"
+          title="Score of each crime area across editions"
+          editions={timeline.editions}
+          series={timeline.series
+            .filter((series) => series.points.some((point) => point !== null))
+            .map((series) => ({
+              crimeArea: series.crimeArea,
+              label: CRIME_AREA_LABELS[series.crimeArea],
+              href: itemsLink(edition.id, { area: series.crimeArea }),
+              points: series.points,
+            }))}
+        />
+      </section>
+
+      <Overrides areas={areas} canEdit={canEdit} state={stateFor(state, "override")} />
+      <Entities editionId={edition.id} entities={entities} canEdit={canEdit} state={stateFor(state, "merge")} />
+      <Targets
+        editionId={edition.id}
+        proposals={proposals}
+        candidates={candidates}
+        canEdit={canEdit}
+        canDecide={canDecide}
+        viewer={viewer}
+        proposeState={stateFor(state, "propose")}
+        decideState={stateFor(state, "decide")}
+      />
+
+      {canEdit ? (
+        <section className="section card" aria-labelledby="publish-title">
+          <h2 id="publish-title">Publish</h2>
+          <p>Publishing freezes the edition: input accepted later, new grades and merges no longer change it.</p>
+          <Form method="post">
+            <button className="button" type="submit" name="intent" value="publish">
+              Publish the edition
+            </button>
+          </Form>
+        </section>
+      ) : null}
+
+      {exports?.published ? (
+        <section className="section card" aria-labelledby="export-title">
+          <h2 id="export-title">Export</h2>
+          <p>
+            <a className="button button--secondary" href={`/assessments/${edition.id}/export/stix`} download>
+              STIX 2.1 bundle
+            </a>{" "}
+            <a className="button button--secondary" href={`/assessments/${edition.id}/export/csv`} download>
+              CSV
+            </a>
+          </p>
+          <p className="small muted">
+            Exports leave out TLP:RED items{exports.red ? ` (${exports.red} here)` : ""} and items their organisations did not clear for
+            onward sharing{exports.notShareable ? ` (${exports.notShareable} here)` : ""}; no export names an organisation.
+          </p>
+          {exports.red ? (
+            <details open={!!exportForm}>
+              <summary>Export with the TLP:RED items for a named recipient</summary>
+              <Form method="post" action={`/assessments/${edition.id}/export/named`} reloadDocument className="stack" noValidate>
+                <FormErrorSummary state={exportForm} />
+                <SelectField
+                  name="format"
+                  label="Format"
+                  state={exportForm}
+                  defaultValue="stix"
+                  options={[
+                    { value: "stix", label: "STIX 2.1 bundle" },
+                    { value: "csv", label: "CSV" },
+                  ]}
+                />
+                <TextField name="recipient" label="Recipient" state={exportForm} hint="The person and the agency it is for." />
+                <CheckboxGroup
+                  name="confirm"
+                  legend="Confirmation"
+                  state={exportForm}
+                  options={[{ value: "on", label: "The TLP:RED items may go to this recipient; the export is audited." }]}
+                />
+                <button className="button button--danger" type="submit">
+                  Export with TLP:RED
+                </button>
+              </Form>
+            </details>
+          ) : null}
+        </section>
+      ) : null}
+    </>
+  );
+}
+

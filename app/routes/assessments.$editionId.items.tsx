@@ -1,0 +1,99 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { EmptyState } from "~/components/empty-state";
+import { TlpBadge } from "~/components/threat-input-view";
+import { getDb } from "~/lib/db.server";
+import { orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
+import { CRIME_AREA_LABELS } from "~/lib/labels";
+import { requireUser } from "~/modules/auth/guard.server";
+import { itemsFilterSchema } from "~/modules/assessment/schema";
+import { itemsBehind } from "~/modules/assessment/service.server";
+import { evaluationLabel, IMPACT_SCALE, LIKELIHOOD_SCALE, TREND_LABELS } from "~/modules/threat-input/scales";
+import type { RouteHandle } from "~/root";
+
+export const meta: MetaFunction = () => [{ title: "Items behind a figure · Taskforce Consult" }];
+export const handle: RouteHandle = { tlp: "TLP:AMBER" };
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const viewer = await requireUser(request);
+  const filter = itemsFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const view = orStatusPage(() =>
+    itemsBehind(getDb(), viewer, parseId(params.editionId), filter, { userId: viewer.id, origin: requestOrigin(request, context) }),
+  );
+  return { ...view, filter };
+}
+
+function describe(filter: ReturnType<typeof useLoaderData<typeof loader>>["filter"]): string {
+  if (filter.area) return CRIME_AREA_LABELS[filter.area];
+  if (filter.actor) return `the actor or network ${filter.actor}`;
+  if (filter.malware) return `the malware ${filter.malware}`;
+  if (filter.indicator) return `the indicator ${filter.indicator}`;
+  if (filter.target) return "the proposed target";
+  return "the whole edition";
+}
+
+export default function ItemsBehind() {
+  const { edition, items, withheld, filter } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <header className="page-header">
+        <p className="eyebrow">
+          <Link to={`/assessments/${edition.id}`}>{edition.title}</Link> · Items behind a figure
+        </p>
+        <h1>Items behind {describe(filter)}</h1>
+        <p className="muted">
+          {items.length} {items.length === 1 ? "item" : "items"}, each weighted by its evaluation (the taskforce&apos;s grade where an analyst
+          re-graded it).
+        </p>
+      </header>
+      {withheld > 0 ? (
+        <p className="notice notice--warning" role="status">
+          {withheld === 1 ? "One more item is" : `${withheld} more items are`} marked TLP:RED for named analysts only: counted in the
+          figures, not shown to you.
+        </p>
+      ) : null}
+      {items.length === 0 ? (
+        <EmptyState title="No item you may read." />
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">The items, with their figures</caption>
+            <thead>
+              <tr>
+                <th scope="col">Item</th>
+                <th scope="col">Source</th>
+                <th scope="col">Impact</th>
+                <th scope="col">Likelihood</th>
+                <th scope="col">Evaluation</th>
+                <th scope="col">Trend</th>
+                <th scope="col">TLP</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((item) => (
+                <tr key={item.id}>
+                  <th scope="row">
+                    <Link to={`/inputs/${item.inputId}#item-${item.id}`}>{item.title}</Link>
+                    <div className="muted small">{CRIME_AREA_LABELS[item.crimeArea]}</div>
+                  </th>
+                  <td>{item.source}</td>
+                  <td>
+                    {item.impact} · {IMPACT_SCALE[item.impact]?.word}
+                  </td>
+                  <td>
+                    {item.likelihood} · {LIKELIHOOD_SCALE[item.likelihood]?.word}
+                  </td>
+                  <td>{evaluationLabel(item.sourceReliability, item.informationCredibility)}</td>
+                  <td>{TREND_LABELS[item.trend]}</td>
+                  <td>
+                    <TlpBadge tlp={item.tlp} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

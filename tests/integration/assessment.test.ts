@@ -1,0 +1,294 @@
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assessmentEditions, assessmentOverrides, auditEvents, organisations, threatInputs, users } from "../../db/schema";
+import type { Visitor } from "../support/http";
+import { startPortal, type Portal } from "../support/portal";
+import { consultationForm, createConsultation, openConsultation, rowCount } from "../support/scheduling";
+import { signIn } from "../support/sign-in";
+import { startSmtpServer } from "../support/smtp";
+import { validateStixBundle } from "../support/stix";
+import { inputFields, itemFields } from "../support/threat-input";
+import { attr, mainText, tableRowsWithHeaders, tagWithId, textOfId } from "./html";
+
+const COORDINATOR = "anna.visser@taskforce.example";
+const ANALYST = "thomas.keller@taskforce.example";
+const KATHARINA = "katharina.huber@donau-privatbank.example"; // Donau Privatbank, named
+const ANDRES = "andres.restrepo@bancocordillera.example"; // Banco Cordillera, anonymous
+const GIULIA = "giulia.rossi@vigilanzadigitale.example"; // Vigilanza Digitale
+const INVITED = ["Donau Privatbank AG", "Banco Cordillera S.A.", "Vigilanza Digitale S.p.A."];
+const ANONYMOUS_BANK = "Banco Cordillera";
+const RED_TITLE = "Insider at the card processor";
+const RED_MALWARE = "InsiderKit";
+const RED_DOMAIN = "insider-drop.example";
+
+let portal: Portal;
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let coordinator: Visitor;
+let analyst: Visitor;
+let katharina: Visitor;
+let andres: Visitor;
+let giulia: Visitor;
+let consultationId: number;
+let editionId: number;
+
+const db = () => portal.db();
+const userId = (email: string) => db().select().from(users).where(eq(users.email, email)).get()!.id;
+const organisationOf = (email: string) => db().select().from(users).where(eq(users.email, email)).get()!.organisationId!;
+const inputOf = (email: string) =>
+  db()
+    .select()
+    .from(threatInputs)
+    .where(and(eq(threatInputs.consultationId, consultationId), eq(threatInputs.organisationId, organisationOf(email))))
+    .get()!;
+let keys = 0;
+
+async function submitInput(visitor: Visitor, fields: Record<string, string | string[]>) {
+  const response = await visitor.post(`/consultations/${consultationId}/input`, { ...fields, intent: "submit", submitKey: `assessment-key-${++keys}-000000` });
+  expect(response.status, mainText((await response.text()) || "<main></main>")).toBe(303);
+}
+
+async function accept(email: string) {
+  const response = await analyst.post(`/inputs/${inputOf(email).id}`, { intent: "accept" });
+  expect(response.status).toBe(302);
+}
+
+async function page(visitor: Visitor, path: string) {
+  const response = await visitor.get(path);
+  const body = await response.text();
+  expect(response.status, `${path}: ${mainText(body || "<main></main>").slice(0, 300)}`).toBe(200);
+  return body;
+}
+
+beforeAll(async () => {
+  smtp = await startSmtpServer();
+  portal = await startPortal({ SMTP_URL: smtp.url });
+  const visitors = await Promise.all([COORDINATOR, ANALYST, KATHARINA, ANDRES, GIULIA].map((email) => signIn(portal, smtp, email)));
+  [coordinator, analyst, katharina, andres, giulia] = visitors as [Visitor, Visitor, Visitor, Visitor, Visitor];
+  const organisationIds = INVITED.map((name) => String(db().select().from(organisations).where(eq(organisations.name, name)).get()!.id));
+  consultationId = await createConsultation(coordinator, consultationForm({ title: "Banking trojans, assessment round", organisationIds }));
+  await openConsultation(coordinator, consultationId);
+
+  // Two banks report the same loader: corroboration. The anonymous one also reports a TLP:RED item.
+  await submitInput(katharina, itemFields(0, { malware: "Grandoreiro", actors: "Grandoreiro operators", sourceReliability: "A", informationCredibility: "1" }));
+  await submitInput(
+    andres,
+    inputFields(
+      { attribution: "anonymous", malware: "grandoreiro", actors: "Grandoreiro crew", impact: "5", likelihood: "3", sourceReliability: "C", informationCredibility: "3" },
+      {
+        attribution: "anonymous",
+        title: RED_TITLE,
+        tlp: "TLP:RED",
+        redRecipients: [String(userId(ANALYST))],
+        malware: RED_MALWARE,
+        actors: "",
+        indicators: RED_DOMAIN,
+      },
+    ),
+  );
+  await submitInput(giulia, itemFields(0, { crimeArea: "online_fraud", tlp: "TLP:GREEN", malware: "", actors: "", impact: "2", likelihood: "5" }));
+  for (const email of [KATHARINA, ANDRES, GIULIA]) await accept(email);
+
+  const created = await analyst.post("/assessments/new", {
+    title: "Spring 2026 threat assessment",
+    periodFrom: "2026-01-01",
+    periodTo: "2026-06-30",
+    consultationIds: String(consultationId),
+  });
+  expect(created.status).toBe(302);
+  editionId = Number(/\/assessments\/(\d+)$/.exec(created.headers.get("Location")!)![1]);
+});
+afterAll(async () => {
+  await portal?.stop();
+  await smtp?.close();
+});
+
+/** The rows of the crime-area table: [area, items, organisations, countries, impact, likelihood, corroborated, confidence, score, change, trend]. */
+const areaRows = (html: string) => tableRowsWithHeaders(html).filter((row) => row.length === 11);
+
+describe("an edition's figures", () => {
+  it("shows each crime area with its figures, and links each to the items behind it", async () => {
+    const html = await page(analyst, `/assessments/${editionId}`);
+    const text = mainText(html);
+    expect(text).toContain("Banking trojans");
+    expect(text).toContain("Online fraud");
+    const link = `/assessments/${editionId}/items?area=banking_trojans`;
+    expect(html).toContain(`href="${link}"`);
+    const behind = mainText(await page(analyst, link));
+    expect(behind).toContain("Grandoreiro campaign against retail banking customers");
+    // The named analyst reads the RED item behind the figure; its source stays anonymous.
+    expect(behind).toContain(RED_TITLE);
+    expect(behind).toContain("An organisation that asked to stay anonymous");
+    expect(behind).toContain("Donau Privatbank AG");
+  });
+
+  it("names an anonymous organisation on no edition page, for no one", async () => {
+    for (const visitor of [analyst, coordinator]) {
+      for (const path of [`/assessments/${editionId}`, `/assessments/${editionId}/items?area=banking_trojans`, `/assessments/${editionId}/print`]) {
+        expect(await page(visitor, path), path).not.toContain(ANONYMOUS_BANK);
+      }
+    }
+  });
+
+  it("keeps the TLP:RED item from the coordinator, who is told one is withheld", async () => {
+    const html = await page(coordinator, `/assessments/${editionId}/items?area=banking_trojans`);
+    expect(html).not.toContain(RED_TITLE);
+    expect(mainText(html)).toContain("One more item is marked TLP:RED");
+  });
+
+  it("answers a stakeholder with 404 on every edition page and export", async () => {
+    for (const path of [
+      "/assessments",
+      `/assessments/${editionId}`,
+      `/assessments/${editionId}/items?area=banking_trojans`,
+      `/assessments/${editionId}/print`,
+      `/assessments/${editionId}/export/stix`,
+      `/assessments/${editionId}/export/csv`,
+    ]) {
+      const response = await katharina.get(path);
+      expect(response.status, path).toBe(404);
+      expect(await response.text()).not.toContain("Grandoreiro");
+    }
+    const posted = await katharina.post(`/assessments/${editionId}`, { intent: "publish" });
+    expect(posted.status).toBe(404);
+  });
+});
+
+describe("overrides", () => {
+  it("refuses an override without a reason at its field, and writes nothing", async () => {
+    const response = await analyst.post(`/assessments/${editionId}`, { intent: "override", crimeArea: "online_fraud", score: "12", reason: "" });
+    const html = await response.text();
+    expect(response.status).toBe(400);
+    expect(attr(tagWithId(html, "reason"), "aria-invalid")).toBe("true");
+    expect(textOfId(html, "reason-error")).toContain("Say why you set it by hand");
+    expect(attr(tagWithId(html, "score"), "value")).toBe("12");
+    expect(rowCount(portal, assessmentOverrides)).toBe(0);
+  });
+
+  it("shows the computed and the overridden score, who set it and why, and audits it", async () => {
+    const before = areaRows(await page(analyst, `/assessments/${editionId}`)).find((row) => row[0] === "Online fraud")!;
+    const computed = before[8]!;
+    const response = await analyst.post(`/assessments/${editionId}`, {
+      intent: "override",
+      crimeArea: "online_fraud",
+      score: "18.5",
+      trend: "increasing",
+      reason: "Europol reporting shows a sharp rise in BEC this quarter.",
+    });
+    expect(response.status).toBe(302);
+    const html = await page(coordinator, `/assessments/${editionId}`);
+    const row = areaRows(html).find((candidate) => candidate[0] === "Online fraud")!;
+    expect(row[8]).toBe(`18.5 (computed ${computed})`);
+    expect(mainText(html)).toContain("set by Thomas Keller");
+    expect(mainText(html)).toContain("Europol reporting shows a sharp rise in BEC this quarter.");
+    const audit = db().select().from(auditEvents).where(eq(auditEvents.action, "assessment.overridden")).all();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.detail).toMatchObject({ crimeArea: "online_fraud", score: 18.5, trend: "increasing" });
+  });
+});
+
+describe("targets", () => {
+  it("lets an analyst propose a network with supporting items, and the coordinator endorse it", async () => {
+    const html = await page(analyst, `/assessments/${editionId}`);
+    const candidates = [...html.matchAll(/name="itemIds" value="(\d+)"/g)].map((match) => match[1]!);
+    expect(candidates.length).toBeGreaterThanOrEqual(2);
+    const proposed = await analyst.post(`/assessments/${editionId}`, {
+      intent: "propose",
+      kind: "network",
+      name: "Grandoreiro operators",
+      rationale: "Two banks in two countries report the same loader and operators; the infrastructure overlaps.",
+      itemIds: candidates.slice(0, 2),
+    });
+    expect(proposed.status).toBe(302);
+    const proposalId = /name="proposalId" value="(\d+)"/.exec(await page(coordinator, `/assessments/${editionId}`))![1]!;
+    const endorsed = await coordinator.post(`/assessments/${editionId}`, { intent: "decide", proposalId, decision: "endorsed", note: "Go ahead." });
+    expect(endorsed.status).toBe(302);
+    const text = mainText(await page(analyst, `/assessments/${editionId}`));
+    expect(text).toMatch(/endorsed by Anna Visser/);
+    const again = await coordinator.post(`/assessments/${editionId}`, { intent: "decide", proposalId, decision: "declined" });
+    expect(again.status).toBe(409);
+  });
+});
+
+describe("publishing and exports", () => {
+  let frozen: string[][];
+
+  it("freezes the figures: later input changes nothing in the published edition", async () => {
+    const response = await analyst.post(`/assessments/${editionId}`, { intent: "publish" });
+    expect(response.status).toBe(302);
+    expect(db().select().from(assessmentEditions).where(eq(assessmentEditions.id, editionId)).get()!.status).toBe("published");
+    frozen = areaRows(await page(analyst, `/assessments/${editionId}`));
+
+    // Vigilanza revises its input with a far higher impact; the analyst accepts the revision.
+    await submitInput(giulia, itemFields(0, { crimeArea: "online_fraud", tlp: "TLP:GREEN", malware: "", actors: "", impact: "5", likelihood: "5", title: "BEC, revised" }));
+    await accept(GIULIA);
+    expect(frozen.map((row) => row[0]).sort()).toEqual(["Banking trojans", "Online fraud"]);
+    expect(areaRows(await page(analyst, `/assessments/${editionId}`))).toEqual(frozen);
+    // A new draft edition over the same consultation does see the revision, and compares with the published one.
+    const next = await analyst.post("/assessments/new", { title: "Summer 2026", periodFrom: "2026-01-01", periodTo: "2026-06-30", consultationIds: String(consultationId) });
+    const nextId = Number(/\/assessments\/(\d+)$/.exec(next.headers.get("Location")!)![1]);
+    const fraud = (rows: string[][]) => rows.find((row) => row[0] === "Online fraud")!;
+    const revised = fraud(areaRows(await page(analyst, `/assessments/${nextId}`)));
+    expect(revised[4]).toBe("5.00");
+    expect(fraud(frozen)[4]).toBe("2.00");
+    // 5 x 5 at Vigilanza's B2 weight: 25 x (0.5 + 0.5 x 0.64) = 20.5, against the 18.5 set by hand last time.
+    expect(revised[8]).toBe("20.5");
+    expect(revised[9]).toBe("+2.0");
+    // And it takes no more overrides.
+    const refused = await analyst.post(`/assessments/${editionId}`, { intent: "override", crimeArea: "botnets", score: "3", reason: "Too late for this one." });
+    expect(refused.status).toBe(409);
+  });
+
+  it("exports a STIX bundle without the TLP:RED item or any organisation, valid against the OASIS schemas", async () => {
+    const response = await analyst.get(`/assessments/${editionId}/export/stix`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Disposition")).toMatch(/^attachment; filename="taskforce-assessment-\d+\.stix\.json"$/);
+    const body = await response.text();
+    for (const absent of [RED_MALWARE, RED_DOMAIN, RED_TITLE, ANONYMOUS_BANK, "Donau Privatbank"]) expect(body).not.toContain(absent);
+    expect(body).toContain("Grandoreiro");
+    expect(validateStixBundle(JSON.parse(body))).toEqual([]);
+    // Deterministic: a second export is the same file.
+    expect(await (await analyst.get(`/assessments/${editionId}/export/stix`)).text()).toBe(body);
+    expect(db().select().from(auditEvents).where(eq(auditEvents.action, "assessment.exported")).all().length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("exports CSV with one row per crime area and one per target", async () => {
+    const response = await analyst.get(`/assessments/${editionId}/export/csv`);
+    expect(response.status).toBe(200);
+    const lines = (await response.text()).trimEnd().split("\r\n");
+    expect(lines[0]).toMatch(/^record,crime_area,items,/);
+    expect(lines.filter((line) => line.startsWith("crime_area,"))).toHaveLength(10);
+    expect(lines.filter((line) => line.startsWith("target,"))).toEqual([expect.stringContaining("Grandoreiro operators")]);
+  });
+
+  it("refuses a named-recipient export without confirmation, keeping what was typed", async () => {
+    const response = await analyst.post(`/assessments/${editionId}/export/named`, { format: "stix", recipient: "Insp. Ruiz, Policía Nacional de Colombia" });
+    expect(response.status).toBe(302);
+    const back = await page(analyst, response.headers.get("Location")!);
+    expect(textOfId(back, "confirm-error")).toContain("Confirm that the TLP:RED items may go to this recipient.");
+    expect(attr(tagWithId(back, "recipient"), "value")).toBe("Insp. Ruiz, Policía Nacional de Colombia");
+    expect(db().select().from(auditEvents).where(eq(auditEvents.action, "assessment.exported_named")).all()).toEqual([]);
+  });
+
+  it("includes the TLP:RED item in a confirmed named-recipient export, and audits who it went to", async () => {
+    const response = await analyst.post(`/assessments/${editionId}/export/named`, {
+      format: "stix",
+      recipient: "Insp. Ruiz, Policía Nacional de Colombia",
+      confirm: "on",
+    });
+    expect(response.status).toBe(200);
+    const body = await response.text();
+    expect(body).toContain(RED_MALWARE);
+    expect(body).toContain(RED_DOMAIN);
+    expect(body).not.toContain(ANONYMOUS_BANK);
+    expect(response.headers.get("X-TLP")).toBe("TLP:RED");
+    expect(validateStixBundle(JSON.parse(body))).toEqual([]);
+    const audit = db().select().from(auditEvents).where(eq(auditEvents.action, "assessment.exported_named")).all();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.detail).toMatchObject({ recipient: "Insp. Ruiz, Policía Nacional de Colombia", redItems: 1, format: "stix" });
+    expect(audit[0]!.actorUserId).toBe(userId(ANALYST));
+  });
+
+  it("lets only analysts export: the coordinator gets 403", async () => {
+    expect((await coordinator.get(`/assessments/${editionId}/export/stix`)).status).toBe(403);
+  });
+});
