@@ -6,6 +6,7 @@ import { startPortal, type Portal } from "../support/portal";
 import { consultationForm, createConsultation, openConsultation, rowCount } from "../support/scheduling";
 import { signIn } from "../support/sign-in";
 import { startSmtpServer } from "../support/smtp";
+import { SCORING_RULES } from "~/modules/assessment/scoring";
 import { validateStixBundle } from "../support/stix";
 import { inputFields, itemFields } from "../support/threat-input";
 import { attr, mainText, tableRowsWithHeaders, tagWithId, textOfId } from "./html";
@@ -186,6 +187,30 @@ describe("overrides", () => {
   });
 });
 
+describe("names", () => {
+  it("merges two names into one entity: its weight, organisations and corroboration follow", async () => {
+    const entityRow = (html: string, name: string) => tableRowsWithHeaders(html.slice(html.indexOf('id="entities-title"'))).find((row) => row[0]!.startsWith(name));
+    const before = await page(analyst, `/assessments/${editionId}`);
+    expect(entityRow(before, "Grandoreiro operators")![4]).toBe("1");
+    expect(entityRow(before, "Grandoreiro crew")).toBeDefined();
+
+    const refused = await analyst.post(`/assessments/${editionId}`, { intent: "merge", kind: "actor", from: "Grandoreiro crew", into: "grandoreiro CREW" });
+    expect(refused.status).toBe(400);
+    const merged = await analyst.post(`/assessments/${editionId}`, { intent: "merge", kind: "actor", from: "Grandoreiro crew", into: "Grandoreiro operators" });
+    expect(merged.status).toBe(302);
+
+    const after = await page(analyst, `/assessments/${editionId}`);
+    const row = entityRow(after, "Grandoreiro operators")!;
+    expect(row[0]).toBe("Grandoreiro operators aka Grandoreiro crew");
+    expect(row[4]).toBe("2");
+    expect(entityRow(after, "Grandoreiro crew")).toBeUndefined();
+    // The items behind the merged name are those of both names.
+    const behind = mainText(await page(analyst, `/assessments/${editionId}/items?actor=Grandoreiro%20crew`));
+    expect(behind).toContain("Donau Privatbank AG");
+    expect(db().select().from(auditEvents).where(eq(auditEvents.action, "assessment.names_merged")).all()).toHaveLength(1);
+  });
+});
+
 describe("targets", () => {
   it("lets an analyst propose a network with supporting items, and the coordinator endorse it", async () => {
     const html = await page(analyst, `/assessments/${editionId}`);
@@ -286,6 +311,12 @@ describe("publishing and exports", () => {
     expect(audit).toHaveLength(1);
     expect(audit[0]!.detail).toMatchObject({ recipient: "Insp. Ruiz, Policía Nacional de Colombia", redItems: 1, format: "stix" });
     expect(audit[0]!.actorUserId).toBe(userId(ANALYST));
+  });
+
+  it("explains the scoring on the help page, in the words the code computes with", async () => {
+    const text = mainText(await page(coordinator, "/help/assessment"));
+    for (const rule of SCORING_RULES) expect(text).toContain(rule.title);
+    expect(text).toContain("0.15");
   });
 
   it("lets only analysts export: the coordinator gets 403", async () => {
