@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { CRIME_AREAS, TARGET_KINDS, TRENDS } from "../../db/schema";
-import { RiskMatrix } from "~/components/charts/risk-matrix";
+import { AreaMatrix } from "~/components/area-matrix";
 import { TrendLines } from "~/components/charts/trend-lines";
 import { EmptyState } from "~/components/empty-state";
 import { CheckboxGroup, FormErrorSummary, SelectField, TextAreaField, TextField, type FormState } from "~/components/form-fields";
@@ -476,19 +476,7 @@ export default function EditionPage() {
 
       <section className="section charts" aria-labelledby="pictures-title">
         <h2 id="pictures-title">Pictures</h2>
-        <RiskMatrix
-          id="matrix"
-          title="Likelihood and impact of each crime area"
-          areas={areas.map((area) => ({
-            crimeArea: area.crimeArea,
-            label: CRIME_AREA_LABELS[area.crimeArea],
-            impact: area.impact,
-            likelihood: area.likelihood,
-            score: area.finalScore,
-            likelihoodWords: area.likelihoodWords,
-            href: itemsLink(edition.id, { area: area.crimeArea }),
-          }))}
-        />
+        <AreaMatrix id="matrix" editionId={edition.id} areas={areas} />
         <TrendLines
           id="trend"
           title="Score of each crime area across editions"

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { RiskMatrix } from "~/components/charts/risk-matrix";
+import { AreaMatrix } from "~/components/area-matrix";
 import { EmptyState } from "~/components/empty-state";
 import { LocalTime } from "~/components/local-time";
 import { getDb } from "~/lib/db.server";
@@ -99,19 +99,7 @@ export default function PrintableReport() {
       </section>
       <section className="section" aria-labelledby="report-matrix">
         <h2 id="report-matrix">Likelihood and impact</h2>
-        <RiskMatrix
-          id="report-matrix-chart"
-          title="Likelihood and impact of each crime area"
-          areas={scored.map((area) => ({
-            crimeArea: area.crimeArea,
-            label: CRIME_AREA_LABELS[area.crimeArea],
-            impact: area.impact,
-            likelihood: area.likelihood,
-            score: area.finalScore,
-            likelihoodWords: area.likelihoodWords,
-            href: `/assessments/${edition.id}/items?area=${area.crimeArea}`,
-          }))}
-        />
+        <AreaMatrix id="report-matrix-chart" editionId={edition.id} areas={scored} />
       </section>
       <section className="section" aria-labelledby="report-targets">
         <h2 id="report-targets">Targets and networks proposed for investigation</h2>

@@ -96,7 +96,7 @@ export default function Settings() {
               meeting times, so keep it to yourself.
             </p>
             <p>
-              <label htmlFor="feed-https">Address (https)</label>
+              <label htmlFor="feed-https">Address</label>
               <input id="feed-https" type="text" readOnly value={issued.https} className="copyable" />
             </p>
             <p>

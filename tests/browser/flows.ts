@@ -20,34 +20,43 @@ export async function submit(page: Page, button: Locator, expected: "success" | 
   return status;
 }
 
-/** The address of the newest message in the demo mailbox, or undefined when it is empty. */
+const SIGN_IN_SUBJECT = "Your sign-in link for Taskforce Consult";
+
+/**
+ * The newest sign-in message in the demo mailbox (to anyone), or undefined. Other mail (an
+ * invitation, a notice to analysts) may arrive at any moment and is not what a sign-in waits for.
+ */
+function newestSignInRow(page: Page) {
+  return page.locator("table tbody tr", { has: page.getByRole("link", { name: SIGN_IN_SUBJECT, exact: true }) }).first();
+}
+
 async function newestMessageHref(page: Page): Promise<string | undefined> {
-  const link = page.locator("table tbody tr").first().locator("a");
-  return (await link.count()) > 0 ? ((await link.getAttribute("href")) ?? undefined) : undefined;
+  const row = newestSignInRow(page);
+  return (await row.count()) > 0 ? ((await row.getByRole("link").getAttribute("href")) ?? undefined) : undefined;
 }
 
 /**
- * Opens the demo mailbox and waits (reloading, as a person would) until a message newer than
- * `after` has arrived for `email`; the outbox worker delivers within its poll interval.
+ * Opens the demo mailbox and waits (reloading, as a person would) until a sign-in message newer
+ * than `after` has arrived for `email`; the outbox worker delivers within its poll interval.
  */
 export async function openNewestMessageFor(page: Page, baseUrl: string, email: string, after: string | undefined) {
   const deadline = Date.now() + 10_000;
   await page.goto(`${baseUrl}/dev/mailbox`);
   for (;;) {
-    const newest = page.locator("table tbody tr").first();
+    const newest = newestSignInRow(page);
     if ((await newest.count()) > 0 && (await newestMessageHref(page)) !== after) {
       await expect.poll(() => newest.locator("td").first().textContent()).toBe(email);
       await newest.getByRole("link").click();
       await page.getByRole("heading", { level: 1, name: /sign-in link/i }).waitFor();
       return;
     }
-    if (Date.now() > deadline) throw new Error(`no new message for ${email} arrived in the demo mailbox`);
+    if (Date.now() > deadline) throw new Error(`no new sign-in message for ${email} arrived in the demo mailbox`);
     await page.waitForTimeout(150);
     await page.reload();
   }
 }
 
-/** What the mailbox's newest message is now, so that the next one can be told apart. */
+/** Which sign-in message is the newest now, so that the next one can be told apart. */
 export async function mailboxMark(page: Page, baseUrl: string) {
   await page.goto(`${baseUrl}/dev/mailbox`);
   return newestMessageHref(page);

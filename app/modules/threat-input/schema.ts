@@ -118,9 +118,6 @@ export function parseActors(value: string): ThreatActor[] | string {
   return actors;
 }
 
-export const actorsText = (actors: ThreatActor[]) =>
-  actors.map((actor) => (actor.aliases.length ? `${actor.name} (${actor.aliases.join(", ")})` : actor.name)).join("\n");
-
 const TECHNIQUE = /^T\d{4}(?:\.\d{3})?$/;
 
 export type ItemContext = {
@@ -324,7 +321,3 @@ export const triageFilterSchema = z.object({
   state: optionalFilter(z.enum(TRIAGE_STATES)),
 });
 export type TriageFilter = z.output<typeof triageFilterSchema>;
-
-export const importFormSchema = z.object({
-  item: z.coerce.number().int().min(0),
-});
