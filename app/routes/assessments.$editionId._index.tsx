@@ -32,6 +32,7 @@ import {
   viewEdition,
 } from "~/modules/assessment/service.server";
 import { TREND_LABELS } from "~/modules/threat-input/scales";
+import { hasFigures } from "~/modules/assessment/scoring";
 import type { RouteHandle } from "~/root";
 
 export const meta: MetaFunction = () => [{ title: "Assessment edition · Taskforce Consult" }];
@@ -156,7 +157,7 @@ function AreasTable({ editionId, areas }: { editionId: number; areas: Area[] }) 
                 </td>
                 <td className="num">{figure(area.confidence, 2)}</td>
                 <td className="num">
-                  <strong>{has || area.override ? area.finalScore.toFixed(1) : "—"}</strong>
+                  <strong>{area.finalScore.toFixed(1)}</strong>
                   {area.override?.score !== null && area.override?.score !== undefined ? (
                     <span className="muted small"> (computed {area.score.toFixed(1)})</span>
                   ) : null}
@@ -419,7 +420,7 @@ export default function EditionPage() {
   const loaded = useLoaderData<typeof loader>();
   const { viewer, edition, areas, entities, proposals, candidates, canEdit, canDecide, timeline, exports, exportForm } = loaded;
   const state = useActionData<typeof action>() as FormState;
-  const withFigures = areas.filter((area) => area.items > 0 || area.override);
+  const withFigures = areas.filter(hasFigures);
   return (
     <>
       <header className="page-header">

@@ -9,6 +9,7 @@ import { CRIME_AREA_LABELS } from "~/lib/labels";
 import { requireUser } from "~/modules/auth/guard.server";
 import { printableEdition } from "~/modules/assessment/service.server";
 import { TREND_LABELS } from "~/modules/threat-input/scales";
+import { hasFigures } from "~/modules/assessment/scoring";
 import type { RouteHandle } from "~/root";
 
 export const meta: MetaFunction = () => [{ title: "Threat assessment report · Taskforce Consult" }];
@@ -23,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 /** The report as it is handed out: what a default export holds, marked at the top and foot of every page. */
 export default function PrintableReport() {
   const { viewer, edition, areas, entities, proposals, left } = useLoaderData<typeof loader>();
-  const scored = areas.filter((area) => area.items > 0 || area.override).sort((a, b) => b.finalScore - a.finalScore);
+  const scored = areas.filter(hasFigures).sort((a, b) => b.finalScore - a.finalScore);
   return (
     <article className="report">
       <p className="no-print">

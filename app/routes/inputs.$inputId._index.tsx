@@ -7,7 +7,7 @@ import { getEnv } from "~/lib/env.server";
 import { formFailure, formValues, parseForm, type FormFailure } from "~/lib/forms";
 import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { requireRole, requireUser } from "~/modules/auth/guard.server";
-import { gradeFormSchema, messageFormSchema, triageFormSchema } from "~/modules/threat-input/schema";
+import { gradeFormSchema, messageFormSchema, rejectFormSchema } from "~/modules/threat-input/schema";
 import {
   answerQuestion,
   askQuestion,
@@ -65,10 +65,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   let outcome;
   switch (intent.data) {
     case "accept":
+      outcome = attempt(values, () => decideTriage(db, viewer, id, { decision: "accept" }, actor));
+      break;
     case "reject": {
-      const form = triageFormSchema.safeParse({ ...values, decision: intent.data });
-      if (!form.success) return data(parseForm(z.object({ reason: z.string().trim().min(3, "Say why the input is rejected.") }), formData), { status: 400 });
-      outcome = attempt(values, () => decideTriage(db, viewer, id, form.data, actor));
+      const form = parseForm(rejectFormSchema, formData);
+      if (!form.ok) return data(form, { status: 400 });
+      outcome = attempt(values, () => decideTriage(db, viewer, id, { decision: "reject", reason: form.data.reason }, actor));
       break;
     }
     case "ask": {

@@ -1,9 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assessmentEditions, assessmentOverrides, auditEvents, organisations, threatInputs, users } from "../../db/schema";
+import { assessmentEditions, assessmentOverrides, auditEvents, threatInputs, users } from "../../db/schema";
 import type { Visitor } from "../support/http";
 import { startPortal, type Portal } from "../support/portal";
-import { consultationForm, createConsultation, openConsultation, rowCount } from "../support/scheduling";
+import { openConsultationFor, rowCount } from "../support/scheduling";
 import { signIn } from "../support/sign-in";
 import { startSmtpServer } from "../support/smtp";
 import { SCORING_RULES } from "~/modules/assessment/scoring";
@@ -65,9 +65,7 @@ beforeAll(async () => {
   portal = await startPortal({ SMTP_URL: smtp.url });
   const visitors = await Promise.all([COORDINATOR, ANALYST, KATHARINA, ANDRES, GIULIA].map((email) => signIn(portal, smtp, email)));
   [coordinator, analyst, katharina, andres, giulia] = visitors as [Visitor, Visitor, Visitor, Visitor, Visitor];
-  const organisationIds = INVITED.map((name) => String(db().select().from(organisations).where(eq(organisations.name, name)).get()!.id));
-  consultationId = await createConsultation(coordinator, consultationForm({ title: "Banking trojans, assessment round", organisationIds }));
-  await openConsultation(coordinator, consultationId);
+  consultationId = await openConsultationFor(portal, coordinator, "Banking trojans, assessment round", INVITED);
 
   // Two banks report the same loader: corroboration. The anonymous one also reports a TLP:RED item.
   await submitInput(katharina, itemFields(0, { malware: "Grandoreiro", actors: "Grandoreiro operators", sourceReliability: "A", informationCredibility: "1" }));
@@ -155,6 +153,14 @@ describe("an edition's figures", () => {
 });
 
 describe("overrides", () => {
+  it("refuses a coordinator's override and publish with 403, and writes nothing", async () => {
+    const override = await coordinator.post(`/assessments/${editionId}`, { intent: "override", crimeArea: "botnets", score: "9", reason: "Coordinators cannot do this." });
+    expect(override.status).toBe(403);
+    expect((await coordinator.post(`/assessments/${editionId}`, { intent: "publish" })).status).toBe(403);
+    expect(rowCount(portal, assessmentOverrides)).toBe(0);
+    expect(db().select().from(assessmentEditions).where(eq(assessmentEditions.id, editionId)).get()!.status).toBe("draft");
+  });
+
   it("refuses an override without a reason at its field, and writes nothing", async () => {
     const response = await analyst.post(`/assessments/${editionId}`, { intent: "override", crimeArea: "online_fraud", score: "12", reason: "" });
     const html = await response.text();

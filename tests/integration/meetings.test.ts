@@ -1,21 +1,19 @@
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { meetingRsvps, meetings, meetingSlots, organisations, outbox, slotVotes, users } from "../../db/schema";
+import { meetingRsvps, meetings, meetingSlots, outbox, slotVotes, users } from "../../db/schema";
 import type { Visitor } from "../support/http";
 import { startPortal, type Portal } from "../support/portal";
 import {
   addDays,
   answerGrid,
   clockText,
-  consultationForm,
-  createConsultation,
   dayText,
   euSwitches,
   meetingForm,
   nextEuSwitch,
   nextEuWinterDate,
   offsetMinutes,
-  openConsultation,
+  openConsultationFor,
   ranking,
   rowCount,
   todayUtc,
@@ -71,11 +69,7 @@ beforeAll(async () => {
   andres = await signIn(portal, smtp, ANDRES.email);
   giulia = await signIn(portal, smtp, GIULIA.email);
   daniel = await signIn(portal, smtp, DANIEL);
-  const organisationIds = INVITED.map(
-    (name) => String(portal.db().select().from(organisations).where(eq(organisations.name, name)).get()!.id),
-  );
-  consultationId = await createConsultation(coordinator, consultationForm({ title: "Banking trojans, winter round", organisationIds }));
-  await openConsultation(coordinator, consultationId);
+  consultationId = await openConsultationFor(portal, coordinator, "Banking trojans, winter round", INVITED);
 });
 afterAll(async () => {
   await portal?.stop();

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   auditEvents,
   consultations,
-  organisations,
   threatInputItems,
   threatInputs,
   threatInputVersions,
@@ -11,9 +10,9 @@ import {
 } from "../../db/schema";
 import type { Visitor } from "../support/http";
 import { startPortal, type Portal } from "../support/portal";
-import { consultationForm, createConsultation, openConsultation, rowCount } from "../support/scheduling";
+import { openConsultationFor, rowCount } from "../support/scheduling";
 import { signIn } from "../support/sign-in";
-import { startSmtpServer } from "../support/smtp";
+import { startSmtpServer, type ReceivedMail } from "../support/smtp";
 import { inputFields, itemFields } from "../support/threat-input";
 import { attr, mainText, sleep, tableRows, tagWithId, textareaValue, textOfId } from "./html";
 
@@ -39,11 +38,7 @@ beforeAll(async () => {
   portal = await startPortal({ SMTP_URL: smtp.url });
   const visitors = await Promise.all([COORDINATOR, ANALYST, KATHARINA, ANDRES, GIULIA].map((email) => signIn(portal, smtp, email)));
   [coordinator, analyst, katharina, andres, giulia] = visitors as [Visitor, Visitor, Visitor, Visitor, Visitor];
-  const organisationIds = INVITED.map(
-    (name) => String(portal.db().select().from(organisations).where(eq(organisations.name, name)).get()!.id),
-  );
-  consultationId = await createConsultation(coordinator, consultationForm({ title: "Banking trojans, spring round", organisationIds }));
-  await openConsultation(coordinator, consultationId);
+  consultationId = await openConsultationFor(portal, coordinator, "Banking trojans, spring round", INVITED);
   formPath = `/consultations/${consultationId}/input`;
   // The invitations arrive before anything else is asked of the mailbox (a later sign-in waits for its link).
   const invited = () => smtp.received.filter((mail) => mail.subject?.startsWith("Invitation:")).length;
@@ -56,6 +51,17 @@ afterAll(async () => {
 });
 
 const db = () => portal.db();
+
+/** The first message after the first `seen` that matches, waiting for the outbox worker. */
+async function nextMail(matches: (mail: ReceivedMail) => boolean, seen: number) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const found = smtp.received.slice(seen).find(matches);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error("the expected mail did not arrive");
+    await sleep(50);
+  }
+}
 const userId = (email: string) => db().select().from(users).where(eq(users.email, email)).get()!.id;
 const organisationOf = (email: string) => db().select().from(users).where(eq(users.email, email)).get()!.organisationId!;
 const inputOf = (email: string) =>
@@ -267,11 +273,7 @@ describe("importing indicators from a file", () => {
 
 describe("after the deadline", () => {
   it("refuses a submission with a clear message and writes nothing", async () => {
-    const other = await createConsultation(coordinator, consultationForm({
-      title: "Botnets, closing round",
-      organisationIds: [String(organisationOf(ANDRES))],
-    }));
-    await openConsultation(coordinator, other);
+    const other = await openConsultationFor(portal, coordinator, "Botnets, closing round", ["Banco Cordillera S.A."]);
     // The deadline passes (moved into the past, as the clock would).
     db().update(consultations).set({ inputDeadline: new Date(Date.now() - 60_000) }).where(eq(consultations.id, other)).run();
     const before = writes();
@@ -332,6 +334,57 @@ describe("who sees what", () => {
 
   it("sends no TLP:RED content in any email", () => {
     for (const mail of smtp.received) expect(mail.raw).not.toContain("insider at the payment processor");
+  });
+
+  it("carries an analyst's question to the organisation by a notice without the question, and brings the answer back", async () => {
+    const question = "Which card processor is the insider at, and since when?";
+    const seen = smtp.received.length;
+    const asked = await analyst.post(`/inputs/${inputId}`, { intent: "ask", body: question });
+    expect(asked.status).toBe(302);
+    expect(inputOf(ANDRES)!.triageState).toBe("needs_clarification");
+    const notice = await nextMail((mail) => mail.envelopeTo.includes(ANDRES) && mail.subject?.startsWith("A question") === true, seen);
+    expect(notice.subject).toBe("A question about your threat input: Banking trojans, spring round");
+    expect(notice.text).toContain(`/inputs/${inputId}`);
+    for (const secret of [question, "card processor", "insider"]) expect(notice.raw).not.toContain(secret);
+
+    // Only the organisation answers; an analyst's "answer" is refused.
+    expect((await analyst.post(`/inputs/${inputId}`, { intent: "answer", body: "Not mine to answer" })).status).toBe(403);
+    const empty = await andres.post(`/inputs/${inputId}`, { intent: "answer", body: " " });
+    expect(empty.status).toBe(400);
+    expect(textOfId(await empty.text(), "body-error")).toContain("Write your message.");
+    const answered = await andres.post(`/inputs/${inputId}`, { intent: "answer", body: "Processor X, since January." });
+    expect(answered.status).toBe(302);
+    expect(inputOf(ANDRES)!.triageState).toBe("new");
+    const reply = await nextMail((mail) => mail.envelopeTo.includes(ANALYST) && mail.subject?.startsWith("Your question was answered") === true, seen);
+    expect(reply.raw).not.toContain("Processor X");
+    const thread = mainText(await (await andres.get(`/inputs/${inputId}`)).text());
+    expect(thread).toContain(question);
+    expect(thread).toContain("Processor X, since January.");
+  });
+
+  it("lets the analyst grade an item with a note, refuses a grade without one, and refuses the organisation", async () => {
+    const itemId = db()
+      .select()
+      .from(threatInputItems)
+      .all()
+      .find((item) => item.title === "Amber: Mekotio loaders in Bogota" && item.gradeNote === null)!.id;
+    const grade = { intent: "grade", itemId: String(itemId), sourceReliability: "A", informationCredibility: "2" };
+    const refused = await analyst.post(`/inputs/${inputId}`, { ...grade, note: "" });
+    expect(refused.status).toBe(400);
+    expect(textOfId(await refused.text(), "note-error")).toContain("Say why you grade it so.");
+    expect((await andres.post(`/inputs/${inputId}`, { ...grade, note: "We are A now" })).status).toBe(403);
+    expect(db().select().from(threatInputItems).all().find((item) => item.id === itemId)!.gradedSourceReliability).toBeNull();
+    expect((await analyst.post(`/inputs/${inputId}`, { ...grade, note: "Confirmed by our sinkhole." })).status).toBe(302);
+    expect(mainText(await (await andres.get(`/inputs/${inputId}`)).text())).toContain("Graded by the taskforce: A2");
+  });
+
+  it("refuses the organisation's own triage decision with 403, and a rejection without a reason at its field", async () => {
+    const response = await andres.post(`/inputs/${inputId}`, { intent: "accept" });
+    expect(response.status).toBe(403);
+    const rejected = await analyst.post(`/inputs/${inputId}`, { intent: "reject", reason: "" });
+    expect(rejected.status).toBe(400);
+    expectFieldError(await rejected.text(), "reason", "Say why the input is rejected.");
+    expect(inputOf(ANDRES)!.triageState).toBe("new");
   });
 
   it("lists the input in the analyst's triage queue, and the accept is recorded", async () => {

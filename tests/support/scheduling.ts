@@ -1,7 +1,8 @@
 // Helpers for the consultation and meeting tests: dates computed from today (never fixed, so
 // that slots stay in the future), an oracle for zone offsets independent of app/lib/time.ts,
 // and readers of the meeting page's tables.
-import { count } from "drizzle-orm";
+import { count, eq } from "drizzle-orm";
+import { organisations } from "../../db/schema";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { attr, textOf } from "../integration/html";
 import type { Visitor } from "./http";
@@ -128,6 +129,18 @@ export async function createConsultation(coordinator: Visitor, form: Record<stri
   const match = /^\/consultations\/(\d+)$/.exec(response.headers.get("Location") ?? "");
   if (!match) throw new Error(`unexpected redirect ${response.headers.get("Location")}`);
   return Number(match[1]);
+}
+
+/** A consultation for the named organisations, created and opened through the coordinator's forms. */
+export async function openConsultationFor(portal: Portal, coordinator: Visitor, title: string, organisationNames: string[]): Promise<number> {
+  const organisationIds = organisationNames.map((name) => {
+    const found = portal.db().select({ id: organisations.id }).from(organisations).where(eq(organisations.name, name)).get();
+    if (!found) throw new Error(`no organisation ${name}`);
+    return String(found.id);
+  });
+  const id = await createConsultation(coordinator, consultationForm({ title, organisationIds }));
+  await openConsultation(coordinator, id);
+  return id;
 }
 
 export async function openConsultation(coordinator: Visitor, id: number) {

@@ -707,3 +707,6 @@ export const SCORING_RULES: readonly { title: string; text: string }[] = [
       `an item counts once for an entity even when it names it under two of its names.`,
   },
 ];
+
+/** Whether an area has anything to show: accepted items behind it, or a score set by hand. */
+export const hasFigures = (area: AreaResult) => area.items > 0 || area.override !== null;

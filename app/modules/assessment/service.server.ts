@@ -9,7 +9,6 @@ import {
   organisations,
   targetEvidence,
   targetProposals,
-  threatInputIndicators,
   threatInputItems,
   threatInputs,
   threatInputVersions,
@@ -23,9 +22,9 @@ import { CRIME_AREA_LABELS } from "~/lib/labels";
 import type { Account, Actor } from "../accounts/service.server";
 import { recordAudit } from "../audit/audit.server";
 import { isTaskforceStaff } from "../consultations/service.server";
-import { attributedSource, readableItems, strictestMark } from "../threat-input/service.server";
+import { attributedSource, indicatorsOf, readableItems, strictestMark } from "../threat-input/service.server";
 import type { EditionInput, ItemsFilter, MergeInput, ProposalInput } from "./schema";
-import { applyOverrides, buildResolver, rankEntities, scoreAreas } from "./scoring";
+import { applyOverrides, buildResolver, hasFigures, rankEntities, scoreAreas } from "./scoring";
 import { buildStixBundle } from "./stix.server";
 import type { AreaOverride, AreaResult, AssessedItem, NameResolver } from "./types";
 
@@ -150,19 +149,7 @@ function liveItems(db: DbOrTx, edition: Edition): AssessedItem[] {
     )
     .orderBy(asc(threatInputItems.id))
     .all();
-  const ids = rows.map((row) => row.item.id);
-  const indicators = new Map<number, { type: string; value: string }[]>();
-  if (ids.length) {
-    for (const row of db
-      .select({ itemId: threatInputIndicators.itemId, type: threatInputIndicators.type, value: threatInputIndicators.value })
-      .from(threatInputIndicators)
-      .where(inArray(threatInputIndicators.itemId, ids))
-      .orderBy(asc(threatInputIndicators.id))
-      .all()) {
-      if (!indicators.has(row.itemId)) indicators.set(row.itemId, []);
-      indicators.get(row.itemId)!.push({ type: row.type, value: row.value });
-    }
-  }
+  const indicators = indicatorsOf(db, rows.map((row) => row.item.id));
   return rows.map(({ item, ...row }) => ({
     id: item.id,
     inputId: row.inputId,
@@ -188,7 +175,7 @@ function liveItems(db: DbOrTx, edition: Edition): AssessedItem[] {
     actors: item.actors,
     malware: item.malware,
     techniques: item.techniques,
-    indicators: indicators.get(item.id) ?? [],
+    indicators: (indicators.get(item.id) ?? []).map(({ type, value }) => ({ type, value })),
   }));
 }
 
@@ -240,25 +227,34 @@ function publishedBefore(db: DbOrTx, edition: Edition): Edition[] {
 }
 
 type Figures = { items: AssessedItem[]; resolve: NameResolver; areas: AreaResult[] };
+type Scores = Map<CrimeArea, number>;
 
 /**
  * The figures of an edition from a set of its items: computed, then the analysts' overrides,
- * then the change against the previous published edition (its final scores).
+ * then the change against the previous published edition's final scores.
  */
-function figuresFrom(db: DbOrTx, edition: Edition, basis: Snapshot, previous: Edition | undefined): Figures {
+function figuresFrom(db: DbOrTx, edition: Edition, basis: Snapshot, previousScores: Scores): Figures {
   const resolve = buildResolver(basis.items, basis.merges);
   const computed = scoreAreas(basis.items, resolve, CRIME_AREAS);
-  const previousScores = new Map<CrimeArea, number>();
-  if (previous) {
-    for (const area of finalFigures(db, previous).areas) {
-      if (area.items > 0 || area.override) previousScores.set(area.crimeArea, area.finalScore);
-    }
-  }
   return { items: basis.items, resolve, areas: applyOverrides(computed, overridesOf(db, edition.id), previousScores) };
 }
 
-function finalFigures(db: DbOrTx, edition: Edition): Figures {
-  return figuresFrom(db, edition, basisOf(db, edition), publishedBefore(db, edition).at(-1));
+const finalScores = (figures: Figures): Scores =>
+  new Map(figures.areas.filter(hasFigures).map((area) => [area.crimeArea, area.finalScore]));
+
+/**
+ * An edition's figures with the published editions before it, oldest first, each compared with
+ * the one before: computed once each, in order.
+ */
+function timelineOf(db: DbOrTx, edition: Edition) {
+  const earlier: { edition: Edition; figures: Figures }[] = [];
+  let previousScores: Scores = new Map();
+  for (const entry of publishedBefore(db, edition)) {
+    const figures = figuresFrom(db, entry, basisOf(db, entry), previousScores);
+    earlier.push({ edition: entry, figures });
+    previousScores = finalScores(figures);
+  }
+  return { earlier, previousScores, figures: figuresFrom(db, edition, basisOf(db, edition), previousScores) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -267,11 +263,9 @@ function finalFigures(db: DbOrTx, edition: Edition): Figures {
 export function viewEdition(db: DbOrTx, viewer: Account, id: number) {
   assertReader(viewer);
   const edition = getEdition(db, id);
-  const figures = finalFigures(db, edition);
-  const earlier = publishedBefore(db, edition);
+  const { earlier, figures } = timelineOf(db, edition);
   // Across editions: every published one up to this one, and this one if it is a draft.
-  const timeline = [...earlier, edition];
-  const series = timeline.map((entry) => (entry.id === edition.id ? figures : finalFigures(db, entry)));
+  const timeline = [...earlier, { edition, figures }];
   return {
     edition: {
       id: edition.id,
@@ -288,7 +282,7 @@ export function viewEdition(db: DbOrTx, viewer: Account, id: number) {
       .where(eq(assessmentEditionConsultations.editionId, id))
       .orderBy(asc(consultations.title))
       .all(),
-    previous: earlier.at(-1) ? { id: earlier.at(-1)!.id, title: earlier.at(-1)!.title } : null,
+    previous: earlier.at(-1) ? { id: earlier.at(-1)!.edition.id, title: earlier.at(-1)!.edition.title } : null,
     areas: figures.areas,
     itemCount: figures.items.length,
     /** The strictest mark among the items behind the figures: the page's handling mark. */
@@ -296,13 +290,10 @@ export function viewEdition(db: DbOrTx, viewer: Account, id: number) {
     entities: rankEntities(figures.items, figures.resolve),
     proposals: proposalsOf(db, id),
     timeline: {
-      editions: timeline.map((entry) => ({ id: entry.id, title: entry.title })),
+      editions: timeline.map((entry) => ({ id: entry.edition.id, title: entry.edition.title })),
       series: CRIME_AREAS.map((area) => ({
         crimeArea: area,
-        points: series.map((entryFigures) => {
-          const found = entryFigures.areas.find((candidate) => candidate.crimeArea === area)!;
-          return found.items > 0 || found.override ? found.finalScore : null;
-        }),
+        points: timeline.map((entry) => finalScores(entry.figures).get(area) ?? null),
       })),
     },
     canEdit: isAnalyst(viewer) && edition.status === "draft",
@@ -315,7 +306,7 @@ export function proposalCandidates(db: DbOrTx, viewer: Account, id: number, acto
   assertAnalyst(viewer);
   const edition = getEdition(db, id);
   if (edition.status !== "draft") return [];
-  return readableItems(db, viewer, finalFigures(db, edition).items, actor, now).shown.map((item) => ({
+  return readableItems(db, viewer, basisOf(db, edition).items, actor, now).shown.map((item) => ({
     id: item.id,
     title: item.title,
     crimeArea: item.crimeArea,
@@ -362,17 +353,19 @@ function proposalsOf(db: DbOrTx, editionId: number) {
 export function itemsBehind(db: DbOrTx, viewer: Account, id: number, filter: ItemsFilter, actor: Actor, now = new Date()) {
   assertReader(viewer);
   const edition = getEdition(db, id);
-  const { items, resolve } = finalFigures(db, edition);
+  const { items, merges } = basisOf(db, edition);
+  const resolve = buildResolver(items, merges);
   const evidence = filter.target
     ? new Set(proposalsOf(db, id).find((proposal) => proposal.id === filter.target)?.itemIds ?? [])
     : null;
+  const namedActor = filter.actor && resolve("actor", filter.actor);
+  const malware = filter.malware && resolve("malware", filter.malware);
   const matches = items.filter(
     (item) =>
       (!evidence || evidence.has(item.id)) &&
       (!filter.area || item.crimeArea === filter.area) &&
-      (!filter.actor ||
-        item.actors.some((named) => resolve("actor", named.name) === resolve("actor", filter.actor!))) &&
-      (!filter.malware || item.malware.some((name) => resolve("malware", name) === resolve("malware", filter.malware!))) &&
+      (!namedActor || item.actors.some((named) => resolve("actor", named.name) === namedActor)) &&
+      (!malware || item.malware.some((name) => resolve("malware", name) === malware)) &&
       (!filter.indicator || item.indicators.some((indicator) => `${indicator.type}:${indicator.value}` === filter.indicator)),
   );
   const { shown, withheld } = readableItems(db, viewer, matches, actor, now);
@@ -560,7 +553,7 @@ export type ExportRequest = { format: "stix" | "csv" | "print"; recipient?: stri
 function exportable(db: DbOrTx, edition: Edition, request: ExportRequest) {
   const basis = basisOf(db, edition);
   const allowed = basis.items.filter((item) => item.shareOnward && (request.recipient !== undefined || item.tlp !== "TLP:RED"));
-  const figures = figuresFrom(db, edition, { ...basis, items: allowed }, publishedBefore(db, edition).at(-1));
+  const figures = figuresFrom(db, edition, { ...basis, items: allowed }, timelineOf(db, edition).previousScores);
   return {
     ...figures,
     left: {

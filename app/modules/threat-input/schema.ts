@@ -290,13 +290,10 @@ export function threatInputFormSchema(context: ItemContext) {
 /** Where an idempotent submit's key comes from: the form, rendered once. */
 export const submitKeySchema = z.string("The form has expired; reload the page.").regex(/^[A-Za-z0-9_-]{16,64}$/, "The form has expired; reload the page.");
 
-export const triageFormSchema = z.discriminatedUnion("decision", [
-  z.object({ decision: z.literal("accept") }),
-  z.object({
-    decision: z.literal("reject"),
-    reason: z.string().trim().min(3, "Say why the input is rejected.").max(2000, "Keep the reason under 2,000 characters."),
-  }),
-]);
+/** Rejecting says why; accepting needs nothing more than the button. */
+export const rejectFormSchema = z.object({
+  reason: z.string().trim().min(3, "Say why the input is rejected.").max(2000, "Keep the reason under 2,000 characters."),
+});
 
 export const messageFormSchema = z.object({
   body: z.string().trim().min(2, "Write your message.").max(5000, "Keep the message under 5,000 characters."),

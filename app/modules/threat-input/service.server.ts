@@ -11,6 +11,7 @@ import {
   threatInputs,
   threatInputVersions,
   users,
+  TLP_MARKS,
   type Attribution,
   type Sector,
   type Tlp,
@@ -54,15 +55,24 @@ export function lockedReason(consultation: Pick<Consultation, "status" | "inputD
   return null;
 }
 
-export function analystsForRedItems(db: DbOrTx) {
+/** Someone a notice goes to. */
+type Recipient = { id: number; name: string; email: string };
+
+/** The taskforce's active analysts, who receive the notices of new input. */
+function activeAnalysts(db: DbOrTx): Recipient[] {
   return db
-    .select({ id: users.id, name: users.name })
+    .select({ id: users.id, name: users.name, email: users.email })
     .from(users)
     .innerJoin(roleGrants, and(eq(roleGrants.userId, users.id), eq(roleGrants.role, "analyst")))
     .leftJoin(organisations, eq(organisations.id, users.organisationId))
     .where(accountIsUsable())
     .orderBy(asc(users.name))
     .all();
+}
+
+/** The analysts a TLP:RED item may be addressed to, as the form lists them (no addresses). */
+export function analystsForRedItems(db: DbOrTx) {
+  return activeAnalysts(db).map(({ id, name }) => ({ id, name }));
 }
 
 function findInput(db: DbOrTx, consultationId: number, organisationId: number): ThreatInput | undefined {
@@ -259,8 +269,8 @@ export function submitInput(
       at: now,
     });
     const kind = number === 1 ? "received" : "revised";
-    for (const analyst of analystsForRedItems(tx)) {
-      notify(tx, analyst.id, `threat-input-${kind}:${input.id}:${number}:${analyst.id}`, {
+    for (const analyst of activeAnalysts(tx)) {
+      notify(tx, analyst, `threat-input-${kind}:${input.id}:${number}:${analyst.id}`, {
         kind,
         consultationTitle: consultation.title,
         link: inputLink(actor.appUrl, input.id),
@@ -285,16 +295,7 @@ function insertItem(tx: DbOrTx, versionId: number, position: number, item: ItemI
   for (const userId of redRecipients) tx.insert(threatInputItemRecipients).values({ itemId: row.id, userId }).run();
 }
 
-function notify(
-  tx: DbOrTx,
-  userId: number,
-  dedupeKey: string,
-  data: Omit<ThreatInputNoticeData, "name">,
-  appUrl: string,
-  now: Date,
-) {
-  const person = tx.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, userId)).get();
-  if (!person) return;
+function notify(tx: DbOrTx, person: Recipient, dedupeKey: string, data: Omit<ThreatInputNoticeData, "name">, appUrl: string, now: Date) {
   enqueueMail(
     tx,
     { to: person.email, template: `threat-input-${data.kind}`, dedupeKey, ...renderThreatInputNoticeEmail({ ...data, name: person.name }) },
@@ -405,7 +406,8 @@ export function readableItems<T extends ItemOfInput>(db: DbOrTx, viewer: Account
   return { shown, withheld: items.length - shown.length, recipients };
 }
 
-function indicatorsOf(db: DbOrTx, itemIds: number[]) {
+/** The indicators of several items, each item's in the order they were given. */
+export function indicatorsOf(db: DbOrTx, itemIds: number[]) {
   return byItem(
     itemIds.length === 0
       ? []
@@ -537,9 +539,9 @@ export function viewInput(db: DbOrTx, viewer: Account, inputId: number, actor: A
   };
 }
 
-const MARK_ORDER: Tlp[] = ["TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"];
+/** The strictest of the marks (TLP_MARKS runs from CLEAR to RED), never below the portal's own AMBER. */
 export function strictestMark(marks: Tlp[]): Tlp {
-  return marks.reduce<Tlp>((worst, mark) => (MARK_ORDER.indexOf(mark) > MARK_ORDER.indexOf(worst) ? mark : worst), "TLP:AMBER");
+  return marks.reduce<Tlp>((worst, mark) => (TLP_MARKS.indexOf(mark) > TLP_MARKS.indexOf(worst) ? mark : worst), "TLP:AMBER");
 }
 
 function messagesOf(db: DbOrTx, inputId: number) {
@@ -683,9 +685,9 @@ export function decideTriage(
 }
 
 /** The members of the organisation who can act on its input: its active stakeholders. */
-function organisationMembers(db: DbOrTx, organisationId: number) {
+function organisationMembers(db: DbOrTx, organisationId: number): Recipient[] {
   return db
-    .select({ id: users.id })
+    .select({ id: users.id, name: users.name, email: users.email })
     .from(users)
     .innerJoin(organisations, eq(organisations.id, users.organisationId))
     .innerJoin(roleGrants, and(eq(roleGrants.userId, users.id), eq(roleGrants.role, "stakeholder")))
@@ -716,7 +718,7 @@ export function askQuestion(db: Db, viewer: Account, inputId: number, body: stri
       .run();
     const title = consultationTitle(tx, input.consultationId);
     for (const member of organisationMembers(tx, input.organisationId)) {
-      notify(tx, member.id, `threat-input-question:${message.id}:${member.id}`, {
+      notify(tx, member, `threat-input-question:${message.id}:${member.id}`, {
         kind: "question",
         consultationTitle: title,
         link: inputLink(actor.appUrl, inputId),
@@ -749,14 +751,14 @@ export function answerQuestion(db: Db, viewer: Account, inputId: number, body: s
       tx.update(threatInputs).set({ triageState: "new", updatedAt: now }).where(eq(threatInputs.id, inputId)).run();
     }
     const askers = tx
-      .selectDistinct({ id: threatInputMessages.authorUserId })
+      .selectDistinct({ id: users.id, name: users.name, email: users.email })
       .from(threatInputMessages)
+      .innerJoin(users, eq(users.id, threatInputMessages.authorUserId))
       .where(and(eq(threatInputMessages.inputId, inputId), eq(threatInputMessages.fromTaskforce, true)))
       .all();
     const title = consultationTitle(tx, input.consultationId);
     for (const asker of askers) {
-      if (asker.id === null) continue;
-      notify(tx, asker.id, `threat-input-answer:${message.id}:${asker.id}`, {
+      notify(tx, asker, `threat-input-answer:${message.id}:${asker.id}`, {
         kind: "answer",
         consultationTitle: title,
         link: inputLink(actor.appUrl, inputId),
