@@ -57,6 +57,8 @@ export const organisations = sqliteTable(
     kind: text("kind", { enum: ORGANISATION_KINDS }).notNull(),
     // How reliable the organisation usually is as a source; pre-fills each item it reports.
     usualSourceReliability: text("usual_source_reliability", { enum: SOURCE_RELIABILITY }),
+    // Short names and other names people use for it: text that may not name it is checked for these too.
+    aliases: text("aliases", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     // An inactive organisation's members can neither sign in nor keep a session.
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     createdAt: createdAt(),
@@ -160,6 +162,9 @@ export const outbox = sqliteTable(
     leaseOwner: text("lease_owner"),
     leaseUntil: integer("lease_until", { mode: "timestamp_ms" }),
     lastError: text("last_error"),
+    // Mail about a consultation, to a person: withdrawn while unsent if the person loses access.
+    consultationId: integer("consultation_id").references(() => consultations.id, { onDelete: "cascade" }),
+    recipientUserId: integer("recipient_user_id").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     sentAt: integer("sent_at", { mode: "timestamp_ms" }),
     deadAt: integer("dead_at", { mode: "timestamp_ms" }),
@@ -196,6 +201,7 @@ export const auditEvents = sqliteTable(
   (t) => [
     index("audit_events_at_idx").on(t.at),
     index("audit_events_actor_idx").on(t.actorUserId),
+    index("audit_events_target_idx").on(t.targetType, t.targetId),
   ],
 );
 
@@ -253,9 +259,10 @@ export const consultationOrganisations = sqliteTable(
 );
 
 /**
- * The people invited, one row each: members of the chosen organisations and people chosen by
- * name. Written when the consultation opens (and as people are added later), with the state
- * the coordinator follows.
+ * People chosen by name, and when each person was sent the invitation (members of the chosen
+ * organisations get a row when their invitation goes out). A row grants nothing by itself: who
+ * a consultation reaches is decided by the need-to-know gate (app/modules/access), from the
+ * chosen organisations and the by-name choices that still hold.
  */
 export const consultationInvitees = sqliteTable(
   "consultation_invitees",
@@ -268,8 +275,10 @@ export const consultationInvitees = sqliteTable(
       .references(() => users.id, { onDelete: "cascade" }),
     // Chosen by name rather than through their organisation.
     byName: integer("by_name", { mode: "boolean" }).notNull().default(false),
+    // The organisation the person belonged to when chosen (null for taskforce staff): a by-name
+    // invitation holds only while they still belong to it.
+    organisationId: integer("organisation_id").references(() => organisations.id, { onDelete: "restrict" }),
     invitedAt: integer("invited_at", { mode: "timestamp_ms" }),
-    viewedAt: integer("viewed_at", { mode: "timestamp_ms" }),
   },
   (t) => [
     primaryKey({ columns: [t.consultationId, t.userId] }),
@@ -600,8 +609,8 @@ export type TargetState = (typeof TARGET_STATES)[number];
 
 /**
  * An edition of the threat assessment. While a draft its figures follow the accepted input;
- * publishing freezes the items it drew on (as read then, grades and names included) in
- * `snapshot`, so that later input, re-grades or merges change nothing in it.
+ * publishing freezes the items it drew on (assessment_edition_items, with the grades then) and
+ * the name merges in force (`snapshot`), so that later input, re-grades or merges change nothing.
  */
 export const assessmentEditions = sqliteTable("assessment_editions", {
   id: integer("id").primaryKey({ autoIncrement: true }),
@@ -615,8 +624,28 @@ export const assessmentEditions = sqliteTable("assessment_editions", {
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
   publishedAt: integer("published_at", { mode: "timestamp_ms" }),
   publishedByUserId: integer("published_by_user_id").references(() => users.id, { onDelete: "set null" }),
+  // { merges: [...] } as they stood at publishing.
   snapshot: text("snapshot", { mode: "json" }).$type<unknown>(),
 });
+
+/**
+ * The items a published edition drew on, as read when it was published: the grade in force then
+ * (an analyst may re-grade later). Everything else about an item is frozen with its version.
+ */
+export const assessmentEditionItems = sqliteTable(
+  "assessment_edition_items",
+  {
+    editionId: integer("edition_id")
+      .notNull()
+      .references(() => assessmentEditions.id, { onDelete: "cascade" }),
+    itemId: integer("item_id")
+      .notNull()
+      .references(() => threatInputItems.id, { onDelete: "restrict" }),
+    sourceReliability: text("source_reliability", { enum: SOURCE_RELIABILITY }).notNull(),
+    informationCredibility: text("information_credibility", { enum: INFORMATION_CREDIBILITY }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.editionId, t.itemId] }), index("assessment_edition_items_item_idx").on(t.itemId)],
+);
 
 export const assessmentEditionConsultations = sqliteTable(
   "assessment_edition_consultations",

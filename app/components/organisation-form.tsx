@@ -1,6 +1,6 @@
 import { Form } from "@remix-run/react";
 import { ORGANISATION_KINDS, SECTORS, SOURCE_RELIABILITY } from "../../db/schema";
-import { FormErrorSummary, SelectField, TextField, type FormState } from "./form-fields";
+import { FormErrorSummary, SelectField, TextAreaField, TextField, type FormState } from "./form-fields";
 import { COUNTRY_CODES, countryName, MEMBER_COUNTRIES } from "~/lib/countries";
 import { KIND_LABELS, SECTOR_LABELS } from "~/lib/labels";
 import { SOURCE_RELIABILITY_LABELS } from "~/modules/threat-input/scales";
@@ -16,7 +16,7 @@ export function OrganisationForm({
   submitLabel,
 }: {
   state: FormState;
-  defaults?: { name: string; sector: string; country: string; kind: string; usualSourceReliability: string | null };
+  defaults?: { name: string; sector: string; country: string; kind: string; usualSourceReliability: string | null; aliases: string[] };
   submitLabel: string;
 }) {
   return (
@@ -24,6 +24,14 @@ export function OrganisationForm({
       <FormErrorSummary state={state} />
       <input type="hidden" name="intent" value="save" />
       <TextField name="name" label="Name" required state={state} defaultValue={defaults?.name} />
+      <TextAreaField
+        name="aliases"
+        label="Short names and other names"
+        hint="One a line, such as BCO or Cordillera Fraud Desk. Where the organisation gives input anonymously or by sector and country only, text written on an assessment may not use any of them."
+        rows={3}
+        state={state}
+        defaultValue={defaults?.aliases.join("\n")}
+      />
       <SelectField
         name="sector"
         label="Sector"

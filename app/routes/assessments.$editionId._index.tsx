@@ -25,7 +25,6 @@ import {
   decideTarget,
   exportSummary,
   mergeNames,
-  proposalCandidates,
   proposeTarget,
   publishEdition,
   setOverride,
@@ -43,13 +42,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const db = getDb();
   const id = parseId(params.editionId);
-  const view = orStatusPage(() => viewEdition(db, viewer, id));
-  const analyst = viewer.roles.includes("analyst");
   const actor = { userId: viewer.id, origin: requestOrigin(request, context) };
+  const view = orStatusPage(() => viewEdition(db, viewer, id, actor));
+  const analyst = viewer.roles.includes("analyst");
   return {
     viewer,
     ...view,
-    candidates: view.canEdit ? proposalCandidates(db, viewer, id, actor) : [],
     exports: analyst ? exportSummary(db, viewer, id) : null,
     // A refused named export comes back here with its message and what was typed.
     exportForm: url.searchParams.has("exportError")
@@ -319,7 +317,7 @@ function Targets({
   proposals,
   candidates,
   canEdit,
-  canDecide,
+  hidden,
   viewer,
   proposeState,
   decideState,
@@ -328,7 +326,7 @@ function Targets({
   proposals: Data["proposals"];
   candidates: Data["candidates"];
   canEdit: boolean;
-  canDecide: boolean;
+  hidden: number;
   viewer: Data["viewer"];
   proposeState: FormState;
   decideState: FormState;
@@ -337,6 +335,12 @@ function Targets({
     <section className="section" aria-labelledby="targets-title">
       <h2 id="targets-title">Proposed targets and networks</h2>
       <FormErrorSummary state={decideState} />
+      {hidden > 0 ? (
+        <p className="notice" role="status">
+          {hidden === 1 ? "One more proposal rests" : `${hidden} more proposals rest`} on items you may not read, and{" "}
+          {hidden === 1 ? "is" : "are"} not shown.
+        </p>
+      ) : null}
       {proposals.length === 0 ? (
         <EmptyState title="No proposals yet." />
       ) : (
@@ -361,7 +365,7 @@ function Targets({
                   </>
                 ) : null}
               </p>
-              {canDecide && proposal.state === "proposed" ? (
+              {proposal.canDecide ? (
                 <Form method="post" className="decision">
                   <input type="hidden" name="intent" value="decide" />
                   <input type="hidden" name="proposalId" value={proposal.id} />
@@ -418,7 +422,7 @@ function Targets({
 
 export default function EditionPage() {
   const loaded = useLoaderData<typeof loader>();
-  const { viewer, edition, areas, entities, proposals, candidates, canEdit, canDecide, timeline, exports, exportForm } = loaded;
+  const { viewer, edition, areas, entities, proposals, hiddenProposals, candidates, canEdit, timeline, exports, exportForm } = loaded;
   const state = useActionData<typeof action>() as FormState;
   const withFigures = areas.filter(hasFigures);
   return (
@@ -448,6 +452,12 @@ export default function EditionPage() {
           ) : null}
         </p>
       </header>
+      {loaded.hiddenItems > 0 ? (
+        <p className="notice notice--warning" role="status">
+          {loaded.hiddenItems === 1 ? "One item" : `${loaded.hiddenItems} items`} of this edition {loaded.hiddenItems === 1 ? "is" : "are"} marked
+          for other readers only: {loaded.hiddenItems === 1 ? "it is" : "they are"} left out of every figure, chart and list on this page.
+        </p>
+      ) : null}
       {state?.formError && !["override", "merge", "propose", "decide"].includes(String(state.values?.intent)) ? (
         <p className="notice notice--error" role="alert">
           {state.formError}
@@ -500,7 +510,7 @@ export default function EditionPage() {
         proposals={proposals}
         candidates={candidates}
         canEdit={canEdit}
-        canDecide={canDecide}
+        hidden={hiddenProposals}
         viewer={viewer}
         proposeState={stateFor(state, "propose")}
         decideState={stateFor(state, "decide")}
@@ -532,6 +542,9 @@ export default function EditionPage() {
           <p className="small muted">
             Exports leave out TLP:RED items{exports.red ? ` (${exports.red} here)` : ""} and items their organisations did not clear for
             onward sharing{exports.notShareable ? ` (${exports.notShareable} here)` : ""}; no export names an organisation.
+            {exports.unreadable
+              ? ` Items you may not read never leave with your exports (${exports.unreadable} here).`
+              : ""}
           </p>
           {exports.red ? (
             <details open={!!exportForm}>

@@ -33,7 +33,7 @@ function describe(filter: ReturnType<typeof useLoaderData<typeof loader>>["filte
 }
 
 export default function ItemsBehind() {
-  const { edition, items, withheld, filter } = useLoaderData<typeof loader>();
+  const { edition, items, hiddenItems, filter } = useLoaderData<typeof loader>();
   return (
     <>
       <header className="page-header">
@@ -46,10 +46,10 @@ export default function ItemsBehind() {
           re-graded it).
         </p>
       </header>
-      {withheld > 0 ? (
-        <p className="notice notice--warning" role="status">
-          {withheld === 1 ? "One more item is" : `${withheld} more items are`} marked TLP:RED for named analysts only: counted in the
-          figures, not shown to you.
+      {hiddenItems > 0 ? (
+        <p className="notice" role="status">
+          This edition also draws on {hiddenItems === 1 ? "one item" : `${hiddenItems} items`} marked for other readers only: none of
+          them is shown or counted on this page, whatever it lists.
         </p>
       ) : null}
       {items.length === 0 ? (

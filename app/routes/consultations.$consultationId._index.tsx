@@ -9,29 +9,31 @@ import { getEnv } from "~/lib/env.server";
 import { formFailure, formValues } from "~/lib/forms";
 import { attempt, parseId, requestOrigin, orStatusPage } from "~/lib/http.server";
 import { CONSULTATION_STATUS_LABELS, CRIME_AREA_LABELS, MEETING_STATUS_LABELS } from "~/lib/labels";
+import { isStakeholder, isTaskforceStaff } from "~/modules/access/viewer";
 import { requireRole, requireUser } from "~/modules/auth/guard.server";
 import {
   chosenOrganisationNames,
   closeConsultation,
   consultationInviteeStates,
-  isTaskforceStaff,
   meetingsOf,
+  noteFirstView,
   openConsultation,
   viewConsultation,
 } from "~/modules/consultations/service.server";
 import { THREAT_INPUT_STATUS_LABELS, TRIAGE_STATE_LABELS } from "~/modules/threat-input/scales";
-import { inputProgressByOrganisation, inputsOfConsultation, ownInputStates } from "~/modules/threat-input/service.server";
+import { givesInput, inputProgressByOrganisation, inputsOfConsultation, ownInputStates } from "~/modules/threat-input/service.server";
 import type { RouteHandle } from "~/root";
 
 export const meta: MetaFunction = () => [{ title: "Consultation · Taskforce Consult" }];
 export const handle: RouteHandle = { tlp: "TLP:AMBER" };
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);
   const db = getDb();
   const consultation = orStatusPage(() => viewConsultation(db, viewer, parseId(params.consultationId)));
+  noteFirstView(db, viewer, consultation.id, requestOrigin(request, context));
   const staff = isTaskforceStaff(viewer);
-  const progress = staff ? inputProgressByOrganisation(db, consultation.id) : null;
+  const progress = staff ? inputProgressByOrganisation(db, viewer, consultation.id) : null;
   return {
     viewer,
     consultation,
@@ -43,11 +45,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           input: invitee.organisationId === null ? undefined : progress.get(invitee.organisationId),
         }))
       : null,
-    inputs: staff ? inputsOfConsultation(db, consultation.id) : null,
-    ownInput:
-      viewer.roles.includes("stakeholder") && viewer.organisationId !== null
-        ? (ownInputStates(db, viewer.organisationId).get(consultation.id) ?? null)
-        : undefined,
+    inputs: staff ? inputsOfConsultation(db, viewer, consultation.id) : null,
+    ownInput: isStakeholder(viewer) && givesInput(db, viewer, consultation.id) ? (ownInputStates(db, viewer).get(consultation.id) ?? null) : undefined,
+    invitedByNameOnly: isStakeholder(viewer) && !givesInput(db, viewer, consultation.id),
     meetings: meetingsOf(db, consultation.id),
   };
 }
@@ -73,7 +73,7 @@ const STATE_LABELS = { chosen: "Chosen (not yet invited)", invited: "Invited", v
 const INPUT_LABELS = { drafted: "Input drafted", submitted: "Input submitted", withdrawn: "Input withdrawn" } as const;
 
 export default function ConsultationPage() {
-  const { viewer, consultation, canManage, organisations, invitees, inputs, ownInput, meetings } = useLoaderData<typeof loader>();
+  const { viewer, consultation, canManage, organisations, invitees, inputs, ownInput, invitedByNameOnly, meetings } = useLoaderData<typeof loader>();
   const submittedInputs = inputs?.filter((input) => input.status === "submitted") ?? [];
   const failure = useActionData<typeof action>();
   return (
@@ -150,6 +150,13 @@ export default function ConsultationPage() {
             <p className="muted">Your organisation gave no input.</p>
           )}
         </section>
+      ) : null}
+
+      {invitedByNameOnly ? (
+        <p className="notice">
+          You are invited in person, to the meetings. Threat input is given by the organisations invited to the consultation, and
+          yours is not among them.
+        </p>
       ) : null}
 
       {inputs ? (

@@ -26,7 +26,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const view = orStatusPage(() =>
     viewInput(db, viewer, parseId(params.inputId), { userId: viewer.id, origin: requestOrigin(request, context) }),
   );
-  const own = viewer.organisationId === view.input.organisationId;
+  const own = view.own;
   const analyst = viewer.roles.includes("analyst");
   return {
     viewer,

@@ -22,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const values = Object.fromEntries(url.searchParams);
   const filter = triageFilterSchema.parse(values);
   const db = getDb();
-  return { viewer, values, queue: triageQueue(db, viewer, filter), choices: triageChoices(db) };
+  return { viewer, values, queue: triageQueue(db, viewer, filter), choices: triageChoices(db, viewer) };
 }
 
 export default function Triage() {
@@ -68,7 +68,7 @@ export default function Triage() {
           Filter
         </button>
       </Form>
-      {queue.length === 0 ? (
+      {queue.rows.length === 0 ? (
         <EmptyState title={Object.values(values).some(Boolean) ? "No input matches these filters." : "No input has been submitted yet."} />
       ) : (
         <div className="table-wrap">
@@ -86,10 +86,10 @@ export default function Triage() {
               </tr>
             </thead>
             <tbody>
-              {queue.map((row) => (
+              {queue.rows.map((row) => (
                 <tr key={row.id}>
                   <td>
-                    <Link to={`/inputs/${row.id}`}>{row.organisationName}</Link>
+                    <Link to={`/inputs/${row.id}`}>{row.source}</Link>
                   </td>
                   <td>{row.consultationTitle}</td>
                   <td>{row.crimeAreas.map((area) => CRIME_AREA_LABELS[area]).join(", ")}</td>
@@ -114,6 +114,11 @@ export default function Triage() {
           </table>
         </div>
       )}
+      {queue.next ? (
+        <p>
+          <Link to={`?${new URLSearchParams({ ...values, after: queue.next })}`}>Older inputs</Link>
+        </p>
+      ) : null}
     </>
   );
 }

@@ -128,10 +128,10 @@ describe("an edition's figures", () => {
     }
   });
 
-  it("keeps the TLP:RED item from the coordinator, who is told one is withheld", async () => {
+  it("keeps the TLP:RED item from the coordinator, who is told the edition has an item for other readers", async () => {
     const html = await page(coordinator, `/assessments/${editionId}/items?area=banking_trojans`);
     expect(html).not.toContain(RED_TITLE);
-    expect(mainText(html)).toContain("One more item is marked TLP:RED");
+    expect(mainText(html)).toContain("This edition also draws on one item marked for other readers only");
   });
 
   it("answers a stakeholder with 404 on every edition page and export", async () => {

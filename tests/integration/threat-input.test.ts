@@ -322,9 +322,9 @@ describe("who sees what", () => {
     const views = db()
       .select()
       .from(auditEvents)
-      .where(eq(auditEvents.action, "threat_input.item_viewed"))
+      .where(eq(auditEvents.action, "threat_input.items_viewed"))
       .all()
-      .map((event) => `${event.actorUserId} ${(event.detail as { tlp: string }).tlp}`);
+      .flatMap((event) => (event.detail as { marks: string[] }).marks.map((mark) => `${event.actorUserId} ${mark}`));
     expect(views).toContain(`${userId(ANALYST)} TLP:RED`);
     expect(views).toContain(`${userId(ANALYST)} TLP:AMBER+STRICT`);
     expect(views).toContain(`${userId(COORDINATOR)} TLP:AMBER+STRICT`);

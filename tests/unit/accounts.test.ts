@@ -243,6 +243,7 @@ describe("organisations", () => {
     sector: "isp",
     country: "CO",
     kind: "private",
+    aliases: [],
     usualSourceReliability: null,
     ...overrides,
   });

@@ -17,6 +17,7 @@ import {
   createConsultation,
   getConsultation,
   listConsultationsFor,
+  noteFirstView,
   openConsultation,
   updateConsultation,
   viewConsultation,
@@ -195,7 +196,7 @@ describe("openConsultation", () => {
     expect(getConsultation(db, id)).toMatchObject({ status: "open", openedAt });
     const rows = inviteeRows(id);
     expect(emailsOf(rows.map((row) => row.userId))).toEqual([ANDRES, EMILY, MICHAEL, OLIVIA].sort());
-    for (const row of rows) expect(row).toMatchObject({ invitedAt: openedAt, viewedAt: null, byName: false });
+    for (const row of rows) expect(row).toMatchObject({ invitedAt: openedAt, byName: false });
 
     const mails = invitationMails();
     expect(mails.map((mail) => mail.toAddress).sort()).toEqual([ANDRES, EMILY, MICHAEL, OLIVIA].sort());
@@ -254,41 +255,44 @@ describe("who sees a consultation", () => {
   it("answers not_found to a member of an uninvited organisation, and records nothing", () => {
     const id = openedConsultation();
     const before = writtenRows();
-    appErrorFrom(() => viewConsultation(db, account(GIULIA), id, later(T0, minutes(30))), "not_found");
+    appErrorFrom(() => viewConsultation(db, account(GIULIA), id), "not_found");
     expect(writtenRows()).toEqual(before);
   });
 
   it("answers not_found for a consultation that does not exist", () => {
-    appErrorFrom(() => viewConsultation(db, account(OLIVIA), 424242, T0), "not_found");
+    appErrorFrom(() => viewConsultation(db, account(OLIVIA), 424242), "not_found");
   });
 
   it("keeps a draft from stakeholders but shows it to coordinators and analysts", () => {
     const id = createConsultation(db, input(), coordinator, T0);
     expect(listConsultationsFor(db, account(OLIVIA))).toEqual([]);
-    appErrorFrom(() => viewConsultation(db, account(OLIVIA), id, T0), "not_found");
+    appErrorFrom(() => viewConsultation(db, account(OLIVIA), id), "not_found");
 
     expect(listConsultationsFor(db, account(DEMO_SIGN_INS.coordinator)).map((row) => row.id)).toEqual([id]);
-    expect(viewConsultation(db, account(DEMO_SIGN_INS.coordinator), id, T0).id).toBe(id);
+    expect(viewConsultation(db, account(DEMO_SIGN_INS.coordinator), id).id).toBe(id);
     expect(listConsultationsFor(db, account(DEMO_SIGN_INS.analyst)).map((row) => row.id)).toEqual([id]);
     // Staff looking at it are not invitees.
     expect(inviteeRows(id)).toEqual([]);
   });
 
-  it("records an invitee's first look once, and shows invited / viewed to the coordinator", () => {
+  it("records an invitee's first look once, in the audit log, and shows invited / viewed to the coordinator", () => {
     const id = openedConsultation();
     const firstLook = later(T0, minutes(60));
-    viewConsultation(db, account(OLIVIA), id, firstLook);
-    viewConsultation(db, account(OLIVIA), id, later(T0, minutes(120)));
+    const rowsBefore = inviteeRows(id);
+    noteFirstView(db, account(OLIVIA), id, origin, firstLook);
+    noteFirstView(db, account(OLIVIA), id, origin, later(T0, minutes(120)));
+    // Staff and people the consultation does not reach leave no trace.
+    noteFirstView(db, account(GIULIA), id, origin, firstLook);
+    noteFirstView(db, account(DEMO_SIGN_INS.coordinator), id, origin, firstLook);
 
-    const olivia = db
-      .select()
-      .from(consultationInvitees)
-      .where(and(eq(consultationInvitees.consultationId, id), eq(consultationInvitees.userId, userIdOf(db, OLIVIA))))
-      .get()!;
-    expect(olivia.viewedAt).toEqual(firstLook);
-    expect(olivia.invitedAt).toEqual(later(T0, minutes(5)));
+    expect(inviteeRows(id)).toEqual(rowsBefore);
+    const looks = db.select().from(auditEvents).where(eq(auditEvents.action, "consultation.viewed")).all();
+    expect(looks.map((event) => [event.actorUserId, event.at])).toEqual([[userIdOf(db, OLIVIA), firstLook]]);
 
-    const states = Object.fromEntries(consultationInviteeStates(db, id).map((row) => [row.email, row.state]));
+    const rows = consultationInviteeStates(db, id);
+    expect(rows.find((row) => row.email === OLIVIA)!.viewedAt).toEqual(firstLook);
+    expect(rows.find((row) => row.email === ETIENNE)!.invitedAt).toEqual(later(T0, minutes(5)));
+    const states = Object.fromEntries(rows.map((row) => [row.email, row.state]));
     expect(states).toEqual({
       [OLIVIA]: "viewed",
       [ETIENNE]: "invited",

@@ -38,8 +38,6 @@ function item(overrides: Partial<AssessedItem> = {}): AssessedItem {
     inputId: 100 + organisationId,
     organisationId,
     organisationCountry: "AT",
-    organisationSector: "bank",
-    organisationName: `Organisation ${organisationId}`,
     attribution: "named",
     crimeArea: "botnets",
     title: "An item",
@@ -203,7 +201,6 @@ describe("scoreAreas: corroboration across organisations", () => {
       crimeArea: "banking_trojans",
       organisationId: 2,
       organisationCountry: "DE",
-      organisationSector: "isp",
       malware: ["Emotet"],
       indicators: [{ type: "domain", value: "evil.example" }],
     });
@@ -211,7 +208,6 @@ describe("scoreAreas: corroboration across organisations", () => {
       crimeArea: "banking_trojans",
       organisationId: 3,
       organisationCountry: "DE",
-      organisationSector: "cert",
       actors: [{ name: "TA542", aliases: [] }],
       indicators: [{ type: "domain", value: "evil.example" }],
     });

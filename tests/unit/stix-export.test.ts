@@ -2,13 +2,12 @@ import fs from "node:fs";
 import path from "node:path";
 import type Ajv2020 from "ajv/dist/2020";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Tlp } from "../../db/schema";
+import type { Sector, Tlp } from "../../db/schema";
 import { SECTOR_LABELS } from "~/lib/labels";
 import {
   STIX_ID_NAMESPACE,
   TLP_2_0_EXTENSION_ID,
   TLP_MARKINGS,
-  WITHHELD,
   buildStixBundle,
   patternString,
   uuidV5,
@@ -17,6 +16,7 @@ import {
   type StixObject,
 } from "~/modules/assessment/stix.server";
 import type { AreaResult, AssessedItem, RankedEntity } from "~/modules/assessment/types";
+import { REDACTED_NAME } from "~/modules/access/sources";
 import { describeErrors, loadSchemas, SCHEMA_DIR, SCHEMA_OF_TYPE, schemaValidator } from "../support/stix";
 import { parseStixBundle, validateIndicator, type IndicatorType } from "~/modules/threat-input/indicators";
 
@@ -29,7 +29,10 @@ import { parseStixBundle, validateIndicator, type IndicatorType } from "~/module
 
 const PUBLISHED_AT = new Date("2025-04-15T09:30:00Z");
 
-function item(fields: Partial<AssessedItem> & Pick<AssessedItem, "id" | "tlp" | "crimeArea" | "title">): AssessedItem {
+/** An item with the organisation behind it, which the export must never carry. */
+type FixtureItem = AssessedItem & { organisationName: string; organisationSector: Sector };
+
+function item(fields: Partial<FixtureItem> & Pick<AssessedItem, "id" | "tlp" | "crimeArea" | "title">): FixtureItem {
   return {
     inputId: fields.id * 10,
     organisationId: 1,
@@ -92,7 +95,7 @@ const ind = (type: IndicatorType) => {
   return { type: found.type, value: found.value };
 };
 
-const ITEMS: AssessedItem[] = [
+const ITEMS: FixtureItem[] = [
   item({
     id: 101,
     tlp: "TLP:AMBER",
@@ -238,6 +241,8 @@ const INPUT: StixExportInput = {
   entities: ENTITIES,
   resolve,
   targets: TARGETS,
+  // What the service passes: the name of every organisation behind the exported items.
+  withheldNames: ITEMS.map((entry) => entry.organisationName),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -449,7 +454,7 @@ describe("the STIX 2.1 export of an edition", () => {
     ]);
     // Endorsed targets only: name and rationale, the organisation it mentions withheld.
     expect(description).toContain(
-      `Targets endorsed for investigation:\n- Network Octo Tempest: Runs the payroll phishing kits behind the wave ${WITHHELD} reported; infrastructure overlaps.`,
+      `Targets endorsed for investigation:\n- Network Octo Tempest: Runs the payroll phishing kits behind the wave ${REDACTED_NAME} reported; infrastructure overlaps.`,
     );
     expect(description).not.toContain("Wizard Spider");
     expect(description).not.toContain("Not enough evidence");

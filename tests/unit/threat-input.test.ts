@@ -315,10 +315,10 @@ describe("submitting", () => {
 
   it("can be withdrawn before the deadline, not after, and a withdrawn input leaves the triage count", () => {
     const { inputId } = submit(KATHARINA, itemFields(0));
-    expect(countAwaitingTriage(db)).toBe(1);
+    expect(countAwaitingTriage(db, account(THOMAS))).toBe(1);
     withdrawInput(db, stakeholder(KATHARINA), consultationId, viewerActor(KATHARINA), later(T0, 2 * HOUR));
     expect(visibleInput(db, account(THOMAS), inputId).status).toBe("withdrawn");
-    expect(countAwaitingTriage(db)).toBe(0);
+    expect(countAwaitingTriage(db, account(THOMAS))).toBe(0);
     appErrorFrom(() => withdrawInput(db, stakeholder(KATHARINA), consultationId, viewerActor(KATHARINA), later(T0, 3 * HOUR)), "conflict");
     appErrorFrom(() => decideTriage(db, account(THOMAS), inputId, { decision: "accept" }, viewerActor(THOMAS)), "conflict");
   });
@@ -356,7 +356,7 @@ describe("who sees what", () => {
     expect(titles(RAFAEL, inputId)).toEqual(all.slice(0, 2));
     expect(viewInput(db, account(ANNA), inputId, viewerActor(ANNA)).withheld).toBe(1);
     // Nor can a coordinator reach the item through the triage queue's counts.
-    expect(triageQueue(db, account(RAFAEL), {})[0]).toMatchObject({ items: 2, withheld: 1 });
+    expect(triageQueue(db, account(RAFAEL), {}).rows[0]).toMatchObject({ items: 2, withheld: 1 });
   });
 
   it("never hands the taskforce the organisation's draft, where a TLP:RED item may sit in the making", () => {
@@ -370,23 +370,26 @@ describe("who sees what", () => {
     }
   });
 
-  it("audits every view of an AMBER+STRICT or RED item, and not of the others", () => {
+  it("audits every view that shows an AMBER+STRICT or RED item, once per view, and no other view", () => {
     const { inputId } = redAndStrictInput();
+    const plain = submit(ANDRES, itemFields(0));
     const viewed = () =>
       db
         .select()
         .from(auditEvents)
-        .where(eq(auditEvents.action, "threat_input.item_viewed"))
+        .where(eq(auditEvents.action, "threat_input.items_viewed"))
         .all()
-        .map((event) => `${getAccount(db, event.actorUserId!).email} ${String((event.detail as { tlp: string }).tlp)}`);
+        .map((event) => `${getAccount(db, event.actorUserId!).email} ${(event.detail as { marks: string[] }).marks.join("+")}`);
     titles(THOMAS, inputId);
     titles(ANNA, inputId);
     titles(THOMAS, inputId);
+    titles(THOMAS, plain.inputId);
     expect(viewed().sort()).toEqual(
-      [`${THOMAS} TLP:AMBER+STRICT`, `${THOMAS} TLP:RED`, `${ANNA} TLP:AMBER+STRICT`, `${THOMAS} TLP:AMBER+STRICT`, `${THOMAS} TLP:RED`].sort(),
+      [`${THOMAS} TLP:AMBER+STRICT+TLP:RED`, `${ANNA} TLP:AMBER+STRICT`, `${THOMAS} TLP:AMBER+STRICT+TLP:RED`].sort(),
     );
-    const event = db.select().from(auditEvents).where(eq(auditEvents.action, "threat_input.item_viewed")).get()!;
+    const event = db.select().from(auditEvents).where(eq(auditEvents.action, "threat_input.items_viewed")).get()!;
     expect(event.ip).toBe(origin.ip);
+    expect((event.detail as { items: number[] }).items).toHaveLength(2);
   });
 
   it("shows coordinators only what the strictest attribution allows, and analysts the organisation", () => {
@@ -407,7 +410,7 @@ describe("triage", () => {
     const bank = submit(KATHARINA, itemFields(0));
     const vendor = submit(GIULIA, itemFields(0, { crimeArea: "online_fraud", tlp: "TLP:GREEN" }));
     decideTriage(db, account(THOMAS), bank.inputId, { decision: "accept" }, viewerActor(THOMAS));
-    const ids = (filter: Parameters<typeof triageQueue>[2]) => triageQueue(db, account(THOMAS), filter).map((row) => row.id);
+    const ids = (filter: Parameters<typeof triageQueue>[2]) => triageQueue(db, account(THOMAS), filter).rows.map((row) => row.id);
     expect(ids({})).toEqual([vendor.inputId, bank.inputId].sort((a, b) => b - a));
     expect(ids({ state: "accepted" })).toEqual([bank.inputId]);
     expect(ids({ state: "new" })).toEqual([vendor.inputId]);

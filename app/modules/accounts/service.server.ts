@@ -10,6 +10,7 @@ import {
 import type { Db, DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { recordAudit, type RequestOrigin } from "../audit/audit.server";
+import { withdrawMailBeyondAccess } from "../mail/outbox.server";
 import type { AccountInput, PreferencesInput } from "./schema";
 
 /** A person as every page sees them once signed in. */
@@ -242,6 +243,8 @@ export function updateAccount(db: Db, id: number, input: AccountInput, actor: Ac
       actor,
       now,
     );
+    // Moved to another organisation, or no longer staff: what they may no longer see stops now.
+    withdrawMailBeyondAccess(tx, now);
   });
 }
 
@@ -265,7 +268,10 @@ export function setAccountActive(db: Db, id: number, active: boolean, actor: Act
       .set({ active, deactivatedAt: active ? null : now, updatedAt: now })
       .where(eq(users.id, id))
       .run();
-    if (!active) endAccessOf(tx, [id]);
+    if (!active) {
+      endAccessOf(tx, [id]);
+      withdrawMailBeyondAccess(tx, now);
+    }
     recordAudit(tx, {
       action: active ? "account.reactivated" : "account.deactivated",
       actorUserId: actor.userId,

@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, inArray, lt, ne, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import {
   assessmentEditionConsultations,
+  assessmentEditionItems,
   assessmentEditions,
   assessmentOverrides,
   consultations,
@@ -9,6 +10,7 @@ import {
   organisations,
   targetEvidence,
   targetProposals,
+  threatInputIndicators,
   threatInputItems,
   threatInputs,
   threatInputVersions,
@@ -19,28 +21,38 @@ import {
 import type { Db, DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
-import type { Account, Actor } from "../accounts/service.server";
+import type { Actor } from "../accounts/service.server";
+import {
+  beyondViewer,
+  disclosedSource,
+  indicatorReadableBy,
+  isAnalyst,
+  isTaskforceStaff,
+  itemDisclosure,
+  itemReadableBy,
+  itemReadableFlag,
+  type Viewer,
+} from "../access/gate.server";
+import { nameMatcher, type NameMatcher } from "../access/sources";
 import { recordAudit } from "../audit/audit.server";
-import { isTaskforceStaff } from "../consultations/service.server";
-import { attributedSource, indicatorsOf, readableItems, strictestMark } from "../threat-input/service.server";
+import { organisationNames } from "../organisations/service.server";
+import { auditSensitiveView, sourceLabel, strictestMark } from "../threat-input/service.server";
 import type { EditionInput, ItemsFilter, MergeInput, ProposalInput } from "./schema";
 import { applyOverrides, buildResolver, hasFigures, rankEntities, scoreAreas } from "./scoring";
 import { buildStixBundle } from "./stix.server";
-import type { AreaOverride, AreaResult, AssessedItem, NameResolver } from "./types";
+import type { AreaOverride, AreaResult, AssessedItem, NameResolver, RankedEntity } from "./types";
 
 export type Edition = typeof assessmentEditions.$inferSelect;
 type Merge = { kind: "actor" | "malware"; from: string; into: string };
-/** What a published edition keeps: the items as read when it was published, and the merges then. */
-type Snapshot = { items: AssessedItem[]; merges: Merge[] };
-
-const isAnalyst = (viewer: Pick<Account, "roles">) => viewer.roles.includes("analyst");
+/** What a published edition keeps beside its items: the merges in force when it was published. */
+type Snapshot = { merges: Merge[] };
 
 /** Stakeholders learn nothing of the assessment, not even that an edition exists. */
-function assertReader(viewer: Account) {
+function assertReader(viewer: Viewer) {
   if (!isTaskforceStaff(viewer)) throw new AppError("not_found", "There is no such page.");
 }
 
-function assertAnalyst(viewer: Account) {
+function assertAnalyst(viewer: Viewer) {
   assertReader(viewer);
   if (!isAnalyst(viewer)) throw new AppError("forbidden", "Only the taskforce's analysts work on the assessment.");
 }
@@ -58,7 +70,7 @@ function assertDraft(edition: Edition) {
 // ---------------------------------------------------------------------------------------------
 // Editions
 
-export function createEdition(db: Db, viewer: Account, input: EditionInput, actor: Actor, now = new Date()): number {
+export function createEdition(db: Db, viewer: Viewer, input: EditionInput, actor: Actor, now = new Date()): number {
   assertAnalyst(viewer);
   return db.transaction((tx) => {
     const found = tx
@@ -69,6 +81,7 @@ export function createEdition(db: Db, viewer: Account, input: EditionInput, acto
     if (found.length !== new Set(input.consultationIds).size) {
       throw new AppError("invalid", "Choose open or closed consultations from the list.", "consultationIds");
     }
+    assertNoWithheldSource(tx, null, [{ field: "title", text: input.title }]);
     const { id } = tx
       .insert(assessmentEditions)
       .values({ title: input.title, periodFrom: input.periodFrom, periodTo: input.periodTo, createdByUserId: viewer.id, createdAt: now })
@@ -82,7 +95,7 @@ export function createEdition(db: Db, viewer: Account, input: EditionInput, acto
   });
 }
 
-export function editionChoices(db: DbOrTx, viewer: Account) {
+export function editionChoices(db: DbOrTx, viewer: Viewer) {
   assertAnalyst(viewer);
   return db
     .select({ id: consultations.id, title: consultations.title, status: consultations.status })
@@ -92,7 +105,7 @@ export function editionChoices(db: DbOrTx, viewer: Account) {
     .all();
 }
 
-export function listEditions(db: DbOrTx, viewer: Account) {
+export function listEditions(db: DbOrTx, viewer: Viewer) {
   assertReader(viewer);
   return db
     .select({
@@ -112,26 +125,40 @@ export function listEditions(db: DbOrTx, viewer: Account) {
 // The items an edition draws on
 
 /**
- * Accepted input of the edition's consultations, current version only, whose observed period
- * meets the edition's period; the grade is the analyst's where they re-graded the item.
+ * The grade an item counts with: in a published edition the one frozen with it, in a draft the
+ * analyst's where they re-graded the item, else the submitter's.
  */
-function liveItems(db: DbOrTx, edition: Edition): AssessedItem[] {
-  const rows = db
-    .select({
-      item: threatInputItems,
-      inputId: threatInputs.id,
-      organisationId: organisations.id,
-      organisationName: organisations.name,
-      organisationSector: organisations.sector,
-      organisationCountry: organisations.country,
-    })
+function gradesOf(edition: Edition) {
+  return edition.status === "published"
+    ? { sourceReliability: assessmentEditionItems.sourceReliability, informationCredibility: assessmentEditionItems.informationCredibility }
+    : {
+        sourceReliability: sql<AssessedItem["sourceReliability"]>`coalesce(${threatInputItems.gradedSourceReliability}, ${threatInputItems.sourceReliability})`,
+        informationCredibility: sql<AssessedItem["informationCredibility"]>`coalesce(${threatInputItems.gradedInformationCredibility}, ${threatInputItems.informationCredibility})`,
+      };
+}
+
+/**
+ * The edition's items, as one query to which `where` adds a condition (the need-to-know gate's,
+ * as a rule). A published edition's are those it froze; a draft's are the accepted input of its
+ * consultations, current versions only, observed within its period.
+ */
+function basis<F extends Record<string, unknown>>(db: DbOrTx, edition: Edition, fields: F, where: SQL) {
+  const query = db
+    .select(fields as never)
     .from(threatInputItems)
     .innerJoin(threatInputVersions, eq(threatInputVersions.id, threatInputItems.versionId))
-    .innerJoin(
-      threatInputs,
-      and(eq(threatInputs.id, threatInputVersions.inputId), eq(threatInputs.currentVersion, threatInputVersions.number)),
-    )
+    .innerJoin(threatInputs, eq(threatInputs.id, threatInputVersions.inputId))
     .innerJoin(organisations, eq(organisations.id, threatInputs.organisationId))
+    .$dynamic();
+  if (edition.status === "published") {
+    return query
+      .innerJoin(
+        assessmentEditionItems,
+        and(eq(assessmentEditionItems.itemId, threatInputItems.id), eq(assessmentEditionItems.editionId, edition.id)),
+      )
+      .where(where);
+  }
+  return query
     .innerJoin(
       assessmentEditionConsultations,
       and(
@@ -141,21 +168,59 @@ function liveItems(db: DbOrTx, edition: Edition): AssessedItem[] {
     )
     .where(
       and(
+        eq(threatInputs.currentVersion, threatInputVersions.number),
         eq(threatInputs.status, "submitted"),
         eq(threatInputs.triageState, "accepted"),
         sql`${threatInputItems.observedFrom} <= ${edition.periodTo}`,
         or(sql`${threatInputItems.observedTo} IS NULL`, sql`${threatInputItems.observedTo} >= ${edition.periodFrom}`),
+        where,
       ),
-    )
+    );
+}
+
+/** An edition's item as a page shows it: its source in the words the gate allows. */
+type EditionItem = AssessedItem & { source: string; disclosure: "named" | "sector_country" | "anonymous" };
+
+/** The edition's items that this viewer may read, with their indicators: what every figure is built from. */
+function readableItems(db: DbOrTx, viewer: Viewer, edition: Edition): EditionItem[] {
+  const source = disclosedSource(itemDisclosure(viewer, "edition"));
+  const rows = basis(
+    db,
+    edition,
+    {
+      item: threatInputItems,
+      grades: gradesOf(edition),
+      inputId: threatInputs.id,
+      organisationId: organisations.id,
+      organisationCountry: organisations.country,
+      source,
+    },
+    itemReadableBy(viewer),
+  )
     .orderBy(asc(threatInputItems.id))
-    .all();
-  const indicators = indicatorsOf(db, rows.map((row) => row.item.id));
-  return rows.map(({ item, ...row }) => ({
+    .all() as {
+    item: typeof threatInputItems.$inferSelect;
+    grades: Pick<AssessedItem, "sourceReliability" | "informationCredibility">;
+    inputId: number;
+    organisationId: number;
+    organisationCountry: string;
+    source: { disclosure: EditionItem["disclosure"]; name: string | null; sector: string | null; country: string | null };
+  }[];
+  const ids = basis(db, edition, { id: threatInputItems.id }, itemReadableBy(viewer));
+  const indicators = new Map<number, { type: string; value: string }[]>();
+  for (const row of db
+    .select({ itemId: threatInputIndicators.itemId, type: threatInputIndicators.type, value: threatInputIndicators.value })
+    .from(threatInputIndicators)
+    .where(and(inArray(threatInputIndicators.itemId, ids), indicatorReadableBy(viewer)))
+    .orderBy(asc(threatInputIndicators.id))
+    .all()) {
+    if (!indicators.has(row.itemId)) indicators.set(row.itemId, []);
+    indicators.get(row.itemId)!.push({ type: row.type, value: row.value });
+  }
+  return rows.map(({ item, grades, source: shown, ...row }) => ({
     id: item.id,
     inputId: row.inputId,
     organisationId: row.organisationId,
-    organisationName: row.organisationName,
-    organisationSector: row.organisationSector,
     organisationCountry: row.organisationCountry,
     attribution: item.attribution,
     crimeArea: item.crimeArea,
@@ -164,8 +229,8 @@ function liveItems(db: DbOrTx, edition: Edition): AssessedItem[] {
     trend: item.trend,
     impact: item.impact,
     likelihood: item.likelihood,
-    sourceReliability: item.gradedSourceReliability ?? item.sourceReliability,
-    informationCredibility: item.gradedInformationCredibility ?? item.informationCredibility,
+    sourceReliability: grades.sourceReliability,
+    informationCredibility: grades.informationCredibility,
     tlp: item.tlp,
     shareOnward: item.shareOnward,
     observedFrom: item.observedFrom,
@@ -175,8 +240,62 @@ function liveItems(db: DbOrTx, edition: Edition): AssessedItem[] {
     actors: item.actors,
     malware: item.malware,
     techniques: item.techniques,
-    indicators: (indicators.get(item.id) ?? []).map(({ type, value }) => ({ type, value })),
+    indicators: indicators.get(item.id) ?? [],
+    source: sourceLabel(shown),
+    disclosure: shown.disclosure,
   }));
+}
+
+/** How many items the edition draws on, and how many of them this viewer may read. */
+function itemCounts(db: DbOrTx, viewer: Viewer, edition: Edition) {
+  const row = basis(
+    db,
+    edition,
+    { total: count(), readable: sql<number>`coalesce(sum(${itemReadableFlag(viewer)}), 0)` },
+    beyondViewer("counting what is left out, never showing it"),
+  ).get() as unknown as { total: number; readable: number };
+  return { total: row.total, hidden: row.total - row.readable };
+}
+
+/**
+ * The organisations whose items in the edition are not to be named (anonymous, or by sector and
+ * country only), whoever may read those items: free text written on the edition may not name
+ * them. A new edition (null) has no items yet.
+ */
+function withheldOrganisationIds(db: DbOrTx, edition: Edition | null): number[] {
+  if (!edition) return [];
+  return (
+    basis(
+      db,
+      edition,
+      { id: organisations.id },
+      and(ne(threatInputItems.attribution, "named"), beyondViewer("checking free text against every withheld source"))!,
+    )
+      .groupBy(organisations.id)
+      .all() as { id: number }[]
+  ).map((row) => row.id);
+}
+
+/** Finds every name and alias of the edition's withheld sources. */
+const withheldSources = (db: DbOrTx, edition: Edition | null): NameMatcher =>
+  nameMatcher(organisationNames(db, withheldOrganisationIds(db, edition)));
+
+/**
+ * Refuses free text that names an organisation whose items in the edition are anonymous or
+ * attributed by sector and country only, quoting the words at the field.
+ */
+function assertNoWithheldSource(db: DbOrTx, edition: Edition | null, texts: { field: string; text: string | undefined }[]) {
+  const matcher = withheldSources(db, edition);
+  for (const { field, text } of texts) {
+    const found = text ? [...new Set(matcher.find(text))] : [];
+    if (found.length > 0) {
+      throw new AppError(
+        "invalid",
+        `This names an organisation that asked not to be named as a source: ${found.map((words) => `“${words}”`).join(", ")}. Describe it without its name.`,
+        field,
+      );
+    }
+  }
 }
 
 function currentMerges(db: DbOrTx): Merge[] {
@@ -187,10 +306,10 @@ function currentMerges(db: DbOrTx): Merge[] {
     .all();
 }
 
-/** A published edition's frozen items, or a draft's live ones. */
-function basisOf(db: DbOrTx, edition: Edition): Snapshot {
-  if (edition.status === "published") return edition.snapshot as Snapshot;
-  return { items: liveItems(db, edition), merges: currentMerges(db) };
+/** A published edition's merges as they stood when it was published, or a draft's current ones. */
+function mergesOf(db: DbOrTx, edition: Edition): Merge[] {
+  if (edition.status === "published") return (edition.snapshot as Snapshot | null)?.merges ?? [];
+  return currentMerges(db);
 }
 
 function overridesOf(db: DbOrTx, editionId: number): AreaOverride[] {
@@ -226,46 +345,59 @@ function publishedBefore(db: DbOrTx, edition: Edition): Edition[] {
     .all();
 }
 
-type Figures = { items: AssessedItem[]; resolve: NameResolver; areas: AreaResult[] };
+type Figures = { items: EditionItem[]; resolve: NameResolver; areas: AreaResult[] };
 type Scores = Map<CrimeArea, number>;
 
 /**
  * The figures of an edition from a set of its items: computed, then the analysts' overrides,
  * then the change against the previous published edition's final scores.
  */
-function figuresFrom(db: DbOrTx, edition: Edition, basis: Snapshot, previousScores: Scores): Figures {
-  const resolve = buildResolver(basis.items, basis.merges);
-  const computed = scoreAreas(basis.items, resolve, CRIME_AREAS);
-  return { items: basis.items, resolve, areas: applyOverrides(computed, overridesOf(db, edition.id), previousScores) };
+function figuresFrom(db: DbOrTx, edition: Edition, items: EditionItem[], previousScores: Scores): Figures {
+  const resolve = buildResolver(items, mergesOf(db, edition));
+  const computed = scoreAreas(items, resolve, CRIME_AREAS);
+  return { items, resolve, areas: applyOverrides(computed, overridesOf(db, edition.id), previousScores) };
 }
 
 const finalScores = (figures: Figures): Scores =>
   new Map(figures.areas.filter(hasFigures).map((area) => [area.crimeArea, area.finalScore]));
 
 /**
- * An edition's figures with the published editions before it, oldest first, each compared with
- * the one before: computed once each, in order.
+ * The final scores of the published editions before this one, oldest first, each from the
+ * items this viewer may read of it (and `keep` of those): the trend is built from what the
+ * viewer may read, like every other figure.
  */
-function timelineOf(db: DbOrTx, edition: Edition) {
-  const earlier: { edition: Edition; figures: Figures }[] = [];
-  let previousScores: Scores = new Map();
-  for (const entry of publishedBefore(db, edition)) {
-    const figures = figuresFrom(db, entry, basisOf(db, entry), previousScores);
-    earlier.push({ edition: entry, figures });
-    previousScores = finalScores(figures);
-  }
-  return { earlier, previousScores, figures: figuresFrom(db, edition, basisOf(db, edition), previousScores) };
+function timelineOf(db: DbOrTx, viewer: Viewer, edition: Edition, keep: (item: EditionItem) => boolean = () => true) {
+  const earlier = publishedBefore(db, edition).map((entry) => ({
+    edition: entry,
+    scores: finalScores(figuresFrom(db, entry, readableItems(db, viewer, entry).filter(keep), new Map())),
+  }));
+  return { earlier, previousScores: earlier.at(-1)?.scores ?? new Map<CrimeArea, number>() };
 }
 
 // ---------------------------------------------------------------------------------------------
 // The edition page
 
-export function viewEdition(db: DbOrTx, viewer: Account, id: number) {
+/** Free text on an edition as its readers may see it: no withheld source named. */
+function redactedAreas(areas: AreaResult[], matcher: NameMatcher): AreaResult[] {
+  return areas.map((area) => (area.override ? { ...area, override: { ...area.override, reason: matcher.redact(area.override.reason) } } : area));
+}
+
+function redactedEntities(entities: RankedEntity[], matcher: NameMatcher): RankedEntity[] {
+  return entities.map((entity) => ({ ...entity, name: matcher.redact(entity.name), aliases: entity.aliases.map((alias) => matcher.redact(alias)) }));
+}
+
+export function viewEdition(db: DbOrTx, viewer: Viewer, id: number, actor: Actor, now = new Date()) {
   assertReader(viewer);
   const edition = getEdition(db, id);
-  const { earlier, figures } = timelineOf(db, edition);
-  // Across editions: every published one up to this one, and this one if it is a draft.
-  const timeline = [...earlier, { edition, figures }];
+  const { earlier, previousScores } = timelineOf(db, viewer, edition);
+  const items = readableItems(db, viewer, edition);
+  const figures = figuresFrom(db, edition, items, previousScores);
+  const counts = itemCounts(db, viewer, edition);
+  const matcher = withheldSources(db, edition);
+  const proposals = proposalsFor(db, viewer, edition, items, matcher);
+  const editable = isAnalyst(viewer) && edition.status === "draft";
+  // Proposing lists the items to cite, titles and marks: an audited view.
+  if (editable) auditSensitiveView(db, viewer, items, { type: "assessment", id }, actor, now);
   return {
     edition: {
       id: edition.id,
@@ -283,38 +415,46 @@ export function viewEdition(db: DbOrTx, viewer: Account, id: number) {
       .orderBy(asc(consultations.title))
       .all(),
     previous: earlier.at(-1) ? { id: earlier.at(-1)!.edition.id, title: earlier.at(-1)!.edition.title } : null,
-    areas: figures.areas,
-    itemCount: figures.items.length,
-    /** The strictest mark among the items behind the figures: the page's handling mark. */
-    handlingMark: strictestMark(figures.items.map((item) => item.tlp)),
-    entities: rankEntities(figures.items, figures.resolve),
-    proposals: proposalsOf(db, id),
+    areas: redactedAreas(figures.areas, matcher),
+    itemCount: items.length,
+    /** Items of the edition this viewer may not read: left out of every figure here, and only counted. */
+    hiddenItems: counts.hidden,
+    /** The strictest mark among the items behind the figures: the page's own handling mark. */
+    handlingMark: strictestMark(items.map((item) => item.tlp)),
+    entities: redactedEntities(rankEntities(items, figures.resolve), matcher),
+    proposals: proposals.shown,
+    hiddenProposals: proposals.hidden,
+    candidates: editable
+      ? items.map((item) => ({ id: item.id, title: matcher.redact(item.title), crimeArea: item.crimeArea, tlp: item.tlp }))
+      : [],
     timeline: {
-      editions: timeline.map((entry) => ({ id: entry.edition.id, title: entry.edition.title })),
+      editions: [...earlier.map((entry) => entry.edition), edition].map((entry) => ({ id: entry.id, title: entry.title })),
       series: CRIME_AREAS.map((area) => ({
         crimeArea: area,
-        points: timeline.map((entry) => finalScores(entry.figures).get(area) ?? null),
+        points: [...earlier.map((entry) => entry.scores), finalScores(figures)].map((scores) => scores.get(area) ?? null),
       })),
     },
-    canEdit: isAnalyst(viewer) && edition.status === "draft",
-    canDecide: isTaskforceStaff(viewer),
+    canEdit: editable,
   };
 }
 
-/** The items an analyst may cite in a proposal: those of the edition they may read. */
-export function proposalCandidates(db: DbOrTx, viewer: Account, id: number, actor: Actor, now = new Date()) {
-  assertAnalyst(viewer);
-  const edition = getEdition(db, id);
-  if (edition.status !== "draft") return [];
-  return readableItems(db, viewer, basisOf(db, edition).items, actor, now).shown.map((item) => ({
-    id: item.id,
-    title: item.title,
-    crimeArea: item.crimeArea,
-    tlp: item.tlp,
-  }));
-}
+type ProposalRow = {
+  id: number;
+  kind: "actor" | "network";
+  name: string;
+  rationale: string;
+  state: "proposed" | "endorsed" | "declined";
+  proposedAt: Date;
+  decidedAt: Date | null;
+  decisionNote: string | null;
+  proposedByUserId: number | null;
+  decidedByUserId: number | null;
+  proposedBy: string | null;
+  decidedBy: string | null;
+  itemIds: number[];
+};
 
-function proposalsOf(db: DbOrTx, editionId: number) {
+function proposalsOf(db: DbOrTx, editionId: number): ProposalRow[] {
   const rows = db
     .select({
       id: targetProposals.id,
@@ -325,6 +465,8 @@ function proposalsOf(db: DbOrTx, editionId: number) {
       proposedAt: targetProposals.proposedAt,
       decidedAt: targetProposals.decidedAt,
       decisionNote: targetProposals.decisionNote,
+      proposedByUserId: targetProposals.proposedByUserId,
+      decidedByUserId: targetProposals.decidedByUserId,
       proposedBy: sql<string | null>`(select name from users where id = ${targetProposals.proposedByUserId})`,
       decidedBy: sql<string | null>`(select name from users where id = ${targetProposals.decidedByUserId})`,
     })
@@ -332,13 +474,12 @@ function proposalsOf(db: DbOrTx, editionId: number) {
     .where(eq(targetProposals.editionId, editionId))
     .orderBy(asc(targetProposals.proposedAt), asc(targetProposals.id))
     .all();
-  const evidence = rows.length
-    ? db
-        .select({ proposalId: targetEvidence.proposalId, itemId: targetEvidence.itemId })
-        .from(targetEvidence)
-        .where(inArray(targetEvidence.proposalId, rows.map((row) => row.id)))
-        .all()
-    : [];
+  const evidence = db
+    .select({ proposalId: targetEvidence.proposalId, itemId: targetEvidence.itemId })
+    .from(targetEvidence)
+    .innerJoin(targetProposals, eq(targetProposals.id, targetEvidence.proposalId))
+    .where(eq(targetProposals.editionId, editionId))
+    .all();
   return rows.map((row) => ({
     ...row,
     itemIds: evidence.filter((entry) => entry.proposalId === row.id).map((entry) => entry.itemId).sort((a, b) => a - b),
@@ -346,18 +487,37 @@ function proposalsOf(db: DbOrTx, editionId: number) {
 }
 
 /**
- * The items behind one figure of the edition: an area's, an actor's, a malware family's or an
- * indicator's. Sources are named only as each item's attribution allows (here for everyone: an
- * anonymous organisation appears on no edition page), and TLP:RED items only for their analysts.
+ * The proposals a viewer may read: those whose every supporting item they may read (a target
+ * resting on a TLP:RED item is as sensitive as the item), free text without a withheld source,
+ * and whether the viewer may decide each (four eyes: never their own proposal).
  */
-export function itemsBehind(db: DbOrTx, viewer: Account, id: number, filter: ItemsFilter, actor: Actor, now = new Date()) {
+function proposalsFor(db: DbOrTx, viewer: Viewer, edition: Edition, items: EditionItem[], matcher: NameMatcher) {
+  const readable = new Set(items.map((item) => item.id));
+  const all = proposalsOf(db, edition.id);
+  const shown = all
+    .filter((proposal) => proposal.itemIds.every((itemId) => readable.has(itemId)))
+    .map(({ proposedByUserId, decidedByUserId: _decider, ...proposal }) => ({
+      ...proposal,
+      name: matcher.redact(proposal.name),
+      rationale: matcher.redact(proposal.rationale),
+      decisionNote: proposal.decisionNote === null ? null : matcher.redact(proposal.decisionNote),
+      canDecide: proposal.state === "proposed" && proposedByUserId !== viewer.id,
+    }));
+  return { shown, hidden: all.length - shown.length };
+}
+
+/**
+ * The items behind one figure of the edition: an area's, an actor's, a malware family's, an
+ * indicator's or a target's, among the items this viewer may read. Sources are named only as
+ * each item's attribution allows, for every reader. What the viewer may not read is neither
+ * shown nor counted here, so the answer is the same whether or not hidden items match.
+ */
+export function itemsBehind(db: DbOrTx, viewer: Viewer, id: number, filter: ItemsFilter, actor: Actor, now = new Date()) {
   assertReader(viewer);
   const edition = getEdition(db, id);
-  const { items, merges } = basisOf(db, edition);
-  const resolve = buildResolver(items, merges);
-  const evidence = filter.target
-    ? new Set(proposalsOf(db, id).find((proposal) => proposal.id === filter.target)?.itemIds ?? [])
-    : null;
+  const items = readableItems(db, viewer, edition);
+  const resolve = buildResolver(items, mergesOf(db, edition));
+  const evidence = filter.target ? new Set(proposalsOf(db, id).find((proposal) => proposal.id === filter.target)?.itemIds ?? []) : null;
   const namedActor = filter.actor && resolve("actor", filter.actor);
   const malware = filter.malware && resolve("malware", filter.malware);
   const matches = items.filter(
@@ -368,16 +528,26 @@ export function itemsBehind(db: DbOrTx, viewer: Account, id: number, filter: Ite
       (!malware || item.malware.some((name) => resolve("malware", name) === malware)) &&
       (!filter.indicator || item.indicators.some((indicator) => `${indicator.type}:${indicator.value}` === filter.indicator)),
   );
-  const { shown, withheld } = readableItems(db, viewer, matches, actor, now);
+  auditSensitiveView(db, viewer, matches, { type: "assessment", id }, actor, now);
+  const matcher = withheldSources(db, edition);
   return {
     edition: { id: edition.id, title: edition.title, status: edition.status },
-    // The organisation itself stays behind: only the words its attribution allows go out.
-    items: shown.map(({ organisationId: _id, organisationName, organisationSector, organisationCountry, ...item }) => ({
-      ...item,
-      source: attributedSource(item.attribution, { name: organisationName, sector: organisationSector, country: organisationCountry }),
+    items: matches.map((item) => ({
+      id: item.id,
+      inputId: item.inputId,
+      crimeArea: item.crimeArea,
+      title: item.disclosure === "named" ? item.title : matcher.redact(item.title),
+      source: item.source,
+      impact: item.impact,
+      likelihood: item.likelihood,
+      sourceReliability: item.sourceReliability,
+      informationCredibility: item.informationCredibility,
+      trend: item.trend,
+      tlp: item.tlp,
     })),
-    withheld,
-    handlingMark: strictestMark(shown.map((item) => item.tlp)),
+    /** The same for every drill-down of this edition: how many of its items the viewer may not read. */
+    hiddenItems: itemCounts(db, viewer, edition).hidden,
+    handlingMark: strictestMark(matches.map((item) => item.tlp)),
   };
 }
 
@@ -386,7 +556,7 @@ export function itemsBehind(db: DbOrTx, viewer: Account, id: number, filter: Ite
 
 export function setOverride(
   db: Db,
-  viewer: Account,
+  viewer: Viewer,
   id: number,
   input: { crimeArea: CrimeArea; score?: number; trend?: AreaOverride["trend"]; reason: string },
   actor: Actor,
@@ -394,7 +564,9 @@ export function setOverride(
 ) {
   assertAnalyst(viewer);
   db.transaction((tx) => {
-    assertDraft(getEdition(tx, id));
+    const edition = getEdition(tx, id);
+    assertDraft(edition);
+    assertNoWithheldSource(tx, edition, [{ field: "reason", text: input.reason }]);
     const values = { score: input.score ?? null, trend: input.trend ?? null, reason: input.reason, byUserId: viewer.id, at: now };
     tx.insert(assessmentOverrides)
       .values({ editionId: id, crimeArea: input.crimeArea, ...values })
@@ -412,7 +584,7 @@ export function setOverride(
   });
 }
 
-export function clearOverride(db: Db, viewer: Account, id: number, crimeArea: CrimeArea, actor: Actor, now = new Date()) {
+export function clearOverride(db: Db, viewer: Viewer, id: number, crimeArea: CrimeArea, actor: Actor, now = new Date()) {
   assertAnalyst(viewer);
   db.transaction((tx) => {
     assertDraft(getEdition(tx, id));
@@ -434,7 +606,7 @@ export function clearOverride(db: Db, viewer: Account, id: number, crimeArea: Cr
 }
 
 /** From now on `from` is read as `into`, in every draft edition (published ones keep their names). */
-export function mergeNames(db: Db, viewer: Account, input: MergeInput, actor: Actor, now = new Date()) {
+export function mergeNames(db: Db, viewer: Viewer, input: MergeInput, actor: Actor, now = new Date()) {
   assertAnalyst(viewer);
   db.transaction((tx) => {
     tx.insert(entityMerges)
@@ -456,15 +628,19 @@ export function mergeNames(db: Db, viewer: Account, input: MergeInput, actor: Ac
   });
 }
 
-export function proposeTarget(db: Db, viewer: Account, id: number, input: ProposalInput, actor: Actor, now = new Date()): number {
+export function proposeTarget(db: Db, viewer: Viewer, id: number, input: ProposalInput, actor: Actor, now = new Date()): number {
   assertAnalyst(viewer);
   return db.transaction((tx) => {
     const edition = getEdition(tx, id);
     assertDraft(edition);
-    const known = new Set(basisOf(tx, edition).items.map((item) => item.id));
+    const known = new Set(readableItems(tx, viewer, edition).map((item) => item.id));
     if (!input.itemIds.every((itemId) => known.has(itemId))) {
       throw new AppError("invalid", "Choose supporting items from this edition.", "itemIds");
     }
+    assertNoWithheldSource(tx, edition, [
+      { field: "name", text: input.name },
+      { field: "rationale", text: input.rationale },
+    ]);
     const { id: proposalId } = tx
       .insert(targetProposals)
       .values({ editionId: id, kind: input.kind, name: input.name, rationale: input.rationale, proposedByUserId: viewer.id, proposedAt: now })
@@ -484,10 +660,13 @@ export function proposeTarget(db: Db, viewer: Account, id: number, input: Propos
   });
 }
 
-/** A coordinator or an analyst endorses or declines a proposal, once. */
+/**
+ * A coordinator or an analyst endorses or declines a proposal, once, with four eyes: never the
+ * person who proposed it, and only someone who may read every item it rests on.
+ */
 export function decideTarget(
   db: Db,
-  viewer: Account,
+  viewer: Viewer,
   id: number,
   input: { proposalId: number; decision: "endorsed" | "declined"; note?: string },
   actor: Actor,
@@ -495,6 +674,16 @@ export function decideTarget(
 ) {
   assertReader(viewer);
   db.transaction((tx) => {
+    const edition = getEdition(tx, id);
+    const proposal = proposalsFor(tx, viewer, edition, readableItems(tx, viewer, edition), nameMatcher([])).shown.find(
+      (shown) => shown.id === input.proposalId,
+    );
+    if (!proposal) throw new AppError("not_found", "There is no such proposal.");
+    if (proposal.state !== "proposed") throw new AppError("conflict", "This proposal has already been decided.");
+    if (!proposal.canDecide) {
+      throw new AppError("forbidden", "Four eyes: a proposal is endorsed or declined by someone other than the analyst who proposed it.");
+    }
+    assertNoWithheldSource(tx, edition, [{ field: "note", text: input.note }]);
     const decided = tx
       .update(targetProposals)
       .set({ state: input.decision, decidedByUserId: viewer.id, decidedAt: now, decisionNote: input.note ?? null })
@@ -514,18 +703,33 @@ export function decideTarget(
   });
 }
 
-/** Freezes the edition: its items (as read now), names and overrides stay as they are. */
-export function publishEdition(db: Db, viewer: Account, id: number, actor: Actor, now = new Date()) {
+/** Freezes the edition: its items (as read now, with their grades), names and overrides stay as they are. */
+export function publishEdition(db: Db, viewer: Viewer, id: number, actor: Actor, now = new Date()) {
   assertAnalyst(viewer);
   db.transaction((tx) => {
     const edition = getEdition(tx, id);
     assertDraft(edition);
-    const snapshot: Snapshot = { items: liveItems(tx, edition), merges: currentMerges(tx) };
-    if (snapshot.items.length === 0) {
+    const selfEndorsed = proposalsOf(tx, id).filter(
+      (proposal) => proposal.state === "endorsed" && proposal.decidedByUserId === proposal.proposedByUserId,
+    );
+    if (selfEndorsed.length > 0) {
+      throw new AppError(
+        "conflict",
+        `Four eyes: ${selfEndorsed.length === 1 ? "an endorsed target has" : `${selfEndorsed.length} endorsed targets have`} no endorser other than the analyst who proposed it. Have someone else decide before publishing.`,
+      );
+    }
+    const frozen = basis(
+      tx,
+      edition,
+      { editionId: sql<number>`${id}`, itemId: threatInputItems.id, ...gradesOf(edition) },
+      beyondViewer("freezing every item the edition draws on"),
+    );
+    const items = tx.insert(assessmentEditionItems).select(frozen as never).run().changes;
+    if (items === 0) {
       throw new AppError("conflict", "There is nothing to publish: no accepted input meets this edition's consultations and period.");
     }
     tx.update(assessmentEditions)
-      .set({ status: "published", publishedAt: now, publishedByUserId: viewer.id, snapshot, updatedAt: now })
+      .set({ status: "published", publishedAt: now, publishedByUserId: viewer.id, snapshot: { merges: currentMerges(tx) } satisfies Snapshot, updatedAt: now })
       .where(eq(assessmentEditions.id, id))
       .run();
     recordAudit(tx, {
@@ -533,7 +737,7 @@ export function publishEdition(db: Db, viewer: Account, id: number, actor: Actor
       actorUserId: viewer.id,
       targetType: "assessment",
       targetId: id,
-      detail: { items: snapshot.items.length },
+      detail: { items },
       origin: actor.origin,
       at: now,
     });
@@ -546,32 +750,52 @@ export function publishEdition(db: Db, viewer: Account, id: number, actor: Actor
 export type ExportRequest = { format: "stix" | "csv" | "print"; recipient?: string };
 
 /**
- * What may leave the portal: items the organisation let the taskforce share onward, and never
- * TLP:RED unless an analyst names the recipient and confirms it. The figures are computed anew
- * from exactly those items, so nothing withheld shows through them.
+ * What may leave the portal, from what the exporting person may read: items the organisation
+ * let the taskforce share onward, and TLP:RED only in a named-recipient export (an analyst may
+ * read a RED item only when it names them, so a RED item leaves only with the analysts it names).
+ * The figures are computed anew from exactly those items, so nothing withheld shows through.
  */
-function exportable(db: DbOrTx, edition: Edition, request: ExportRequest) {
-  const basis = basisOf(db, edition);
-  const allowed = basis.items.filter((item) => item.shareOnward && (request.recipient !== undefined || item.tlp !== "TLP:RED"));
-  const figures = figuresFrom(db, edition, { ...basis, items: allowed }, timelineOf(db, edition).previousScores);
+function exportable(db: DbOrTx, viewer: Viewer, edition: Edition, request: ExportRequest) {
+  const keep = (item: EditionItem) => item.shareOnward && (request.recipient !== undefined || item.tlp !== "TLP:RED");
+  const allowed = readableItems(db, viewer, edition).filter(keep);
+  const figures = figuresFrom(db, edition, allowed, timelineOf(db, viewer, edition, keep).previousScores);
   return {
     ...figures,
-    left: {
-      notShareable: basis.items.filter((item) => !item.shareOnward).length,
-      red: basis.items.filter((item) => item.shareOnward && item.tlp === "TLP:RED").length - allowed.filter((item) => item.tlp === "TLP:RED").length,
-    },
+    left: leftOut(db, viewer, edition, request),
+    /** What free text in an export may not name: every organisation behind its items, and every withheld source. */
+    names: [
+      ...organisationNames(db, [...new Set(allowed.map((item) => item.organisationId))]),
+      ...organisationNames(db, withheldOrganisationIds(db, edition)),
+    ],
   };
+}
+
+/** The targets that may leave with an export: every supporting item among those exported, and not declined. */
+function exportedTargets(db: DbOrTx, edition: Edition, items: EditionItem[], matcher: NameMatcher) {
+  const exported = new Set(items.map((item) => item.id));
+  return proposalsOf(db, edition.id)
+    .filter((proposal) => proposal.itemIds.every((itemId) => exported.has(itemId)))
+    .map((proposal) => ({
+      id: proposal.id,
+      kind: proposal.kind,
+      name: matcher.redact(proposal.name),
+      rationale: matcher.redact(proposal.rationale),
+      state: proposal.state,
+      itemIds: proposal.itemIds,
+    }));
 }
 
 export type ExportFile = { filename: string; contentType: string; body: string; tlp: Tlp };
 
-export function exportEdition(db: DbOrTx, viewer: Account, id: number, request: ExportRequest & { format: "stix" | "csv" }, actor: Actor & { appUrl: string }, now = new Date()): ExportFile {
+export function exportEdition(db: DbOrTx, viewer: Viewer, id: number, request: ExportRequest & { format: "stix" | "csv" }, actor: Actor & { appUrl: string }, now = new Date()): ExportFile {
   assertAnalyst(viewer);
   const edition = getEdition(db, id);
   if (edition.status !== "published") throw new AppError("conflict", "Only a published edition can be exported.");
-  const figures = exportable(db, edition, request);
+  const figures = exportable(db, viewer, edition, request);
+  const matcher = nameMatcher(figures.names);
   const tlp = strictestMark(figures.items.map((item) => item.tlp));
-  const targets = proposalsOf(db, id);
+  const targets = exportedTargets(db, edition, figures.items, matcher);
+  const areas = redactedAreas(figures.areas, matcher);
   const slug = `taskforce-assessment-${edition.id}${request.recipient ? "-named-recipient" : ""}`;
   const file: ExportFile =
     request.format === "stix"
@@ -582,18 +806,19 @@ export function exportEdition(db: DbOrTx, viewer: Account, id: number, request: 
             buildStixBundle({
               edition: { id: edition.id, title: edition.title, periodFrom: edition.periodFrom, periodTo: edition.periodTo, publishedAt: edition.publishedAt! },
               portalUrl: actor.appUrl,
-              areas: figures.areas,
+              areas,
               items: figures.items,
               entities: rankEntities(figures.items, figures.resolve),
               resolve: figures.resolve,
               targets,
+              withheldNames: figures.names,
             }),
             null,
             2,
           ),
           tlp,
         }
-      : { filename: `${slug}.csv`, contentType: "text/csv; charset=utf-8", body: editionCsv(figures.areas, targets, tlp), tlp };
+      : { filename: `${slug}.csv`, contentType: "text/csv; charset=utf-8", body: editionCsv(areas, targets, tlp), tlp };
   recordAudit(db, {
     action: request.recipient ? "assessment.exported_named" : "assessment.exported",
     actorUserId: viewer.id,
@@ -604,6 +829,7 @@ export function exportEdition(db: DbOrTx, viewer: Account, id: number, request: 
       recipient: request.recipient ?? null,
       items: figures.items.length,
       redItems: figures.items.filter((item) => item.tlp === "TLP:RED").length,
+      left: figures.left,
       tlp,
     },
     origin: actor.origin,
@@ -612,26 +838,47 @@ export function exportEdition(db: DbOrTx, viewer: Account, id: number, request: 
   return file;
 }
 
-/** The printable report: the same rules as a default export. */
-export function printableEdition(db: DbOrTx, viewer: Account, id: number) {
+/** The printable report: the same rules as a default export, from what the reader may read. */
+export function printableEdition(db: DbOrTx, viewer: Viewer, id: number) {
   assertReader(viewer);
   const edition = getEdition(db, id);
-  const figures = exportable(db, edition, { format: "print" });
+  const figures = exportable(db, viewer, edition, { format: "print" });
+  const matcher = nameMatcher(figures.names);
   return {
     edition: { id: edition.id, title: edition.title, periodFrom: edition.periodFrom, periodTo: edition.periodTo, status: edition.status, publishedAt: edition.publishedAt },
-    areas: figures.areas,
-    entities: rankEntities(figures.items, figures.resolve).slice(0, 20),
-    proposals: proposalsOf(db, id).filter((proposal) => proposal.state !== "declined"),
+    areas: redactedAreas(figures.areas, matcher),
+    entities: redactedEntities(rankEntities(figures.items, figures.resolve), matcher).slice(0, 20),
+    proposals: exportedTargets(db, edition, figures.items, matcher).filter((proposal) => proposal.state !== "declined"),
     left: figures.left,
     handlingMark: strictestMark(figures.items.map((item) => item.tlp)),
   };
 }
 
+/** What an export leaves out, counted in SQL: never what the items say. */
+function leftOut(db: DbOrTx, viewer: Viewer, edition: Edition, request: ExportRequest) {
+  const counts = basis(
+    db,
+    edition,
+    {
+      notShareable: sql<number>`coalesce(sum(case when ${threatInputItems.shareOnward} = 0 then 1 else 0 end), 0)`,
+      red: sql<number>`coalesce(sum(case when ${threatInputItems.shareOnward} = 1 and ${threatInputItems.tlp} = 'TLP:RED' then 1 else 0 end), 0)`,
+    },
+    itemReadableBy(viewer),
+  ).get() as unknown as { notShareable: number; red: number };
+  return {
+    notShareable: counts.notShareable,
+    /** TLP:RED items the person may read that this export leaves out (all of them but in a named-recipient export). */
+    red: request.recipient === undefined ? counts.red : 0,
+    /** Items the exporting person may not read (TLP:RED for other analysts): never exported. */
+    unreadable: itemCounts(db, viewer, edition).hidden,
+  };
+}
+
 /** What an analyst is told before exporting: what a default export leaves out. */
-export function exportSummary(db: DbOrTx, viewer: Account, id: number) {
+export function exportSummary(db: DbOrTx, viewer: Viewer, id: number) {
   assertAnalyst(viewer);
   const edition = getEdition(db, id);
-  return { published: edition.status === "published", ...exportable(db, edition, { format: "stix" }).left };
+  return { published: edition.status === "published", ...leftOut(db, viewer, edition, { format: "stix" }) };
 }
 
 const CSV_COLUMNS = [
@@ -665,7 +912,7 @@ function csvField(value: string | number | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function editionCsv(areas: AreaResult[], targets: ReturnType<typeof proposalsOf>, tlp: Tlp): string {
+function editionCsv(areas: AreaResult[], targets: ReturnType<typeof exportedTargets>, tlp: Tlp): string {
   const row = (values: Partial<Record<(typeof CSV_COLUMNS)[number], string | number | null>>) =>
     CSV_COLUMNS.map((column) => csvField(values[column] ?? null)).join(",");
   const lines = [CSV_COLUMNS.join(",")];

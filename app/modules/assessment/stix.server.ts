@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Tlp } from "../../../db/schema";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
+import { nameMatcher } from "../access/sources";
 import { INDICATOR_TYPE_LABELS, type IndicatorType } from "../threat-input/indicators";
 import type { AreaResult, AssessedItem, EntityKind, RankedEntity } from "./types";
 
@@ -32,6 +33,8 @@ export type StixExportInput = {
     state: "proposed" | "endorsed" | "declined";
     itemIds: number[];
   }[];
+  /** Names and aliases of organisations that free text in the export may not carry. */
+  withheldNames: string[];
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -174,8 +177,6 @@ const TYPE_ORDER: readonly StixObject["type"][] = [
   "relationship",
 ];
 
-/** Stands in for an organisation's name wherever free text written in the portal named one. */
-export const WITHHELD = "[source withheld]";
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
@@ -240,18 +241,6 @@ const PATTERNS: Record<IndicatorType, (value: string) => string> = {
 
 const isIndicatorType = (type: string): type is IndicatorType => Object.hasOwn(PATTERNS, type);
 
-/** Replaces every organisation name in a text (case ignored); names shorter than 3 characters are left. */
-function redactor(names: Iterable<string>): (text: string) => string {
-  const distinct = [...new Set([...names].map(spell).filter((name) => name.length >= 3))];
-  if (distinct.length === 0) return (text) => text;
-  distinct.sort((a, b) => b.length - a.length || byCodeUnit(a, b));
-  const pattern = new RegExp(
-    distinct.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ /g, "\\s+")).join("|"),
-    "gi",
-  );
-  return (text) => text.replace(pattern, WITHHELD);
-}
-
 /** One decimal at most, half away from zero (7.35 -> 7.4, not toFixed's 7.3); 9 -> "9". */
 function formatScore(score: number): string {
   const scaled = Number((Math.abs(score) * 10).toPrecision(12));
@@ -285,6 +274,10 @@ export function buildStixBundle(input: StixExportInput): StixBundle {
     usedRanks.add(rank);
     return [TLP_MARKINGS[rank]!.id];
   };
+
+  // Free text (the report, target names, even an entity's name) never names a withheld organisation.
+  const matcher = nameMatcher(input.withheldNames);
+  const redact = (text: string) => matcher.redact(text);
 
   // The items in a fixed order, so that nothing below depends on the order they came in.
   const items = [...input.items].sort((a, b) => a.id - b.id);
@@ -337,12 +330,12 @@ export function buildStixBundle(input: StixExportInput): StixBundle {
         return true;
       })
       .sort(byCodeUnit);
-    const withAliases = aliases.length > 0 ? { aliases } : {};
+    const withAliases = aliases.length > 0 ? { aliases: aliases.map(redact) } : {};
     return {
       key: id,
       id,
       build: (rank): StixObject => {
-        const name = spell(entity.name);
+        const name = redact(spell(entity.name));
         if (type === "malware") {
           return { ...common(type, id), name, is_family: true, ...withAliases, object_marking_refs: markingRefs(rank) };
         }
@@ -444,7 +437,6 @@ export function buildStixBundle(input: StixExportInput): StixBundle {
     object_marking_refs: markingRefs(0),
   };
 
-  const redact = redactor(items.map((item) => item.organisationName));
   const reportId = idOf("report", String(edition.id));
   const refs = sortObjects([identity, ...content]).map((object) => object.id);
   const editionUrl = `${input.portalUrl.replace(/\/+$/, "")}/assessments/${edition.id}`;

@@ -2,7 +2,6 @@ import type {
   Attribution,
   CrimeArea,
   InformationCredibility,
-  Sector,
   SourceReliability,
   TargetedSector,
   ThreatActor,
@@ -19,8 +18,6 @@ export type AssessedItem = {
   organisationId: number;
   /** ISO 3166-1 alpha-2 of the organisation behind the item (not the countries it affects). */
   organisationCountry: string;
-  organisationSector: Sector;
-  organisationName: string;
   attribution: Attribution;
   crimeArea: CrimeArea;
   title: string;

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { and, asc, eq, inArray, isNotNull, or } from "drizzle-orm";
-import { calendarFeeds, consultationInvitees, meetings, meetingRsvps, organisations, users } from "../../../db/schema";
+import { and, asc, eq, isNotNull, ne, or } from "drizzle-orm";
+import { calendarFeeds, consultations, meetings, meetingRsvps, organisations, users } from "../../../db/schema";
+import { reachesPerson } from "../access/gate.server";
 import type { DbOrTx } from "~/lib/db.server";
 import { accountIsUsable } from "../accounts/service.server";
 import { hashToken, newSecretToken } from "../auth/tokens.server";
@@ -43,28 +44,27 @@ export type Feed = { body: string; etag: string; lastModified: Date };
 export function feedFor(db: DbOrTx, token: string, appUrl: string): Feed | null {
   // A person who may no longer sign in keeps no window onto the meetings either.
   const owner = db
-    .select({ userId: calendarFeeds.userId })
+    .select({ userId: calendarFeeds.userId, organisationId: users.organisationId })
     .from(calendarFeeds)
     .innerJoin(users, eq(users.id, calendarFeeds.userId))
     .leftJoin(organisations, eq(organisations.id, users.organisationId))
     .where(and(eq(calendarFeeds.tokenHash, hashToken(token)), accountIsUsable()))
     .get();
   if (!owner) return null;
-  const invitedTo = db
-    .select({ id: consultationInvitees.consultationId })
-    .from(consultationInvitees)
-    .where(and(eq(consultationInvitees.userId, owner.userId), isNotNull(consultationInvitees.invitedAt)));
+  // The meetings of the consultations that reach the person now (the gate's rule), and their own.
   const rows = db
-    .select()
+    .select({ meeting: meetings })
     .from(meetings)
+    .innerJoin(consultations, eq(consultations.id, meetings.consultationId))
     .where(
       and(
         isNotNull(meetings.startsAt),
-        or(eq(meetings.organiserUserId, owner.userId), inArray(meetings.consultationId, invitedTo)),
+        or(eq(meetings.organiserUserId, owner.userId), and(ne(consultations.status, "draft"), reachesPerson(consultations.id, owner))),
       ),
     )
     .orderBy(asc(meetings.startsAt))
-    .all();
+    .all()
+    .map((row) => row.meeting);
   const answeredAt = db
     .select({ updatedAt: meetingRsvps.updatedAt })
     .from(meetingRsvps)

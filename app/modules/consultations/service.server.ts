@@ -1,28 +1,25 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, notInArray, sql } from "drizzle-orm";
 import {
+  auditEvents,
   consultationInvitees,
   consultationOrganisations,
   consultations,
   meetings,
   organisations,
   users,
-  type ConsultationStatus,
 } from "../../../db/schema";
 import { renderConsultationInvitationEmail } from "../../../emails/consultation-invitation";
 import type { Db, DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
 import { formatDateTime, zonedToUtc } from "~/lib/time";
-import { accountIsUsable, type Account, type Actor } from "../accounts/service.server";
-import { recordAudit } from "../audit/audit.server";
-import { enqueueMail } from "../mail/outbox.server";
+import type { Account, Actor } from "../accounts/service.server";
+import { consultationVisibleTo, reachedByConsultation, type Viewer } from "../access/gate.server";
+import { recordAudit, type RequestOrigin } from "../audit/audit.server";
+import { enqueueMail, withdrawMailBeyondAccess } from "../mail/outbox.server";
 import type { ConsultationInput } from "./schema";
 
 export type Consultation = typeof consultations.$inferSelect;
-
-/** Taskforce staff who work with every consultation. */
-export const isTaskforceStaff = (viewer: Pick<Account, "roles">) =>
-  viewer.roles.includes("coordinator") || viewer.roles.includes("analyst");
 
 function deadlineFrom(input: ConsultationInput, now: Date): Date {
   const deadline = zonedToUtc(input.deadlineDate, input.deadlineTime, input.deadlineTimeZone);
@@ -62,26 +59,32 @@ function assertChoicesExist(db: DbOrTx, input: ConsultationInput) {
   }
 }
 
-/** Records the chosen organisations and by-name people; the invitations go out on opening. */
+/**
+ * Records the chosen organisations and by-name people; the invitations go out on opening. A
+ * by-name choice holds for the organisation the person is in now. People no longer chosen lose
+ * their by-name invitation at once (their row stays while it records an invitation sent).
+ */
 function storeChoices(tx: DbOrTx, consultationId: number, input: ConsultationInput) {
   tx.delete(consultationOrganisations).where(eq(consultationOrganisations.consultationId, consultationId)).run();
   for (const organisationId of new Set(input.organisationIds)) {
     tx.insert(consultationOrganisations).values({ consultationId, organisationId }).run();
   }
-  // People chosen by name who were not yet invited can be unchosen; invitations already sent stand.
-  tx.delete(consultationInvitees)
-    .where(
-      and(
-        eq(consultationInvitees.consultationId, consultationId),
-        eq(consultationInvitees.byName, true),
-        isNull(consultationInvitees.invitedAt),
-      ),
-    )
-    .run();
-  for (const userId of new Set(input.personIds)) {
+  const chosen = [...new Set(input.personIds)];
+  const unchosen = and(
+    eq(consultationInvitees.consultationId, consultationId),
+    eq(consultationInvitees.byName, true),
+    chosen.length ? notInArray(consultationInvitees.userId, chosen) : undefined,
+  );
+  tx.delete(consultationInvitees).where(and(unchosen, isNull(consultationInvitees.invitedAt))).run();
+  tx.update(consultationInvitees).set({ byName: false }).where(unchosen).run();
+  for (const userId of chosen) {
+    const organisationId = sql`(select ${users.organisationId} from ${users} where ${users.id} = ${userId})`;
     tx.insert(consultationInvitees)
-      .values({ consultationId, userId, byName: true })
-      .onConflictDoUpdate({ target: [consultationInvitees.consultationId, consultationInvitees.userId], set: { byName: true } })
+      .values({ consultationId, userId, byName: true, organisationId })
+      .onConflictDoUpdate({
+        target: [consultationInvitees.consultationId, consultationInvitees.userId],
+        set: { byName: true, organisationId },
+      })
       .run();
   }
 }
@@ -148,6 +151,7 @@ export function updateConsultation(
       .where(eq(consultations.id, id))
       .run();
     storeChoices(tx, id, input);
+    withdrawMailBeyondAccess(tx, now);
     if (consultation.status === "open") sendInvitations(tx, id, actor.appUrl, now);
     recordAudit(tx, {
       action: "consultation.updated",
@@ -160,16 +164,11 @@ export function updateConsultation(
   });
 }
 
-/** Everyone the consultation reaches now: active members of chosen organisations, and people chosen by name. */
-function currentInvitees(db: DbOrTx, consultationId: number) {
-  const chosenOrganisations = db
-    .select({ id: consultationOrganisations.organisationId })
-    .from(consultationOrganisations)
-    .where(eq(consultationOrganisations.consultationId, consultationId));
-  const byName = db
-    .select({ id: consultationInvitees.userId })
-    .from(consultationInvitees)
-    .where(and(eq(consultationInvitees.consultationId, consultationId), eq(consultationInvitees.byName, true)));
+/**
+ * Everyone the consultation reaches now and who can still sign in: the active members of the
+ * chosen organisations and the people chosen by name (the need-to-know gate's rule).
+ */
+export function consultationInviteesNow(db: DbOrTx, consultationId: number) {
   return db
     .select({
       id: users.id,
@@ -177,15 +176,13 @@ function currentInvitees(db: DbOrTx, consultationId: number) {
       email: users.email,
       timeZone: users.timeZone,
       locale: users.locale,
+      organisationId: users.organisationId,
+      organisationName: organisations.name,
     })
     .from(users)
     .leftJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(
-      and(
-        accountIsUsable(),
-        or(inArray(users.organisationId, chosenOrganisations), inArray(users.id, byName)),
-      ),
-    )
+    .where(reachedByConsultation(consultationId))
+    .orderBy(asc(organisations.name), asc(users.name))
     .all();
 }
 
@@ -202,10 +199,10 @@ function sendInvitations(tx: DbOrTx, consultationId: number, appUrl: string, now
   );
   const link = new URL(`/consultations/${consultationId}`, appUrl).toString();
   let sent = 0;
-  for (const person of currentInvitees(tx, consultationId)) {
+  for (const person of consultationInviteesNow(tx, consultationId)) {
     if (alreadyInvited.has(person.id)) continue;
     tx.insert(consultationInvitees)
-      .values({ consultationId, userId: person.id, invitedAt: now })
+      .values({ consultationId, userId: person.id, invitedAt: now, organisationId: person.organisationId })
       .onConflictDoUpdate({
         target: [consultationInvitees.consultationId, consultationInvitees.userId],
         set: { invitedAt: now },
@@ -216,6 +213,8 @@ function sendInvitations(tx: DbOrTx, consultationId: number, appUrl: string, now
       {
         to: person.email,
         template: "consultation-invitation",
+        consultationId,
+        recipientUserId: person.id,
         ...renderConsultationInvitationEmail({
           name: person.name,
           consultationTitle: consultation.title,
@@ -240,7 +239,7 @@ export function openConsultation(db: Db, id: number, actor: Actor & { appUrl: st
     if (consultation.inputDeadline.getTime() <= now.getTime()) {
       throw new AppError("invalid", "The input deadline has passed: move it before opening.");
     }
-    if (currentInvitees(tx, id).length === 0) {
+    if (consultationInviteesNow(tx, id).length === 0) {
       throw new AppError("invalid", "Choose at least one organisation or person to invite before opening.");
     }
     tx.update(consultations).set({ status: "open", openedAt: now, updatedAt: now }).where(eq(consultations.id, id)).run();
@@ -274,93 +273,73 @@ export function closeConsultation(db: Db, id: number, actor: Actor, now = new Da
   });
 }
 
-/** Whether this person may see the consultation at all: staff always, a stakeholder once invited. */
-export function canSeeConsultation(db: DbOrTx, viewer: Account, consultation: Consultation): boolean {
-  if (isTaskforceStaff(viewer)) return true;
-  if (consultation.status === "draft") return false;
-  const invited = db
-    .select({ userId: consultationInvitees.userId })
-    .from(consultationInvitees)
-    .where(
-      and(
-        eq(consultationInvitees.consultationId, consultation.id),
-        eq(consultationInvitees.userId, viewer.id),
-        isNotNull(consultationInvitees.invitedAt),
-      ),
-    )
-    .get();
-  if (invited) return true;
-  if (viewer.organisationId === null) return false;
-  return !!db
-    .select({ id: consultationOrganisations.organisationId })
-    .from(consultationOrganisations)
-    .where(
-      and(
-        eq(consultationOrganisations.consultationId, consultation.id),
-        eq(consultationOrganisations.organisationId, viewer.organisationId),
-      ),
-    )
-    .get();
-}
-
 /**
- * The consultation as this person may see it, or not_found: a stakeholder of an organisation
- * that is not invited learns nothing, not even that it exists. An invitee's first look is
- * recorded (the coordinator follows who has seen it).
+ * The consultation as this person may see it, or not_found: a stakeholder it does not reach now
+ * learns nothing, not even that it exists. Reading writes nothing (see noteFirstView).
  */
-export function viewConsultation(db: DbOrTx, viewer: Account, id: number, now = new Date()): Consultation {
-  const consultation = db.select().from(consultations).where(eq(consultations.id, id)).get();
-  if (!consultation || !canSeeConsultation(db, viewer, consultation)) {
-    throw new AppError("not_found", "There is no such consultation.");
-  }
-  if (!isTaskforceStaff(viewer)) {
-    db.insert(consultationInvitees)
-      .values({ consultationId: id, userId: viewer.id, invitedAt: consultation.openedAt ?? now, viewedAt: now })
-      .onConflictDoUpdate({
-        target: [consultationInvitees.consultationId, consultationInvitees.userId],
-        set: { viewedAt: sql`coalesce(${consultationInvitees.viewedAt}, ${now.getTime()})` },
-      })
-      .run();
-  }
+export function viewConsultation(db: DbOrTx, viewer: Viewer, id: number): Consultation {
+  const consultation = db
+    .select()
+    .from(consultations)
+    .where(and(eq(consultations.id, id), consultationVisibleTo(viewer)))
+    .get();
+  if (!consultation) throw new AppError("not_found", "There is no such consultation.");
   return consultation;
 }
 
-export function listConsultationsFor(db: DbOrTx, viewer: Account) {
-  const columns = {
-    id: consultations.id,
-    title: consultations.title,
-    status: consultations.status,
-    crimeAreas: consultations.crimeAreas,
-    inputDeadline: consultations.inputDeadline,
-  };
-  if (isTaskforceStaff(viewer)) {
-    return db.select(columns).from(consultations).orderBy(desc(consultations.createdAt)).all();
-  }
-  const byInvitation = db
-    .select({ id: consultationInvitees.consultationId })
-    .from(consultationInvitees)
-    .where(and(eq(consultationInvitees.userId, viewer.id), isNotNull(consultationInvitees.invitedAt)));
-  const byOrganisation = db
-    .select({ id: consultationOrganisations.consultationId })
-    .from(consultationOrganisations)
-    .where(eq(consultationOrganisations.organisationId, viewer.organisationId ?? -1));
+/**
+ * An invitee's first look at the consultation, for the coordinator who follows who has seen it:
+ * written to the audit log (once), the one thing a page view may write.
+ */
+export function noteFirstView(db: DbOrTx, viewer: Account, consultationId: number, origin: RequestOrigin, now = new Date()) {
+  const invitee = db
+    .select({ id: users.id })
+    .from(users)
+    .leftJoin(organisations, eq(organisations.id, users.organisationId))
+    .where(and(eq(users.id, viewer.id), reachedByConsultation(consultationId)))
+    .get();
+  if (!invitee) return;
+  const seen = db
+    .select({ id: auditEvents.id })
+    .from(auditEvents)
+    .where(and(viewsOf(consultationId), eq(auditEvents.actorUserId, viewer.id)))
+    .get();
+  if (seen) return;
+  recordAudit(db, { action: "consultation.viewed", actorUserId: viewer.id, targetType: "consultation", targetId: consultationId, origin, at: now });
+}
+
+const viewsOf = (consultationId: number) =>
+  and(
+    eq(auditEvents.targetType, "consultation"),
+    eq(auditEvents.targetId, String(consultationId)),
+    eq(auditEvents.action, "consultation.viewed"),
+  );
+
+export function listConsultationsFor(db: DbOrTx, viewer: Viewer) {
   return db
-    .select(columns)
+    .select({
+      id: consultations.id,
+      title: consultations.title,
+      status: consultations.status,
+      crimeAreas: consultations.crimeAreas,
+      inputDeadline: consultations.inputDeadline,
+    })
     .from(consultations)
-    .where(
-      and(
-        inArray(consultations.status, ["open", "closed"] satisfies ConsultationStatus[]),
-        or(inArray(consultations.id, byInvitation), inArray(consultations.id, byOrganisation)),
-      ),
-    )
+    .where(consultationVisibleTo(viewer))
     .orderBy(desc(consultations.createdAt))
     .all();
 }
 
 export type InviteeState = "chosen" | "invited" | "viewed";
 
-/** The coordinator's view of who is invited and how far each has got. */
+/** The coordinator's view of who the consultation reaches now and how far each has got. */
 export function consultationInviteeStates(db: DbOrTx, consultationId: number) {
+  const firstViews = db
+    .select({ userId: sql<number>`${auditEvents.actorUserId}`.as("viewer_id"), at: sql<number>`min(${auditEvents.at})`.as("first_view") })
+    .from(auditEvents)
+    .where(viewsOf(consultationId))
+    .groupBy(auditEvents.actorUserId)
+    .as("first_views");
   return db
     .select({
       userId: users.id,
@@ -368,14 +347,18 @@ export function consultationInviteeStates(db: DbOrTx, consultationId: number) {
       email: users.email,
       organisationId: users.organisationId,
       organisationName: organisations.name,
-      byName: consultationInvitees.byName,
+      byName: sql<boolean>`coalesce(${consultationInvitees.byName}, 0)`.mapWith(Boolean),
       invitedAt: consultationInvitees.invitedAt,
-      viewedAt: consultationInvitees.viewedAt,
+      viewedAt: sql<number | null>`${firstViews.at}`.mapWith((ms: number) => new Date(ms)),
     })
-    .from(consultationInvitees)
-    .innerJoin(users, eq(users.id, consultationInvitees.userId))
+    .from(users)
     .leftJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(eq(consultationInvitees.consultationId, consultationId))
+    .leftJoin(
+      consultationInvitees,
+      and(eq(consultationInvitees.consultationId, consultationId), eq(consultationInvitees.userId, users.id)),
+    )
+    .leftJoin(firstViews, eq(firstViews.userId, users.id))
+    .where(reachedByConsultation(consultationId))
     .orderBy(asc(organisations.name), asc(users.name))
     .all()
     .map((row) => ({
@@ -384,7 +367,7 @@ export function consultationInviteeStates(db: DbOrTx, consultationId: number) {
     }));
 }
 
-/** What the edit form needs: the current choices. */
+/** What the edit form needs: the current choices (a by-name choice only while it holds). */
 export function consultationChoices(db: DbOrTx, consultationId: number) {
   return {
     organisationIds: db
@@ -396,7 +379,14 @@ export function consultationChoices(db: DbOrTx, consultationId: number) {
     personIds: db
       .select({ id: consultationInvitees.userId })
       .from(consultationInvitees)
-      .where(and(eq(consultationInvitees.consultationId, consultationId), eq(consultationInvitees.byName, true)))
+      .innerJoin(users, eq(users.id, consultationInvitees.userId))
+      .where(
+        and(
+          eq(consultationInvitees.consultationId, consultationId),
+          eq(consultationInvitees.byName, true),
+          sql`${consultationInvitees.organisationId} is ${users.organisationId}`,
+        ),
+      )
       .all()
       .map((row) => row.id),
   };

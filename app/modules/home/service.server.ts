@@ -1,5 +1,6 @@
 import type { DbOrTx } from "~/lib/db.server";
 import type { Account } from "../accounts/service.server";
+import { isStakeholder } from "../access/viewer";
 import { countActiveAccounts } from "../accounts/service.server";
 import { listAuditEvents } from "../audit/audit.server";
 import { outboxOverview } from "../mail/outbox.server";
@@ -21,7 +22,7 @@ export function adminOverview(db: DbOrTx) {
 /** What waits for this person, by the roles they hold. */
 export function homeFor(db: DbOrTx, viewer: Account, now = new Date()) {
   const consults = viewer.roles.some((role) => role !== "admin");
-  const inputs = viewer.roles.includes("stakeholder") && viewer.organisationId !== null ? ownInputStates(db, viewer.organisationId) : null;
+  const inputs = isStakeholder(viewer) ? ownInputStates(db, viewer) : null;
   return {
     roles: viewer.roles,
     consultations: consults
@@ -29,7 +30,7 @@ export function homeFor(db: DbOrTx, viewer: Account, now = new Date()) {
           .filter((consultation) => consultation.status !== "closed")
           .map((consultation) => ({ ...consultation, input: inputs?.get(consultation.id) ?? null }))
       : [],
-    awaitingTriage: viewer.roles.includes("analyst") ? countAwaitingTriage(db) : null,
+    awaitingTriage: viewer.roles.includes("analyst") ? countAwaitingTriage(db, viewer) : null,
     meetings: consults ? upcomingFor(db, viewer, now) : { scheduled: [], polls: [] },
     admin: viewer.roles.includes("admin") ? adminOverview(db) : null,
   };

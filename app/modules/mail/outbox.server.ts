@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, count, desc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
-import { outbox } from "../../../db/schema";
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lt, lte, notExists, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import { organisations, outbox, users } from "../../../db/schema";
+import { personMaySee } from "../access/gate.server";
 import type { Db, DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 
@@ -18,6 +20,12 @@ export type OutgoingMail = {
   extra?: MailExtra;
   /** A message with the same key is never written twice. */
   dedupeKey?: string;
+  /**
+   * Mail about a consultation to a person who may lose access to it: while unsent, it is
+   * withdrawn when they do (withdrawMailBeyondAccess).
+   */
+  consultationId?: number;
+  recipientUserId?: number;
 };
 
 export type OutboxRow = typeof outbox.$inferSelect;
@@ -45,6 +53,8 @@ export function enqueueMail(
       html: mail.html,
       text: mail.text,
       extra: mail.extra ?? null,
+      consultationId: mail.consultationId ?? null,
+      recipientUserId: mail.recipientUserId ?? null,
       nextAttemptAt: now,
       createdAt: now,
     })
@@ -67,6 +77,39 @@ export function withdrawPendingMail(db: DbOrTx, dedupeKeyPrefix: string, now: Da
         eq(outbox.status, "pending"),
         sql`substr(${outbox.dedupeKey}, 1, ${dedupeKeyPrefix.length}) = ${dedupeKeyPrefix}`,
         or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, now)),
+      ),
+    )
+    .run().changes;
+}
+
+/**
+ * Withdraws the unsent mail about consultations whose recipients they no longer reach (removed,
+ * moved to another organisation, deactivated): run in the transaction of every change of access.
+ * A message a worker is sending at this moment is left to it.
+ */
+export function withdrawMailBeyondAccess(db: DbOrTx, now: Date): number {
+  const recipient = alias(users, "recipient");
+  const recipientOrganisation = alias(organisations, "recipient_organisation");
+  const stillReached = db
+    .select({ id: recipient.id })
+    .from(recipient)
+    .leftJoin(recipientOrganisation, eq(recipientOrganisation.id, recipient.organisationId))
+    .where(
+      and(
+        eq(recipient.id, outbox.recipientUserId),
+        eq(recipient.active, true),
+        or(isNull(recipient.organisationId), eq(recipientOrganisation.active, true)),
+        personMaySee(outbox.consultationId, recipient.id, recipient.organisationId),
+      ),
+    );
+  return db
+    .delete(outbox)
+    .where(
+      and(
+        eq(outbox.status, "pending"),
+        isNotNull(outbox.consultationId),
+        or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, now)),
+        notExists(stillReached),
       ),
     )
     .run().changes;

@@ -11,6 +11,16 @@ export const organisationFormSchema = z.object({
     .toUpperCase()
     .refine(isCountryCode, "Choose a country (ISO 3166-1 code such as AT or CO)."),
   kind: z.enum(ORGANISATION_KINDS, { error: "Say whether the organisation is public or private." }),
+  aliases: z
+    .string()
+    .max(4000, "Keep the names under 4,000 characters in all.")
+    .optional()
+    .transform((text) => [...new Set((text ?? "").split(/\r?\n/).map((line) => line.trim()).filter(Boolean))])
+    .pipe(
+      z
+        .array(z.string().min(2, "Each name needs at least 2 characters.").max(160, "Keep each name under 160 characters."))
+        .max(30, "Give at most 30 names."),
+    ),
   // Pre-fills the source grade of every item the organisation reports; empty when not known.
   usualSourceReliability: z.preprocess(
     (value) => (value === "" || value === undefined ? null : value),

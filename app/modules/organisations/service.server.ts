@@ -1,10 +1,11 @@
-import { asc, count, eq, sql } from "drizzle-orm";
+import { asc, count, eq, inArray, sql } from "drizzle-orm";
 import { organisations, users } from "../../../db/schema";
 import type { Db, DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import type { Actor } from "../accounts/service.server";
 import { endAccessOf } from "../accounts/service.server";
 import { recordAudit } from "../audit/audit.server";
+import { withdrawMailBeyondAccess } from "../mail/outbox.server";
 import type { OrganisationInput } from "./schema";
 
 export type Organisation = typeof organisations.$inferSelect;
@@ -23,6 +24,18 @@ export function listOrganisations(db: DbOrTx) {
     .from(organisations)
     .orderBy(asc(organisations.name))
     .all();
+}
+
+/** Every name an organisation goes by (its name, short names and aliases): what may not name it. */
+export function organisationNames(db: DbOrTx, ids: number | number[]): string[] {
+  const list = Array.isArray(ids) ? ids : [ids];
+  if (list.length === 0) return [];
+  return db
+    .select({ name: organisations.name, aliases: organisations.aliases })
+    .from(organisations)
+    .where(inArray(organisations.id, list))
+    .all()
+    .flatMap((row) => [row.name, ...row.aliases]);
 }
 
 export function countActiveOrganisations(db: DbOrTx) {
@@ -95,6 +108,7 @@ export function setOrganisationActive(db: Db, id: number, active: boolean, actor
     if (!active) {
       const members = tx.select({ id: users.id }).from(users).where(eq(users.organisationId, id)).all();
       endAccessOf(tx, members.map((member) => member.id));
+      withdrawMailBeyondAccess(tx, now);
     }
     recordAudit(tx, {
       action: active ? "organisation.reactivated" : "organisation.deactivated",

@@ -22,7 +22,8 @@ import { AppError } from "~/lib/errors";
 import { formatTimeRange, zonedToUtc } from "~/lib/time";
 import { accountIsUsable, type Account, type Actor } from "../accounts/service.server";
 import { recordAudit } from "../audit/audit.server";
-import { canSeeConsultation, getConsultation, isTaskforceStaff, viewConsultation } from "../consultations/service.server";
+import { consultationVisibleTo, isTaskforceStaff } from "../access/gate.server";
+import { consultationInviteesNow, getConsultation, viewConsultation } from "../consultations/service.server";
 import { buildCalendar, isWithheld, NEUTRAL_TITLE, type CalendarMeeting } from "../calendar/ics";
 import { enqueueMail, withdrawPendingMail } from "../mail/outbox.server";
 import { clockChangeBetween, outsideWorkingHours, rankSlots } from "./rules";
@@ -37,30 +38,8 @@ export function getMeeting(db: DbOrTx, id: number): Meeting {
   return meeting;
 }
 
-/** The people a meeting is for: the consultation's invitees who can still sign in. */
-export function meetingInvitees(db: DbOrTx, consultationId: number) {
-  return db
-    .select({
-      id: users.id,
-      name: users.name,
-      email: users.email,
-      timeZone: users.timeZone,
-      locale: users.locale,
-      organisationName: organisations.name,
-    })
-    .from(consultationInvitees)
-    .innerJoin(users, eq(users.id, consultationInvitees.userId))
-    .leftJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(
-      and(
-        eq(consultationInvitees.consultationId, consultationId),
-        isNotNull(consultationInvitees.invitedAt),
-        accountIsUsable(),
-      ),
-    )
-    .orderBy(asc(organisations.name), asc(users.name))
-    .all();
-}
+/** The people a meeting is for: everyone its consultation reaches now who can still sign in. */
+export const meetingInvitees = consultationInviteesNow;
 type Invitee = ReturnType<typeof meetingInvitees>[number];
 
 /**
@@ -68,9 +47,7 @@ type Invitee = ReturnType<typeof meetingInvitees>[number];
  * not_found, exactly as for a meeting that does not exist, so that ids reveal nothing.
  */
 function assertInvitee(db: DbOrTx, meeting: Meeting, viewer: Account, refusal: string) {
-  if (!canSeeConsultation(db, viewer, getConsultation(db, meeting.consultationId))) {
-    throw new AppError("not_found", "There is no such meeting.");
-  }
+  meetingConsultation(db, viewer, meeting);
   if (!meetingInvitees(db, meeting.consultationId).some((invitee) => invitee.id === viewer.id)) {
     throw new AppError("forbidden", refusal);
   }
@@ -199,7 +176,7 @@ export function proposeMeeting(db: Db, consultationId: number, input: MeetingInp
       tx.insert(meetingSlots).values({ meetingId: id, ...slot, timeZone: input.timeZone }).run();
     }
     for (const invitee of meetingInvitees(tx, consultationId)) {
-      sendPollEmail(tx, invitee, { id, title: input.title, tlp: input.tlp }, consultation.title, slots, actor.appUrl, now, false);
+      sendPollEmail(tx, invitee, { id, title: input.title, tlp: input.tlp, consultationId }, consultation.title, slots, actor.appUrl, now, false);
     }
     recordAudit(tx, {
       action: "meeting.proposed",
@@ -217,7 +194,7 @@ export function proposeMeeting(db: Db, consultationId: number, input: MeetingInp
 function sendPollEmail(
   tx: DbOrTx,
   invitee: Invitee,
-  meeting: { id: number; title: string; tlp: Meeting["tlp"] },
+  meeting: { id: number; title: string; tlp: Meeting["tlp"]; consultationId: number },
   consultationTitle: string,
   slots: { startsAt: Date; endsAt: Date }[],
   appUrl: string,
@@ -229,6 +206,8 @@ function sendPollEmail(
     {
       to: invitee.email,
       template: reminder ? "meeting-poll-reminder" : "meeting-poll",
+      consultationId: meeting.consultationId,
+      recipientUserId: invitee.id,
       ...renderMeetingPollEmail({
         name: invitee.name,
         meetingTitle: outsideTitle(meeting),
@@ -246,17 +225,20 @@ function sendPollEmail(
  * The meeting as this person may see it, or not_found: staff see every meeting, a stakeholder
  * only the meetings of consultations they are invited to.
  */
+/** The meeting's consultation, if the viewer may see it; not_found otherwise, as for no meeting at all. */
+function meetingConsultation(db: DbOrTx, viewer: Account, meeting: Meeting) {
+  try {
+    return viewConsultation(db, viewer, meeting.consultationId);
+  } catch (error) {
+    if (error instanceof AppError) throw new AppError("not_found", "There is no such meeting.");
+    throw error;
+  }
+}
+
 export function viewMeeting(db: DbOrTx, viewer: Account, id: number, now = new Date()) {
   const meeting = db.select().from(meetings).where(eq(meetings.id, id)).get();
   if (!meeting) throw new AppError("not_found", "There is no such meeting.");
-  const consultation = (() => {
-    try {
-      return viewConsultation(db, viewer, meeting.consultationId, now);
-    } catch (error) {
-      if (error instanceof AppError) throw new AppError("not_found", "There is no such meeting.");
-      throw error;
-    }
-  })();
+  const consultation = meetingConsultation(db, viewer, meeting);
   const slots = slotsOf(db, id);
   const myVotes = Object.fromEntries(
     db
@@ -406,6 +388,8 @@ function tellInvitees(
       {
         to: invitee.email,
         template: `meeting-${kind}`,
+        consultationId: meeting.consultationId,
+        recipientUserId: invitee.id,
         ...renderMeetingUpdateEmail({
           kind,
           name: invitee.name,
@@ -570,6 +554,8 @@ export function queueDueReminders(db: Db, appUrl: string, now = new Date()): num
           {
             to: invitee.email,
             template: "meeting-reminder",
+            consultationId: meeting.consultationId,
+            recipientUserId: invitee.id,
             dedupeKey: `${reminderKeyPrefix(meeting.id)}${meeting.startsAt!.getTime()}:${invitee.id}`,
             ...renderMeetingReminderEmail({
               name: invitee.name,
@@ -705,13 +691,8 @@ export function meetingRecord(db: DbOrTx, meetingId: number) {
  * (stakeholders), with the polls that still wait for their answer.
  */
 export function upcomingFor(db: DbOrTx, viewer: Account, now = new Date()) {
-  const invitedTo = db
-    .select({ id: consultationInvitees.consultationId })
-    .from(consultationInvitees)
-    .where(and(eq(consultationInvitees.userId, viewer.id), isNotNull(consultationInvitees.invitedAt)));
-  const mine = isTaskforceStaff(viewer)
-    ? eq(meetings.organiserUserId, viewer.id)
-    : inArray(meetings.consultationId, invitedTo);
+  // The consultations table is joined below: the gate's condition applies to it as it stands.
+  const mine = isTaskforceStaff(viewer) ? eq(meetings.organiserUserId, viewer.id) : consultationVisibleTo(viewer);
   const columns = {
     id: meetings.id,
     title: meetings.title,

@@ -316,5 +316,7 @@ export const triageFilterSchema = z.object({
   crimeArea: optionalFilter(z.enum(CRIME_AREAS)),
   tlp: optionalFilter(z.enum(TLP_MARKS)),
   state: optionalFilter(z.enum(TRIAGE_STATES)),
+  /** The cursor of the last row of the page before (keyset pagination). */
+  after: optionalFilter(z.string().regex(/^\d{1,15}\.\d{1,15}$/)),
 });
 export type TriageFilter = z.output<typeof triageFilterSchema>;

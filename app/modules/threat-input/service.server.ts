@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, getTableColumns, isNotNull, lt, or, sql, type SQL } from "drizzle-orm";
 import {
   consultations,
   organisations,
@@ -12,20 +12,33 @@ import {
   threatInputVersions,
   users,
   TLP_MARKS,
-  type Attribution,
+  type CrimeArea,
   type Sector,
   type Tlp,
   type TriageState,
 } from "../../../db/schema";
 import { renderThreatInputNoticeEmail, type ThreatInputNoticeData } from "../../../emails/threat-input-notice";
-import { countryName } from "~/lib/countries";
 import type { Db, DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import type { FormValues } from "~/lib/forms";
-import { SECTOR_LABELS } from "~/lib/labels";
 import { accountIsUsable, type Account, type Actor } from "../accounts/service.server";
+import {
+  disclosedSource,
+  indicatorReadableBy,
+  inputDisclosure,
+  inputReadableBy,
+  isAnalyst,
+  isStakeholder,
+  itemReadableBy,
+  itemReadableFlag,
+  mayGiveInput,
+  versionReadableBy,
+  type Viewer,
+} from "../access/gate.server";
+import { nameMatcher, sourceWords, WITHHELD_SOURCE, type Disclosure, type NameMatcher } from "../access/sources";
 import { recordAudit } from "../audit/audit.server";
-import { isTaskforceStaff, viewConsultation, type Consultation } from "../consultations/service.server";
+import { viewConsultation, type Consultation } from "../consultations/service.server";
+import { organisationNames } from "../organisations/service.server";
 import { enqueueMail } from "../mail/outbox.server";
 import { MAX_DRAFT_CHARACTERS, type ItemContext, type ItemInput, type TriageFilter } from "./schema";
 
@@ -38,7 +51,6 @@ type AppActor = Actor & { appUrl: string };
 
 /** Marks whose every view is written to the audit log. */
 const AUDITED_MARKS: Tlp[] = ["TLP:AMBER+STRICT", "TLP:RED"];
-const isAnalyst = (viewer: Pick<Account, "roles">) => viewer.roles.includes("analyst");
 const inputLink = (appUrl: string, inputId: number) => new URL(`/inputs/${inputId}`, appUrl).toString();
 const today = (now: Date) => now.toISOString().slice(0, 10);
 
@@ -75,12 +87,34 @@ export function analystsForRedItems(db: DbOrTx) {
   return activeAnalysts(db).map(({ id, name }) => ({ id, name }));
 }
 
-function findInput(db: DbOrTx, consultationId: number, organisationId: number): ThreatInput | undefined {
+/** The organisation's own input to the consultation, draft and all. */
+function findInput(db: DbOrTx, viewer: Viewer & { organisationId: number }, consultationId: number): ThreatInput | undefined {
   return db
     .select()
     .from(threatInputs)
-    .where(and(eq(threatInputs.consultationId, consultationId), eq(threatInputs.organisationId, organisationId)))
+    .where(
+      and(
+        eq(threatInputs.consultationId, consultationId),
+        eq(threatInputs.organisationId, viewer.organisationId),
+        inputReadableBy(viewer),
+      ),
+    )
     .get();
+}
+
+/** Whether the viewer's organisation gives input to the consultation now (chosen for it). */
+export function givesInput(db: DbOrTx, viewer: Viewer, consultationId: number): boolean {
+  return !!db.select({ id: consultations.id }).from(consultations).where(and(eq(consultations.id, consultationId), mayGiveInput(viewer, consultationId))).get();
+}
+
+/**
+ * The consultation, if the viewer's organisation gives input to it now (chosen for it, the
+ * person still in it); not_found otherwise, as for a consultation that does not exist.
+ */
+function consultationForInput(db: DbOrTx, viewer: Viewer & { organisationId: number }, consultationId: number): Consultation {
+  const consultation = viewConsultation(db, viewer, consultationId);
+  if (!givesInput(db, viewer, consultationId)) throw new AppError("not_found", "There is no such consultation.");
+  return consultation;
 }
 
 /** What a new item holds: graded as the organisation usually is, marked AMBER, named. */
@@ -95,8 +129,8 @@ function startingValues(consultation: Consultation, usualReliability: string | n
 
 /** Everything the input form of a stakeholder's organisation needs, for one consultation. */
 export function inputFormFor(db: DbOrTx, viewer: Account & { organisationId: number }, consultationId: number, now = new Date()) {
-  const consultation = viewConsultation(db, viewer, consultationId, now);
-  const input = findInput(db, consultationId, viewer.organisationId) ?? null;
+  const consultation = consultationForInput(db, viewer, consultationId);
+  const input = findInput(db, viewer, consultationId) ?? null;
   const organisation = db
     .select({ usualSourceReliability: organisations.usualSourceReliability })
     .from(organisations)
@@ -131,10 +165,10 @@ function draftOf(values: FormValues): FormValues {
 }
 
 function editableInput(db: DbOrTx, viewer: Account & { organisationId: number }, consultationId: number, now: Date) {
-  const consultation = viewConsultation(db, viewer, consultationId, now);
+  const consultation = consultationForInput(db, viewer, consultationId);
   const locked = lockedReason(consultation, now);
   if (locked) throw new AppError("conflict", locked);
-  return { consultation, input: findInput(db, consultationId, viewer.organisationId) };
+  return { consultation, input: findInput(db, viewer, consultationId) };
 }
 
 /**
@@ -197,8 +231,8 @@ export function submitInput(
 ): SubmitOutcome {
   const hash = contentHash(submission.items);
   return db.transaction((tx) => {
-    const consultation = viewConsultation(tx, viewer, consultationId, now);
-    const existing = findInput(tx, consultationId, viewer.organisationId);
+    const consultation = consultationForInput(tx, viewer, consultationId);
+    const existing = findInput(tx, viewer, consultationId);
     if (existing) {
       const earlier = tx
         .select({ number: threatInputVersions.number, contentHash: threatInputVersions.contentHash })
@@ -331,19 +365,106 @@ export function withdrawInput(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reading inputs, item by item, as each viewer may
+// Reading inputs, item by item, as each viewer may (the need-to-know gate decides)
 
 /**
- * The input, if this person may see it: their own organisation's, or any submitted one for the
- * taskforce's staff. Everyone else, and staff asking for a draft never submitted, learns
- * nothing (not_found), not even that it exists.
+ * The input, if this person may read it: their own organisation's, or any submitted one for
+ * the taskforce's staff. Everyone else, and staff asking for a draft never submitted, learns
+ * nothing (not_found), not even that it exists. The draft in the making stays out.
  */
-export function visibleInput(db: DbOrTx, viewer: Account, inputId: number): InputRecord {
-  const input = db.select(recordColumns).from(threatInputs).where(eq(threatInputs.id, inputId)).get();
-  const own = !!input && viewer.organisationId !== null && input.organisationId === viewer.organisationId;
-  const staff = !!input && isTaskforceStaff(viewer) && input.currentVersion > 0;
-  if (!input || !(own || staff)) throw new AppError("not_found", "There is no such input.");
+export function visibleInput(db: DbOrTx, viewer: Viewer, inputId: number): InputRecord {
+  const input = db
+    .select(recordColumns)
+    .from(threatInputs)
+    .where(and(eq(threatInputs.id, inputId), inputReadableBy(viewer)))
+    .get();
+  if (!input) throw new AppError("not_found", "There is no such input.");
   return input;
+}
+
+/**
+ * Writes one audit entry for a page that shows AMBER+STRICT or RED items: who, when, from
+ * where, and which items. One entry per view, however many items it shows.
+ */
+export function auditSensitiveView(
+  db: DbOrTx,
+  viewer: Viewer,
+  shown: { id: number; tlp: Tlp }[],
+  target: { type: string; id: number },
+  actor: Actor,
+  now: Date,
+) {
+  const sensitive = shown.filter((item) => AUDITED_MARKS.includes(item.tlp));
+  if (sensitive.length === 0) return;
+  recordAudit(db, {
+    action: "threat_input.items_viewed",
+    actorUserId: viewer.id,
+    targetType: target.type,
+    targetId: target.id,
+    detail: {
+      items: sensitive.map((item) => item.id),
+      marks: [...new Set(sensitive.map((item) => item.tlp))],
+    },
+    origin: actor.origin,
+    at: now,
+  });
+}
+
+/** The items of one version that this person may read, with their indicators and RED analysts. */
+function itemsOfVersion(db: DbOrTx, viewer: Viewer, versionId: number, redact: NameMatcher | null) {
+  const rows = db
+    .select()
+    .from(threatInputItems)
+    .where(and(eq(threatInputItems.versionId, versionId), itemReadableBy(viewer)))
+    .orderBy(asc(threatInputItems.position))
+    .all();
+  const counts = db
+    .select({ total: count(), readable: sql<number>`coalesce(sum(${itemReadableFlag(viewer)}), 0)` })
+    .from(threatInputItems)
+    .where(eq(threatInputItems.versionId, versionId))
+    .get()!;
+  const indicators = byItem(
+    db
+      .select({
+        itemId: threatInputIndicators.itemId,
+        type: threatInputIndicators.type,
+        value: threatInputIndicators.value,
+        comment: threatInputIndicators.comment,
+      })
+      .from(threatInputIndicators)
+      .innerJoin(threatInputItems, eq(threatInputItems.id, threatInputIndicators.itemId))
+      .where(and(eq(threatInputItems.versionId, versionId), indicatorReadableBy(viewer)))
+      .orderBy(asc(threatInputIndicators.id))
+      .all(),
+  );
+  const recipients = byItem(
+    db
+      .select({ itemId: threatInputItemRecipients.itemId, id: users.id, name: users.name })
+      .from(threatInputItemRecipients)
+      .innerJoin(users, eq(users.id, threatInputItemRecipients.userId))
+      .innerJoin(threatInputItems, eq(threatInputItems.id, threatInputItemRecipients.itemId))
+      .where(and(eq(threatInputItems.versionId, versionId), itemReadableBy(viewer)))
+      .orderBy(asc(users.name))
+      .all(),
+  );
+  const text = (value: string) => (redact ? redact.redact(value) : value);
+  return {
+    items: rows.map((row) => ({
+      ...row,
+      title: text(row.title),
+      narrative: text(row.narrative),
+      recommendedActions: text(row.recommendedActions),
+      gradeNote: row.gradeNote === null ? null : text(row.gradeNote),
+      actors: row.actors.map((actor) => ({ name: text(actor.name), aliases: actor.aliases.map(text) })),
+      malware: row.malware.map(text),
+      indicators: (indicators.get(row.id) ?? []).map((indicator) => ({
+        ...indicator,
+        comment: indicator.comment === null ? null : text(indicator.comment),
+      })),
+      recipients: recipients.get(row.id) ?? [],
+    })),
+    withheld: counts.total - counts.readable,
+  };
 }
 
 /** Rows of several items, each item's in a list of its own (in the rows' order). */
@@ -356,132 +477,37 @@ function byItem<T extends { itemId: number }>(rows: T[]): Map<number, Omit<T, "i
   return map;
 }
 
-type Recipients = Map<number, { id: number; name: string }[]>;
-
-function recipientsOf(db: DbOrTx, itemIds: number[]): Recipients {
-  if (itemIds.length === 0) return new Map();
-  return byItem(
-    db
-      .select({ itemId: threatInputItemRecipients.itemId, id: users.id, name: users.name })
-      .from(threatInputItemRecipients)
-      .innerJoin(users, eq(users.id, threatInputItemRecipients.userId))
-      .where(inArray(threatInputItemRecipients.itemId, itemIds))
-      .orderBy(asc(users.name))
-      .all(),
-  );
-}
-
 /**
- * TLP:RED is for the named analysts (and the organisation that wrote it) alone: coordinators
- * and the other analysts do not see it.
+ * Who the input is from, in the words this person may read (the gate's disclosure): the
+ * organisation itself for its own members and the analysts; for everyone else, no more than
+ * the strictest attribution any of its items asked for. Beyond "named", the organisation's
+ * names are also taken out of what its people wrote, and their own names are not shown.
  */
-function maySeeItem(viewer: Account, organisationId: number, item: Pick<ItemRow, "id" | "tlp">, recipients: Recipients) {
-  if (viewer.organisationId !== null && viewer.organisationId === organisationId) return true;
-  if (!isTaskforceStaff(viewer)) return false;
-  if (item.tlp !== "TLP:RED") return true;
-  return (recipients.get(item.id) ?? []).some((recipient) => recipient.id === viewer.id);
-}
-
-type ItemOfInput = { id: number; tlp: Tlp; inputId: number; organisationId: number };
-
-/**
- * The items this person may read, with every AMBER+STRICT and RED one among them written to the
- * audit log as viewed; the others are only counted. Every page that shows items goes through here.
- */
-export function readableItems<T extends ItemOfInput>(db: DbOrTx, viewer: Account, items: T[], actor: Actor, now = new Date()) {
-  const recipients = recipientsOf(db, items.filter((item) => item.tlp === "TLP:RED").map((item) => item.id));
-  const shown = items.filter((item) => maySeeItem(viewer, item.organisationId, item, recipients));
-  for (const item of shown) {
-    if (!AUDITED_MARKS.includes(item.tlp)) continue;
-    recordAudit(db, {
-      action: "threat_input.item_viewed",
-      actorUserId: viewer.id,
-      targetType: "threat_input_item",
-      targetId: item.id,
-      detail: { inputId: item.inputId, tlp: item.tlp },
-      origin: actor.origin,
-      at: now,
-    });
-  }
-  return { shown, withheld: items.length - shown.length, recipients };
-}
-
-/** The indicators of several items, each item's in the order they were given. */
-export function indicatorsOf(db: DbOrTx, itemIds: number[]) {
-  return byItem(
-    itemIds.length === 0
-      ? []
-      : db
-          .select({
-            itemId: threatInputIndicators.itemId,
-            type: threatInputIndicators.type,
-            value: threatInputIndicators.value,
-            comment: threatInputIndicators.comment,
-          })
-          .from(threatInputIndicators)
-          .where(inArray(threatInputIndicators.itemId, itemIds))
-          .orderBy(asc(threatInputIndicators.id))
-          .all(),
-  );
-}
-
-/** The items of one version that this person may see, and how many are withheld from them. */
-function itemsOfVersion(db: DbOrTx, viewer: Account, input: InputRecord, versionId: number, actor: Actor, now: Date) {
-  const rows = db
-    .select()
-    .from(threatInputItems)
-    .where(eq(threatInputItems.versionId, versionId))
-    .orderBy(asc(threatInputItems.position))
-    .all();
-  const { shown, recipients } = readableItems(
-    db,
-    viewer,
-    rows.map((row) => ({ ...row, inputId: input.id, organisationId: input.organisationId })),
-    actor,
-    now,
-  );
-  const indicators = indicatorsOf(db, shown.map((row) => row.id));
+function sourceOf(db: DbOrTx, viewer: Viewer, inputId: number) {
+  const source = db
+    .select({ ...disclosedSource(inputDisclosure(viewer)), organisationId: organisations.id })
+    .from(threatInputs)
+    .innerJoin(organisations, eq(organisations.id, threatInputs.organisationId))
+    .where(and(eq(threatInputs.id, inputId), inputReadableBy(viewer)))
+    .get()!;
+  const named = source.disclosure === "named";
   return {
-    items: shown.map((row) => ({
-      ...row,
-      indicators: indicators.get(row.id) ?? [],
-      recipients: recipients.get(row.id) ?? [],
-    })),
-    withheld: rows.length - shown.length,
-    attributions: rows.map((row) => row.attribution),
+    label: sourceLabel(source),
+    named,
+    redact: named ? null : nameMatcher(organisationNames(db, source.organisationId)),
   };
 }
 
-const STRICTNESS: Attribution[] = ["named", "sector_country", "anonymous"];
-
-/**
- * Who the input is from, in the words this person may read: the organisation itself for its
- * own members and the analysts; for everyone else, no more than the strictest attribution any
- * of its items asked for.
- */
-function sourceFor(db: DbOrTx, viewer: Account, input: InputRecord, attributions: Attribution[]) {
-  const organisation = db
-    .select({ name: organisations.name, sector: organisations.sector, country: organisations.country })
-    .from(organisations)
-    .where(eq(organisations.id, input.organisationId))
-    .get()!;
-  const own = viewer.organisationId === input.organisationId;
-  if (own || isAnalyst(viewer)) return { label: organisation.name, named: true };
-  const strictest = attributions.reduce<Attribution>(
-    (worst, attribution) => (STRICTNESS.indexOf(attribution) > STRICTNESS.indexOf(worst) ? attribution : worst),
-    "named",
-  );
-  return { label: attributedSource(strictest, organisation), named: strictest === "named" };
+/** The words for a source as the gate disclosed it (disclosedSource's columns). */
+export function sourceLabel(source: { disclosure: Disclosure; name: string | null; sector: string | null; country: string | null }) {
+  if (source.disclosure === "named" && source.name !== null) return source.name;
+  if (source.disclosure === "sector_country" && source.sector !== null && source.country !== null) {
+    return sourceWords("sector_country", { name: "", sector: source.sector as Sector, country: source.country });
+  }
+  return WITHHELD_SOURCE;
 }
 
-/** How a source is named where its attribution choice holds: the name, its sector and country, or nothing. */
-export function attributedSource(attribution: Attribution, organisation: { name: string; sector: Sector; country: string }): string {
-  if (attribution === "named") return organisation.name;
-  if (attribution === "sector_country") return `${SECTOR_LABELS[organisation.sector]} in ${countryName(organisation.country)}`;
-  return "An organisation that asked to stay anonymous";
-}
-
-function versionRow(db: DbOrTx, inputId: number, number: number) {
+function versionRow(db: DbOrTx, viewer: Viewer, inputId: number, number: number) {
   return db
     .select({
       id: threatInputVersions.id,
@@ -491,15 +517,15 @@ function versionRow(db: DbOrTx, inputId: number, number: number) {
     })
     .from(threatInputVersions)
     .leftJoin(users, eq(users.id, threatInputVersions.submittedByUserId))
-    .where(and(eq(threatInputVersions.inputId, inputId), eq(threatInputVersions.number, number)))
+    .where(and(eq(threatInputVersions.inputId, inputId), eq(threatInputVersions.number, number), versionReadableBy(viewer)))
     .get();
 }
 
 /**
  * One version of an input (the current one unless a number is given) as this person may see
- * it; every view of an AMBER+STRICT or RED item is audited.
+ * it; a view that shows AMBER+STRICT or RED items is audited.
  */
-export function viewInput(db: DbOrTx, viewer: Account, inputId: number, actor: Actor, options: { version?: number } = {}, now = new Date()) {
+export function viewInput(db: DbOrTx, viewer: Viewer, inputId: number, actor: Actor, options: { version?: number } = {}, now = new Date()) {
   const input = visibleInput(db, viewer, inputId);
   const consultation = db
     .select({
@@ -511,29 +537,41 @@ export function viewInput(db: DbOrTx, viewer: Account, inputId: number, actor: A
     .from(consultations)
     .where(eq(consultations.id, input.consultationId))
     .get()!;
+  const source = sourceOf(db, viewer, input.id);
   const number = options.version ?? input.currentVersion;
-  const version = number > 0 ? versionRow(db, input.id, number) : undefined;
+  const version = number > 0 ? versionRow(db, viewer, input.id, number) : undefined;
   if (options.version !== undefined && !version) throw new AppError("not_found", "There is no such version.");
-  const shown = version
-    ? itemsOfVersion(db, viewer, input, version.id, actor, now)
-    : { items: [], withheld: 0, attributions: [] as Attribution[] };
+  const shown = version ? itemsOfVersion(db, viewer, version.id, source.redact) : { items: [], withheld: 0 };
+  if (version) auditSensitiveView(db, viewer, shown.items, { type: "threat_input", id: input.id }, actor, now);
   const versions = db
     .select({ number: threatInputVersions.number, submittedAt: threatInputVersions.submittedAt })
     .from(threatInputVersions)
-    .where(eq(threatInputVersions.inputId, input.id))
+    .where(and(eq(threatInputVersions.inputId, input.id), versionReadableBy(viewer)))
     .orderBy(desc(threatInputVersions.number))
     .all();
   return {
-    input,
+    // Only what the page shows: ids of the organisation or its people stay home.
+    input: {
+      id: input.id,
+      status: input.status,
+      triageState: input.triageState,
+      triageReason: input.triageReason,
+      currentVersion: input.currentVersion,
+      submittedAt: input.submittedAt,
+      withdrawnAt: input.withdrawnAt,
+    },
+    /** Whether the viewer belongs to the organisation whose input it is. */
+    own: isStakeholder(viewer) && viewer.organisationId === input.organisationId,
     consultation,
-    version: version ?? null,
+    // The person who submitted would name the organisation as surely as its name.
+    version: version ? { ...version, submittedBy: source.named ? version.submittedBy : null } : null,
     isCurrent: number === input.currentVersion,
     /** Why the organisation can no longer change it, or null. */
     locked: lockedReason(consultation, now),
     ...shown,
-    source: sourceFor(db, viewer, input, shown.attributions),
+    source: { label: source.label, named: source.named },
     versions,
-    messages: messagesOf(db, input.id),
+    messages: messagesOf(db, input.id, source.redact),
     /** The strictest mark among what is shown: the page's own handling mark. */
     handlingMark: strictestMark(shown.items.map((item) => item.tlp)),
   };
@@ -544,7 +582,8 @@ export function strictestMark(marks: Tlp[]): Tlp {
   return marks.reduce<Tlp>((worst, mark) => (TLP_MARKS.indexOf(mark) > TLP_MARKS.indexOf(worst) ? mark : worst), "TLP:AMBER");
 }
 
-function messagesOf(db: DbOrTx, inputId: number) {
+/** The thread; where the source is withheld, its people's names and its names in their words are too. */
+function messagesOf(db: DbOrTx, inputId: number, redact: NameMatcher | null) {
   return db
     .select({
       id: threatInputMessages.id,
@@ -557,20 +596,40 @@ function messagesOf(db: DbOrTx, inputId: number) {
     .leftJoin(users, eq(users.id, threatInputMessages.authorUserId))
     .where(eq(threatInputMessages.inputId, inputId))
     .orderBy(asc(threatInputMessages.createdAt), asc(threatInputMessages.id))
-    .all();
+    .all()
+    .map((message) =>
+      redact ? { ...message, authorName: message.fromTaskforce ? message.authorName : null, body: redact.redact(message.body) } : message,
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
 // Triage
 
-/** The analysts' queue: inputs submitted or withdrawn, with what each viewer may see of them. */
-export function triageQueue(db: DbOrTx, viewer: Account, filter: TriageFilter) {
+export const TRIAGE_PAGE_SIZE = 50;
+
+/**
+ * The analysts' queue: inputs submitted or withdrawn, newest first, a page at a time (keyset:
+ * `after` is the last row's cursor), with what this viewer may read of each. Filters, counts and
+ * the areas and marks shown are computed in SQL over the items the viewer may read only.
+ */
+export function triageQueue(db: DbOrTx, viewer: Viewer, filter: TriageFilter) {
+  const readable = (extra?: SQL) =>
+    sql`from ${threatInputItems} where ${threatInputItems.versionId} = ${threatInputVersions.id} and ${itemReadableBy(viewer)}${extra ? sql` and ${extra}` : sql``}`;
+  const cursor = filter.after ? parseCursor(filter.after) : null;
   const rows = db
     .select({
-      input: threatInputs,
+      id: threatInputs.id,
+      consultationId: threatInputs.consultationId,
       consultationTitle: consultations.title,
-      organisationName: organisations.name,
-      versionId: threatInputVersions.id,
+      source: disclosedSource(inputDisclosure(viewer)),
+      status: threatInputs.status,
+      triageState: threatInputs.triageState,
+      version: threatInputs.currentVersion,
+      submittedAt: threatInputs.submittedAt,
+      items: sql<number>`(select count(*) ${readable()})`,
+      total: sql<number>`(select count(*) from ${threatInputItems} where ${threatInputItems.versionId} = ${threatInputVersions.id})`,
+      crimeAreas: sql<string | null>`(select group_concat(distinct ${threatInputItems.crimeArea}) ${readable()})`,
+      marks: sql<string | null>`(select group_concat(distinct ${threatInputItems.tlp}) ${readable()})`,
     })
     .from(threatInputs)
     .innerJoin(consultations, eq(consultations.id, threatInputs.consultationId))
@@ -582,50 +641,43 @@ export function triageQueue(db: DbOrTx, viewer: Account, filter: TriageFilter) {
     .where(
       and(
         isNotNull(threatInputs.submittedAt),
+        inputReadableBy(viewer),
         filter.consultationId ? eq(threatInputs.consultationId, filter.consultationId) : undefined,
         filter.organisationId ? eq(threatInputs.organisationId, filter.organisationId) : undefined,
         filter.state ? and(eq(threatInputs.triageState, filter.state), eq(threatInputs.status, "submitted")) : undefined,
+        filter.crimeArea ? sql`exists (select 1 ${readable(eq(threatInputItems.crimeArea, filter.crimeArea))})` : undefined,
+        filter.tlp ? sql`exists (select 1 ${readable(eq(threatInputItems.tlp, filter.tlp))})` : undefined,
+        cursor
+          ? or(
+              lt(threatInputs.submittedAt, cursor.submittedAt),
+              and(eq(threatInputs.submittedAt, cursor.submittedAt), lt(threatInputs.id, cursor.id)),
+            )
+          : undefined,
       ),
     )
     .orderBy(desc(threatInputs.submittedAt), desc(threatInputs.id))
+    .limit(TRIAGE_PAGE_SIZE + 1)
     .all();
-  const versionIds = rows.map((row) => row.versionId);
-  const items = versionIds.length
-    ? db
-        .select({ id: threatInputItems.id, versionId: threatInputItems.versionId, crimeArea: threatInputItems.crimeArea, tlp: threatInputItems.tlp })
-        .from(threatInputItems)
-        .where(inArray(threatInputItems.versionId, versionIds))
-        .all()
-    : [];
-  const recipients = recipientsOf(db, items.filter((item) => item.tlp === "TLP:RED").map((item) => item.id));
-  return rows
-    .map((row) => {
-      const own = items.filter((item) => item.versionId === row.versionId);
-      const visible = own.filter((item) => maySeeItem(viewer, row.input.organisationId, item, recipients));
-      return {
-        id: row.input.id,
-        consultationId: row.input.consultationId,
-        consultationTitle: row.consultationTitle,
-        organisationName: row.organisationName,
-        status: row.input.status,
-        triageState: row.input.triageState,
-        version: row.input.currentVersion,
-        submittedAt: row.input.submittedAt!,
-        crimeAreas: [...new Set(visible.map((item) => item.crimeArea))],
-        marks: [...new Set(visible.map((item) => item.tlp))],
-        items: visible.length,
-        withheld: own.length - visible.length,
-      };
-    })
-    .filter(
-      (row) =>
-        (!filter.crimeArea || row.crimeAreas.includes(filter.crimeArea)) && (!filter.tlp || row.marks.includes(filter.tlp)),
-    );
+  const page = rows.slice(0, TRIAGE_PAGE_SIZE).map(({ source, total, crimeAreas, marks, submittedAt, ...row }) => ({
+    ...row,
+    submittedAt: submittedAt!,
+    source: sourceLabel(source),
+    crimeAreas: (crimeAreas?.split(",") ?? []) as CrimeArea[],
+    marks: (marks?.split(",") ?? []) as Tlp[],
+    withheld: total - row.items,
+  }));
+  const last = page.at(-1);
+  return { rows: page, next: rows.length > TRIAGE_PAGE_SIZE && last ? `${last.submittedAt.getTime()}.${last.id}` : null };
 }
 
-/** The filters' choices: consultations and organisations that have input at all. */
-export function triageChoices(db: DbOrTx) {
-  const submitted = isNotNull(threatInputs.submittedAt);
+function parseCursor(after: string) {
+  const [ms, id] = after.split(".").map(Number);
+  return { submittedAt: new Date(ms!), id: id! };
+}
+
+/** The filters' choices: consultations and organisations with input the viewer may read. */
+export function triageChoices(db: DbOrTx, viewer: Viewer) {
+  const submitted = and(isNotNull(threatInputs.submittedAt), inputReadableBy(viewer));
   return {
     consultations: db
       .selectDistinct({ id: consultations.id, title: consultations.title })
@@ -638,7 +690,7 @@ export function triageChoices(db: DbOrTx) {
       .selectDistinct({ id: organisations.id, name: organisations.name })
       .from(threatInputs)
       .innerJoin(organisations, eq(organisations.id, threatInputs.organisationId))
-      .where(submitted)
+      .where(and(submitted, sql`${inputDisclosure(viewer)} = 'named'`))
       .orderBy(asc(organisations.name))
       .all(),
   };
@@ -795,10 +847,11 @@ export function gradeItem(
           eq(threatInputItems.id, grade.itemId),
           eq(threatInputVersions.inputId, inputId),
           eq(threatInputVersions.number, input.currentVersion),
+          itemReadableBy(viewer),
         ),
       )
       .get();
-    if (!item || !maySeeItem(viewer, input.organisationId, item, recipientsOf(tx, [item.id]))) {
+    if (!item) {
       throw new AppError("not_found", "There is no such item in the current version.");
     }
     tx.update(threatInputItems)
@@ -827,20 +880,20 @@ export function gradeItem(
 // ---------------------------------------------------------------------------------------------
 // Summaries for other pages
 
-export type InputProgress = "drafted" | "submitted" | "withdrawn";
+export type InputProgress = "submitted" | "withdrawn";
 
-/** How far each organisation has got with its input to a consultation. */
-export function inputProgressByOrganisation(db: DbOrTx, consultationId: number): Map<number, InputProgress> {
+/** How far each organisation has got with its input, as far as the viewer may read (never a draft for staff). */
+export function inputProgressByOrganisation(db: DbOrTx, viewer: Viewer, consultationId: number): Map<number, InputProgress | "drafted"> {
   const rows = db
     .select({ organisationId: threatInputs.organisationId, status: threatInputs.status })
     .from(threatInputs)
-    .where(eq(threatInputs.consultationId, consultationId))
+    .where(and(eq(threatInputs.consultationId, consultationId), inputReadableBy(viewer)))
     .all();
   return new Map(rows.map((row) => [row.organisationId, row.status === "draft" ? "drafted" : row.status]));
 }
 
-/** The inputs in for a consultation, as the staff read them. */
-export function inputsOfConsultation(db: DbOrTx, consultationId: number) {
+/** The inputs in for a consultation that the viewer may read. */
+export function inputsOfConsultation(db: DbOrTx, viewer: Viewer, consultationId: number) {
   return db
     .select({
       id: threatInputs.id,
@@ -850,24 +903,25 @@ export function inputsOfConsultation(db: DbOrTx, consultationId: number) {
       submittedAt: threatInputs.submittedAt,
     })
     .from(threatInputs)
-    .where(and(eq(threatInputs.consultationId, consultationId), isNotNull(threatInputs.submittedAt)))
+    .where(and(eq(threatInputs.consultationId, consultationId), isNotNull(threatInputs.submittedAt), inputReadableBy(viewer)))
     .orderBy(desc(threatInputs.submittedAt))
     .all();
 }
 
-/** How many inputs wait for an analyst's decision. */
-export function countAwaitingTriage(db: DbOrTx): number {
+/** How many inputs the viewer may read wait for an analyst's decision. */
+export function countAwaitingTriage(db: DbOrTx, viewer: Viewer): number {
   return (
     db
-      .select({ n: sql<number>`count(*)` })
+      .select({ n: count() })
       .from(threatInputs)
-      .where(and(eq(threatInputs.status, "submitted"), eq(threatInputs.triageState, "new")))
+      .where(and(eq(threatInputs.status, "submitted"), eq(threatInputs.triageState, "new"), inputReadableBy(viewer)))
       .get()?.n ?? 0
   );
 }
 
 /** A stakeholder's own organisation's input per consultation, for their home page. */
-export function ownInputStates(db: DbOrTx, organisationId: number) {
+export function ownInputStates(db: DbOrTx, viewer: Viewer) {
+  if (!isStakeholder(viewer)) return new Map<number, never>();
   return new Map(
     db
       .select({
@@ -877,7 +931,7 @@ export function ownInputStates(db: DbOrTx, organisationId: number) {
         triageState: threatInputs.triageState,
       })
       .from(threatInputs)
-      .where(eq(threatInputs.organisationId, organisationId))
+      .where(and(eq(threatInputs.organisationId, viewer.organisationId), inputReadableBy(viewer)))
       .all()
       .map((row) => [row.consultationId, row]),
   );

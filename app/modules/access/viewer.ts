@@ -1,0 +1,14 @@
+import type { Role } from "../../../db/schema";
+
+/** Who is asking: what the need-to-know gate decides on. An Account satisfies it. */
+export type Viewer = { id: number; roles: readonly Role[]; organisationId: number | null };
+
+/** Taskforce staff, who work with every consultation. */
+export const isTaskforceStaff = (viewer: Pick<Viewer, "roles">) =>
+  viewer.roles.includes("coordinator") || viewer.roles.includes("analyst");
+
+export const isAnalyst = (viewer: Pick<Viewer, "roles">) => viewer.roles.includes("analyst");
+
+/** A stakeholder acting for the organisation they belong to now. */
+export const isStakeholder = (viewer: Viewer): viewer is Viewer & { organisationId: number } =>
+  viewer.roles.includes("stakeholder") && viewer.organisationId !== null;
