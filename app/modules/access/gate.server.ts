@@ -26,9 +26,17 @@ import { isAnalyst, isStakeholder, isTaskforceStaff, type Viewer } from "./viewe
 // so a query that selects from those tables can add them to its WHERE clause as they are. The
 // subqueries inside use aliases of their own, so that they never capture the outer query's rows.
 
+declare const gated: unique symbol;
+/**
+ * A condition made here. A helper that builds a query over the input or item tables for its
+ * callers takes its condition as `Gated`, so that only the gate's conditions reach it.
+ */
+export type Gated = SQL & { readonly [gated]: true };
+const gate = (condition: SQL) => condition as Gated;
+
 const NEVER = sql`0`;
 const ALWAYS = sql`1`;
-const anyOf = (parts: (SQL | undefined)[]): SQL => or(...parts.filter((part): part is SQL => part !== undefined)) ?? NEVER;
+const anyOf = (parts: (SQL | undefined)[]): Gated => gate(or(...parts.filter((part): part is SQL => part !== undefined)) ?? NEVER);
 
 const gateInvitations = alias(consultationInvitees, "gate_invitations");
 const gateChosen = alias(consultationOrganisations, "gate_chosen");
@@ -108,9 +116,9 @@ export function personMaySee(consultationId: SQLWrapper, userId: SQLWrapper, org
  * the organisation's, so only an organisation chosen for the consultation gives it (a person
  * invited by name takes part in the meetings).
  */
-export function mayGiveInput(viewer: Viewer, consultationId: number): SQL {
-  if (!isStakeholder(viewer)) return NEVER;
-  return sql`exists (select 1 from ${CHOSEN} where ${gateChosen.consultationId} = ${consultationId} and ${gateChosen.organisationId} = ${viewer.organisationId})`;
+export function mayGiveInput(viewer: Viewer, consultationId: number): Gated {
+  if (!isStakeholder(viewer)) return gate(NEVER);
+  return gate(sql`exists (select 1 from ${CHOSEN} where ${gateChosen.consultationId} = ${consultationId} and ${gateChosen.organisationId} = ${viewer.organisationId})`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -120,7 +128,7 @@ export function mayGiveInput(viewer: Viewer, consultationId: number): SQL {
  * The inputs a viewer may read: a stakeholder their own organisation's (the draft included);
  * staff every input once submitted, never a draft that was not.
  */
-export function inputReadableBy(viewer: Viewer): SQL {
+export function inputReadableBy(viewer: Viewer): Gated {
   return anyOf([
     isStakeholder(viewer) ? eq(threatInputs.organisationId, viewer.organisationId) : undefined,
     isTaskforceStaff(viewer) ? gt(threatInputs.currentVersion, 0) : undefined,
@@ -128,8 +136,8 @@ export function inputReadableBy(viewer: Viewer): SQL {
 }
 
 /** A version of an input the viewer may read (the same rule, on threat_input_versions). */
-export function versionReadableBy(viewer: Viewer): SQL {
-  return sql`${threatInputVersions.inputId} in (select ${gateInputs.id} from ${INPUTS} where ${inputCondition(viewer, gateInputs)})`;
+export function versionReadableBy(viewer: Viewer): Gated {
+  return gate(sql`${threatInputVersions.inputId} in (select ${gateInputs.id} from ${INPUTS} where ${inputCondition(viewer, gateInputs)})`);
 }
 
 function inputCondition(viewer: Viewer, table: typeof gateInputs): SQL {
@@ -144,7 +152,7 @@ function inputCondition(viewer: Viewer, table: typeof gateInputs): SQL {
  * their own organisation's; taskforce staff every item but TLP:RED ones, which only the analysts
  * the item names read. Items exist only in submitted versions, so staff never see a draft.
  */
-function itemCondition(viewer: Viewer, items: typeof threatInputItems | typeof gateItems): SQL {
+function itemCondition(viewer: Viewer, items: typeof threatInputItems | typeof gateItems): Gated {
   return anyOf([
     isStakeholder(viewer)
       ? sql`${items.versionId} in (select ${gateVersions.id} from ${VERSIONS} inner join ${INPUTS} on ${gateInputs.id} = ${gateVersions.inputId} where ${gateInputs.organisationId} = ${viewer.organisationId})`
@@ -157,11 +165,14 @@ function itemCondition(viewer: Viewer, items: typeof threatInputItems | typeof g
   ]);
 }
 
-export const itemReadableBy = (viewer: Viewer): SQL => itemCondition(viewer, threatInputItems);
+export const itemReadableBy = (viewer: Viewer): Gated => itemCondition(viewer, threatInputItems);
+
+/** The items a viewer may not read (the same rule, negated): only ever to leave things out. */
+export const itemHiddenFrom = (viewer: Viewer): Gated => gate(sql`not ${itemReadableBy(viewer)}`);
 
 /** The indicators of the items a viewer may read (a condition on threat_input_indicators). */
-export function indicatorReadableBy(viewer: Viewer): SQL {
-  return sql`exists (select 1 from ${ITEMS} where ${gateItems.id} = ${threatInputIndicators.itemId} and ${itemCondition(viewer, gateItems)})`;
+export function indicatorReadableBy(viewer: Viewer): Gated {
+  return gate(sql`exists (select 1 from ${ITEMS} where ${gateItems.id} = ${threatInputIndicators.itemId} and ${itemCondition(viewer, gateItems)})`);
 }
 
 /** 1 when the viewer may read the item, else 0: for counting what is left out without reading it. */
@@ -174,8 +185,13 @@ export const itemReadableFlag = (viewer: Viewer): SQL<number> =>
  * shown, checking free text against every withheld source. The reason is the documentation;
  * the rule test lists where it is used.
  */
-export function beyondViewer(_reason: "freezing every item the edition draws on" | "counting what is left out, never showing it" | "checking free text against every withheld source"): SQL {
-  return ALWAYS;
+export function beyondViewer(
+  _reason:
+    | "freezing every item the edition draws on"
+    | "counting what is left out, never showing it"
+    | "checking free text against every withheld source",
+): Gated {
+  return gate(ALWAYS);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -115,7 +115,7 @@ function spell(name: string): string {
 }
 
 /** How names compare: trimmed, whitespace collapsed, case ignored. */
-function nameKey(name: string): string {
+export function nameKey(name: string): string {
   return spell(name).toLowerCase();
 }
 

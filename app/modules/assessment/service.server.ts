@@ -27,10 +27,12 @@ import {
   disclosedSource,
   indicatorReadableBy,
   isAnalyst,
+  itemHiddenFrom,
   isTaskforceStaff,
   itemDisclosure,
   itemReadableBy,
   itemReadableFlag,
+  type Gated,
   type Viewer,
 } from "../access/gate.server";
 import { nameMatcher, type NameMatcher } from "../access/sources";
@@ -38,7 +40,7 @@ import { recordAudit } from "../audit/audit.server";
 import { organisationNames } from "../organisations/service.server";
 import { auditSensitiveView, sourceLabel, strictestMark } from "../threat-input/service.server";
 import type { EditionInput, ItemsFilter, MergeInput, ProposalInput } from "./schema";
-import { applyOverrides, buildResolver, hasFigures, rankEntities, scoreAreas } from "./scoring";
+import { applyOverrides, buildResolver, hasFigures, nameKey, rankEntities, scoreAreas } from "./scoring";
 import { buildStixBundle } from "./stix.server";
 import type { AreaOverride, AreaResult, AssessedItem, NameResolver, RankedEntity } from "./types";
 
@@ -142,40 +144,39 @@ function gradesOf(edition: Edition) {
  * as a rule). A published edition's are those it froze; a draft's are the accepted input of its
  * consultations, current versions only, observed within its period.
  */
-function basis<F extends Record<string, unknown>>(db: DbOrTx, edition: Edition, fields: F, where: SQL) {
-  const query = db
+function basis<F extends Record<string, unknown>>(db: DbOrTx, edition: Edition, fields: F, where: Gated, also?: SQL) {
+  const frozen = edition.status === "published";
+  return db
     .select(fields as never)
     .from(threatInputItems)
     .innerJoin(threatInputVersions, eq(threatInputVersions.id, threatInputItems.versionId))
     .innerJoin(threatInputs, eq(threatInputs.id, threatInputVersions.inputId))
     .innerJoin(organisations, eq(organisations.id, threatInputs.organisationId))
-    .$dynamic();
-  if (edition.status === "published") {
-    return query
-      .innerJoin(
-        assessmentEditionItems,
-        and(eq(assessmentEditionItems.itemId, threatInputItems.id), eq(assessmentEditionItems.editionId, edition.id)),
-      )
-      .where(where);
-  }
-  return query
     .innerJoin(
-      assessmentEditionConsultations,
-      and(
-        eq(assessmentEditionConsultations.consultationId, threatInputs.consultationId),
-        eq(assessmentEditionConsultations.editionId, edition.id),
-      ),
+      frozen ? assessmentEditionItems : assessmentEditionConsultations,
+      frozen
+        ? and(eq(assessmentEditionItems.itemId, threatInputItems.id), eq(assessmentEditionItems.editionId, edition.id))
+        : and(
+            eq(assessmentEditionConsultations.consultationId, threatInputs.consultationId),
+            eq(assessmentEditionConsultations.editionId, edition.id),
+          ),
     )
     .where(
       and(
-        eq(threatInputs.currentVersion, threatInputVersions.number),
-        eq(threatInputs.status, "submitted"),
-        eq(threatInputs.triageState, "accepted"),
-        sql`${threatInputItems.observedFrom} <= ${edition.periodTo}`,
-        or(sql`${threatInputItems.observedTo} IS NULL`, sql`${threatInputItems.observedTo} >= ${edition.periodFrom}`),
         where,
+        also,
+        frozen
+          ? undefined
+          : and(
+              eq(threatInputs.currentVersion, threatInputVersions.number),
+              eq(threatInputs.status, "submitted"),
+              eq(threatInputs.triageState, "accepted"),
+              sql`${threatInputItems.observedFrom} <= ${edition.periodTo}`,
+              or(sql`${threatInputItems.observedTo} IS NULL`, sql`${threatInputItems.observedTo} >= ${edition.periodFrom}`),
+            ),
       ),
-    );
+    )
+    .$dynamic();
 }
 
 /** An edition's item as a page shows it: its source in the words the gate allows. */
@@ -269,7 +270,8 @@ function withheldOrganisationIds(db: DbOrTx, edition: Edition | null): number[] 
       db,
       edition,
       { id: organisations.id },
-      and(ne(threatInputItems.attribution, "named"), beyondViewer("checking free text against every withheld source"))!,
+      beyondViewer("checking free text against every withheld source"),
+      ne(threatInputItems.attribution, "named"),
     )
       .groupBy(organisations.id)
       .all() as { id: number }[]
@@ -348,12 +350,38 @@ function publishedBefore(db: DbOrTx, edition: Edition): Edition[] {
 type Figures = { items: EditionItem[]; resolve: NameResolver; areas: AreaResult[] };
 type Scores = Map<CrimeArea, number>;
 
+/** Every actor, alias and malware name an item gives, as names compare. */
+const namesOf = (item: Pick<AssessedItem, "actors" | "malware">) => [
+  ...item.actors.flatMap((actor) => [actor.name, ...actor.aliases]),
+  ...item.malware,
+].map(nameKey);
+
+/**
+ * How names resolve for a set of the edition's items: the analysts' merges, but for those that
+ * touch a name only items outside the set give (a TLP:RED actor's, say). Merged into or from, such
+ * a name would otherwise name an entity or be listed among its aliases for readers of the set.
+ */
+function resolverFor(db: DbOrTx, viewer: Viewer, edition: Edition, items: EditionItem[]): NameResolver {
+  const kept = new Set(items.map((item) => item.id));
+  const outside = [
+    ...(basis(db, edition, { actors: threatInputItems.actors, malware: threatInputItems.malware }, itemHiddenFrom(viewer)).all() as Pick<
+      AssessedItem,
+      "actors" | "malware"
+    >[]),
+    ...readableItems(db, viewer, edition).filter((item) => !kept.has(item.id)),
+  ];
+  const inside = new Set(items.flatMap(namesOf));
+  const hidden = new Set(outside.flatMap(namesOf).filter((key) => !inside.has(key)));
+  const merges = mergesOf(db, edition).filter((merge) => !hidden.has(nameKey(merge.from)) && !hidden.has(nameKey(merge.into)));
+  return buildResolver(items, merges);
+}
+
 /**
  * The figures of an edition from a set of its items: computed, then the analysts' overrides,
  * then the change against the previous published edition's final scores.
  */
-function figuresFrom(db: DbOrTx, edition: Edition, items: EditionItem[], previousScores: Scores): Figures {
-  const resolve = buildResolver(items, mergesOf(db, edition));
+function figuresFrom(db: DbOrTx, viewer: Viewer, edition: Edition, items: EditionItem[], previousScores: Scores): Figures {
+  const resolve = resolverFor(db, viewer, edition, items);
   const computed = scoreAreas(items, resolve, CRIME_AREAS);
   return { items, resolve, areas: applyOverrides(computed, overridesOf(db, edition.id), previousScores) };
 }
@@ -369,7 +397,7 @@ const finalScores = (figures: Figures): Scores =>
 function timelineOf(db: DbOrTx, viewer: Viewer, edition: Edition, keep: (item: EditionItem) => boolean = () => true) {
   const earlier = publishedBefore(db, edition).map((entry) => ({
     edition: entry,
-    scores: finalScores(figuresFrom(db, entry, readableItems(db, viewer, entry).filter(keep), new Map())),
+    scores: finalScores(figuresFrom(db, viewer, entry, readableItems(db, viewer, entry).filter(keep), new Map())),
   }));
   return { earlier, previousScores: earlier.at(-1)?.scores ?? new Map<CrimeArea, number>() };
 }
@@ -391,7 +419,7 @@ export function viewEdition(db: DbOrTx, viewer: Viewer, id: number, actor: Actor
   const edition = getEdition(db, id);
   const { earlier, previousScores } = timelineOf(db, viewer, edition);
   const items = readableItems(db, viewer, edition);
-  const figures = figuresFrom(db, edition, items, previousScores);
+  const figures = figuresFrom(db, viewer, edition, items, previousScores);
   const counts = itemCounts(db, viewer, edition);
   const matcher = withheldSources(db, edition);
   const proposals = proposalsFor(db, viewer, edition, items, matcher);
@@ -516,7 +544,7 @@ export function itemsBehind(db: DbOrTx, viewer: Viewer, id: number, filter: Item
   assertReader(viewer);
   const edition = getEdition(db, id);
   const items = readableItems(db, viewer, edition);
-  const resolve = buildResolver(items, mergesOf(db, edition));
+  const resolve = resolverFor(db, viewer, edition, items);
   const evidence = filter.target ? new Set(proposalsOf(db, id).find((proposal) => proposal.id === filter.target)?.itemIds ?? []) : null;
   const namedActor = filter.actor && resolve("actor", filter.actor);
   const malware = filter.malware && resolve("malware", filter.malware);
@@ -577,7 +605,8 @@ export function setOverride(
       actorUserId: viewer.id,
       targetType: "assessment",
       targetId: id,
-      detail: { crimeArea: input.crimeArea, score: values.score, trend: values.trend, reason: input.reason },
+      // No free text in the audit log: its readers (admins) may not read what an edition rests on.
+      detail: { crimeArea: input.crimeArea, score: values.score, trend: values.trend },
       origin: actor.origin,
       at: now,
     });
@@ -609,19 +638,22 @@ export function clearOverride(db: Db, viewer: Viewer, id: number, crimeArea: Cri
 export function mergeNames(db: Db, viewer: Viewer, input: MergeInput, actor: Actor, now = new Date()) {
   assertAnalyst(viewer);
   db.transaction((tx) => {
-    tx.insert(entityMerges)
+    const merge = tx
+      .insert(entityMerges)
       .values({ kind: input.kind, fromName: input.from, intoName: input.into, byUserId: viewer.id, at: now })
       .onConflictDoUpdate({
         target: [entityMerges.kind, sql`lower(${entityMerges.fromName})`],
         set: { fromName: input.from, intoName: input.into, byUserId: viewer.id, at: now },
       })
-      .run();
+      .returning({ id: entityMerges.id })
+      .get();
     recordAudit(tx, {
       action: "assessment.names_merged",
       actorUserId: viewer.id,
-      targetType: "entity",
-      targetId: `${input.kind}:${input.into}`,
-      detail: { kind: input.kind, from: input.from, into: input.into },
+      // The names may be a TLP:RED item's: the log points at the merge, it does not repeat them.
+      targetType: "entity_merge",
+      targetId: merge.id,
+      detail: { kind: input.kind },
       origin: actor.origin,
       at: now,
     });
@@ -652,7 +684,7 @@ export function proposeTarget(db: Db, viewer: Viewer, id: number, input: Proposa
       actorUserId: viewer.id,
       targetType: "target",
       targetId: proposalId,
-      detail: { editionId: id, kind: input.kind, name: input.name },
+      detail: { editionId: id, kind: input.kind, items: input.itemIds.length },
       origin: actor.origin,
       at: now,
     });
@@ -696,7 +728,7 @@ export function decideTarget(
       actorUserId: viewer.id,
       targetType: "target",
       targetId: input.proposalId,
-      detail: { editionId: id, note: input.note ?? null },
+      detail: { editionId: id },
       origin: actor.origin,
       at: now,
     });
@@ -758,7 +790,7 @@ export type ExportRequest = { format: "stix" | "csv" | "print"; recipient?: stri
 function exportable(db: DbOrTx, viewer: Viewer, edition: Edition, request: ExportRequest) {
   const keep = (item: EditionItem) => item.shareOnward && (request.recipient !== undefined || item.tlp !== "TLP:RED");
   const allowed = readableItems(db, viewer, edition).filter(keep);
-  const figures = figuresFrom(db, edition, allowed, timelineOf(db, viewer, edition, keep).previousScores);
+  const figures = figuresFrom(db, viewer, edition, allowed, timelineOf(db, viewer, edition, keep).previousScores);
   return {
     ...figures,
     left: leftOut(db, viewer, edition, request),

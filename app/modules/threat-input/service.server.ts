@@ -23,6 +23,7 @@ import { AppError } from "~/lib/errors";
 import type { FormValues } from "~/lib/forms";
 import { accountIsUsable, type Account, type Actor } from "../accounts/service.server";
 import {
+  beyondViewer,
   disclosedSource,
   indicatorReadableBy,
   inputDisclosure,
@@ -238,7 +239,11 @@ export function submitInput(
         .select({ number: threatInputVersions.number, contentHash: threatInputVersions.contentHash })
         .from(threatInputVersions)
         .where(
-          and(eq(threatInputVersions.inputId, existing.id), eq(threatInputVersions.idempotencyKey, submission.idempotencyKey)),
+          and(
+            eq(threatInputVersions.inputId, existing.id),
+            eq(threatInputVersions.idempotencyKey, submission.idempotencyKey),
+            versionReadableBy(viewer),
+          ),
         )
         .get();
       if (earlier) {
@@ -627,7 +632,7 @@ export function triageQueue(db: DbOrTx, viewer: Viewer, filter: TriageFilter) {
       version: threatInputs.currentVersion,
       submittedAt: threatInputs.submittedAt,
       items: sql<number>`(select count(*) ${readable()})`,
-      total: sql<number>`(select count(*) from ${threatInputItems} where ${threatInputItems.versionId} = ${threatInputVersions.id})`,
+      total: sql<number>`(select count(*) from ${threatInputItems} where ${threatInputItems.versionId} = ${threatInputVersions.id} and ${beyondViewer("counting what is left out, never showing it")})`,
       crimeAreas: sql<string | null>`(select group_concat(distinct ${threatInputItems.crimeArea}) ${readable()})`,
       marks: sql<string | null>`(select group_concat(distinct ${threatInputItems.tlp}) ${readable()})`,
     })
@@ -677,20 +682,19 @@ function parseCursor(after: string) {
 
 /** The filters' choices: consultations and organisations with input the viewer may read. */
 export function triageChoices(db: DbOrTx, viewer: Viewer) {
-  const submitted = and(isNotNull(threatInputs.submittedAt), inputReadableBy(viewer));
   return {
     consultations: db
       .selectDistinct({ id: consultations.id, title: consultations.title })
       .from(threatInputs)
       .innerJoin(consultations, eq(consultations.id, threatInputs.consultationId))
-      .where(submitted)
+      .where(and(isNotNull(threatInputs.submittedAt), inputReadableBy(viewer)))
       .orderBy(asc(consultations.title))
       .all(),
     organisations: db
       .selectDistinct({ id: organisations.id, name: organisations.name })
       .from(threatInputs)
       .innerJoin(organisations, eq(organisations.id, threatInputs.organisationId))
-      .where(and(submitted, sql`${inputDisclosure(viewer)} = 'named'`))
+      .where(and(isNotNull(threatInputs.submittedAt), inputReadableBy(viewer), sql`${inputDisclosure(viewer)} = 'named'`))
       .orderBy(asc(organisations.name))
       .all(),
   };
