@@ -76,7 +76,7 @@ function variants(name: string): string[][] {
     }
   }
   if (stripped.length !== words.length) found.push(stripped);
-  return found.filter((variant) => variant.join(" ").length >= 3);
+  return found.filter((variant) => variant.join("").length >= 3);
 }
 
 export type NameMatcher = {
@@ -105,8 +105,12 @@ export function nameMatcher(names: Iterable<string>): NameMatcher {
         index += 1;
         continue;
       }
-      found.push([words[index]!.start, words[index + pattern.length - 1]!.end]);
-      index += pattern.length;
+      // A legal form written after the name, in any of its spellings, goes with it.
+      let end = index + pattern.length;
+      const form = LEGAL_FORMS.find((candidate) => candidate.every((word, offset) => words[end + offset]?.text === word));
+      if (form) end += form.length;
+      found.push([words[index]!.start, words[end - 1]!.end]);
+      index = end;
     }
     return found;
   };
