@@ -1,3 +1,5 @@
+import { memoize } from "./memo";
+
 export function isValidTimeZone(timeZone: string): boolean {
   try {
     new Intl.DateTimeFormat("en", { timeZone });
@@ -9,28 +11,38 @@ export function isValidTimeZone(timeZone: string): boolean {
 
 export type Viewer = { timeZone: string; locale: string };
 
-/** A date and time in the viewer's zone, with the zone named so nobody has to guess. */
-export function formatDateTime(at: Date, viewer: Viewer): string {
-  const text = new Intl.DateTimeFormat(viewer.locale, {
-    timeZone: viewer.timeZone,
-    dateStyle: "medium",
-    timeStyle: "short",
-  }).format(at);
-  const zone = new Intl.DateTimeFormat(viewer.locale, {
-    timeZone: viewer.timeZone,
-    timeZoneName: "short",
-  })
-    .formatToParts(at)
-    .find((part) => part.type === "timeZoneName")?.value;
-  return `${text} ${zone ?? ""} (${viewer.timeZone})`.replace(/\s+/g, " ");
+// Building an Intl.DateTimeFormat costs far more than formatting with one (a triage page shows
+// hundreds of dates), so each locale, zone and style gets one, kept for reuse. Locales come from
+// people's settings and browsers: the caches are bounded.
+const formatterCache = (options: Intl.DateTimeFormatOptions) =>
+  memoize(500, (key) => {
+    const [locale, timeZone] = key.split("\u0000") as [string, string];
+    return new Intl.DateTimeFormat(locale, { ...options, timeZone });
+  });
+const formatters = {
+  dateTime: formatterCache({ dateStyle: "medium", timeStyle: "short" }),
+  day: formatterCache({ weekday: "short", day: "numeric", month: "short", year: "numeric" }),
+  clock: formatterCache({ hour: "2-digit", minute: "2-digit" }),
+  zoneName: formatterCache({ timeZoneName: "short" }),
+};
+const formatterFor = (kind: keyof typeof formatters, viewer: Viewer) =>
+  formatters[kind](`${viewer.locale}\u0000${viewer.timeZone}`);
+
+/** The zone's short name at that instant in the viewer's language: "CET", "CEST", "GMT-5". */
+function zoneNameAt(at: Date, viewer: Viewer): string {
+  return formatterFor("zoneName", viewer).formatToParts(at).find((part) => part.type === "timeZoneName")?.value ?? "";
 }
 
-const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+/** A date and time in the viewer's zone, with the zone named so nobody has to guess. */
+export function formatDateTime(at: Date, viewer: Viewer): string {
+  const text = formatterFor("dateTime", viewer).format(at);
+  return `${text} ${zoneNameAt(at, viewer)} (${viewer.timeZone})`.replace(/\s+/g, " ");
+}
 
-function wallClock(at: Date, timeZone: string) {
-  let format = partsFormatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", {
+const partsFormatter = memoize(
+  1000,
+  (timeZone) =>
+    new Intl.DateTimeFormat("en-US", {
       timeZone,
       hourCycle: "h23",
       year: "numeric",
@@ -39,10 +51,11 @@ function wallClock(at: Date, timeZone: string) {
       hour: "2-digit",
       minute: "2-digit",
       second: "2-digit",
-    });
-    partsFormatters.set(timeZone, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(at).map((part) => [part.type, part.value]));
+    }),
+);
+
+function wallClock(at: Date, timeZone: string) {
+  const parts = Object.fromEntries(partsFormatter(timeZone).formatToParts(at).map((part) => [part.type, part.value]));
   return {
     year: Number(parts.year),
     month: Number(parts.month),
@@ -59,6 +72,64 @@ export function zoneOffsetMinutes(at: Date, timeZone: string): number {
   const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
   const whole = Math.floor(at.getTime() / 1000) * 1000;
   return Math.round((asUtc - whole) / 60_000);
+}
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+/** A change of a zone's offset: at that instant its clocks go from `from` to `to` minutes ahead of UTC. */
+export type ZoneTransition = { at: number; from: number; to: number };
+
+/**
+ * The zone's offset changes in a (UTC) year, in order, as the tz database Node ships with has
+ * them. A few hundred Intl calls a zone and year, so they are kept.
+ */
+export function transitionsIn(timeZone: string, year: number): readonly ZoneTransition[] {
+  return transitionsOfYear(`${timeZone}\u0000${year}`);
+}
+
+const transitionsOfYear = memoize(2000, (key): readonly ZoneTransition[] => {
+  const [timeZone, yearText] = key.split("\u0000") as [string, string];
+  const start = Date.UTC(Number(yearText), 0, 1);
+  const end = Date.UTC(Number(yearText) + 1, 0, 1);
+  const found: ZoneTransition[] = [];
+  // A day at a time (no zone in the tz database changes its offset twice within a day: 365
+  // Intl calls a year instead of 8,760 an hour at a time), from the minute before the year so
+  // that a change at its very first minute is found.
+  let previous = zoneOffsetMinutes(new Date(start - MINUTE_MS), timeZone);
+  for (let t = start - MINUTE_MS, next = t; t < end - MINUTE_MS; t = next) {
+    next = Math.min(t + DAY_MS, end - MINUTE_MS);
+    const offset = zoneOffsetMinutes(new Date(next), timeZone);
+    if (offset === previous) continue;
+    // Narrow the change down to the minute: `high` is the first minute on the new offset.
+    let low = t;
+    let high = next;
+    while (high - low > MINUTE_MS) {
+      const middle = low + Math.floor((high - low) / (2 * MINUTE_MS)) * MINUTE_MS;
+      if (zoneOffsetMinutes(new Date(middle), timeZone) === previous) low = middle;
+      else high = middle;
+    }
+    found.push({ at: high, from: previous, to: offset });
+    previous = offset;
+  }
+  return found;
+});
+
+/**
+ * Whether the clock time an instant shows in a zone is shown twice (the hour repeated when the
+ * clocks go back), so that the wall-clock time alone cannot say which of the two is meant.
+ */
+export function isRepeatedWallTime(at: Date, timeZone: string): boolean {
+  const t = at.getTime();
+  // Clocks going back by d at T show the times of [T - d, T) again over [T, T + d). No switch
+  // is more than a day, so the years a day either side hold every switch that matters.
+  const years = new Set([new Date(t - DAY_MS).getUTCFullYear(), new Date(t + DAY_MS).getUTCFullYear()]);
+  return [...years].some((year) =>
+    transitionsIn(timeZone, year).some(({ at: change, from, to }) => {
+      const back = (from - to) * MINUTE_MS;
+      return back > 0 && t >= change - back && t < change + back;
+    }),
+  );
 }
 
 const pad = (n: number) => String(n).padStart(2, "0");
@@ -91,8 +162,8 @@ export function zonedToUtc(date: string, time: string, timeZone: string): Date |
   );
   // The offsets a day either side cover every zone (UTC-12 to UTC+14) and every switch; the one
   // before comes first, so a doubled hour resolves to its first occurrence.
-  const before = zoneOffsetMinutes(new Date(naive - 86_400_000), timeZone);
-  const after = zoneOffsetMinutes(new Date(naive + 86_400_000), timeZone);
+  const before = zoneOffsetMinutes(new Date(naive - DAY_MS), timeZone);
+  const after = zoneOffsetMinutes(new Date(naive + DAY_MS), timeZone);
   for (const offset of [before, after]) {
     const candidate = new Date(naive - offset * 60_000);
     const local = localDateTime(candidate, timeZone);
@@ -101,27 +172,17 @@ export function zonedToUtc(date: string, time: string, timeZone: string): Date |
   return null;
 }
 
-/** "Tue 17 Mar 2026, 16:00–17:00 CET (Europe/Vienna)", the end's date too when it differs. */
+/**
+ * "Tue 17 Mar 2026, 16:00–17:00 CET (Europe/Vienna)", the end's date too when it differs, and
+ * each end's own zone name when the clocks change in between: "01:30 CET–04:30 CEST".
+ */
 export function formatTimeRange(start: Date, end: Date, viewer: Viewer): string {
-  const day = new Intl.DateTimeFormat(viewer.locale, {
-    timeZone: viewer.timeZone,
-    weekday: "short",
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-  });
-  const clock = new Intl.DateTimeFormat(viewer.locale, {
-    timeZone: viewer.timeZone,
-    hour: "2-digit",
-    minute: "2-digit",
-  });
-  const zone = new Intl.DateTimeFormat(viewer.locale, { timeZone: viewer.timeZone, timeZoneName: "short" })
-    .formatToParts(start)
-    .find((part) => part.type === "timeZoneName")?.value;
+  const day = formatterFor("day", viewer);
+  const clock = formatterFor("clock", viewer);
+  const startZone = zoneNameAt(start, viewer);
+  const endZone = zoneNameAt(end, viewer);
   const sameDay = localDateTime(start, viewer.timeZone).date === localDateTime(end, viewer.timeZone).date;
+  const startText = `${day.format(start)}, ${clock.format(start)}${startZone === endZone ? "" : ` ${startZone}`}`;
   const endText = sameDay ? clock.format(end) : `${day.format(end)}, ${clock.format(end)}`;
-  return `${day.format(start)}, ${clock.format(start)}–${endText} ${zone ?? ""} (${viewer.timeZone})`.replace(
-    /\s+/g,
-    " ",
-  );
+  return `${startText}–${endText} ${endZone} (${viewer.timeZone})`.replace(/\s+/g, " ");
 }

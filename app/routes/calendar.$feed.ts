@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { isNotModified } from "~/lib/conditional-get";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { feedFor } from "~/modules/calendar/feeds.server";
 
-// A private feed: shared caches keep nothing; the subscriber revalidates with its ETag.
+// A private feed: shared caches keep nothing; the subscriber revalidates with its ETag or date.
 const CACHE = "private, no-cache";
 
 const notFound = () =>
@@ -18,21 +19,8 @@ export function loader({ request, params }: LoaderFunctionArgs) {
     "Last-Modified": feed.lastModified.toUTCString(),
     "Cache-Control": CACHE,
   };
-  if (matchesIfNoneMatch(request.headers.get("If-None-Match"), feed.etag)) {
-    return new Response(null, { status: 304, headers });
-  }
+  if (isNotModified(request, feed)) return new Response(null, { status: 304, headers });
   return new Response(feed.body, {
     headers: { ...headers, "Content-Type": "text/calendar; charset=utf-8", "Content-Disposition": 'inline; filename="meetings.ics"' },
   });
-}
-
-/**
- * If-None-Match uses the weak comparison (RFC 9110 §13.1.2): W/"x" matches "x". A proxy that
- * compresses the feed (nginx with gzip on) weakens the ETag, and its clients send that back.
- */
-function matchesIfNoneMatch(header: string | null, etag: string): boolean {
-  if (!header) return false;
-  if (header.trim() === "*") return true;
-  const opaque = (tag: string) => tag.trim().replace(/^W\//, "");
-  return header.split(",").some((tag) => opaque(tag) === opaque(etag));
 }

@@ -462,6 +462,33 @@ describe("one meeting followed through finalise, reschedule and cancel", () => {
     await other.text();
   });
 
+  it("answers 304 to If-Modified-Since at or after its Last-Modified, and If-None-Match decides when both come", async () => {
+    const httpDate = (ms: number) => new Date(ms).toUTCString();
+    const status = async (headers: Record<string, string>) => {
+      const response = await fetchFeed(andresFeed.token, headers);
+      const body = await response.text();
+      if (response.status === 304) {
+        expect(body).toBe("");
+        expect(response.headers.get("ETag")).toBe(etag);
+        expect(Date.parse(response.headers.get("Last-Modified") ?? "")).toBe(lastModified);
+      }
+      return response.status;
+    };
+    expect(await status({ "If-Modified-Since": httpDate(lastModified) })).toBe(304);
+    expect(await status({ "If-Modified-Since": httpDate(lastModified + 3_600_000) })).toBe(304);
+    expect(await status({ "If-Modified-Since": httpDate(lastModified - 1000) })).toBe(200);
+    // The obsolete asctime form, which a recipient must read too.
+    const asctime = new Date(lastModified).toUTCString().replace(/^(\w{3}), (\d{2}) (\w{3}) (\d{4}) (\S+) GMT$/, (_, day, date, month, year, time) =>
+      `${day} ${month} ${String(Number(date)).padStart(2, " ")} ${time} ${year}`,
+    );
+    expect(await status({ "If-Modified-Since": asctime })).toBe(304);
+    // A date the server cannot read is ignored: the whole feed, never an error.
+    expect(await status({ "If-Modified-Since": "last Tuesday" })).toBe(200);
+    // If-None-Match replaces If-Modified-Since (RFC 9110 §13.2.2), whichever way they disagree.
+    expect(await status({ "If-None-Match": '"something-else"', "If-Modified-Since": httpDate(lastModified) })).toBe(200);
+    expect(await status({ "If-None-Match": etag, "If-Modified-Since": httpDate(lastModified - 86_400_000) })).toBe(304);
+  });
+
   it("after the invitee accepts in the portal, the feed carries their PARTSTAT and a new ETag", async () => {
     await sleep(1000); // Last-Modified has whole seconds
     await act(andres, meetingId, { intent: "rsvp", response: "accepted" });
@@ -473,6 +500,9 @@ describe("one meeting followed through finalise, reschedule and cancel", () => {
     const stale = await fetchFeed(andresFeed.token, { "If-None-Match": etag });
     expect(stale.status).toBe(200);
     await stale.text();
+    const staleDate = await fetchFeed(andresFeed.token, { "If-Modified-Since": new Date(lastModified).toUTCString() });
+    expect(staleDate.status).toBe(200);
+    await staleDate.text();
     etag = response.headers.get("ETag")!;
   });
 

@@ -176,6 +176,7 @@ describe("pages that are not there", () => {
     expect(text).toContain("Page not found");
     expect(text).not.toContain("Demo mailbox");
     expect((await new Visitor(portal.url).get("/dev/mailbox/1")).status).toBe(404);
+    expect((await new Visitor(portal.url).get("/dev/mailbox/1/attachments/1")).status).toBe(404);
   });
 
   it("answers an unknown page with 404 and the shared error page, without a stack trace", async () => {

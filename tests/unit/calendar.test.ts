@@ -6,7 +6,7 @@ import { DEMO_SIGN_INS } from "../../db/seed";
 import { createTransporter } from "~/lib/mailer.server";
 import { formatTimeRange } from "~/lib/time";
 import { getAccount, setAccountActive } from "~/modules/accounts/service.server";
-import { buildCalendar, NEUTRAL_TITLE, type CalendarMeeting } from "~/modules/calendar/ics";
+import { buildCalendar, foldLines, NEUTRAL_TITLE, type CalendarMeeting } from "~/modules/calendar/ics";
 import { feedFor, issueFeedToken } from "~/modules/calendar/feeds.server";
 import { vtimezone } from "~/modules/calendar/vtimezone";
 import { consultationFormSchema } from "~/modules/consultations/schema";
@@ -27,6 +27,7 @@ import {
 } from "~/modules/scheduling/service.server";
 import { freshDatabase } from "../support/db";
 import { foldingProblems, parseIcs, parseSingleEvent, physicalLines, unfoldedLines } from "../support/ical";
+import { readWithPythonIcalendar } from "../support/python-ical";
 import { startSmtpServer } from "../support/smtp";
 import { later, minutes, organisationIdOf, userIdOf } from "./helpers";
 
@@ -126,12 +127,12 @@ function readVtimezone(zone: string, year: number) {
 }
 
 /** A one-event calendar around a zone's VTIMEZONE: how a calendar app meets the zone. */
-function eventAt(zone: string, local: string, year: number) {
+function eventAt(zone: string, local: string, ...years: number[]) {
   return [
     "BEGIN:VCALENDAR",
     "VERSION:2.0",
     "PRODID:-//test//EN",
-    vtimezone(zone, year),
+    vtimezone(zone, ...years),
     "BEGIN:VEVENT",
     "UID:probe@test",
     "DTSTAMP:20260101T000000Z",
@@ -208,6 +209,63 @@ describe("vtimezone", () => {
     expect(String(parts[0]!.getFirstPropertyValue("tzoffsetto")).replace(":", "")).toBe("-0500");
     expect(parts[0]!.getFirstPropertyValue("dtstart")).toBeTruthy();
   });
+
+  it("writes one set of yearly rules for years in which the zone kept them, the same as for one year", () => {
+    for (const zone of ["Europe/Vienna", "America/Toronto", "America/Bogota"]) {
+      expect(vtimezone(zone, 2026, 2028, 2027, 2026)).toBe(vtimezone(zone, 2026));
+    }
+  });
+
+  // Mexico City kept summer time until 30 October 2022; Volgograd went from UTC+3 to UTC+4 on
+  // 28 October 2018 and back on 27 December 2020, without summer time.
+  const CHANGED_RULES: { zone: string; years: number[]; instants: [local: string, utc: string][] }[] = [
+    {
+      zone: "America/Mexico_City",
+      years: [2021, 2022, 2023, 2024],
+      instants: [
+        ["2021-01-15T12:00", "2021-01-15T18:00Z"],
+        ["2021-07-01T12:00", "2021-07-01T17:00Z"],
+        ["2022-07-01T12:00", "2022-07-01T17:00Z"],
+        ["2022-12-01T12:00", "2022-12-01T18:00Z"],
+        ["2023-07-01T12:00", "2023-07-01T18:00Z"],
+        ["2024-07-01T12:00", "2024-07-01T18:00Z"],
+      ],
+    },
+    {
+      zone: "Europe/Volgograd",
+      years: [2017, 2019, 2021],
+      instants: [
+        ["2017-07-01T12:00", "2017-07-01T09:00Z"],
+        ["2019-07-01T12:00", "2019-07-01T08:00Z"],
+        ["2021-07-01T12:00", "2021-07-01T09:00Z"],
+      ],
+    },
+    {
+      zone: "Europe/Volgograd",
+      years: [2017, 2018, 2019, 2020, 2021],
+      instants: [
+        ["2018-10-27T12:00", "2018-10-27T09:00Z"],
+        ["2018-10-29T12:00", "2018-10-29T08:00Z"],
+        ["2020-12-26T12:00", "2020-12-26T08:00Z"],
+        ["2020-12-28T12:00", "2020-12-28T09:00Z"],
+        ["2021-07-01T12:00", "2021-07-01T09:00Z"],
+      ],
+    },
+  ];
+
+  for (const { zone, years, instants } of CHANGED_RULES) {
+    it(`stays right over ${years.join(", ")} in ${zone}, whose rules changed, with every stretch bounded`, () => {
+      const text = vtimezone(zone, ...years);
+      const component = new ICAL.Component(ICAL.parse(text));
+      const rules = component.getAllSubcomponents().flatMap((part) => part.getAllProperties("rrule"));
+      // Here every stretch with clock changes has ended, so each of their rules stops with it.
+      for (const rule of rules) expect((rule.getFirstValue() as InstanceType<typeof ICAL.Recur>).until).toBeTruthy();
+      for (const [local, instant] of instants) {
+        const { event } = parseSingleEvent(eventAt(zone, local, ...years));
+        expect(event.start.toISOString(), `${local} in ${zone}`).toBe(utc(instant).toISOString());
+      }
+    });
+  }
 
   for (const [zone, cases] of Object.entries(INSTANTS)) {
     it(`lets ical.js turn ${zone} wall-clock times of 2026-2028 into the right instants`, () => {
@@ -392,6 +450,101 @@ describe("buildCalendar", () => {
   });
 });
 
+// ---------------------------------------------------------------------------------------------
+// Clock changes: times are written from their UTC instants
+
+type ClockCase = {
+  uid: string;
+  zone: string;
+  startsAt: string;
+  minutes: number;
+  /** DTSTART and DTEND as they must be written. */
+  written: [string, string];
+};
+
+/**
+ * Meetings at the autumn and spring changes of 2027 (Rome: 31 Oct and 28 Mar at 01:00 UTC;
+ * Toronto: 7 Nov at 06:00 and 14 Mar at 07:00 UTC), and Bogota, which has none, at the same
+ * instants. A time in the repeated hour names two instants, so it is written in UTC.
+ */
+const CLOCK_CASES: ClockCase[] = [
+  // 02:30 CEST, the first of the two 02:30s, for 30 minutes: the case of the issue.
+  { uid: "rome-repeated-first", zone: "Europe/Rome", startsAt: "2027-10-31T00:30Z", minutes: 30, written: ["DTSTART:20271031T003000Z", "DTEND:20271031T010000Z"] },
+  // 02:30 CET, the second 02:30.
+  { uid: "rome-repeated-second", zone: "Europe/Rome", startsAt: "2027-10-31T01:30Z", minutes: 30, written: ["DTSTART:20271031T013000Z", "DTEND:20271031T020000Z"] },
+  // Ends at 02:00 CEST, which 02:00 CET repeats an hour later.
+  { uid: "rome-ends-repeated", zone: "Europe/Rome", startsAt: "2027-10-30T23:00Z", minutes: 60, written: ["DTSTART:20271030T230000Z", "DTEND:20271031T000000Z"] },
+  // 01:30 CEST to 03:30 CET: three hours, both ends outside the repeated hour.
+  { uid: "rome-across-autumn", zone: "Europe/Rome", startsAt: "2027-10-30T23:30Z", minutes: 180, written: ["DTSTART;TZID=Europe/Rome:20271031T013000", "DTEND;TZID=Europe/Rome:20271031T033000"] },
+  // 01:30 CET to 03:30 CEST: one hour across the skipped one.
+  { uid: "rome-across-spring", zone: "Europe/Rome", startsAt: "2027-03-28T00:30Z", minutes: 60, written: ["DTSTART;TZID=Europe/Rome:20270328T013000", "DTEND;TZID=Europe/Rome:20270328T033000"] },
+  // 03:00 CEST, the first minute after the skipped hour.
+  { uid: "rome-after-spring", zone: "Europe/Rome", startsAt: "2027-03-28T01:00Z", minutes: 30, written: ["DTSTART;TZID=Europe/Rome:20270328T030000", "DTEND;TZID=Europe/Rome:20270328T033000"] },
+  // 01:30 EDT to 01:00 EST: both repeated.
+  { uid: "toronto-repeated-first", zone: "America/Toronto", startsAt: "2027-11-07T05:30Z", minutes: 30, written: ["DTSTART:20271107T053000Z", "DTEND:20271107T060000Z"] },
+  // 01:30 EST, the second 01:30, to 02:00 EST.
+  { uid: "toronto-repeated-second", zone: "America/Toronto", startsAt: "2027-11-07T06:30Z", minutes: 30, written: ["DTSTART:20271107T063000Z", "DTEND:20271107T070000Z"] },
+  // 00:30 EDT to 02:30 EST: three hours.
+  { uid: "toronto-across-autumn", zone: "America/Toronto", startsAt: "2027-11-07T04:30Z", minutes: 180, written: ["DTSTART;TZID=America/Toronto:20271107T003000", "DTEND;TZID=America/Toronto:20271107T023000"] },
+  // 01:30 EST to 03:30 EDT: one hour across the skipped one.
+  { uid: "toronto-across-spring", zone: "America/Toronto", startsAt: "2027-03-14T06:30Z", minutes: 60, written: ["DTSTART;TZID=America/Toronto:20270314T013000", "DTEND;TZID=America/Toronto:20270314T033000"] },
+  // Bogota keeps UTC-5: the same instants are plain local times there.
+  { uid: "bogota-rome-autumn", zone: "America/Bogota", startsAt: "2027-10-31T00:30Z", minutes: 30, written: ["DTSTART;TZID=America/Bogota:20271030T193000", "DTEND;TZID=America/Bogota:20271030T200000"] },
+  { uid: "bogota-rome-spring", zone: "America/Bogota", startsAt: "2027-03-28T00:30Z", minutes: 60, written: ["DTSTART;TZID=America/Bogota:20270327T193000", "DTEND;TZID=America/Bogota:20270327T203000"] },
+  { uid: "bogota-toronto-autumn", zone: "America/Bogota", startsAt: "2027-11-07T05:30Z", minutes: 30, written: ["DTSTART;TZID=America/Bogota:20271107T003000", "DTEND;TZID=America/Bogota:20271107T010000"] },
+  { uid: "bogota-toronto-spring", zone: "America/Bogota", startsAt: "2027-03-14T06:30Z", minutes: 60, written: ["DTSTART;TZID=America/Bogota:20270314T013000", "DTEND;TZID=America/Bogota:20270314T023000"] },
+];
+
+const clockMeeting = (c: ClockCase) =>
+  meeting({ uid: c.uid, timeZone: c.zone, startsAt: utc(c.startsAt), endsAt: new Date(utc(c.startsAt).getTime() + minutes(c.minutes)) });
+
+/** DTSTART and DTEND of one VEVENT as written (unfolded). */
+function writtenTimes(ics: string, uid: string): string[] {
+  const lines = unfoldedLines(ics);
+  const at = lines.indexOf(`UID:${uid}`);
+  const event = lines.slice(lines.lastIndexOf("BEGIN:VEVENT", at), lines.indexOf("END:VEVENT", at));
+  return event.filter((line) => /^DT(START|END)[;:]/.test(line));
+}
+
+describe("times at the clock changes of Rome, Toronto and Bogota", () => {
+  const expected = CLOCK_CASES.map((c) => {
+    const m = clockMeeting(c);
+    return { uid: c.uid, start: m.startsAt.toISOString(), end: m.endsAt.toISOString() };
+  });
+
+  for (const c of CLOCK_CASES) {
+    it(`writes ${c.uid} (${c.startsAt}, ${c.minutes} min in ${c.zone}) as ${c.written.join(" / ")}, read back right by ical.js`, () => {
+      const ics = buildCalendar({ method: "REQUEST", meetings: [clockMeeting(c)] });
+      expect(writtenTimes(ics, c.uid)).toEqual(c.written);
+      const { calendar, event } = parseSingleEvent(ics);
+      const m = clockMeeting(c);
+      expect([event.start.toISOString(), event.end.toISOString()]).toEqual([m.startsAt.toISOString(), m.endsAt.toISOString()]);
+      expect(event.end.getTime()).toBeGreaterThan(event.start.getTime());
+      // A VTIMEZONE exactly when the times name the zone.
+      const local = c.written[0].includes(";TZID=");
+      expect(event.startTzid).toBe(local ? c.zone : null);
+      expect(event.endTzid).toBe(local ? c.zone : null);
+      expect([...calendar.timezones.keys()]).toEqual(local ? [c.zone] : []);
+    });
+  }
+
+  it("gives the same instants to ical.js and to python-icalendar in one feed of them all", () => {
+    const ics = buildCalendar({ method: "PUBLISH", alarmMinutesBefore: 15, meetings: CLOCK_CASES.map(clockMeeting) });
+    expect(foldingProblems(ics)).toEqual([]);
+    const calendar = parseIcs(ics);
+    expect([...calendar.timezones.keys()].sort()).toEqual(["America/Bogota", "America/Toronto", "Europe/Rome"]);
+    const byIcalJs = calendar.events.map((event) => ({ uid: event.uid, start: event.start.toISOString(), end: event.end.toISOString() }));
+    expect(byIcalJs).toEqual(expected);
+    expect(readWithPythonIcalendar(ics)).toEqual(expected);
+  });
+
+  it("gives python-icalendar the right instants in an invitation for the repeated hour alone", () => {
+    const rome = CLOCK_CASES[0]!;
+    const ics = buildCalendar({ method: "REQUEST", meetings: [clockMeeting(rome)] });
+    expect(readWithPythonIcalendar(ics)).toEqual([{ uid: rome.uid, start: "2027-10-31T00:30:00.000Z", end: "2027-10-31T01:00:00.000Z" }]);
+  });
+});
+
 describe("line folding", () => {
   // One-, two-, three- and four-byte characters, so that the 75-octet limit falls at every
   // position inside a character for one of the prefixes below.
@@ -420,6 +573,29 @@ describe("line folding", () => {
       expect(event.alarms[0]!.description).toBe(title);
     });
   }
+
+  it("leaves a line of 75 octets alone and folds one of 76 after its 75th", () => {
+    const line = "X".repeat(75);
+    expect(foldLines(`${line}\r\n${line}Y\r\n`)).toBe(`${line}\r\n${line}\r\n Y\r\n`);
+    // Three octets each: 25 of them fill a line, and a continuation line holds 24 after its space.
+    expect(foldLines("€".repeat(50))).toBe(`${"€".repeat(25)}\r\n ${"€".repeat(24)}\r\n €`);
+  });
+
+  it("folds any mix of 1- to 4-octet characters (and a stray surrogate) within 75 octets, undone exactly", () => {
+    const alphabet = ["a", " ", ";", "é", "ß", "€", "東", "会", "🌍", "🇪🇺", "\uFE0F", "\uD800", "\uDC00"];
+    let seed = 12345;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let round = 0; round < 200; round++) {
+      // Content lines start with a name, never with the space that marks a fold.
+      const lines = Array.from({ length: 1 + Math.floor(random() * 4) }, () =>
+        ["X:", ...Array.from({ length: Math.floor(random() * 120) }, () => alphabet[Math.floor(random() * alphabet.length)])].join(""),
+      );
+      const text = `${lines.join("\r\n")}\r\n`;
+      const folded = foldLines(text);
+      expect(foldingProblems(folded), JSON.stringify(text)).toEqual([]);
+      expect(folded.replace(/\r\n /g, "")).toBe(text);
+    }
+  });
 
   it("ends every line in CRLF, the last one too (RFC 5545 §3.1: contentline = ... CRLF)", () => {
     for (const method of ["REQUEST", "CANCEL", "PUBLISH"] as const) {
@@ -565,6 +741,40 @@ describe("against the database", () => {
       const meetingId = scheduledMeeting({ tlp: "TLP:RED", attendeeListOpen: "on" });
       const forGiulia = calendarMeetingFor(db, getMeeting(db, meetingId), userIdOf(db, GIULIA), APP_URL);
       expect(forGiulia.attendees.map((attendee) => attendee.email)).toEqual([GIULIA]);
+    });
+  });
+
+  describe("mail about a meeting across a clock change", () => {
+    it("names the zone of each end: 01:30 CET–04:30 CEST on the night Europe springs forward", () => {
+      // 01:30 in Vienna on 29 March 2026 (00:30 UTC), two hours: the clocks jump from 02:00 to 03:00.
+      const meetingId = proposeMeeting(
+        db,
+        consultationId,
+        meetingFormSchema.parse({
+          title: "Night shift: botnet takedown window",
+          agenda: "",
+          durationMinutes: "120",
+          place: "",
+          videoUrl: "",
+          timeZone: "Europe/Vienna",
+          slot0Date: "2026-03-29",
+          slot0Time: "01:30",
+        }),
+        coordinator,
+        T0,
+      );
+      const slot = db.select().from(meetingSlots).where(eq(meetingSlots.meetingId, meetingId)).get()!;
+      expect([slot.startsAt.toISOString(), slot.endsAt.toISOString()]).toEqual(["2026-03-29T00:30:00.000Z", "2026-03-29T02:30:00.000Z"]);
+      finaliseMeeting(db, meetingId, slot.id, coordinator, later(T0, HOUR));
+      const textTo = (email: string) =>
+        db
+          .select()
+          .from(outbox)
+          .where(and(eq(outbox.template, "meeting-scheduled"), eq(outbox.toAddress, email)))
+          .get()!.text;
+      // Giulia reads Rome time, in Italian; Andrés Bogota time, which does not change.
+      expect(textTo(GIULIA)).toMatch(/01:30 CET–04:30 CEST \(Europe\/Rome\)/);
+      expect(textTo(ANDRES)).toMatch(/07:30\sp\.\sm\.–09:30\sp\.\sm\. COT \(America\/Bogota\)/);
     });
   });
 

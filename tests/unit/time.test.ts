@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import {
   formatDateTime,
   formatTimeRange,
+  isRepeatedWallTime,
   localDateTime,
+  transitionsIn,
   zonedToUtc,
   zoneOffsetMinutes,
 } from "~/lib/time";
@@ -70,6 +72,104 @@ describe("local times across the Atlantic", () => {
   it("formats a single instant with the zone named", () => {
     expect(formatDateTime(inTheGap, en("Europe/Vienna"))).toBe("10 Mar 2026, 16:00 CET (Europe/Vienna)");
     expect(formatDateTime(inTheGap, en("America/Bogota"))).toBe("10 Mar 2026, 10:00 GMT-5 (America/Bogota)");
+  });
+});
+
+describe("times across a clock change in mail and on pages", () => {
+  it("names each end's own zone when the clocks change during the meeting", () => {
+    // Vienna springs forward at 02:00 CET on 29 March 2026: 01:30 CET to 04:30 CEST is two hours.
+    expect(formatTimeRange(at("2026-03-29T00:30:00Z"), at("2026-03-29T02:30:00Z"), en("Europe/Vienna"))).toBe(
+      "Sun, 29 Mar 2026, 01:30 CET–04:30 CEST (Europe/Vienna)",
+    );
+    // Rome falls back at 03:00 CEST on 31 October 2027: 02:30 CEST to 02:00 CET is half an hour.
+    expect(formatTimeRange(at("2027-10-31T00:30:00Z"), at("2027-10-31T01:00:00Z"), en("Europe/Rome"))).toBe(
+      "Sun, 31 Oct 2027, 02:30 CEST–02:00 CET (Europe/Rome)",
+    );
+    // Toronto, past midnight and across its autumn change.
+    expect(formatTimeRange(at("2027-11-07T03:30:00Z"), at("2027-11-07T07:30:00Z"), { timeZone: "America/Toronto", locale: "en-CA" })).toMatch(
+      /^Sat, Nov\.? 6, 2027, 11:30\sp\.m\. EDT–Sun, Nov\.? 7, 2027, 02:30\sa\.m\. EST \(America\/Toronto\)$/,
+    );
+    // The same instants in Bogota, which keeps its clock: one zone name.
+    expect(formatTimeRange(at("2026-03-29T00:30:00Z"), at("2026-03-29T02:30:00Z"), en("America/Bogota"))).toBe(
+      "Sat, 28 Mar 2026, 19:30–21:30 GMT-5 (America/Bogota)",
+    );
+  });
+
+  it("formats the same as a freshly built Intl formatter, for more locales and zones than it keeps", () => {
+    const zones = Intl.supportedValuesOf("timeZone");
+    const locales = ["en-GB", "de-AT", "it-IT", "es-CO", "fr-CA"];
+    const instant = at("2027-10-31T00:30:00Z");
+    expect(zones.length * locales.length).toBeGreaterThan(1000);
+    for (const round of [1, 2]) {
+      for (const locale of locales) {
+        for (const timeZone of zones) {
+          const text = new Intl.DateTimeFormat(locale, { timeZone, dateStyle: "medium", timeStyle: "short" }).format(instant);
+          const zone = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: "short" })
+            .formatToParts(instant)
+            .find((part) => part.type === "timeZoneName")!.value;
+          const expected = `${text} ${zone} (${timeZone})`.replace(/\s+/g, " ");
+          expect(formatDateTime(instant, { timeZone, locale }), `${locale} ${timeZone}, round ${round}`).toBe(expected);
+        }
+      }
+    }
+  });
+});
+
+describe("transitionsIn and isRepeatedWallTime", () => {
+  it("finds each zone's changes of 2027 to the minute, and none in Bogota", () => {
+    const iso = (zone: string) =>
+      transitionsIn(zone, 2027).map(({ at: change, from, to }) => [new Date(change).toISOString(), from, to]);
+    expect(iso("Europe/Rome")).toEqual([
+      ["2027-03-28T01:00:00.000Z", 60, 120],
+      ["2027-10-31T01:00:00.000Z", 120, 60],
+    ]);
+    expect(iso("America/Toronto")).toEqual([
+      ["2027-03-14T07:00:00.000Z", -300, -240],
+      ["2027-11-07T06:00:00.000Z", -240, -300],
+    ]);
+    expect(iso("America/Bogota")).toEqual([]);
+  });
+
+  it("reports each change once, in its own year, at its first minute, for zones with odd changes", () => {
+    // Samoa skipped 30 December 2011; Volgograd moved to UTC+4 in 2018 and back in December 2020.
+    for (const zone of ["Pacific/Apia", "Europe/Volgograd", "Europe/Rome", "Australia/Lord_Howe"]) {
+      for (let year = 2010; year <= 2021; year++) {
+        for (const { at: change, from, to } of transitionsIn(zone, year)) {
+          expect(new Date(change).getUTCFullYear()).toBe(year);
+          expect(zoneOffsetMinutes(new Date(change - 60_000), zone), `${zone} before ${new Date(change).toISOString()}`).toBe(from);
+          expect(zoneOffsetMinutes(new Date(change), zone)).toBe(to);
+        }
+      }
+    }
+    expect(transitionsIn("Pacific/Apia", 2011).map(({ at: change, from, to }) => [new Date(change).toISOString(), from, to])).toContainEqual([
+      "2011-12-30T10:00:00.000Z",
+      -600,
+      840,
+    ]);
+  });
+
+  const repeatedFrom = (zone: string, from: string, to: string) => {
+    const found: string[] = [];
+    for (let t = Date.parse(from); t < Date.parse(to); t += minutes(15)) {
+      if (isRepeatedWallTime(new Date(t), zone)) found.push(new Date(t).toISOString().slice(11, 16));
+    }
+    return found;
+  };
+
+  it("marks the instants whose clock time comes twice when the clocks go back, and no others", () => {
+    // Rome, 31 October 2027: 02:00-02:59 is shown from 00:00 UTC and again from 01:00 UTC.
+    expect(repeatedFrom("Europe/Rome", "2027-10-30T23:00:00Z", "2027-10-31T03:00:00Z")).toEqual([
+      "00:00", "00:15", "00:30", "00:45", "01:00", "01:15", "01:30", "01:45",
+    ]);
+    // Toronto, 7 November 2027: 01:00-01:59 from 05:00 UTC and again from 06:00 UTC.
+    expect(repeatedFrom("America/Toronto", "2027-11-07T04:00:00Z", "2027-11-07T08:00:00Z")).toEqual([
+      "05:00", "05:15", "05:30", "05:45", "06:00", "06:15", "06:30", "06:45",
+    ]);
+    // Springing forward repeats nothing, and Bogota never changes.
+    expect(repeatedFrom("Europe/Rome", "2027-03-27T23:00:00Z", "2027-03-28T03:00:00Z")).toEqual([]);
+    expect(repeatedFrom("America/Toronto", "2027-03-14T05:00:00Z", "2027-03-14T09:00:00Z")).toEqual([]);
+    expect(repeatedFrom("America/Bogota", "2027-01-01T00:00:00Z", "2027-01-03T00:00:00Z")).toEqual([]);
+    expect(repeatedFrom("America/Bogota", "2027-10-30T00:00:00Z", "2027-11-08T00:00:00Z")).toEqual([]);
   });
 });
 

@@ -1,4 +1,5 @@
 import { desc, eq } from "drizzle-orm";
+import { simpleParser } from "mailparser";
 import { mailboxMessages } from "../../../db/schema";
 import type { DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
@@ -37,4 +38,38 @@ export function getMailboxMessage(db: DbOrTx, id: number) {
   const message = db.select().from(mailboxMessages).where(eq(mailboxMessages.id, id)).get();
   if (!message) throw new AppError("not_found", "There is no such message in the mailbox.");
   return message;
+}
+
+export type MailboxAttachment = {
+  /** Its place among the message's attachments, from 1: the download address uses it. */
+  number: number;
+  filename: string;
+  contentType: string;
+  /** Parameters of its Content-Type worth showing (a calendar part's METHOD, the charset). */
+  params: Record<string, string>;
+  inline: boolean;
+  size: number;
+  content: Buffer;
+};
+
+/**
+ * The attachments of a filed message, read back from the raw message as a mail client would
+ * (mailparser). An invitation has two: the text/calendar part calendar apps read inline (it has
+ * no file name, so it is named by its place) and the same file attached as invite.ics.
+ */
+export async function attachmentsOf(raw: string): Promise<MailboxAttachment[]> {
+  const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
+  return parsed.attachments.map((attachment, index) => {
+    const header = attachment.headers.get("content-type") as { params?: Record<string, string> } | undefined;
+    const calendar = attachment.contentType === "text/calendar";
+    return {
+      number: index + 1,
+      filename: attachment.filename ?? `part-${index + 1}${calendar ? ".ics" : ""}`,
+      contentType: attachment.contentType,
+      params: header?.params ?? {},
+      inline: attachment.contentDisposition !== "attachment",
+      size: attachment.size,
+      content: attachment.content,
+    };
+  });
 }
