@@ -8,6 +8,7 @@ import {
   meetings,
   meetingSlots,
   organisations,
+  outbox,
   targetEvidence,
   targetProposals,
   threatInputItems,
@@ -413,6 +414,8 @@ describe("the findings of the review", () => {
     for (const who of VIEWERS) await (await visitors[who].get(`/consultations/${ids.consultation}`)).text();
     expect(inviteeRows()).toBe(before);
 
+    // What was sent before is theirs to keep: count it once the outbox has drained.
+    await outboxDrained();
     for (const email of [PEOPLE.giulia, PEOPLE.lukas]) mailsAtRemoval.set(email, mailsTo(email).length);
     const removed = await visitors.anna.post(
       `/consultations/${ids.consultation}/edit`,
@@ -469,6 +472,14 @@ describe("the findings of the review", () => {
     }
   });
 });
+
+async function outboxDrained() {
+  const deadline = Date.now() + 15_000;
+  while (db().select({ n: count() }).from(outbox).where(eq(outbox.status, "pending")).get()!.n > 0) {
+    if (Date.now() > deadline) throw new Error("the outbox did not drain");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 function mailsTo(email: string): ReceivedMail[] {
   return smtp.received.filter((mail) => mail.envelopeTo.some((to) => to.toLowerCase() === email));
@@ -550,6 +561,7 @@ function expectedStatus(viewer: Viewer, routeId: string, path: string): number |
     case "routes/dev.mailbox._index":
     case "routes/dev.mailbox.$messageId":
     case "routes/dev.mailbox.$messageId.html":
+    case "routes/dev.mailbox.$messageId.attachments.$number":
       return 404; // with a real SMTP server there is no demo mailbox
   }
   if (signedOut) return login;
@@ -662,6 +674,7 @@ function requestsFor(routeId: string, viewer: Viewer): Url[] | undefined {
     "routes/dev.mailbox._index": [{ path: "/dev/mailbox" }],
     "routes/dev.mailbox.$messageId": [{ path: "/dev/mailbox/1" }],
     "routes/dev.mailbox.$messageId.html": [{ path: "/dev/mailbox/1/html" }],
+    "routes/dev.mailbox.$messageId.attachments.$number": [{ path: "/dev/mailbox/1/attachments/1" }],
   };
   return map[routeId];
 }
