@@ -2,6 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@rem
 import { z } from "zod";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
+import { readForm } from "~/lib/form-reader.server";
 import { formValues } from "~/lib/forms";
 import { orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { requireUser } from "~/modules/auth/guard.server";
@@ -37,7 +38,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = await requireUser(request);
   const id = parseId(params.editionId);
   if (params.format !== "named") throw new Response("There is no such export.", { status: 404 });
-  const values = formValues(await request.formData());
+  const values = formValues(await readForm(request, context));
   const form = exportFormSchema.safeParse(values);
   if (!form.success) {
     const issue = form.error.issues[0]!;
