@@ -386,3 +386,28 @@ describe("the request guard, fuzzed over the built route manifest", () => {
     expect(portal.output().split("\n").filter((line) => line.includes('"level":50'))).toEqual([]);
   });
 });
+
+describe("a refused named export", () => {
+  it("does not carry what was typed in its redirect when it is past its field's limit", async () => {
+    const analyst = visitors.analyst;
+    const recipient = "R".repeat(60_000);
+    const response = await analyst.post(`/assessments/${params.editionId}/export/named`, { format: "stix", recipient, confirm: "on" });
+    expect(response.status).toBe(302);
+    const location = response.headers.get("Location")!;
+    expect(location.length).toBeLessThan(500);
+    expect(location).not.toContain("RRRR");
+    const back = new URL(location, portal.url).searchParams;
+    expect(back.get("exportError")).toBe("Keep the recipient under 200 characters.");
+    expect(back.get("field")).toBe("recipient");
+    expect(back.get("recipient")).toBe("");
+    expect((await analyst.get(location)).status).toBe(200);
+  });
+
+  it("keeps a recipient that fits its field, and only a known format", async () => {
+    const response = await visitors.analyst.post(`/assessments/${params.editionId}/export/named`, { format: "<script>", recipient: "Insp. Ruiz" });
+    expect(response.status).toBe(302);
+    const back = new URL(response.headers.get("Location")!, portal.url).searchParams;
+    expect(back.get("recipient")).toBe("Insp. Ruiz");
+    expect(back.get("format")).toBe("stix");
+  });
+});
