@@ -88,8 +88,9 @@ export function refusals(build: ServerBuild, env: Env): Refuse {
 /**
  * The guard in front of every route (see app/lib/request-guard.server.ts): 405 for a method the
  * route does not take, 415 for a body that is not a form, 413 for a Content-Length over the
- * limit, 400 for an address or Host header that cannot be read. What passes carries its body
- * limit on to the form reader.
+ * limit, 400 for an address or Host header that cannot be read, 403 for an Origin of another
+ * host, 404 for a non-GET where no route is. What passes carries its body limit on to the form
+ * reader.
  */
 export function requestGuard(build: ServerBuild, env: Env, refuse: Refuse): RequestHandler {
   const check = createRequestGuard(build.routes, env.MAX_BODY_BYTES);

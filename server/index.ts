@@ -6,6 +6,7 @@ import { DEMO_SIGN_INS, hasAnyUser, seedDemoData } from "../db/seed";
 import { closeDb, getDb, migrateDatabase } from "~/lib/db.server";
 import { EnvError, getEnv } from "~/lib/env.server";
 import { logger } from "~/lib/logger.server";
+import { CROSS_ORIGIN_REFUSAL } from "~/lib/request-guard.server";
 import { getTransporter } from "~/lib/mailer.server";
 import {
   contentSecurityPolicy,
@@ -90,7 +91,7 @@ app.use((req, res, next) => {
     appUrl: env.APP_URL,
   });
   if (!refused) return next();
-  refuse(req, res, { status: 403, message: "This request came from another site: the portal takes changes only from its own pages." }).catch(next);
+  refuse(req, res, CROSS_ORIGIN_REFUSAL).catch(next);
 });
 
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));

@@ -1,6 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { statusPage } from "./http.server";
-import { describeBytes, formContentType } from "./request-guard.server";
+import { formContentType, NOT_A_FORM, tooLarge } from "./request-guard.server";
 
 const BROKEN = "This form did not arrive in a shape the portal can read. Reload the page and send it again.";
 
@@ -13,7 +13,7 @@ const BROKEN = "This form did not arrive in a shape the portal can read. Reload 
 export async function readForm(request: Request, context: AppLoadContext): Promise<FormData> {
   const header = request.headers.get("Content-Type");
   const kind = formContentType(header);
-  if (!kind) statusPage(415, "This address takes a form, and this request is not one.");
+  if (!kind) statusPage(415, NOT_A_FORM);
   const bytes = await readBody(request, context);
   if (kind === "urlencoded") return parseUrlEncoded(bytes);
   try {
@@ -41,7 +41,7 @@ async function readBody(request: Request, context: AppLoadContext): Promise<Uint
     if (size > context.bodyLimit) {
       reader.releaseLock();
       context.abandonBody();
-      statusPage(413, `This request is larger than ${describeBytes(context.bodyLimit)}, the most this page takes.`);
+      statusPage(413, tooLarge(context.bodyLimit));
     }
     chunks.push(chunk.value);
   }

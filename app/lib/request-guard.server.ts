@@ -16,6 +16,12 @@ export type GuardInput = {
   host?: string | undefined;
 };
 
+/** What a state-changing request from another site is told, here and by the cross-origin check. */
+export const CROSS_ORIGIN_REFUSAL: Refusal = {
+  status: 403,
+  message: "This request came from another site: the portal takes changes only from its own pages.",
+};
+
 /** Either a refusal, or the request may go on, with the most bytes its form may have. */
 export type GuardDecision = { refusal: Refusal } | { bodyLimit: number };
 
@@ -54,10 +60,14 @@ export type BodyLimitHandle = { bodyLimit?: number };
 type RouteRules = { takesGet: boolean; takesPost: boolean; resource: boolean; bodyLimit: number | undefined };
 
 /** A byte count as people read it: "1 MB", "66 kB". */
-export const describeBytes = (bytes: number) =>
+const describeBytes = (bytes: number) =>
   bytes >= 1_000_000 ? `${Math.round(bytes / 100_000) / 10} MB` : `${Math.round(bytes / 1000)} kB`;
 
-const ANY_FORM = "application/x-www-form-urlencoded or multipart/form-data";
+/** The message of a 413, whether the guard saw the length or the form reader counted it. */
+export const tooLarge = (limit: number) => `This request is larger than ${describeBytes(limit)}, the most this page takes.`;
+
+/** The message of a 415, from the guard or, should a request get past it, the form reader. */
+export const NOT_A_FORM = "This address takes a form (application/x-www-form-urlencoded or multipart/form-data), and this request is not one.";
 
 /**
  * The guard in front of every route, built from the Remix server build so that it knows what
@@ -119,17 +129,15 @@ export function createRequestGuard(manifest: ServerBuild["routes"], defaultLimit
     if (method !== "POST") return { bodyLimit: 0 };
     // Remix refuses a POST whose Origin names another host than the request's by throwing, a
     // 500; it is what the cross-origin check refuses, answered as such.
-    if (input.origin !== undefined && originHost(input.origin) !== input.host) {
-      return refuse(403, "This request came from another site: the portal takes changes only from its own pages.");
-    }
+    if (input.origin !== undefined && originHost(input.origin) !== input.host) return { refusal: CROSS_ORIGIN_REFUSAL };
 
     if (!formContentType(input.contentType)) {
-      return refuse(415, `This address takes a form (${ANY_FORM}), and this request is not one.`);
+      return refuse(415, NOT_A_FORM);
     }
     const bodyLimit = Math.max(defaultLimit, rulesOf(target).bodyLimit ?? 0);
     const length = input.contentLength === undefined ? undefined : Number(input.contentLength);
     if (length !== undefined && length > bodyLimit) {
-      return refuse(413, `This request is larger than ${describeBytes(bodyLimit)}, the most this page takes.`);
+      return refuse(413, tooLarge(bodyLimit));
     }
     return { bodyLimit };
   };
