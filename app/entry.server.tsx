@@ -6,9 +6,10 @@ import type {
   HandleErrorFunction,
 } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "~/components/nonce";
+import { RequestIdContext } from "~/components/request-id";
 import { logger } from "~/lib/logger.server";
 
 const ABORT_DELAY = 5_000;
@@ -27,12 +28,14 @@ export default function handleRequest(
     let failed = false;
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
-        <RemixServer
-          context={remixContext}
-          url={request.url}
-          abortDelay={ABORT_DELAY}
-          nonce={nonce}
-        />
+        <RequestIdContext.Provider value={loadContext.requestId}>
+          <RemixServer
+            context={remixContext}
+            url={request.url}
+            abortDelay={ABORT_DELAY}
+            nonce={nonce}
+          />
+        </RequestIdContext.Provider>
       </NonceContext.Provider>,
       {
         nonce,
@@ -72,7 +75,12 @@ export const handleDataRequest: HandleDataRequestFunction = (response) => {
   return response;
 };
 
+/**
+ * Faults only. A refusal Remix makes itself (no route at this address, no action there) is an
+ * answer like any other 4xx: the server's one line per request logs it, at info.
+ */
 export const handleError: HandleErrorFunction = (error, { request }) => {
   if (request.signal.aborted) return;
-  logger().error({ err: error, url: request.url }, "request failed");
+  if (isRouteErrorResponse(error) && error.status < 500) return;
+  logger().error({ err: error, path: new URL(request.url).pathname }, "request failed");
 };

@@ -1,4 +1,5 @@
 import "@remix-run/node";
+import type { Refusal } from "~/lib/request-guard.server";
 
 declare module "@remix-run/node" {
   interface AppLoadContext {
@@ -6,6 +7,17 @@ declare module "@remix-run/node" {
     cspNonce: string;
     /** The client's address (behind a proxy only when TRUST_PROXY is set). */
     clientAddress: string;
+    /** This request's id: on every log line it causes, in X-Request-Id and on the error page. */
+    requestId: string;
+    /** The most bytes this request's form may have, as the request guard worked it out. */
+    bodyLimit: number;
+    /**
+     * Called by the form reader when it stops reading a body that is too large: the connection
+     * then closes after the answer, so that the rest is never read.
+     */
+    abandonBody: () => void;
+    /** Set only when the request guard asks the portal to render its refusal (routes/refused). */
+    refusal?: Refusal;
   }
   interface Future {
     v3_singleFetch: true;

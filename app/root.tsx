@@ -12,9 +12,11 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { HandlingMark, type Tlp } from "~/components/handling-mark";
+import { REQUEST_ID_META, useErrorReference } from "~/components/request-id";
 import { SiteHeader } from "~/components/site-header";
 import { useNonce } from "~/components/nonce";
 import { getEnv, publicEnv } from "~/lib/env.server";
+import type { BodyLimitHandle } from "~/lib/request-guard.server";
 import { getViewer } from "~/modules/auth/guard.server";
 import styles from "~/styles/app.css";
 
@@ -42,9 +44,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 /**
  * A route declares the handling mark of what it shows, in its handle or, when the mark belongs
  * to the record shown (a meeting's own marking), as `handlingMark` in its loader data. The most
- * specific route wins.
+ * specific route wins. A route whose forms are larger than MAX_BODY_BYTES declares its own
+ * `bodyLimit`, which the request guard reads from the server build.
  */
-export type RouteHandle = { tlp?: Tlp };
+export type RouteHandle = { tlp?: Tlp } & BodyLimitHandle;
 
 function useHandlingMark(): Tlp {
   const matches = useMatches();
@@ -57,7 +60,7 @@ function useHandlingMark(): Tlp {
   return "TLP:CLEAR";
 }
 
-function Document({ children, tlp }: { children: ReactNode; tlp: Tlp }) {
+function Document({ children, tlp, reference }: { children: ReactNode; tlp: Tlp; reference?: string }) {
   const nonce = useNonce();
   const data = useRouteLoaderData<typeof loader>("root");
   return (
@@ -65,6 +68,7 @@ function Document({ children, tlp }: { children: ReactNode; tlp: Tlp }) {
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {reference ? <meta name={REQUEST_ID_META} content={reference} /> : null}
         <Meta />
         <Links />
       </head>
@@ -99,7 +103,10 @@ const STATUS_TITLES: Record<number, string> = {
   401: "Please sign in",
   403: "You do not have access to this page",
   404: "Page not found",
+  405: "This page does not take that kind of request",
   410: "This link no longer works",
+  413: "That was too much to send at once",
+  415: "That request was not a form",
   429: "Too many requests",
 };
 
@@ -108,19 +115,27 @@ export function ErrorBoundary() {
   const error = useRouteError();
   let status = 500;
   let message = "Something went wrong on our side. The error has been logged; please try again.";
+  let fromData: string | undefined;
   if (isRouteErrorResponse(error)) {
     status = error.status;
-    const data = error.data as { message?: unknown } | string | null;
+    const data = error.data as { message?: unknown; requestId?: unknown } | string | null;
     const given = typeof data === "string" ? data : data?.message;
     if (typeof given === "string" && given) message = given;
     else if (status === 404) message = "There is nothing at this address.";
+    if (data && typeof data === "object" && typeof data.requestId === "string") fromData = data.requestId;
   }
+  const reference = useErrorReference(error, fromData);
   return (
-    <Document tlp="TLP:CLEAR">
+    <Document tlp="TLP:CLEAR" reference={reference}>
       <section className="error-page" aria-labelledby="error-title">
         <p className="eyebrow">Error {status}</p>
         <h1 id="error-title">{STATUS_TITLES[status] ?? "Something went wrong"}</h1>
         <p>{message}</p>
+        {reference ? (
+          <p className="muted">
+            Quote this reference: <code id="error-reference">{reference}</code>
+          </p>
+        ) : null}
         <p>
           <a href="/">Go to your home page</a>
         </p>

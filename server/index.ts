@@ -6,6 +6,7 @@ import { DEMO_SIGN_INS, hasAnyUser, seedDemoData } from "../db/seed";
 import { closeDb, getDb, migrateDatabase } from "~/lib/db.server";
 import { EnvError, getEnv } from "~/lib/env.server";
 import { logger } from "~/lib/logger.server";
+import { CROSS_ORIGIN_REFUSAL } from "~/lib/request-guard.server";
 import { getTransporter } from "~/lib/mailer.server";
 import {
   contentSecurityPolicy,
@@ -15,6 +16,7 @@ import {
 } from "~/lib/security.server";
 import { retryPolicy, startOutboxWorker } from "~/modules/mail/worker.server";
 import { queueDueReminders } from "~/modules/scheduling/service.server";
+import { faults, loadContext, refusals, remixMode, requestGuard, requestScope } from "./edge";
 
 let env: ReturnType<typeof getEnv>;
 try {
@@ -60,9 +62,13 @@ const queueReminders = () => {
 queueReminders();
 const reminders = setInterval(queueReminders, 60_000);
 
+const refuse = refusals(build, env);
+
 const app = express();
 app.disable("x-powered-by");
 app.set("trust proxy", env.TRUST_PROXY);
+
+app.use(requestScope);
 
 app.use((req, res, next) => {
   const nonce = newNonce();
@@ -85,24 +91,17 @@ app.use((req, res, next) => {
     appUrl: env.APP_URL,
   });
   if (!refused) return next();
-  log.warn({ method: req.method, url: req.originalUrl, origin: req.get("Origin") }, "cross-origin write refused");
-  res.status(403).type("text/plain").send("Forbidden: this request came from another site.");
+  refuse(req, res, CROSS_ORIGIN_REFUSAL).catch(next);
 });
 
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
 
-app.all(
-  "*",
-  createRequestHandler({
-    build,
-    mode: env.NODE_ENV === "production" ? "production" : "development",
-    getLoadContext: (req, res) => ({
-      cspNonce: res.locals.cspNonce as string,
-      clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
-    }),
-  }),
-);
+app.use(requestGuard(build, env, refuse));
+
+app.all("*", createRequestHandler({ build, mode: remixMode(env), getLoadContext: loadContext }));
+
+app.use(faults(refuse));
 
 const server = app.listen(env.PORT, () => {
   log.info({ url: env.APP_URL, port: env.PORT, mail: env.mailMode }, "Taskforce Consult is listening");

@@ -21,6 +21,8 @@ const schema = z.object({
   MAIL_GIVE_UP_AFTER_HOURS: z.coerce.number().positive().default(48),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   TRUST_PROXY: booleanString.default(false),
+  // Below 16 kB the portal's own forms (a consultation with its invitees) would not fit.
+  MAX_BODY_BYTES: z.coerce.number().int().min(16_384, "must be at least 16384 bytes").default(1_000_000),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "APP_URL" | "SESSION_SECRET"> & {

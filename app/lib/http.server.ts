@@ -1,14 +1,20 @@
 import { data, type AppLoadContext } from "@remix-run/node";
 import { AppError } from "./errors";
 import { formFailure, type FormFailure, type FormValues } from "./forms";
+import { currentRequestId, noteRefusal } from "./logger.server";
 
 export function requestOrigin(request: Request, context: AppLoadContext) {
   return { ip: context.clientAddress, userAgent: request.headers.get("User-Agent") };
 }
 
-/** A thrown status page, rendered by the one shared error boundary. */
+/**
+ * A thrown status page, rendered by the one shared error boundary. It carries the request's id,
+ * so that the page shows the reference of the request that failed, even after a client-side
+ * navigation.
+ */
 export function statusPage(status: number, message: string): never {
-  throw data({ message }, { status });
+  noteRefusal(message);
+  throw data({ message, requestId: currentRequestId() }, { status });
 }
 
 export function notFound(message = "There is nothing at this address."): never {

@@ -2,6 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { useActionData } from "@remix-run/react";
 import { OrganisationForm } from "~/components/organisation-form";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/form-reader.server";
 import { parseForm } from "~/lib/forms";
 import { attempt, requestOrigin } from "~/lib/http.server";
 import { requireRole } from "~/modules/auth/guard.server";
@@ -17,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
-  const form = parseForm(organisationFormSchema, await request.formData());
+  const form = parseForm(organisationFormSchema, await readForm(request, context));
   if (!form.ok) return data(form, { status: 400 });
   const outcome = attempt(form.values, () =>
     createOrganisation(getDb(), form.data, { userId: admin.id, origin: requestOrigin(request, context) }),

@@ -5,6 +5,7 @@ import { EmptyState } from "~/components/empty-state";
 import { LocalTime } from "~/components/local-time";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
+import { readForm } from "~/lib/form-reader.server";
 import { notFound, orStatusPage } from "~/lib/http.server";
 import { requireRole } from "~/modules/auth/guard.server";
 import { recordAudit } from "~/modules/audit/audit.server";
@@ -21,7 +22,7 @@ const retrySchema = z.object({ id: z.coerce.number().int().positive() });
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
-  const form = retrySchema.safeParse(Object.fromEntries(await request.formData()));
+  const form = retrySchema.safeParse(Object.fromEntries(await readForm(request, context)));
   if (!form.success) notFound();
   const db = getDb();
   orStatusPage(() => retryDeadMail(db, form.data.id));

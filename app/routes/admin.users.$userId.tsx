@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { z } from "zod";
 import { AccountForm } from "~/components/account-form";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/form-reader.server";
 import { formFailure, formValues, parseForm } from "~/lib/forms";
 import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { requireRole } from "~/modules/auth/guard.server";
@@ -29,7 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
   const id = parseId(params.userId);
-  const formData = await request.formData();
+  const formData = await readForm(request, context);
   const intent = intentSchema.safeParse(formData.get("intent"));
   if (!intent.success) return data(formFailure({}, "Unknown action."), { status: 400 });
   const actor = { userId: admin.id, origin: requestOrigin(request, context) };

@@ -2,6 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { AccountForm } from "~/components/account-form";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/form-reader.server";
 import { parseForm } from "~/lib/forms";
 import { attempt, requestOrigin } from "~/lib/http.server";
 import { requireRole } from "~/modules/auth/guard.server";
@@ -21,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
-  const form = parseForm(accountFormSchema, await request.formData());
+  const form = parseForm(accountFormSchema, await readForm(request, context));
   if (!form.ok) return data(form, { status: 400 });
   const outcome = attempt(form.values, () =>
     createAccount(getDb(), form.data, { userId: admin.id, origin: requestOrigin(request, context) }),

@@ -9,6 +9,7 @@ import { CheckboxGroup, FormErrorSummary, SelectField, TextAreaField, TextField,
 import { LocalTime } from "~/components/local-time";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
+import { readForm } from "~/lib/form-reader.server";
 import { formFailure, formValues, parseForm, type FormFailure } from "~/lib/forms";
 import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
@@ -64,7 +65,7 @@ const intentSchema = z.enum(["override", "clear-override", "merge", "propose", "
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = await requireUser(request);
   const id = parseId(params.editionId);
-  const formData = await request.formData();
+  const formData = await readForm(request, context);
   const values = formValues(formData);
   const intent = intentSchema.safeParse(values.intent);
   if (!intent.success) return data<FormFailure>(formFailure(values, "Unknown action."), { status: 400 });

@@ -2,6 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@rem
 import { z } from "zod";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
+import { readForm } from "~/lib/form-reader.server";
 import { formValues } from "~/lib/forms";
 import { orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { requireUser } from "~/modules/auth/guard.server";
@@ -37,15 +38,19 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = await requireUser(request);
   const id = parseId(params.editionId);
   if (params.format !== "named") throw new Response("There is no such export.", { status: 404 });
-  const values = formValues(await request.formData());
+  const values = formValues(await readForm(request, context));
   const form = exportFormSchema.safeParse(values);
   if (!form.success) {
+    // Back to the edition's form with the schema's own message and field, and what was typed
+    // only where it fits its field: a value past its limit would make the address, and the
+    // Location header, as large as itself.
     const issue = form.error.issues[0]!;
+    const recipient = typeof values.recipient === "string" ? values.recipient : "";
     const back = new URLSearchParams({
       exportError: issue.message,
       field: String(issue.path[0] ?? "recipient"),
-      recipient: String(values.recipient ?? ""),
-      format: String(values.format ?? "stix"),
+      recipient: recipient.length <= (exportFormSchema.shape.recipient.maxLength ?? 0) ? recipient : "",
+      format: exportFormSchema.shape.format.safeParse(values.format).data ?? "stix",
     });
     return redirect(`/assessments/${id}?${back}#export-title`);
   }

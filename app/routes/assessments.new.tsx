@@ -2,6 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CheckboxGroup, FormErrorSummary, TextField } from "~/components/form-fields";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/form-reader.server";
 import { parseForm } from "~/lib/forms";
 import { attempt, orStatusPage, requestOrigin } from "~/lib/http.server";
 import { CONSULTATION_STATUS_LABELS } from "~/lib/labels";
@@ -20,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const viewer = await requireUser(request);
-  const form = parseForm(editionFormSchema, await request.formData());
+  const form = parseForm(editionFormSchema, await readForm(request, context));
   if (!form.ok) return data(form, { status: 400 });
   const outcome = attempt(form.values, () =>
     createEdition(getDb(), viewer, form.data, { userId: viewer.id, origin: requestOrigin(request, context) }),

@@ -6,6 +6,7 @@ import { LocalTime } from "~/components/local-time";
 import { MeetingTime } from "~/components/meeting-time";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
+import { readForm } from "~/lib/form-reader.server";
 import { formFailure, formValues } from "~/lib/forms";
 import { attempt, parseId, requestOrigin, orStatusPage } from "~/lib/http.server";
 import { CONSULTATION_STATUS_LABELS, CRIME_AREA_LABELS, MEETING_STATUS_LABELS } from "~/lib/labels";
@@ -57,7 +58,7 @@ const intentSchema = z.enum(["open", "close"]);
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = await requireRole(request, "coordinator");
   const id = parseId(params.consultationId);
-  const formData = await request.formData();
+  const formData = await readForm(request, context);
   const intent = intentSchema.safeParse(formData.get("intent"));
   if (!intent.success) return data(formFailure({}, "Unknown action."), { status: 400 });
   const actor = { userId: viewer.id, origin: requestOrigin(request, context), appUrl: getEnv().APP_URL };

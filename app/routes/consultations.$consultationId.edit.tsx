@@ -3,6 +3,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { ConsultationForm } from "~/components/consultation-form";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
+import { readForm } from "~/lib/form-reader.server";
 import { parseForm } from "~/lib/forms";
 import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { localDateTime } from "~/lib/time";
@@ -41,7 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = await requireRole(request, "coordinator");
   const id = parseId(params.consultationId);
-  const form = parseForm(consultationFormSchema, await request.formData());
+  const form = parseForm(consultationFormSchema, await readForm(request, context));
   if (!form.ok) return data(form, { status: 400 });
   const outcome = attempt(form.values, () =>
     updateConsultation(getDb(), id, form.data, {

@@ -16,7 +16,8 @@ import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { formFailure, formValues, parseForm, type FormFailure, type FormValues } from "~/lib/forms";
 import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
-import { readForm } from "~/lib/uploads.server";
+import { readForm } from "~/lib/form-reader.server";
+import { setAsideOversizedFiles } from "~/lib/uploads.server";
 import { requireStakeholder } from "~/modules/auth/guard.server";
 import { appendIndicators, importIndicatorFile, MAX_IMPORT_BYTES } from "~/modules/threat-input/imports";
 import { THREAT_INPUT_STATUS_LABELS, TRIAGE_STATE_LABELS } from "~/modules/threat-input/scales";
@@ -28,6 +29,7 @@ import {
   renumberItems,
   submitKeySchema,
   threatInputFormSchema,
+  MAX_DRAFT_CHARACTERS,
   MAX_ITEMS,
 } from "~/modules/threat-input/schema";
 import {
@@ -42,10 +44,14 @@ import type { Tlp } from "../../db/schema";
 import type { RouteHandle } from "~/root";
 
 export const meta: MetaFunction = () => [{ title: "Threat input · Taskforce Consult" }];
-export const handle: RouteHandle = { tlp: "TLP:AMBER" };
+/**
+ * This form's own body limit: the largest draft the portal keeps, every character of it
+ * %-escaped, beside an import file twice the import limit, so that an oversized file still gets
+ * its message at its field rather than a refusal of the whole form.
+ */
+const BODY_LIMIT = 3 * MAX_DRAFT_CHARACTERS + 2 * MAX_IMPORT_BYTES;
 
-/** A text field as large as a 20,000-line paste; files have their own, smaller limit. */
-const TEXT_LIMIT = 4_000_000;
+export const handle: RouteHandle = { tlp: "TLP:AMBER", bodyLimit: BODY_LIMIT };
 
 const marksOf = (values: FormValues) =>
   groupItems(values)
@@ -90,7 +96,7 @@ const INTENT = /^(save|autosave|add-item|submit|withdraw|remove-item|import)(?::
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = await requireStakeholder(request);
   const consultationId = parseId(params.consultationId);
-  const { formData, oversized } = await readForm(request, { fileLimit: MAX_IMPORT_BYTES, textLimit: TEXT_LIMIT });
+  const { formData, oversized } = setAsideOversizedFiles(await readForm(request, context), MAX_IMPORT_BYTES);
   const values = formValues(formData);
   const intent = INTENT.exec(String(values.intent ?? ""));
   if (!intent) return data<ActionResult>(formFailure(values, "Unknown action."), { status: 400 });

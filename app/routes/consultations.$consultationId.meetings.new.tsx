@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrorSummary, SelectField, TextAreaField, TextField } from "~/components/form-fields";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
+import { readForm } from "~/lib/form-reader.server";
 import { parseForm } from "~/lib/forms";
 import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { requireRole } from "~/modules/auth/guard.server";
@@ -24,7 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = await requireRole(request, "coordinator");
   const consultationId = parseId(params.consultationId);
-  const form = parseForm(meetingFormSchema, await request.formData());
+  const form = parseForm(meetingFormSchema, await readForm(request, context));
   if (!form.ok) return data(form, { status: 400 });
   const outcome = attempt(form.values, () =>
     proposeMeeting(getDb(), consultationId, form.data, {

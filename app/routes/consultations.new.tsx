@@ -2,6 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { ConsultationForm } from "~/components/consultation-form";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/form-reader.server";
 import { parseForm } from "~/lib/forms";
 import { attempt, requestOrigin } from "~/lib/http.server";
 import { requireRole } from "~/modules/auth/guard.server";
@@ -20,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const viewer = await requireRole(request, "coordinator");
-  const form = parseForm(consultationFormSchema, await request.formData());
+  const form = parseForm(consultationFormSchema, await readForm(request, context));
   if (!form.ok) return data(form, { status: 400 });
   const outcome = attempt(form.values, () =>
     createConsultation(getDb(), form.data, { userId: viewer.id, origin: requestOrigin(request, context) }),

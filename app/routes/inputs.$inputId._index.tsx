@@ -4,6 +4,7 @@ import { z } from "zod";
 import { InputView } from "~/components/threat-input-view";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
+import { readForm } from "~/lib/form-reader.server";
 import { formFailure, formValues, parseForm, type FormFailure } from "~/lib/forms";
 import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { requireRole, requireUser } from "~/modules/auth/guard.server";
@@ -42,7 +43,7 @@ const intentSchema = z.enum(["accept", "reject", "ask", "answer", "grade"]);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const id = parseId(params.inputId);
-  const formData = await request.formData();
+  const formData = await readForm(request, context);
   const values = formValues(formData);
   const intent = intentSchema.safeParse(values.intent);
   if (!intent.success) return data<FormFailure>(formFailure(values, "Unknown action."), { status: 400 });

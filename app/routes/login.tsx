@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { FormErrorSummary, TextField } from "~/components/form-fields";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
+import { readForm } from "~/lib/form-reader.server";
 import { parseForm } from "~/lib/forms";
 import { attempt, requestOrigin } from "~/lib/http.server";
 import { getViewer } from "~/modules/auth/guard.server";
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = parseForm(signInRequestSchema, await request.formData());
+  const form = parseForm(signInRequestSchema, await readForm(request, context));
   if (!form.ok) return data(form, { status: 400 });
   const outcome = attempt(form.values, () =>
     requestSignIn(getDb(), {

@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { getDb } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
+import { readForm } from "~/lib/form-reader.server";
 import { parseForm } from "~/lib/forms";
 import { requestOrigin } from "~/lib/http.server";
 import { readSessionToken, sessionCookieHeader } from "~/lib/session.server";
@@ -26,7 +27,7 @@ export function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = parseForm(signInLinkSchema, await request.formData());
+  const form = parseForm(signInLinkSchema, await readForm(request, context));
   if (!form.ok) return data({ message: "This sign-in link is not complete. Ask for a new one." }, { status: 400 });
   const origin = requestOrigin(request, context);
   const db = getDb();

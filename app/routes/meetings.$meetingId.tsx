@@ -7,6 +7,7 @@ import { MeetingTime } from "~/components/meeting-time";
 import { VoteBar } from "~/components/vote-bar";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
+import { readForm } from "~/lib/form-reader.server";
 import { formFailure, formValues, parseForm, type FormValues } from "~/lib/forms";
 import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { MEETING_STATUS_LABELS, RSVP_LABELS, VOTE_LABELS } from "~/lib/labels";
@@ -88,7 +89,7 @@ function respond(values: FormValues, run: () => unknown) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const id = parseId(params.meetingId);
-  const formData = await request.formData();
+  const formData = await readForm(request, context);
   const values = formValues(formData);
   const intent = intentSchema.safeParse(values.intent);
   if (!intent.success) return data(formFailure(values, "Unknown action."), { status: 400 });

@@ -5,6 +5,7 @@ import { FormErrorSummary, SelectField, type FormState } from "~/components/form
 import { LocalTime } from "~/components/local-time";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
+import { readForm } from "~/lib/form-reader.server";
 import { formFailure, formValues, parseForm } from "~/lib/forms";
 import { LOCALES } from "~/lib/labels";
 import { requireUser } from "~/modules/auth/guard.server";
@@ -21,9 +22,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const intentSchema = z.enum(["preferences", "feed-issue", "feed-revoke"]);
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const viewer = await requireUser(request);
-  const formData = await request.formData();
+  const formData = await readForm(request, context);
   const intent = intentSchema.safeParse(formData.get("intent"));
   if (!intent.success) return data(formFailure(formValues(formData), "Unknown action."), { status: 400 });
   const db = getDb();

@@ -70,6 +70,9 @@ export function parseSetCookie(header: string) {
   return { name: pair!.slice(0, index), value: pair!.slice(index + 1), attributes };
 }
 
+/** An error page's text without its request reference, which differs from request to request. */
+export const withoutReference = (text: string) => text.replace(/ Quote this reference: [0-9a-f]{12}/, "");
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */

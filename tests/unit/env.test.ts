@@ -130,6 +130,19 @@ describe("parseEnv refuses wrong values", () => {
     const error = envErrorFrom({ SESSION_SECRET: SECRET, NODE_ENV: "staging" });
     expect(error.message).toContain("NODE_ENV");
   });
+
+  it.each(["16383", "1e3", "lots", "-5", "2.5"])("MAX_BODY_BYTES=%s", (limit) => {
+    const error = envErrorFrom({ SESSION_SECRET: SECRET, MAX_BODY_BYTES: limit });
+    expect(error.message).toMatch(/\bMAX_BODY_BYTES\b/);
+  });
+});
+
+describe("MAX_BODY_BYTES", () => {
+  it("is a million bytes unless set, and takes any whole number from 16384", () => {
+    expect(parseEnv({ SESSION_SECRET: SECRET }).MAX_BODY_BYTES).toBe(1_000_000);
+    expect(parseEnv({ SESSION_SECRET: SECRET, MAX_BODY_BYTES: "16384" }).MAX_BODY_BYTES).toBe(16_384);
+    expect(parseEnv({ SESSION_SECRET: SECRET, MAX_BODY_BYTES: "25000000" }).MAX_BODY_BYTES).toBe(25_000_000);
+  });
 });
 
 describe("the local session secret", () => {

@@ -255,6 +255,34 @@ describe("sign-in links", () => {
     expect(db.select().from(sessions).all()).toHaveLength(0);
   });
 
+  it("ends the person's other unused links when one is redeemed: the older answers as a used link", () => {
+    ask(ANNA);
+    const older = latestToken();
+    ask(ANNA, later(T0, 1000));
+    const newer = latestToken();
+    ask(KATHARINA, later(T0, 2000));
+    const someoneElse = latestToken();
+
+    redeemSignInLink(db, { token: newer, origin }, later(T0, minutes(1)));
+
+    const used = { valid: false, message: "This sign-in link has already been used. Each link works once: ask for a new one." };
+    expect(inspectSignInLink(db, older, later(T0, minutes(2)))).toEqual(used);
+    const error = appErrorFrom(() => redeemSignInLink(db, { token: older, origin }, later(T0, minutes(2))), "gone");
+    expect(error.message).toBe(used.message);
+    expect(db.select().from(sessions).all()).toHaveLength(1);
+    // Another person's link is theirs alone.
+    expect(inspectSignInLink(db, someoneElse, later(T0, minutes(2)))).toEqual({ valid: true });
+  });
+
+  it("ends a newer unused link too, when an older one is redeemed first", () => {
+    ask(ANNA);
+    const older = latestToken();
+    ask(ANNA, later(T0, 1000));
+    const newer = latestToken();
+    redeemSignInLink(db, { token: older, origin }, later(T0, 2000));
+    expect(inspectSignInLink(db, newer, later(T0, 3000))).toMatchObject({ valid: false, message: expect.stringContaining("already been used") });
+  });
+
   it("gives every sign-in its own session", () => {
     const one = signIn(ANNA);
     const two = signIn(ANNA, later(T0, 1000));

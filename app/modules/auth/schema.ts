@@ -7,13 +7,17 @@ const INSIDE = "http://portal.invalid";
 /**
  * Only a path inside the portal. The value goes through the URL parser, as a browser would read
  * it, so that tricks like "//evil.example", "/\\evil.example" or a tab inside "/\t/evil.example"
- * (browsers drop tabs and newlines) cannot lead off-site.
+ * (browsers drop tabs and newlines) cannot lead off-site. The parser also normalises: "/.//x"
+ * and "/a/../\\x" both come out as "//x", which a browser reads as another host. So the path
+ * handed out must itself read back, inside the portal, as the very same address.
  */
 export function safeRedirectPath(value: string | undefined): string {
   if (!value || !value.startsWith("/")) return "/";
   try {
     const url = new URL(value, INSIDE);
-    return url.origin === INSIDE ? `${url.pathname}${url.search}${url.hash}` : "/";
+    const path = `${url.pathname}${url.search}${url.hash}`;
+    const again = new URL(path, INSIDE);
+    return url.origin === INSIDE && again.href === url.href ? path : "/";
   } catch {
     return "/";
   }

@@ -150,6 +150,12 @@ export function redeemSignInLink(
       .where(and(eq(signInTokens.id, link.id), isNull(signInTokens.usedAt)))
       .run();
     if (claimed.changes !== 1) return { ok: false as const, problem: "used" as const };
+    // Signing in ends every other link still waiting for this person: an older message left in
+    // a mailbox (or read by someone else) must not sign in later. They answer as used links do.
+    tx.update(signInTokens)
+      .set({ usedAt: now })
+      .where(and(eq(signInTokens.userId, link.userId), isNull(signInTokens.usedAt)))
+      .run();
     const zoneSource = tx.select({ source: users.timeZoneSource }).from(users).where(eq(users.id, link.userId)).get()?.source;
     tx.update(users)
       .set({

@@ -1,0 +1,150 @@
+import { createRequestHandler, type AppLoadContext, type ServerBuild } from "@remix-run/node";
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
+import type { Env } from "~/lib/env.server";
+import { logger, newRequestId, noteRefusal, withRequestScope } from "~/lib/logger.server";
+import { createRequestGuard, type Refusal } from "~/lib/request-guard.server";
+
+// The HTTP edge of the portal: what every request meets before, and around, the Remix routes.
+
+/**
+ * Gives each request its id (in X-Request-Id, and on every log line written while it is served,
+ * however deep in a module) and one log line when its answer is sent: refusals at info, faults
+ * at error. The path is logged without its query, which can hold a sign-in token.
+ */
+export const requestScope: RequestHandler = (req, res, next) => {
+  const requestId = newRequestId();
+  res.locals.requestId = requestId;
+  res.setHeader("X-Request-Id", requestId);
+  const started = performance.now();
+  withRequestScope(requestId, (scope) => {
+    res.on("finish", () => {
+      const line = {
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        ms: Math.round(performance.now() - started),
+        ...(scope.refusal && res.statusCode >= 400 ? { reason: scope.refusal } : {}),
+      };
+      if (res.statusCode >= 500) scope.log.error(line, "request failed");
+      else if (res.statusCode >= 400) scope.log.info(line, "request refused");
+      else scope.log.debug(line, "request served");
+    });
+    next();
+  });
+};
+
+export function loadContext(req: Request, res: Response): AppLoadContext {
+  return {
+    cspNonce: res.locals.cspNonce as string,
+    clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
+    requestId: res.locals.requestId as string,
+    bodyLimit: (res.locals.bodyLimit as number | undefined) ?? 0,
+    abandonBody: () => res.setHeader("Connection", "close"),
+  };
+}
+
+/** Remix's mode for this configuration: production hides error details from pages. */
+export const remixMode = (env: Env) => (env.NODE_ENV === "production" ? "production" : "development");
+
+const REFUSAL_PATH = "/refused";
+
+const carriesBody = (req: Request) => Number(req.get("Content-Length") ?? 0) > 0 || req.get("Transfer-Encoding") !== undefined;
+
+export type Refuse = (req: Request, res: Response, refusal: Refusal) => Promise<void>;
+
+/**
+ * Answers a refusal as the portal's own error page: Remix renders routes/refused with the
+ * refusal in its load context. A client that asks for JSON gets JSON; a single-fetch `.data`
+ * request gets what Remix's client reads, an error response from that route. The refused
+ * request's body is never read: the connection closes with the answer instead.
+ */
+export function refusals(build: ServerBuild, env: Env): Refuse {
+  const render = createRequestHandler(build, remixMode(env));
+  return async (req, res, refusal) => {
+    noteRefusal(refusal.message);
+    if (refusal.allow !== undefined) res.setHeader("Allow", refusal.allow);
+    if (carriesBody(req)) res.setHeader("Connection", "close");
+    const requestId = res.locals.requestId as string;
+    const data = req.path.endsWith(".data");
+    if (!data && req.accepts(["html", "json"]) === "json") {
+      res.status(refusal.status).json({ status: refusal.status, message: refusal.message, requestId });
+      return;
+    }
+    const method = req.method === "HEAD" ? "HEAD" : data && req.method !== "GET" ? "POST" : "GET";
+    const headers = new Headers({ Accept: req.get("Accept") ?? "text/html" });
+    // The page's header shows who is signed in, as on every other page.
+    const cookie = req.get("Cookie");
+    if (cookie) headers.set("Cookie", cookie);
+    const page = await render(new Request(new URL(`${REFUSAL_PATH}${data ? ".data" : ""}`, env.APP_URL), { method, headers }), {
+      ...loadContext(req, res),
+      refusal,
+    });
+    res.status(page.status);
+    for (const [name, value] of page.headers) res.append(name, value);
+    res.end(Buffer.from(await page.arrayBuffer()));
+  };
+}
+
+/**
+ * The guard in front of every route (see app/lib/request-guard.server.ts): 405 for a method the
+ * route does not take, 415 for a body that is not a form, 413 for a Content-Length over the
+ * limit, 400 for an address or Host header that cannot be read, 403 for an Origin of another
+ * host, 404 for a non-GET where no route is. What passes carries its body limit on to the form
+ * reader.
+ */
+export function requestGuard(build: ServerBuild, env: Env, refuse: Refuse): RequestHandler {
+  const check = createRequestGuard(build.routes, env.MAX_BODY_BYTES);
+  return (req, res, next) => {
+    const decision = hostIsReadable(req)
+      ? check({
+          method: req.method,
+          target: req.originalUrl,
+          contentType: req.get("Content-Type"),
+          contentLength: req.get("Content-Length"),
+          origin: req.get("Origin"),
+          host: req.get("X-Forwarded-Host")?.split(",")[0]?.trim() || req.get("Host"),
+        })
+      : { refusal: { status: 400, message: "This request's Host header is not a host name." } };
+    if ("refusal" in decision) {
+      refuse(req, res, decision.refusal).catch(next);
+      return;
+    }
+    res.locals.bodyLimit = decision.bodyLimit;
+    next();
+  };
+}
+
+// The Remix adapter builds the request's URL from the host name; one it cannot parse would throw.
+function hostIsReadable(req: Request): boolean {
+  try {
+    new URL(`${req.protocol}://${req.hostname ?? "localhost"}`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The last resort. A client error Express itself found (http-errors carry a 4xx `status`) is a
+ * refusal; anything else is a fault, logged at error with the request's id.
+ */
+export function faults(refuse: Refuse): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const status = (error as { status?: unknown } | null)?.status;
+    if (!res.headersSent && typeof status === "number" && status >= 400 && status < 500) {
+      refuse(req, res, { status, message: "That request was not understood." }).catch((failure: unknown) => fault(failure, req, res));
+      return;
+    }
+    fault(error, req, res);
+  };
+}
+
+function fault(error: unknown, req: Request, res: Response) {
+  logger().error({ err: error, path: req.path }, "request failed");
+  // Half an answer cannot be mended: the connection ends, and the client sees it failed.
+  if (res.headersSent) return void req.socket.destroy();
+  res
+    .status(500)
+    .type("text/plain")
+    .send(`Something went wrong on our side. Quote this reference: ${res.locals.requestId as string}`);
+}
