@@ -554,6 +554,8 @@ function expectedStatus(viewer: Viewer, routeId: string, path: string): number |
       return signedOut ? 200 : 302;
     case "routes/login_.link":
       return 400;
+    case "routes/refused":
+      return 404; // only the request guard renders it, with a refusal of its own
     case "routes/logout":
       return 302;
     case "routes/calendar.$feed":
@@ -630,6 +632,7 @@ function requestsFor(routeId: string, viewer: Viewer): Url[] | undefined {
     "routes/login": [{ path: "/login" }],
     "routes/login_.link": [{ path: "/login/link" }],
     "routes/logout": [{ path: "/logout" }],
+    "routes/refused": [{ path: "/refused" }],
     "routes/settings": [{ path: "/settings" }],
     "routes/help.assessment": [{ path: "/help/assessment" }],
     "routes/triage": [{ path: "/triage" }, { path: `/triage?consultationId=${c}` }, { path: "/triage?tlp=TLP%3ARED" }],
