@@ -172,6 +172,26 @@ export const outbox = sqliteTable(
   (t) => [index("outbox_due_idx").on(t.status, t.nextAttemptAt)],
 );
 
+/**
+ * Mail to many people, composed off the request path: the change that causes it commits with one
+ * row here, and the worker writes the messages to the outbox a batch of people at a time, each
+ * batch in one transaction with the cursor (the last person's id), so that nothing is lost or
+ * doubled if the process dies halfway.
+ */
+export const broadcasts = sqliteTable(
+  "broadcasts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind").notNull(),
+    payload: text("payload", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    cursor: integer("cursor").notNull().default(0),
+    sent: integer("sent").notNull().default(0),
+    createdAt: createdAt(),
+    doneAt: integer("done_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("broadcasts_pending_idx").on(t.doneAt, t.id)],
+);
+
 // The demo mailbox: where mail lands when no SMTP server is configured (local `npm start`).
 export const mailboxMessages = sqliteTable("mailbox_messages", {
   id: integer("id").primaryKey({ autoIncrement: true }),

@@ -14,6 +14,8 @@ import {
   newNonce,
   SECURITY_HEADERS,
 } from "~/lib/security.server";
+import { BROADCAST_HANDLERS } from "~/modules/broadcasts/handlers.server";
+import { startBroadcastWorker } from "~/modules/broadcasts/service.server";
 import { retryPolicy, startOutboxWorker } from "~/modules/mail/worker.server";
 import { queueDueReminders } from "~/modules/scheduling/service.server";
 import { faults, loadContext, refusals, remixMode, requestGuard, requestScope } from "./edge";
@@ -50,6 +52,10 @@ const worker = startOutboxWorker(
 );
 
 const build = (await import(path.resolve("build/index.js"))) as ServerBuild;
+
+// Mail to many people (invitations, polls, meeting changes) is composed here, off the requests
+// that cause it, a batch at a time; the outbox worker then sends it.
+const broadcaster = startBroadcastWorker({ db, handlers: BROADCAST_HANDLERS, appUrl: env.APP_URL, logger: log }, 200);
 
 // Day-before meeting reminders: queued once a minute; the outbox worker sends them.
 const queueReminders = () => {
@@ -129,6 +135,7 @@ async function shutdown(signal: string) {
   log.info({ signal }, "shutting down");
   server.close();
   clearInterval(reminders);
+  await broadcaster.stop();
   await worker.stop();
   closeDb();
   process.exit(0);

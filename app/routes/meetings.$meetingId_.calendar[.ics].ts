@@ -4,7 +4,7 @@ import { getEnv } from "~/lib/env.server";
 import { notFound, orStatusPage, parseId } from "~/lib/http.server";
 import { requireUser } from "~/modules/auth/guard.server";
 import { buildCalendar } from "~/modules/calendar/ics";
-import { calendarMeetingFor, viewMeeting } from "~/modules/scheduling/service.server";
+import { calendarContextOf, calendarMeetingFor, viewMeeting } from "~/modules/scheduling/service.server";
 
 // "Add to calendar": the meeting as a published copy (METHOD:PUBLISH), for this person.
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -12,7 +12,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const { meeting } = orStatusPage(() => viewMeeting(db, viewer, parseId(params.meetingId)));
   if (!meeting.startsAt) notFound("This meeting has no time yet.");
-  const body = buildCalendar({ method: "PUBLISH", meetings: [calendarMeetingFor(db, meeting, viewer.id, getEnv().APP_URL)] });
+  const body = buildCalendar({
+    method: "PUBLISH",
+    meetings: [calendarMeetingFor(meeting, viewer, getEnv().APP_URL, calendarContextOf(db, meeting))],
+  });
   return new Response(body, {
     headers: {
       "Content-Type": "text/calendar; charset=utf-8; method=PUBLISH",

@@ -2,7 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { meetingRsvps, meetings, meetingSlots, outbox, slotVotes, users } from "../../db/schema";
 import type { Visitor } from "../support/http";
-import { startPortal, type Portal } from "../support/portal";
+import { broadcastsSettled, startPortal, type Portal } from "../support/portal";
 import {
   addDays,
   answerGrid,
@@ -77,7 +77,12 @@ afterAll(async () => {
 });
 
 const meeting = () => portal.db().select().from(meetings).where(eq(meetings.id, meetingId)).get()!;
-const outboxTo = (template: string) =>
+/** The outbox once the broadcast worker has composed what the last action committed. */
+const outboxTo = async (template: string) => {
+  await broadcastsSettled(portal);
+  return outboxRowsTo(template);
+};
+const outboxRowsTo = (template: string) =>
   portal
     .db()
     .select({ to: outbox.toAddress })
@@ -100,7 +105,7 @@ const allRsvps = () =>
     .from(meetingRsvps)
     .orderBy(asc(meetingRsvps.userId))
     .all();
-const writes = () => ({
+const writes = async () => (await broadcastsSettled(portal), {
   meetings: rowCount(portal, meetings),
   slots: rowCount(portal, meetingSlots),
   votes: rowCount(portal, slotVotes),
@@ -179,7 +184,7 @@ describe("proposing a meeting with four slots", () => {
       return row!.id;
     });
 
-    expect(outboxTo("meeting-poll")).toEqual(INVITEES);
+    expect(await outboxTo("meeting-poll")).toEqual(INVITEES);
     const polls = await mailsWithSubject(`When can you meet? ${TITLE}`, 3);
     expect(recipientsOf(polls)).toEqual(INVITEES);
     // Each in the invitee's own zone.
@@ -232,17 +237,17 @@ describe("proposing a meeting with four slots", () => {
   });
 
   it("refuses a stakeholder's proposal with 403 and writes nothing", async () => {
-    const before = writes();
+    const before = await writes();
     const response = await giulia.post(`/consultations/${consultationId}/meetings/new`, meetingForm(SLOTS, { title: "Giulia's own meeting" }));
     expect(response.status).toBe(403);
     await response.text();
-    expect(writes()).toEqual(before);
+    expect(await writes()).toEqual(before);
   });
 });
 
 describe("bad proposals are refused at the field, keep what was typed, and write nothing", () => {
   async function expectRefused(form: Record<string, string | string[]>, field: string, message: string) {
-    const before = writes();
+    const before = await writes();
     const response = await coordinator.post(`/consultations/${consultationId}/meetings/new`, form);
     expect(response.status).toBe(400);
     const html = await response.text();
@@ -251,7 +256,7 @@ describe("bad proposals are refused at the field, keep what was typed, and write
     for (const key of Object.keys(form).filter((name) => /^slot\d(Date|Time)$/.test(name))) {
       expect(attr(tagWithId(html, key), "value") ?? "", key).toBe(form[key]);
     }
-    expect(writes()).toEqual(before);
+    expect(await writes()).toEqual(before);
     return html;
   }
 
@@ -413,7 +418,7 @@ describe("answering the poll", () => {
   it("reminds only the invitees who have not answered", async () => {
     const before = smtp.received.length;
     await act(coordinator, { intent: "remind" });
-    expect(outboxTo("meeting-poll-reminder")).toEqual([KATHARINA.email]);
+    expect(await outboxTo("meeting-poll-reminder")).toEqual([KATHARINA.email]);
     const reminders = await mailsWithSubject(`Reminder: when can you meet? ${TITLE}`, 1);
     expect(recipientsOf(reminders)).toEqual([KATHARINA.email]);
     expect(reminders[0]!.text).toContain(`/meetings/${meetingId}`);
@@ -421,12 +426,12 @@ describe("answering the poll", () => {
   });
 
   it("does not let a stakeholder choose the slot (403), and nothing changes", async () => {
-    const before = writes();
+    const before = await writes();
     const response = await andres.post(`/meetings/${meetingId}`, { intent: "finalise", slotId: String(slotIds[0]) });
     expect(response.status).toBe(403);
     await response.text();
     expect(meeting()).toMatchObject({ status: "polling", startsAt: null, revision: 0 });
-    expect(writes()).toEqual(before);
+    expect(await writes()).toEqual(before);
   });
 });
 
@@ -435,7 +440,7 @@ describe("finalising, RSVPs, rescheduling and cancelling", () => {
     await act(coordinator, { intent: "finalise", slotId: String(slotIds[0]) });
     expect(meeting()).toMatchObject({ status: "scheduled", revision: 0 });
     expect(meeting().startsAt!.toISOString()).toBe(SLOTS[0]!.utc);
-    expect(outboxTo("meeting-scheduled")).toEqual(INVITEES);
+    expect(await outboxTo("meeting-scheduled")).toEqual(INVITEES);
 
     const mails = await mailsWithSubject(`Meeting scheduled: ${TITLE}`, 3);
     expect(recipientsOf(mails)).toEqual(INVITEES);
@@ -453,11 +458,11 @@ describe("finalising, RSVPs, rescheduling and cancelling", () => {
   });
 
   it("refuses to finalise a second time with a clear message (409), and sends nothing", async () => {
-    const before = writes();
+    const before = await writes();
     const response = await coordinator.post(`/meetings/${meetingId}`, { intent: "finalise", slotId: String(slotIds[1]) });
     expect(response.status).toBe(409);
     expect(mainText(await response.text())).toContain("This meeting's time has already been settled.");
-    expect(writes()).toEqual(before);
+    expect(await writes()).toEqual(before);
     expect(meeting().startsAt!.toISOString()).toBe(SLOTS[0]!.utc);
   });
 
@@ -514,7 +519,7 @@ describe("finalising, RSVPs, rescheduling and cancelling", () => {
     });
     expect(refusedByStakeholder.status).toBe(403);
     await refusedByStakeholder.text();
-    expect(outboxTo("meeting-rescheduled")).toEqual([]);
+    expect(await outboxTo("meeting-rescheduled")).toEqual([]);
 
     // Moved to 11:00 in Bogota three days later: 16:00 UTC.
     const newDate = addDays(W, 3);
@@ -522,7 +527,7 @@ describe("finalising, RSVPs, rescheduling and cancelling", () => {
     expect(meeting()).toMatchObject({ status: "scheduled", revision: 1 });
     expect(meeting().startsAt!.toISOString()).toBe(`${newDate}T16:00:00.000Z`);
     expect(meeting().endsAt!.toISOString()).toBe(`${newDate}T17:00:00.000Z`);
-    expect(outboxTo("meeting-rescheduled")).toEqual(INVITEES);
+    expect(await outboxTo("meeting-rescheduled")).toEqual(INVITEES);
     const mails = await mailsWithSubject(`Meeting moved: ${TITLE}`, 3);
     expect(recipientsOf(mails)).toEqual(INVITEES);
     const toGiulia = mails.find((mail) => mail.envelopeTo.includes(GIULIA.email))!;
@@ -535,16 +540,16 @@ describe("finalising, RSVPs, rescheduling and cancelling", () => {
   it("cancelling raises the revision again, tells everyone, and stops RSVPs with a clear message (409)", async () => {
     await act(coordinator, { intent: "cancel" });
     expect(meeting()).toMatchObject({ status: "cancelled", revision: 2 });
-    expect(outboxTo("meeting-cancelled")).toEqual(INVITEES);
+    expect(await outboxTo("meeting-cancelled")).toEqual(INVITEES);
     const mails = await mailsWithSubject(`Meeting cancelled: ${TITLE}`, 3);
     expect(recipientsOf(mails)).toEqual(INVITEES);
 
-    const before = { rsvps: allRsvps(), writes: writes() };
+    const before = { rsvps: allRsvps(), writes: await writes() };
     const response = await giulia.post(`/meetings/${meetingId}`, { intent: "rsvp", response: "accepted" });
     expect(response.status).toBe(409);
     expect(mainText(await response.text())).toContain("This meeting was cancelled: no answer is needed.");
     expect(allRsvps()).toEqual(before.rsvps);
-    expect(writes()).toEqual(before.writes);
+    expect(await writes()).toEqual(before.writes);
     expect(meeting()).toMatchObject({ status: "cancelled", revision: 2 });
 
     // Cancelling twice is refused and changes nothing.

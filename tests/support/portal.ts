@@ -3,6 +3,8 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { count, isNull } from "drizzle-orm";
+import { broadcasts } from "../../db/schema";
 import { openDatabase } from "~/lib/db.server";
 
 export async function freePort(): Promise<number> {
@@ -104,4 +106,16 @@ export async function runPortalExpectingExit(env: Record<string, string | undefi
   const code = await exited;
   clearTimeout(timer);
   return { code, output: output() };
+}
+
+/**
+ * Waits until the portal's broadcast worker has composed every pending broadcast (mail to many
+ * people is written to the outbox off the request that causes it).
+ */
+export async function broadcastsSettled(portal: Portal, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (portal.db().select({ n: count() }).from(broadcasts).where(isNull(broadcasts.doneAt)).get()!.n > 0) {
+    if (Date.now() > deadline) throw new Error(`broadcasts still pending after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }

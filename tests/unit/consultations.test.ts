@@ -22,6 +22,8 @@ import {
   updateConsultation,
   viewConsultation,
 } from "~/modules/consultations/service.server";
+import { BROADCAST_HANDLERS } from "~/modules/broadcasts/handlers.server";
+import { drainBroadcasts } from "~/modules/broadcasts/service.server";
 import { freshDatabase } from "../support/db";
 import { appErrorFrom, failedFields, later, minutes, organisationIdOf, rowCount, userIdOf } from "./helpers";
 
@@ -86,9 +88,13 @@ const inviteeRows = (consultationId: number) =>
   db.select().from(consultationInvitees).where(eq(consultationInvitees.consultationId, consultationId)).all();
 const emailsOf = (userIds: number[]) => userIds.map((id) => getAccount(db, id).email).sort();
 
+/** The invitations the broadcast worker composes from what the module committed (no worker in unit tests). */
+const drain = (now: Date) => drainBroadcasts(db, BROADCAST_HANDLERS, APP_URL, now);
+
 function openedConsultation(overrides: Record<string, unknown> = {}) {
   const id = createConsultation(db, input(overrides), coordinator, T0);
   openConsultation(db, id, coordinator, later(T0, minutes(5)));
+  drain(later(T0, minutes(5)));
   return id;
 }
 
@@ -192,6 +198,7 @@ describe("openConsultation", () => {
     const openedAt = later(T0, minutes(5));
 
     expect(openConsultation(db, id, coordinator, openedAt)).toBe(4);
+    drain(openedAt);
 
     expect(getConsultation(db, id)).toMatchObject({ status: "open", openedAt });
     const rows = inviteeRows(id);
@@ -318,6 +325,7 @@ describe("updateConsultation", () => {
       coordinator,
       updatedAt,
     );
+    drain(updatedAt);
 
     const mails = invitationMails();
     expect(mails).toHaveLength(firstInvitations + 1);

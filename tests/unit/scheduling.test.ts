@@ -33,6 +33,8 @@ import {
   upcomingFor,
   viewMeeting,
 } from "~/modules/scheduling/service.server";
+import { BROADCAST_HANDLERS } from "~/modules/broadcasts/handlers.server";
+import { drainBroadcasts } from "~/modules/broadcasts/service.server";
 import { freshDatabase } from "../support/db";
 import { appErrorFrom, failedFields, later, minutes, organisationIdOf, rowCount, userIdOf } from "./helpers";
 
@@ -109,7 +111,9 @@ function formValues(overrides: Record<string, unknown> = {}) {
 }
 const proposal = (overrides: Record<string, unknown> = {}) => meetingFormSchema.parse(formValues(overrides));
 
-const written = () => ({
+/** The mail the broadcast worker composes from what the module committed (no worker in unit tests). */
+const drain = () => drainBroadcasts(db, BROADCAST_HANDLERS, APP_URL, T0);
+const written = () => (drain(), {
   meetings: rowCount(db, meetings),
   slots: rowCount(db, meetingSlots),
   votes: rowCount(db, slotVotes),
@@ -119,7 +123,7 @@ const written = () => ({
   audit: rowCount(db, auditEvents),
 });
 
-const mails = (template: string) => db.select().from(outbox).where(eq(outbox.template, template)).all();
+const mails = (template: string) => (drain(), db.select().from(outbox).where(eq(outbox.template, template)).all());
 const mailTo = (template: string, email: string) => {
   const found = mails(template).filter((mail) => mail.toAddress === email);
   expect(found).toHaveLength(1);

@@ -96,10 +96,12 @@ describe("times across a clock change in mail and on pages", () => {
   });
 
   it("formats the same as a freshly built Intl formatter, for more locales and zones than it keeps", () => {
-    const zones = Intl.supportedValuesOf("timeZone");
+    // The formatters' cache keeps 500 (locale, zone, style) entries: 600 pairs run past it, and
+    // the second round finds the first round's entries evicted.
     const locales = ["en-GB", "de-AT", "it-IT", "es-CO", "fr-CA"];
+    const zones = Intl.supportedValuesOf("timeZone").slice(0, 120);
     const instant = at("2027-10-31T00:30:00Z");
-    expect(zones.length * locales.length).toBeGreaterThan(1000);
+    expect(zones.length * locales.length).toBeGreaterThan(500);
     for (const round of [1, 2]) {
       for (const locale of locales) {
         for (const timeZone of zones) {

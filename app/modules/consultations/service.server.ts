@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, notInArray, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, notInArray, sql } from "drizzle-orm";
 import {
   auditEvents,
   consultationInvitees,
@@ -16,6 +16,7 @@ import { formatDateTime, zonedToUtc } from "~/lib/time";
 import type { Account, Actor } from "../accounts/service.server";
 import { consultationVisibleTo, reachedByConsultation, type Viewer } from "../access/gate.server";
 import { recordAudit, type RequestOrigin } from "../audit/audit.server";
+import { enqueueBroadcast, type BroadcastBatch } from "../broadcasts/service.server";
 import { enqueueMail, withdrawMailBeyondAccess } from "../mail/outbox.server";
 import type { ConsultationInput } from "./schema";
 
@@ -152,7 +153,7 @@ export function updateConsultation(
       .run();
     storeChoices(tx, id, input);
     withdrawMailBeyondAccess(tx, now);
-    if (consultation.status === "open") sendInvitations(tx, id, actor.appUrl, now);
+    if (consultation.status === "open") sendInvitations(tx, id, now);
     recordAudit(tx, {
       action: "consultation.updated",
       actorUserId: actor.userId,
@@ -164,21 +165,23 @@ export function updateConsultation(
   });
 }
 
+const inviteeColumns = {
+  id: users.id,
+  name: users.name,
+  email: users.email,
+  timeZone: users.timeZone,
+  locale: users.locale,
+  organisationId: users.organisationId,
+  organisationName: organisations.name,
+};
+
 /**
  * Everyone the consultation reaches now and who can still sign in: the active members of the
  * chosen organisations and the people chosen by name (the need-to-know gate's rule).
  */
 export function consultationInviteesNow(db: DbOrTx, consultationId: number) {
   return db
-    .select({
-      id: users.id,
-      name: users.name,
-      email: users.email,
-      timeZone: users.timeZone,
-      locale: users.locale,
-      organisationId: users.organisationId,
-      organisationName: organisations.name,
-    })
+    .select(inviteeColumns)
     .from(users)
     .leftJoin(organisations, eq(organisations.id, users.organisationId))
     .where(reachedByConsultation(consultationId))
@@ -186,27 +189,62 @@ export function consultationInviteesNow(db: DbOrTx, consultationId: number) {
     .all();
 }
 
-/** Invites, with an email each, everyone the consultation reaches who has not been invited yet. */
-function sendInvitations(tx: DbOrTx, consultationId: number, appUrl: string, now: Date): number {
-  const consultation = getConsultation(tx, consultationId);
-  const alreadyInvited = new Set(
+/** The same people, a batch at a time in id order: for mail composed in batches (broadcasts). */
+export function consultationInviteesAfter(db: DbOrTx, consultationId: number, after: number, limit: number) {
+  return db
+    .select(inviteeColumns)
+    .from(users)
+    .leftJoin(organisations, eq(organisations.id, users.organisationId))
+    .where(and(reachedByConsultation(consultationId), gt(users.id, after)))
+    .orderBy(asc(users.id))
+    .limit(limit)
+    .all();
+}
+
+/** How many people the consultation reaches now who have not been sent its invitation yet. */
+function countNotYetInvited(db: DbOrTx, consultationId: number): number {
+  return (
+    db
+      .select({ n: count() })
+      .from(users)
+      .leftJoin(organisations, eq(organisations.id, users.organisationId))
+      .leftJoin(consultationInvitees, and(eq(consultationInvitees.consultationId, consultationId), eq(consultationInvitees.userId, users.id)))
+      .where(and(reachedByConsultation(consultationId), isNull(consultationInvitees.invitedAt)))
+      .get()?.n ?? 0
+  );
+}
+
+/**
+ * One batch of a consultation's invitations: everyone it reaches who has not been sent the
+ * invitation yet gets an email in their own zone, and is recorded as invited.
+ */
+const invitationBatch: BroadcastBatch = (tx, raw, { after, limit, appUrl, now }) => {
+  const { consultationId } = raw as { consultationId: number };
+  const consultation = tx.select().from(consultations).where(eq(consultations.id, consultationId)).get();
+  if (!consultation || consultation.status !== "open") return { last: null, sent: 0 };
+  const batch = consultationInviteesAfter(tx, consultationId, after, limit);
+  if (batch.length === 0) return { last: null, sent: 0 };
+  const invited = new Set(
     tx
       .select({ userId: consultationInvitees.userId })
       .from(consultationInvitees)
-      .where(and(eq(consultationInvitees.consultationId, consultationId), isNotNull(consultationInvitees.invitedAt)))
+      .where(
+        and(
+          eq(consultationInvitees.consultationId, consultationId),
+          isNotNull(consultationInvitees.invitedAt),
+          inArray(consultationInvitees.userId, batch.map((person) => person.id)),
+        ),
+      )
       .all()
       .map((row) => row.userId),
   );
   const link = new URL(`/consultations/${consultationId}`, appUrl).toString();
   let sent = 0;
-  for (const person of consultationInviteesNow(tx, consultationId)) {
-    if (alreadyInvited.has(person.id)) continue;
+  for (const person of batch) {
+    if (invited.has(person.id)) continue;
     tx.insert(consultationInvitees)
       .values({ consultationId, userId: person.id, invitedAt: now, organisationId: person.organisationId })
-      .onConflictDoUpdate({
-        target: [consultationInvitees.consultationId, consultationInvitees.userId],
-        set: { invitedAt: now },
-      })
+      .onConflictDoUpdate({ target: [consultationInvitees.consultationId, consultationInvitees.userId], set: { invitedAt: now } })
       .run();
     enqueueMail(
       tx,
@@ -227,7 +265,17 @@ function sendInvitations(tx: DbOrTx, consultationId: number, appUrl: string, now
     );
     sent += 1;
   }
-  return sent;
+  return { last: batch.at(-1)!.id, sent };
+};
+
+/** The broadcasts this module composes, for the worker. */
+export const CONSULTATION_BROADCASTS = { "consultation-invitations": invitationBatch } as const;
+
+/** Invites everyone the consultation reaches who has not been invited yet: a broadcast; returns how many. */
+function sendInvitations(tx: DbOrTx, consultationId: number, now: Date): number {
+  const waiting = countNotYetInvited(tx, consultationId);
+  if (waiting > 0) enqueueBroadcast(tx, "consultation-invitations", { consultationId }, now);
+  return waiting;
 }
 
 export function openConsultation(db: Db, id: number, actor: Actor & { appUrl: string }, now = new Date()): number {
@@ -243,7 +291,7 @@ export function openConsultation(db: Db, id: number, actor: Actor & { appUrl: st
       throw new AppError("invalid", "Choose at least one organisation or person to invite before opening.");
     }
     tx.update(consultations).set({ status: "open", openedAt: now, updatedAt: now }).where(eq(consultations.id, id)).run();
-    const invited = sendInvitations(tx, id, actor.appUrl, now);
+    const invited = sendInvitations(tx, id, now);
     recordAudit(tx, {
       action: "consultation.opened",
       actorUserId: actor.userId,

@@ -23,7 +23,8 @@ import { formatTimeRange, zonedToUtc } from "~/lib/time";
 import { accountIsUsable, type Account, type Actor } from "../accounts/service.server";
 import { recordAudit } from "../audit/audit.server";
 import { consultationVisibleTo, isTaskforceStaff } from "../access/gate.server";
-import { consultationInviteesNow, getConsultation, viewConsultation } from "../consultations/service.server";
+import { enqueueBroadcast, type BroadcastBatch } from "../broadcasts/service.server";
+import { consultationInviteesAfter, consultationInviteesNow, getConsultation, viewConsultation } from "../consultations/service.server";
 import { buildCalendar, isWithheld, NEUTRAL_TITLE, type CalendarMeeting } from "../calendar/ics";
 import { enqueueMail, withdrawPendingMail } from "../mail/outbox.server";
 import { clockChangeBetween, outsideWorkingHours, rankSlots } from "./rules";
@@ -86,19 +87,40 @@ function responsesTo(db: DbOrTx, meetingId: number) {
  * coordinator opened the list and the marking allows it; otherwise the person sees the
  * organiser and themselves.
  */
+/** What the calendar objects of many meetings or many recipients share: read once, not per object. */
+export type CalendarContext = {
+  invitees: (consultationId: number) => { id: number; name: string; email: string }[];
+  responses: (meetingId: number) => Map<number, RsvpResponse>;
+  organiser: (meeting: Meeting) => { name: string; email: string };
+};
+
+/** The context for one meeting, read with three queries. */
+export function calendarContextOf(db: DbOrTx, meeting: Meeting): CalendarContext {
+  const invitees = meeting.attendeeListOpen && !isWithheld(meeting.tlp) ? meetingInvitees(db, meeting.consultationId) : [];
+  const responses = responsesTo(db, meeting.id);
+  const organiser = organiserOf(db, meeting);
+  return { invitees: () => invitees, responses: () => responses, organiser: () => organiser };
+}
+
+/**
+ * The meeting as one person's calendar holds it. Other invitees are listed only when the
+ * coordinator opened the list and the marking allows it; otherwise the person sees the
+ * organiser and themselves.
+ */
 export function calendarMeetingFor(
-  db: DbOrTx,
   meeting: Meeting,
-  recipientUserId: number | null,
+  recipient: { id: number; name: string; email: string } | null,
   appUrl: string,
+  context: CalendarContext,
 ): CalendarMeeting {
   if (!meeting.startsAt || !meeting.endsAt) throw new Error(`meeting ${meeting.id} has no time yet`);
-  const responses = responsesTo(db, meeting.id);
-  const invitees = meetingInvitees(db, meeting.consultationId);
+  const responses = context.responses(meeting.id);
   const listed =
     meeting.attendeeListOpen && !isWithheld(meeting.tlp)
-      ? invitees
-      : invitees.filter((invitee) => invitee.id === recipientUserId);
+      ? context.invitees(meeting.consultationId)
+      : recipient
+        ? [recipient]
+        : [];
   return {
     uid: meeting.uid,
     title: meeting.title,
@@ -113,7 +135,7 @@ export function calendarMeetingFor(
     tlp: meeting.tlp,
     link: meetingLink(appUrl, meeting.id),
     changedAt: meeting.updatedAt ?? meeting.createdAt,
-    organiser: organiserOf(db, meeting),
+    organiser: context.organiser(meeting),
     attendees: listed.map((invitee) => ({
       name: invitee.name,
       email: invitee.email,
@@ -175,9 +197,7 @@ export function proposeMeeting(db: Db, consultationId: number, input: MeetingInp
     for (const slot of slots) {
       tx.insert(meetingSlots).values({ meetingId: id, ...slot, timeZone: input.timeZone }).run();
     }
-    for (const invitee of meetingInvitees(tx, consultationId)) {
-      sendPollEmail(tx, invitee, { id, title: input.title, tlp: input.tlp, consultationId }, consultation.title, slots, actor.appUrl, now, false);
-    }
+    enqueueBroadcast(tx, "meeting-poll", { meetingId: id, reminder: false }, now);
     recordAudit(tx, {
       action: "meeting.proposed",
       actorUserId: actor.userId,
@@ -344,11 +364,8 @@ export function remindSilentInvitees(db: Db, meetingId: number, actor: AppActor,
   return db.transaction((tx) => {
     const meeting = getMeeting(tx, meetingId);
     if (meeting.status !== "polling") throw new AppError("conflict", "The poll is closed: nobody needs reminding.");
-    const consultation = getConsultation(tx, meeting.consultationId);
-    const { silent, slots } = pollOverview(tx, meetingId, now);
-    for (const invitee of silent) {
-      sendPollEmail(tx, invitee, meeting, consultation.title, slots, actor.appUrl, now, true);
-    }
+    const { silent } = pollOverview(tx, meetingId, now);
+    if (silent.length > 0) enqueueBroadcast(tx, "meeting-poll", { meetingId, reminder: true }, now);
     recordAudit(tx, {
       action: "meeting.reminded",
       actorUserId: actor.userId,
@@ -362,27 +379,46 @@ export function remindSilentInvitees(db: Db, meetingId: number, actor: AppActor,
   });
 }
 
+type UpdateKind = MeetingUpdateData["kind"];
+type UpdatePayload = { meetingId: number; kind: UpdateKind; revision: number; previously: { startsAt: number; endsAt: number } | null };
+
+/** Tells every invitee of a change, by a broadcast composed off the request path (meetingUpdateBatch). */
+function tellInvitees(tx: DbOrTx, meeting: Meeting, kind: UpdateKind, now: Date, previously?: { startsAt: Date; endsAt: Date }) {
+  const payload: UpdatePayload = {
+    meetingId: meeting.id,
+    kind,
+    revision: meeting.revision,
+    previously: previously ? { startsAt: previously.startsAt.getTime(), endsAt: previously.endsAt.getTime() } : null,
+  };
+  enqueueBroadcast(tx, "meeting-update", payload, now);
+}
+
+/** The next invitees of a consultation after a user id, in id order: one batch of a broadcast. */
+function inviteeBatch(tx: DbOrTx, consultationId: number, after: number, limit: number) {
+  return consultationInviteesAfter(tx, consultationId, after, limit);
+}
+
 /**
- * Tells every invitee of a change by email, with the iCalendar invitation (RFC 5546: REQUEST for
- * a time, CANCEL for a cancellation) inline, where calendar apps show Accept and Decline, and
- * attached as invite.ics for the apps that only read attachments: nodemailer's icalEvent writes
- * both parts, so no attachment of our own is added (it would arrive twice). A poll called off
- * before its time was chosen never reached a calendar: its cancellation is mail only.
+ * One batch of a change's mail: each invitee gets the email with the iCalendar invitation (RFC
+ * 5546: REQUEST for a time, CANCEL for a cancellation) inline, where calendar apps show Accept
+ * and Decline, and attached as invite.ics for the apps that only read attachments: nodemailer's
+ * icalEvent writes both parts, so no attachment of our own is added (it would arrive twice). A
+ * poll called off before its time was chosen never reached a calendar: its cancellation is mail
+ * only. A change overtaken by a later one (a higher revision) is not sent: the later one is.
  */
-function tellInvitees(
-  tx: DbOrTx,
-  meeting: Meeting,
-  kind: MeetingUpdateData["kind"],
-  appUrl: string,
-  now: Date,
-  previously?: { startsAt: Date; endsAt: Date },
-) {
+const meetingUpdateBatch: BroadcastBatch = (tx, raw, { after, limit, appUrl, now }) => {
+  const payload = raw as UpdatePayload;
+  const meeting = tx.select().from(meetings).where(eq(meetings.id, payload.meetingId)).get();
+  if (!meeting || meeting.revision !== payload.revision) return { last: null, sent: 0 };
+  const batch = inviteeBatch(tx, meeting.consultationId, after, limit);
+  if (batch.length === 0) return { last: null, sent: 0 };
+  const { kind } = payload;
   const method = kind === "cancelled" ? "CANCEL" : "REQUEST";
   const inCalendars = meeting.startsAt !== null && meeting.endsAt !== null;
-  for (const invitee of meetingInvitees(tx, meeting.consultationId)) {
-    const ics = inCalendars
-      ? buildCalendar({ method, stamp: now, meetings: [calendarMeetingFor(tx, meeting, invitee.id, appUrl)] })
-      : null;
+  const context = inCalendars ? calendarContextOf(tx, meeting) : null;
+  const previously = payload.previously ? { startsAt: new Date(payload.previously.startsAt), endsAt: new Date(payload.previously.endsAt) } : null;
+  for (const invitee of batch) {
+    const ics = context ? buildCalendar({ method, stamp: now, meetings: [calendarMeetingFor(meeting, invitee, appUrl, context)] }) : null;
     enqueueMail(
       tx,
       {
@@ -404,7 +440,43 @@ function tellInvitees(
       { appUrl, now },
     );
   }
-}
+  return { last: batch.at(-1)!.id, sent: batch.length };
+};
+
+/**
+ * One batch of a poll's mail: the slots in each invitee's zone; a reminder only to those who have
+ * not answered yet. Nothing once the poll is closed.
+ */
+const meetingPollBatch: BroadcastBatch = (tx, raw, { after, limit, appUrl, now }) => {
+  const payload = raw as { meetingId: number; reminder: boolean };
+  const meeting = tx.select().from(meetings).where(eq(meetings.id, payload.meetingId)).get();
+  if (!meeting || meeting.status !== "polling") return { last: null, sent: 0 };
+  const batch = inviteeBatch(tx, meeting.consultationId, after, limit);
+  if (batch.length === 0) return { last: null, sent: 0 };
+  const consultation = getConsultation(tx, meeting.consultationId);
+  const slots = slotsOf(tx, meeting.id);
+  const answered = payload.reminder
+    ? new Set(
+        tx
+          .selectDistinct({ userId: slotVotes.userId })
+          .from(slotVotes)
+          .innerJoin(meetingSlots, eq(meetingSlots.id, slotVotes.slotId))
+          .where(eq(meetingSlots.meetingId, meeting.id))
+          .all()
+          .map((row) => row.userId),
+      )
+    : new Set<number>();
+  let sent = 0;
+  for (const invitee of batch) {
+    if (answered.has(invitee.id)) continue;
+    sendPollEmail(tx, invitee, meeting, consultation.title, slots, appUrl, now, payload.reminder);
+    sent += 1;
+  }
+  return { last: batch.at(-1)!.id, sent };
+};
+
+/** The broadcasts this module composes, for the worker. */
+export const MEETING_BROADCASTS = { "meeting-update": meetingUpdateBatch, "meeting-poll": meetingPollBatch } as const;
 
 export function finaliseMeeting(db: Db, meetingId: number, slotId: number, actor: AppActor, now = new Date()) {
   db.transaction((tx) => {
@@ -419,7 +491,7 @@ export function finaliseMeeting(db: Db, meetingId: number, slotId: number, actor
       .where(eq(meetings.id, meetingId))
       .returning()
       .get();
-    tellInvitees(tx, scheduled, "scheduled", actor.appUrl, now);
+    tellInvitees(tx, scheduled, "scheduled", now);
     recordAudit(tx, {
       action: "meeting.finalised",
       actorUserId: actor.userId,
@@ -467,7 +539,7 @@ export function rescheduleMeeting(
       .where(eq(meetings.id, meetingId))
       .returning()
       .get();
-    tellInvitees(tx, moved, "rescheduled", actor.appUrl, now, previously);
+    tellInvitees(tx, moved, "rescheduled", now, previously);
     recordAudit(tx, {
       action: "meeting.rescheduled",
       actorUserId: actor.userId,
@@ -491,7 +563,7 @@ export function cancelMeeting(db: Db, meetingId: number, actor: AppActor, now = 
       .where(eq(meetings.id, meetingId))
       .returning()
       .get();
-    tellInvitees(tx, cancelled, "cancelled", actor.appUrl, now);
+    tellInvitees(tx, cancelled, "cancelled", now);
     recordAudit(tx, {
       action: "meeting.cancelled",
       actorUserId: actor.userId,

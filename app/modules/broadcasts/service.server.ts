@@ -1,0 +1,88 @@
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { broadcasts } from "../../../db/schema";
+import type { Db, DbOrTx } from "~/lib/db.server";
+
+// Mail to many people, off the request path (docs/decisions/016). A change that tells many
+// people (opening a consultation, proposing, finalising, moving or cancelling a meeting) commits
+// with one broadcast row; the worker composes the messages a batch of people at a time, each batch
+// in one transaction with the cursor, so a crash repeats at most the batch that was in flight,
+// and that batch's messages were never committed.
+
+export type BroadcastKind = "consultation-invitations" | "meeting-poll" | "meeting-update";
+
+/** One batch of a broadcast: the people after `after` (user ids, ascending), at most `limit`. */
+export type BroadcastBatch = (
+  tx: DbOrTx,
+  payload: Record<string, unknown>,
+  batch: { after: number; limit: number; appUrl: string; now: Date },
+) => { last: number | null; sent: number };
+
+export type BroadcastHandlers = Record<BroadcastKind, BroadcastBatch>;
+
+export const BROADCAST_BATCH = 50;
+
+export function enqueueBroadcast(tx: DbOrTx, kind: BroadcastKind, payload: Record<string, unknown>, now: Date): number {
+  return tx.insert(broadcasts).values({ kind, payload, createdAt: now }).returning({ id: broadcasts.id }).get().id;
+}
+
+/**
+ * Composes the next batch of the oldest unfinished broadcast, in one transaction. Returns
+ * whether there was anything to do.
+ */
+export function runBroadcastBatch(db: Db, handlers: BroadcastHandlers, appUrl: string, now = new Date(), limit = BROADCAST_BATCH): boolean {
+  return db.transaction((tx) => {
+    const job = tx.select().from(broadcasts).where(isNull(broadcasts.doneAt)).orderBy(asc(broadcasts.id)).limit(1).get();
+    if (!job) return false;
+    const handler = handlers[job.kind as BroadcastKind];
+    const outcome = handler ? handler(tx, job.payload, { after: job.cursor, limit, appUrl, now }) : { last: null, sent: 0 };
+    tx.update(broadcasts)
+      .set(
+        outcome.last === null
+          ? { doneAt: now, sent: job.sent + outcome.sent }
+          : { cursor: outcome.last, sent: job.sent + outcome.sent },
+      )
+      .where(and(eq(broadcasts.id, job.id), eq(broadcasts.cursor, job.cursor)))
+      .run();
+    return true;
+  });
+}
+
+/** Runs every pending batch now: for tests and scripts, which have no worker. */
+export function drainBroadcasts(db: Db, handlers: BroadcastHandlers, appUrl: string, now = new Date()) {
+  while (runBroadcastBatch(db, handlers, appUrl, now)) {
+    // next batch
+  }
+}
+
+/**
+ * The worker: batches one after another, yielding to the event loop between them, so that the
+ * portal keeps answering while a thousand invitations are composed; idle, it looks every pollMs.
+ */
+export function startBroadcastWorker(deps: { db: Db; handlers: BroadcastHandlers; appUrl: string; logger?: { error: (o: object, m: string) => void } }, pollMs: number) {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = (async () => {
+      while (!stopped) {
+        let worked = false;
+        try {
+          worked = runBroadcastBatch(deps.db, deps.handlers, deps.appUrl);
+        } catch (error) {
+          deps.logger?.error({ err: error }, "composing a broadcast failed");
+        }
+        if (!worked) break;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (!stopped) timer = setTimeout(tick, pollMs);
+    })();
+  };
+  timer = setTimeout(tick, 0);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,249 @@
+import { fork, spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { createCookie } from "@remix-run/node";
+import { openDatabase } from "~/lib/db.server";
+import { getAccount } from "~/modules/accounts/service.server";
+import { publishEdition } from "~/modules/assessment/service.server";
+import { freePort } from "../../support/portal";
+import { startSmtpServer } from "../../support/smtp";
+import { itemFields } from "../../support/threat-input";
+import { buildDataset, LARGE, SMALL, type Dataset, type Scale } from "./dataset";
+import { PAGES } from "./pages";
+
+// npm run bench:http — the portal against its ceiling, in one run (issue 13): the data set of a
+// taskforce with years of data is seeded into a temporary database (and a tenth of it, to see
+// which pages grow with the database), the built portal is started as `npm start` starts it, and
+// beside it a bare node:http server doing the same module calls (the same SQL) with
+// renderToString. Both are loaded by autocannon with 50 connections, no pipelining; the table
+// gives req/s, p50 and p99 of each and their ratio, then feeds, a broadcast under load, durable
+// submits, memory and the cold start. Figures, not assertions: this machine is shared and noisy.
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const CONNECTIONS = 50;
+const SECRET = "bench-session-secret-of-at-least-32-characters";
+const cookie = createCookie("tfc_session", { httpOnly: true, sameSite: "lax", path: "/", secrets: [SECRET] });
+
+type Server = { url: string; child: ChildProcess; stop: () => Promise<void> };
+
+async function waitForHealth(url: string, child: ChildProcess, output: () => string) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${output()}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`no answer from ${url}: ${output()}`);
+}
+
+async function start(kind: "portal" | "bare", file: string, smtpUrl: string): Promise<Server & { startedInMs: number }> {
+  const port = await freePort();
+  const url = `http://localhost:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: "production" as const,
+    PORT: String(port),
+    APP_URL: url,
+    DATABASE_PATH: file,
+    SESSION_SECRET: SECRET,
+    SMTP_URL: smtpUrl,
+    LOG_LEVEL: "warn",
+  };
+  const began = performance.now();
+  const child =
+    kind === "portal"
+      ? spawn(process.execPath, START_COMMAND, { env, stdio: ["ignore", "pipe", "pipe"] })
+      : fork(path.resolve("tests/bench/http/bare-server.ts"), { env, execArgv: ["--import", "tsx"], stdio: ["ignore", "pipe", "pipe", "ipc"] });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  await waitForHealth(url, child, () => output);
+  const startedInMs = performance.now() - began;
+  return {
+    url,
+    child,
+    startedInMs,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+/** The built portal, run as `npm start` runs it. */
+const START_COMMAND = fs.existsSync("build/server/index.js") ? ["build/server/index.js"] : ["--import", "tsx", "server/index.ts"];
+
+function rssSampler(pid: number) {
+  let peak = 0;
+  const timer = setInterval(() => {
+    try {
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+      peak = Math.max(peak, kb);
+    } catch {
+      // gone
+    }
+  }, 100);
+  return { stop: () => (clearInterval(timer), peak / 1024) };
+}
+
+type Load = { rps: number; p50: number; p99: number; bytes: number; errors: number; non2xx: number };
+
+async function load(url: string, headers: Record<string, string>, options: Partial<autocannon.Options> = {}): Promise<Load> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers, pipelining: 1, ...options });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    bytes: result.throughput.average / Math.max(1, result.requests.average),
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+async function sessionHeaders(data: Dataset, as: keyof Dataset["sessions"] | null): Promise<Record<string, string>> {
+  return as ? { Cookie: (await cookie.serialize(data.sessions[as].token)).split(";")[0]! } : {};
+}
+
+/** How long the event loop stalls while a broadcast runs: /healthz probed every 5 ms meanwhile. */
+async function broadcastUnderLoad(portal: Server, data: Dataset) {
+  const latencies: number[] = [];
+  let probing = true;
+  const probe = (async () => {
+    while (probing) {
+      const began = performance.now();
+      await fetch(`${portal.url}/healthz`).then((response) => response.arrayBuffer());
+      latencies.push(performance.now() - began);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  })();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const began = performance.now();
+  const response = await fetch(`${portal.url}/meetings/${data.bigPollMeetingId}`, {
+    method: "POST",
+    redirect: "manual",
+    headers: {
+      ...(await sessionHeaders(data, "coordinator")),
+      "Content-Type": "application/x-www-form-urlencoded",
+      Origin: portal.url,
+      "Sec-Fetch-Site": "same-origin",
+    },
+    body: new URLSearchParams({ intent: "finalise", slotId: String(data.bigPollSlotId), confirm: "on", formKey: `bench-${Date.now()}` }),
+  });
+  const finaliseMs = performance.now() - began;
+  await response.arrayBuffer();
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  probing = false;
+  await probe;
+  latencies.sort((a, b) => a - b);
+  return { status: response.status, finaliseMs, probes: latencies.length, p99: latencies[Math.floor(latencies.length * 0.99)] ?? 0, max: latencies.at(-1) ?? 0 };
+}
+
+/** Durable submits: each request a new revision of a stakeholder's input, with a fresh one-time key. */
+async function submits(portal: Server, data: Dataset) {
+  const headers = await Promise.all(data.submitters.map(async (submitter) => ({ Cookie: (await cookie.serialize(submitter.token)).split(";")[0]! })));
+  let n = 0;
+  const form = itemFields(0, { observedFrom: "2026-01-10", observedTo: "" });
+  const result = await autocannon({
+    url: `${portal.url}/consultations/${data.submitters[0]!.consultationId}/input`,
+    connections: 20,
+    duration: SECONDS,
+    requests: [
+      {
+        method: "POST",
+        setupRequest: (request) => {
+          const i = n++;
+          const body = new URLSearchParams({ ...Object.fromEntries(Object.entries(form).map(([key, value]) => [key, Array.isArray(value) ? value.join(",") : value])), intent: "submit", submitKey: `bench-submit-${i}-0000000000` });
+          return {
+            ...request,
+            headers: { ...headers[i % headers.length], "Content-Type": "application/x-www-form-urlencoded", Origin: portal.url, "Sec-Fetch-Site": "same-origin" },
+            body: body.toString(),
+          };
+        },
+      },
+    ],
+  });
+  const accepted = result.statusCodeStats?.["303"]?.count ?? 0;
+  return { perSecond: accepted / SECONDS, p99: result.latency.p99, other: result.requests.total - accepted };
+}
+
+/** The JavaScript a page makes the browser load: its module preloads, as the build wrote them. */
+async function javascriptOf(url: string, headers: Record<string, string>) {
+  const html = await (await fetch(url, { headers })).text();
+  const files = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)"/g)].map((match) => match[1]!);
+  return files.reduce((sum, file) => sum + (fs.statSync(path.join("public", file)).size ?? 0), 0) / 1024;
+}
+
+const figure = (value: number, digits = 0) => value.toFixed(digits).padStart(8);
+
+async function measure(scale: Scale, label: string, smtpUrl: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tfc-bench-"));
+  const file = path.join(dir, "portal.sqlite");
+  let began = performance.now();
+  const data = buildDataset(file, scale);
+  const seededIn = performance.now() - began;
+  {
+    const { db, sqlite } = openDatabase(file);
+    const analyst = getAccount(db, data.sessions.analyst.userId);
+    began = performance.now();
+    publishEdition(db, analyst, data.publishedEditionId, { userId: analyst.id, origin: {} });
+    console.log(`[${label}] publishing the edition took ${(performance.now() - began).toFixed(0)} ms`);
+    sqlite.close();
+  }
+  console.log(`[${label}] seeded in ${(seededIn / 1000).toFixed(1)} s: ${Object.entries(data.counts).map(([table, n]) => `${n} ${table}`).join(", ")}`);
+
+  const portal = await start("portal", file, smtpUrl);
+  const bare = await start("bare", file, smtpUrl);
+  const rss = rssSampler(portal.child.pid!);
+  const rows: string[] = [];
+  const results: Record<string, { portal: Load; bare: Load }> = {};
+  for (const page of PAGES) {
+    const headers = await sessionHeaders(data, page.as);
+    const target = page.path(data);
+    await load(`${portal.url}${target}`, headers, { duration: 1 });
+    const ours = await load(`${portal.url}${target}`, headers);
+    await load(`${bare.url}${target}`, headers, { duration: 1 });
+    const theirs = await load(`${bare.url}${target}`, headers);
+    results[page.name] = { portal: ours, bare: theirs };
+    const js = page.as ? await javascriptOf(`${portal.url}${target}`, headers) : 0;
+    rows.push(
+      `${page.name.padEnd(34)}${figure(ours.rps)}${figure(ours.p50)}${figure(ours.p99)}${figure(theirs.rps)}${figure(theirs.p99)}${figure((100 * ours.rps) / Math.max(theirs.rps, 1))}%${figure(ours.bytes / 1024, 1)}${figure(js)}${ours.non2xx || ours.errors ? `  (${ours.non2xx} non-2xx, ${ours.errors} errors)` : ""}`,
+    );
+  }
+  const broadcast = await broadcastUnderLoad(portal, data);
+  const submitted = await submits(portal, data);
+  const peakRss = rss.stop();
+  await portal.stop();
+  const restarted = await start("portal", file, smtpUrl);
+  await restarted.stop();
+  await bare.stop();
+
+  console.log(`\n[${label}] ${CONNECTIONS} connections, ${SECONDS} s a page`);
+  console.log(`${"page".padEnd(34)}${"req/s".padStart(8)}${"p50 ms".padStart(8)}${"p99 ms".padStart(8)}${"bare/s".padStart(8)}${"bare99".padStart(8)}${"ratio".padStart(9)}${"KB".padStart(8)}${"JS KB".padStart(8)}`);
+  for (const row of rows) console.log(row);
+  console.log(
+    `finalise a meeting reaching ${scale.organisationsPerConsultation * 9} people under probes: answered ${broadcast.status} in ${broadcast.finaliseMs.toFixed(0)} ms; /healthz p99 ${broadcast.p99.toFixed(1)} ms, max ${broadcast.max.toFixed(1)} ms over ${broadcast.probes} probes`,
+  );
+  console.log(`durable submits: ${submitted.perSecond.toFixed(0)}/s (p99 ${submitted.p99} ms, ${submitted.other} not accepted)`);
+  console.log(`portal peak RSS under load: ${peakRss.toFixed(0)} MB; cold start on the existing database: ${restarted.startedInMs.toFixed(0)} ms`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return results;
+}
+
+const smtp = await startSmtpServer();
+const small = await measure(SMALL, "1,000 inputs", smtp.url);
+const large = await measure(LARGE, "10,000 inputs", smtp.url);
+console.log("\nDoes a page grow with the database? req/s at 1,000 inputs -> 10,000 inputs");
+for (const name of Object.keys(large)) {
+  console.log(`${name.padEnd(34)}${figure(small[name]!.portal.rps)} ->${figure(large[name]!.portal.rps)}`);
+}
+await smtp.close();
+process.exit(0);
