@@ -5,10 +5,13 @@ import Ajv2020, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020"
 import addFormats from "ajv-formats";
 
 // ---------------------------------------------------------------------------------------------
-// The OASIS schemas: ../shared/stix2-json-schemas/schemas beside the repository (as in CI)
+// The OASIS schemas, vendored in vendor/stix2-json-schemas (its SOURCE.md names the commit)
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const SCHEMA_DIR = path.resolve(REPO_ROOT, "../shared/stix2-json-schemas/schemas");
+export const STIX_VENDOR_DIR = path.join(REPO_ROOT, "vendor/stix2-json-schemas");
+export const SCHEMA_DIR = path.join(STIX_VENDOR_DIR, "schemas");
+/** The OASIS TLP 2.0 marking-definition ids, vendored beside the schemas. */
+export const TLP_REFERENCE_FILE = path.join(STIX_VENDOR_DIR, "tlp-2.0.json");
 const SCHEMA_BASE = "http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/";
 
 /** Every schema file under the folder, registered by its own $id so that their $refs resolve. */
@@ -16,7 +19,7 @@ export function loadSchemas(): Ajv2020 {
   if (!fs.existsSync(path.join(SCHEMA_DIR, "common", "bundle.json"))) {
     throw new Error(
       `The OASIS STIX 2.1 JSON schemas are missing: expected ${path.join(SCHEMA_DIR, "common", "bundle.json")}. ` +
-        "The tests read them from ../shared/stix2-json-schemas/schemas beside the repository (CI checks out ../shared there).",
+        "They are vendored in the repository: restore vendor/stix2-json-schemas from git.",
     );
   }
   // The schemas are draft 2020-12; strict mode is off because they use `definitions` and
@@ -72,6 +75,15 @@ export function schemaValidator(ajv: Ajv2020, file: string): ValidateFunction {
 
 let loaded: Ajv2020 | undefined;
 
+/**
+ * The schemas, loaded once per test file on first use. Each test that needs them calls this, so
+ * that missing schemas fail those tests by name instead of a hook whose tests are then skipped.
+ */
+export function stixSchemas(): Ajv2020 {
+  loaded ??= loadSchemas();
+  return loaded;
+}
+
 type Loose = { id?: string; type?: string; object_marking_refs?: string[]; source_ref?: string; target_ref?: string; [key: string]: unknown };
 
 /**
@@ -80,9 +92,9 @@ type Loose = { id?: string; type?: string; object_marking_refs?: string[]; sourc
  * in the bundle, every relationship joins objects in the bundle.
  */
 export function validateStixBundle(bundle: { objects?: Loose[] }): string[] {
-  loaded ??= loadSchemas();
+  const schemas = stixSchemas();
   const failures: string[] = [];
-  const validateBundle = schemaValidator(loaded, "common/bundle.json");
+  const validateBundle = schemaValidator(schemas, "common/bundle.json");
   const bundleValid: boolean = validateBundle(bundle);
   if (!bundleValid) failures.push(`bundle.json:\n${describeErrors(validateBundle.errors)}`);
   const objects = bundle.objects ?? [];
@@ -94,7 +106,7 @@ export function validateStixBundle(bundle: { objects?: Loose[] }): string[] {
       failures.push(`${object.id}: no schema for type ${object.type}`);
       continue;
     }
-    const validate = schemaValidator(loaded, file);
+    const validate = schemaValidator(schemas, file);
     const valid: boolean = validate(object);
     if (!valid) failures.push(`${object.id} against ${file}:\n${describeErrors(validate.errors)}`);
     for (const field of ["id", "type", "spec_version", "created"]) if (!(field in object)) failures.push(`${object.id} has no ${field}`);

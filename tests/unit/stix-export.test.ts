@@ -1,6 +1,4 @@
 import fs from "node:fs";
-import path from "node:path";
-import type Ajv2020 from "ajv/dist/2020";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Tlp } from "../../db/schema";
 import { SECTOR_LABELS } from "~/lib/labels";
@@ -17,7 +15,7 @@ import {
   type StixObject,
 } from "~/modules/assessment/stix.server";
 import type { AreaResult, AssessedItem, RankedEntity } from "~/modules/assessment/types";
-import { describeErrors, loadSchemas, SCHEMA_DIR, SCHEMA_OF_TYPE, schemaValidator } from "../support/stix";
+import { describeErrors, SCHEMA_OF_TYPE, schemaValidator, stixSchemas, TLP_REFERENCE_FILE } from "../support/stix";
 import { parseStixBundle, validateIndicator, type IndicatorType } from "~/modules/threat-input/indicators";
 
 // The STIX export of an assessment edition, checked against the OASIS STIX 2.1 JSON schemas
@@ -262,10 +260,8 @@ const strictest = (marks: Tlp[]): Tlp => TLP_MARKINGS[Math.max(0, ...marks.map(r
 // ---------------------------------------------------------------------------------------------
 
 describe("the STIX 2.1 export of an edition", () => {
-  let ajv: Ajv2020;
   let bundle: StixBundle;
   beforeAll(() => {
-    ajv = loadSchemas();
     bundle = buildStixBundle(INPUT);
   });
 
@@ -276,7 +272,7 @@ describe("the STIX 2.1 export of an edition", () => {
   });
 
   it("validates against the OASIS bundle schema, and each object against its type's schema", () => {
-    const validateBundle = schemaValidator(ajv, "common/bundle.json");
+    const validateBundle = schemaValidator(stixSchemas(), "common/bundle.json");
     const bundleOk = validateBundle(JSON.parse(JSON.stringify(bundle)));
     expect(bundleOk, `the bundle does not validate against bundle.json:\n${describeErrors(validateBundle.errors)}`).toBe(true);
 
@@ -287,14 +283,14 @@ describe("the STIX 2.1 export of an edition", () => {
         failures.push(`${object.id}: no schema known for type ${object.type}`);
         continue;
       }
-      const validate = schemaValidator(ajv, file);
+      const validate = schemaValidator(stixSchemas(), file);
       if (!validate(JSON.parse(JSON.stringify(object)))) failures.push(`${object.id} against ${file}:\n${describeErrors(validate.errors)}`);
     }
     expect(failures, failures.join("\n")).toEqual([]);
   });
 
   it("really validates: a broken object fails the schema with its errors", () => {
-    const validate = schemaValidator(ajv, "sdos/indicator.json");
+    const validate = schemaValidator(stixSchemas(), "sdos/indicator.json");
     const indicator = { ...ofType(bundle, "indicator")[0]!, created: "yesterday" } as Record<string, unknown>;
     delete indicator.pattern;
     expect(validate(indicator)).toBe(false);
@@ -356,8 +352,8 @@ describe("the STIX 2.1 export of an edition", () => {
       },
     });
     expect(TLP_2_0_EXTENSION_ID).toBe("extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d");
-    // The ids are the ones of the shared reference file.
-    const reference = JSON.parse(fs.readFileSync(path.resolve(SCHEMA_DIR, "../tlp-2.0.json"), "utf8")) as {
+    // The ids are the ones of the vendored OASIS reference file.
+    const reference = JSON.parse(fs.readFileSync(TLP_REFERENCE_FILE, "utf8")) as {
       extension_definition: string;
       markings: { name: string; tlp_2_0: string; id: string }[];
     };
