@@ -16,6 +16,7 @@ const schema = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).default("Taskforce Consult <consult@taskforce.example>"),
   MAIL_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
+  MAIL_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(5),
   MAIL_RETRY_BASE_MS: z.coerce.number().int().min(10).default(10_000),
   MAIL_RETRY_MAX_MS: z.coerce.number().int().min(10).default(15 * 60_000),
   MAIL_GIVE_UP_AFTER_HOURS: z.coerce.number().positive().default(48),
