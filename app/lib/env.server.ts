@@ -87,6 +87,15 @@ function localSessionSecret(databasePath: string): string {
   return secret;
 }
 
+/**
+ * DATABASE_PATH alone, as the portal reads it: for tools such as the backup that work on the
+ * database without the rest of the portal's configuration.
+ */
+export function databasePathFrom(source: Record<string, string | undefined> = process.env): string {
+  const value = source.DATABASE_PATH?.trim() ? source.DATABASE_PATH : undefined;
+  return schema.shape.DATABASE_PATH.parse(value);
+}
+
 let current: Env | undefined;
 
 export function getEnv(): Env {

@@ -83,5 +83,5 @@ describe("mail after a crash", () => {
       expect(allowed, `${messageId} arrived ${times ?? 0} times`).toContain(times);
     }
     expect([...arrivals.keys()].sort()).toEqual(written.map((m) => m.messageId).sort());
-  });
+  }, 90_000);
 });
