@@ -120,7 +120,9 @@ export async function deliverDueMail(deps: OutboxDeps, now = new Date()): Promis
   const byRecipient = new Map<string, OutboxRow[]>();
   for (const row of claimed) {
     const key = row.toAddress.toLowerCase();
-    byRecipient.set(key, [...(byRecipient.get(key) ?? []), row]);
+    const rows = byRecipient.get(key);
+    if (rows) rows.push(row);
+    else byRecipient.set(key, [row]);
   }
   let sent = 0;
   await inParallel([...byRecipient.values()], deps.inFlight ?? 10, async (rows) => {
