@@ -169,7 +169,11 @@ export const outbox = sqliteTable(
     sentAt: integer("sent_at", { mode: "timestamp_ms" }),
     deadAt: integer("dead_at", { mode: "timestamp_ms" }),
   },
-  (t) => [index("outbox_due_idx").on(t.status, t.nextAttemptAt)],
+  (t) => [
+    index("outbox_due_idx").on(t.status, t.nextAttemptAt),
+    // A worker's heartbeat renews the leases it holds; a worker that stops frees them.
+    index("outbox_lease_owner_idx").on(t.leaseOwner),
+  ],
 );
 
 /**
@@ -191,6 +195,18 @@ export const broadcasts = sqliteTable(
   },
   (t) => [index("broadcasts_pending_idx").on(t.doneAt, t.id)],
 );
+
+// The outbox workers that run, or ran: a worker's row is its identity and its heartbeat. A lease
+// belongs to one worker (outbox.lease_owner is its id) and lives as long as its heartbeat.
+export const mailWorkers = sqliteTable("mail_workers", {
+  id: text("id").primaryKey(),
+  // The host name, and the boot and process namespace in which `pid` means this process: on the
+  // same machine key a worker whose process is gone is known dead at once.
+  machine: text("machine").notNull(),
+  pid: integer("pid").notNull(),
+  startedAt: integer("started_at", { mode: "timestamp_ms" }).notNull(),
+  heartbeatAt: integer("heartbeat_at", { mode: "timestamp_ms" }).notNull(),
+});
 
 // The demo mailbox: where mail lands when no SMTP server is configured (local `npm start`).
 export const mailboxMessages = sqliteTable("mailbox_messages", {

@@ -39,13 +39,16 @@ if (!hasAnyUser(db)) {
   log.info("first start: demo data added");
 }
 
+// On start the worker records itself and takes back the mail that a crashed worker held.
+const transporter = getTransporter(env);
 const worker = startOutboxWorker(
   {
     db,
-    transporter: getTransporter(env),
+    transporter,
     mailMode: env.mailMode,
     from: env.MAIL_FROM,
     policy: retryPolicy(env),
+    inFlight: env.MAIL_MAX_CONNECTIONS * 4,
     logger: log,
   },
   env.MAIL_POLL_INTERVAL_MS,
@@ -137,6 +140,7 @@ async function shutdown(signal: string) {
   clearInterval(reminders);
   await broadcaster.stop();
   await worker.stop();
+  transporter.close();
   closeDb();
   process.exit(0);
 }

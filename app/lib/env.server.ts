@@ -16,6 +16,7 @@ const schema = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).default("Taskforce Consult <consult@taskforce.example>"),
   MAIL_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
+  MAIL_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(5),
   MAIL_RETRY_BASE_MS: z.coerce.number().int().min(10).default(10_000),
   MAIL_RETRY_MAX_MS: z.coerce.number().int().min(10).default(15 * 60_000),
   MAIL_GIVE_UP_AFTER_HOURS: z.coerce.number().positive().default(48),
@@ -86,6 +87,15 @@ function localSessionSecret(databasePath: string): string {
     );
   }
   return secret;
+}
+
+/**
+ * DATABASE_PATH alone, as the portal reads it: for tools such as the backup that work on the
+ * database without the rest of the portal's configuration.
+ */
+export function databasePathFrom(source: Record<string, string | undefined> = process.env): string {
+  const value = source.DATABASE_PATH?.trim() ? source.DATABASE_PATH : undefined;
+  return schema.shape.DATABASE_PATH.parse(value);
 }
 
 let current: Env | undefined;

@@ -40,11 +40,14 @@ const freshDatabasePath = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 
 
 /**
  * The built portal (`npm run build` first), started as `npm start` starts it, on a free port
- * with its own database file. Extra environment variables override the test defaults.
+ * with its own database file, or the given one (a restart, a restored backup). Extra
+ * environment variables override the test defaults.
  */
-export async function startPortal(env: Record<string, string | undefined> = {}) {
+export async function startPortal(
+  env: Record<string, string | undefined> = {},
+  { databasePath = freshDatabasePath() }: { databasePath?: string } = {},
+) {
   const port = await freePort();
-  const databasePath = freshDatabasePath();
   const url = `http://localhost:${port}`;
   const { child, exited, output } = spawnServer({
     NODE_ENV: "test",
@@ -63,6 +66,7 @@ export async function startPortal(env: Record<string, string | undefined> = {}) 
     url,
     port,
     databasePath,
+    pid: child.pid!,
     output,
     /** A second connection to the portal's database file, for arrangement and assertions. */
     db() {
@@ -72,6 +76,11 @@ export async function startPortal(env: Record<string, string | undefined> = {}) 
     async stop() {
       db?.sqlite.close();
       if (child.exitCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+    /** kill -9: the process ends at once, mid-whatever, as in a crash or an OOM kill. */
+    async crash() {
+      child.kill("SIGKILL");
       await exited;
     },
   };

@@ -3,19 +3,26 @@ import { SMTPServer } from "smtp-server";
 
 export type ReceivedMail = ParsedMail & { envelopeTo: string[]; raw: string };
 
-/** A real SMTP server, in this process, that keeps and parses what it receives. */
-export async function startSmtpServer(port = 0) {
+/**
+ * A real SMTP server, in this process, that keeps and parses what it receives. With
+ * `acceptDelayMs` it answers each message's data that much later, as a busy relay does.
+ */
+export async function startSmtpServer(port = 0, { acceptDelayMs = 0 }: { acceptDelayMs?: number } = {}) {
   const received: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     logger: false,
+    // The portal keeps pooled connections open: closing the server drops them at once, as a
+    // relay that goes away does, instead of waiting 30 s for the client to hang up.
+    closeTimeout: 100,
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("end", () => {
         const raw = Buffer.concat(chunks).toString("utf8");
-        simpleParser(raw)
+        new Promise((resolve) => setTimeout(resolve, acceptDelayMs))
+          .then(() => simpleParser(raw))
           .then((parsed) => {
             received.push(
               Object.assign(parsed, {
@@ -33,12 +40,17 @@ export async function startSmtpServer(port = 0) {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => resolve());
   });
+  // A client that goes away mid-session (a portal killed with -9) is a relay's everyday event:
+  // smtp-server reports it as an error of the server, which is kept, not thrown.
+  const connectionErrors: Error[] = [];
+  server.on("error", (error) => connectionErrors.push(error));
   const address = server.server.address();
   const boundPort = typeof address === "object" && address ? address.port : port;
   return {
     port: boundPort,
     url: `smtp://127.0.0.1:${boundPort}`,
     received,
+    connectionErrors,
     /** Waits until at least `count` messages are in, or fails after `timeoutMs`. */
     async waitFor(count: number, timeoutMs = 10_000): Promise<ReceivedMail[]> {
       const deadline = Date.now() + timeoutMs;

@@ -707,7 +707,7 @@ describe("against the database", () => {
 
   async function mailRelay() {
     const smtp = await startSmtpServer();
-    const transporter = createTransporter({ SMTP_URL: smtp.url });
+    const transporter = createTransporter({ SMTP_URL: smtp.url, MAIL_MAX_CONNECTIONS: 5 });
     cleanups.push(() => smtp.close(), () => transporter.close());
     const deps: OutboxDeps = {
       db,

@@ -14,7 +14,8 @@ import {
   type OutgoingMail,
   type RetryPolicy,
 } from "~/modules/mail/outbox.server";
-import { deliverDueMail, LEASE_MS, type OutboxDeps } from "~/modules/mail/worker.server";
+import { deliverDueMail, type OutboxDeps } from "~/modules/mail/worker.server";
+import { heartbeat, LEASE_MS, registerWorker } from "~/modules/mail/workers.server";
 import { freshDatabase } from "../support/db";
 import { freePort } from "../support/portal";
 import { startSmtpServer } from "../support/smtp";
@@ -55,7 +56,7 @@ function mail(overrides: Partial<OutgoingMail> = {}): OutgoingMail {
 }
 
 function deps(smtpUrl: string | undefined, overrides: Partial<OutboxDeps> = {}): OutboxDeps {
-  const transporter = createTransporter({ SMTP_URL: smtpUrl });
+  const transporter = createTransporter({ SMTP_URL: smtpUrl, MAIL_MAX_CONNECTIONS: 5 });
   cleanups.push(() => transporter.close());
   return {
     db,
@@ -82,6 +83,7 @@ async function slowSmtpServer(slowSubject: string) {
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     logger: false,
+    closeTimeout: 100,
     onData(stream, _session, callback) {
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -159,7 +161,7 @@ describe("deliverDueMail over SMTP", () => {
     const { id, messageId } = enqueueMail(db, mail(), { appUrl: APP_URL, now })!;
     const worker = deps(smtp.url);
 
-    expect(await deliverDueMail(worker, now)).toBe(1);
+    expect((await deliverDueMail(worker, now)).sent).toBe(1);
     const [received] = await smtp.waitFor(1);
     expect(received!.subject).toBe("Consultation round on banking trojans");
     expect(received!.envelopeTo).toEqual(["katharina.huber@donau-privatbank.example"]);
@@ -176,7 +178,7 @@ describe("deliverDueMail over SMTP", () => {
     expect(sent.sentAt!.getTime()).toBeGreaterThanOrEqual(now.getTime());
     expect(sent).toMatchObject({ attempts: 1, lastError: null, leaseOwner: null, leaseUntil: null });
 
-    expect(await deliverDueMail(worker, later(now, 60_000))).toBe(0);
+    expect((await deliverDueMail(worker, later(now, 60_000))).sent).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(smtp.received).toHaveLength(1);
   });
@@ -185,7 +187,7 @@ describe("deliverDueMail over SMTP", () => {
     const smtp = await smtpServer();
     const now = new Date();
     enqueueMail(db, mail(), { appUrl: APP_URL, now: later(now, 5_000) });
-    expect(await deliverDueMail(deps(smtp.url), now)).toBe(0);
+    expect((await deliverDueMail(deps(smtp.url), now)).sent).toBe(0);
     expect(smtp.received).toHaveLength(0);
   });
 
@@ -195,7 +197,7 @@ describe("deliverDueMail over SMTP", () => {
     const t0 = new Date();
     const { id, messageId } = enqueueMail(db, mail(), { appUrl: APP_URL, now: t0 })!;
 
-    expect(await deliverDueMail(worker, t0)).toBe(0);
+    expect((await deliverDueMail(worker, t0)).sent).toBe(0);
     const failed = row(id);
     expect(failed).toMatchObject({ status: "pending", attempts: 1, leaseOwner: null, sentAt: null });
     expect(failed.lastError).toMatch(/ECONNREFUSED|connect/i);
@@ -203,13 +205,13 @@ describe("deliverDueMail over SMTP", () => {
 
     const smtp = await smtpServer(port);
     // Before its next attempt is due, the message waits even though the relay is up.
-    expect(await deliverDueMail(worker, later(t0, POLICY.baseMs - 1))).toBe(0);
-    expect(await deliverDueMail(worker, later(t0, POLICY.baseMs + 1))).toBe(1);
+    expect((await deliverDueMail(worker, later(t0, POLICY.baseMs - 1))).sent).toBe(0);
+    expect((await deliverDueMail(worker, later(t0, POLICY.baseMs + 1))).sent).toBe(1);
     const [received] = await smtp.waitFor(1);
     expect(received!.messageId).toBe(messageId);
     expect(row(id)).toMatchObject({ status: "sent", attempts: 2, lastError: null });
 
-    expect(await deliverDueMail(worker, later(t0, POLICY.baseMs * 10))).toBe(0);
+    expect((await deliverDueMail(worker, later(t0, POLICY.baseMs * 10))).sent).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(smtp.received).toHaveLength(1);
   });
@@ -273,18 +275,42 @@ describe("deliverDueMail over SMTP", () => {
       deliverDueMail(deps(smtp.url, { owner: "worker-a" }), now),
       deliverDueMail(deps(smtp.url, { db: other.db, owner: "worker-b" }), now),
     ]);
-    expect(a + b).toBe(6);
+    expect(a.sent + b.sent).toBe(6);
     await smtp.waitFor(6);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(smtp.received.map((m) => m.messageId).sort()).toEqual(ids.map((m) => m.messageId).sort());
     expect(allRows().every((r) => r.status === "sent")).toBe(true);
   });
 
-  it("does not deliver a message twice when a worker's batch outlasts its lease", async () => {
-    // A pass claims up to 20 messages under one LEASE_MS lease, but sends them one after the
-    // other, each allowed up to ~50 s by the transport's time-outs: a slow relay makes the
-    // batch outlast the lease while every single message stays well within it.
+  it("does not deliver a message twice when a live worker's exchange outlasts the lease it was claimed with", async () => {
+    // A slow relay keeps worker A inside the SMTP exchange for "second" past the lease that A
+    // claimed it with; A's heartbeat, which its timer runs every HEARTBEAT_MS, renews it.
     const smtp = await slowSmtpServer("second");
+    const other = openDatabase(file);
+    cleanups.push(() => other.sqlite.close());
+    const t0 = new Date();
+    const a = { id: "worker-a", machine: "host-a", pid: 1 };
+    registerWorker(db, a, t0, () => true);
+    enqueueMail(db, mail({ subject: "first" }), { appUrl: APP_URL, now: t0 });
+    const second = enqueueMail(db, mail({ subject: "second" }), { appUrl: APP_URL, now: t0 })!;
+
+    const passA = deliverDueMail(deps(smtp.url, { owner: a.id }), t0);
+    await smtp.slowOneArrived;
+    expect(heartbeat(db, a, later(t0, LEASE_MS - 1), () => true)).toBe(true);
+    // Worker B, in another process, polls after the claim's lease but within the renewed one.
+    const b = await deliverDueMail(deps(smtp.url, { db: other.db, owner: "worker-b" }), later(t0, LEASE_MS + 1));
+    expect(b.claimed).toBe(0);
+    smtp.release();
+    await passA;
+
+    expect(smtp.accepted.filter((id) => id === second.messageId)).toHaveLength(1);
+    expect(row(second.id).status).toBe("sent");
+  });
+
+  it("does not send a message whose lease passed to another worker while it waited its turn", async () => {
+    // Both go to one person, so A sends them one after the other. While the relay holds "first",
+    // A's heartbeat stalls past its lease and worker B takes "second" and sends it.
+    const smtp = await slowSmtpServer("first");
     const other = openDatabase(file);
     cleanups.push(() => other.sqlite.close());
     const t0 = new Date();
@@ -293,14 +319,14 @@ describe("deliverDueMail over SMTP", () => {
 
     const passA = deliverDueMail(deps(smtp.url, { owner: "worker-a" }), t0);
     await smtp.slowOneArrived;
-    // Worker A has sent "first" and is still inside the SMTP exchange for "second" when
-    // worker B, in another process, polls after A's lease (taken at t0) has run out.
-    await deliverDueMail(deps(smtp.url, { db: other.db, owner: "worker-b" }), later(t0, LEASE_MS + 1));
+    db.update(outbox).set({ leaseUntil: later(t0, -1) }).where(eq(outbox.id, second.id)).run();
+    const b = await deliverDueMail(deps(smtp.url, { db: other.db, owner: "worker-b" }), t0);
+    expect(b).toEqual({ claimed: 1, sent: 1 });
     smtp.release();
-    await passA;
+    expect(await passA).toEqual({ claimed: 2, sent: 1 });
 
     expect(smtp.accepted.filter((id) => id === second.messageId)).toHaveLength(1);
-    expect(row(second.id).status).toBe("sent");
+    expect(row(second.id)).toMatchObject({ status: "sent", attempts: 1 });
   });
 });
 
@@ -364,7 +390,7 @@ describe("the demo mailbox", () => {
     const worker = deps(undefined);
     expect(worker.mailMode).toBe("mailbox");
 
-    expect(await deliverDueMail(worker, now)).toBe(1);
+    expect((await deliverDueMail(worker, now)).sent).toBe(1);
     const listed = listMailbox(db);
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatchObject({
@@ -378,7 +404,7 @@ describe("the demo mailbox", () => {
     expect(message.raw).toMatch(/^To: katharina\.huber@donau-privatbank\.example\r?$/m);
     expect(row(id).status).toBe("sent");
 
-    expect(await deliverDueMail(worker, later(now, 60_000))).toBe(0);
+    expect((await deliverDueMail(worker, later(now, 60_000))).sent).toBe(0);
     expect(listMailbox(db)).toHaveLength(1);
     appErrorFrom(() => getMailboxMessage(db, listed[0]!.id + 1), "not_found");
   });

@@ -2,7 +2,7 @@ import { and, asc, eq, isNull } from "drizzle-orm";
 import { broadcasts } from "../../../db/schema";
 import type { Db, DbOrTx } from "~/lib/db.server";
 
-// Mail to many people, off the request path (docs/decisions/016). A change that tells many
+// Mail to many people, off the request path (docs/decisions/017). A change that tells many
 // people (opening a consultation, proposing, finalising, moving or cancelling a meeting) commits
 // with one broadcast row; the worker composes the messages a batch of people at a time, each batch
 // in one transaction with the cursor, so a crash repeats at most the batch that was in flight,

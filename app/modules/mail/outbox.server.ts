@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lt, lte, notExists, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, notExists, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { organisations, outbox, users } from "../../../db/schema";
 import { personMaySee } from "../access/gate.server";
@@ -151,16 +151,22 @@ export function claimDueMail(
   );
 }
 
-/**
- * Extends one message's lease just before it is sent, so that a long batch cannot outlive the
- * lease it was claimed with. False when the message is no longer this worker's.
- */
-export function renewLease(db: DbOrTx, id: number, owner: string, until: Date): boolean {
-  return db.update(outbox).set({ leaseUntil: until }).where(heldBy(id, owner)).run().changes === 1;
-}
-
 const heldBy = (id: number, owner: string) =>
   and(eq(outbox.id, id), eq(outbox.leaseOwner, owner), eq(outbox.status, "pending"));
+
+/**
+ * Whether the worker still holds the message's lease at this moment: checked just before the
+ * message is handed to the relay. A read, not a write: the worker's heartbeat renews its leases.
+ */
+export function stillLeased(db: DbOrTx, id: number, owner: string, now: Date): boolean {
+  return (
+    db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(heldBy(id, owner), gte(outbox.leaseUntil, now)))
+      .get() !== undefined
+  );
+}
 
 export function markSent(db: DbOrTx, id: number, owner: string, now: Date) {
   db.update(outbox)
