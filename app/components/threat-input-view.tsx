@@ -20,6 +20,7 @@ import {
   TRIAGE_STATE_LABELS,
 } from "~/modules/threat-input/scales";
 import type { viewInput } from "~/modules/threat-input/service.server";
+import { scrollRegion } from "./table-wrap";
 
 export type InputViewData = ReturnType<typeof viewInput>;
 
@@ -47,7 +48,7 @@ function IndicatorsTable({ indicators }: { indicators: InputViewData["items"][nu
       <summary>
         {indicators.length.toLocaleString("en")} {indicators.length === 1 ? "indicator" : "indicators"}
       </summary>
-      <div className="table-wrap">
+      <div className="table-wrap" {...scrollRegion("Indicators")}>
         <table>
           <caption className="visually-hidden">Indicators</caption>
           <thead>

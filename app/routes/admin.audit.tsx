@@ -7,6 +7,7 @@ import { getDb } from "~/lib/db.server";
 import { auditActionLabel } from "~/lib/labels";
 import { requireRole } from "~/modules/auth/guard.server";
 import { listAuditEvents } from "~/modules/audit/audit.server";
+import { scrollRegion } from "~/components/table-wrap";
 
 export const meta: MetaFunction = () => [{ title: "Audit log · Taskforce Consult" }];
 
@@ -40,7 +41,7 @@ export default function AuditLog() {
       {audit.rows.length === 0 ? (
         <EmptyState title="No events match." />
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" {...scrollRegion("Audit events, newest first")}>
           <table>
             <caption className="visually-hidden">Audit events, newest first</caption>
             <thead>

@@ -34,6 +34,7 @@ import {
 import { TREND_LABELS } from "~/modules/threat-input/scales";
 import { hasFigures } from "~/modules/assessment/scoring";
 import type { RouteHandle } from "~/root";
+import { scrollRegion } from "~/components/table-wrap";
 
 export const meta: MetaFunction = () => [{ title: "Assessment edition · Taskforce Consult" }];
 export const handle: RouteHandle = { tlp: "TLP:AMBER" };
@@ -103,7 +104,7 @@ const stateFor = (state: FormState, intent: string): FormState => (state?.values
 
 function AreasTable({ editionId, areas }: { editionId: number; areas: Area[] }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" {...scrollRegion("Crime areas, with the figures behind each score")}>
       <table className="figures-table">
         <caption className="visually-hidden">Crime areas, with the figures behind each score</caption>
         <thead>
@@ -246,7 +247,7 @@ function Entities({ editionId, entities, canEdit, state }: { editionId: number; 
       {entities.length === 0 ? (
         <EmptyState title="No actor or malware is named in the accepted input." />
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" {...scrollRegion("Actors, networks and malware families by weight")}>
           <table>
             <caption className="visually-hidden">Actors, networks and malware families by weight</caption>
             <thead>

@@ -12,6 +12,7 @@ import { THREAT_INPUT_STATUS_LABELS, TRIAGE_STATE_LABELS } from "~/modules/threa
 import { triageFilterSchema } from "~/modules/threat-input/schema";
 import { triageChoices, triageQueue } from "~/modules/threat-input/service.server";
 import type { RouteHandle } from "~/root";
+import { scrollRegion } from "~/components/table-wrap";
 
 export const meta: MetaFunction = () => [{ title: "Triage · Taskforce Consult" }];
 export const handle: RouteHandle = { tlp: "TLP:AMBER" };
@@ -71,7 +72,7 @@ export default function Triage() {
       {queue.rows.length === 0 ? (
         <EmptyState title={Object.values(values).some(Boolean) ? "No input matches these filters." : "No input has been submitted yet."} />
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" {...scrollRegion("Threat input to triage")}>
           <table>
             <caption className="visually-hidden">Threat input to triage</caption>
             <thead>

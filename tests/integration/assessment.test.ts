@@ -285,7 +285,10 @@ describe("publishing and exports", () => {
   it("exports CSV with one row per crime area and one per target", async () => {
     const response = await analyst.get(`/assessments/${editionId}/export/csv`);
     expect(response.status).toBe(200);
-    const lines = (await response.text()).trimEnd().split("\r\n");
+    const bytes = Buffer.from(await response.arrayBuffer());
+    // A UTF-8 byte-order mark first, for Excel; fetch's text() would hide it.
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.subarray(3).toString("utf8").trimEnd().split("\r\n");
     expect(lines[0]).toMatch(/^record,crime_area,items,/);
     expect(lines.filter((line) => line.startsWith("crime_area,"))).toHaveLength(10);
     expect(lines.filter((line) => line.startsWith("target,"))).toEqual([expect.stringContaining("Grandoreiro operators")]);

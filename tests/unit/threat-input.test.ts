@@ -226,6 +226,12 @@ describe("drafts", () => {
     expect(inputFormFor(db, stakeholder(GIULIA), consultationId, T0).values["items.0.sourceReliability"]).toBe("B");
   });
 
+  it("start attributed by sector and country, never named unless the organisation chooses it", () => {
+    const form = inputFormFor(db, stakeholder(GIULIA), consultationId, T0);
+    expect(form.blankItem["items.0.attribution"]).toBe("sector_country");
+    expect(form.values["items.0.attribution"]).toBe("sector_country");
+  });
+
   it("cannot be saved after the deadline", () => {
     const error = appErrorFrom(() => saveDraft(db, stakeholder(KATHARINA), consultationId, itemFields(0), later(DEADLINE, 1)), "conflict");
     expect(error.message).toMatch(/deadline has passed/);

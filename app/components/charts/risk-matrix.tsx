@@ -1,4 +1,5 @@
 import { IMPACT_SCALE, LIKELIHOOD_SCALE } from "~/modules/threat-input/scales";
+import { scrollRegion } from "../table-wrap";
 
 // A likelihood x impact matrix of crime areas, drawn on the server as SVG: no script, no
 // measurement in the browser, the same markup on the server and the client. The portal's CSP
@@ -605,7 +606,7 @@ export function RiskMatrix({ areas, title, id }: { areas: MatrixArea[]; title: s
 
       <details className="chart__table">
         <summary>Figures as a table</summary>
-        <div className="table-wrap">
+        <div className="table-wrap" {...scrollRegion(`${title}: the figures as a table`)}>
           <table>
             <caption>{title}: impact, likelihood and score of each crime area, highest score first</caption>
             <thead>

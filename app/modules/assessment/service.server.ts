@@ -982,6 +982,7 @@ function editionCsv(areas: AreaResult[], targets: ReturnType<typeof exportedTarg
       }),
     );
   }
-  return `${lines.join("\r\n")}\r\n`;
+  // A byte-order mark first, so that Excel reads the file as UTF-8 ("Bogotá", not "BogotÃ¡").
+  return `\uFEFF${lines.join("\r\n")}\r\n`;
 }
 
