@@ -2,6 +2,7 @@ import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
+import { seedDemoRound } from "../db/demo-round";
 import { DEMO_SIGN_INS, hasAnyUser, seedDemoData } from "../db/seed";
 import { closeDb, getDb, migrateDatabase } from "~/lib/db.server";
 import { EnvError, getEnv } from "~/lib/env.server";
@@ -34,6 +35,8 @@ const db = getDb();
 migrateDatabase(db);
 if (!hasAnyUser(db)) {
   seedDemoData(db);
+  // Tests build their own rounds: the demo round is for a person trying the portal.
+  if (env.NODE_ENV !== "test") seedDemoRound(db, { appUrl: env.APP_URL });
   log.info("first start: demo data added");
 }
 
