@@ -32,7 +32,7 @@ import {
   viewEdition,
 } from "~/modules/assessment/service.server";
 import { TREND_LABELS } from "~/modules/threat-input/scales";
-import { hasFigures } from "~/modules/assessment/scoring";
+import { hasFigures, RISK_BAND_WORDS } from "~/modules/assessment/scoring";
 import type { RouteHandle } from "~/root";
 import { scrollRegion } from "~/components/table-wrap";
 
@@ -112,7 +112,7 @@ function AreasTable({ editionId, areas }: { editionId: number; areas: Area[] }) 
             <th scope="col">Crime area</th>
             <th scope="col" className="num">Items</th>
             <th scope="col" className="num">Organisations</th>
-            <th scope="col" className="num">Countries</th>
+            <th scope="col" className="num">Countries affected</th>
             <th scope="col" className="num">Impact</th>
             <th scope="col">Likelihood</th>
             <th scope="col" className="num">Corroborated by</th>
@@ -126,16 +126,21 @@ function AreasTable({ editionId, areas }: { editionId: number; areas: Area[] }) 
           {areas.map((area) => {
             const link = itemsLink(editionId, { area: area.crimeArea });
             const has = area.items > 0;
+            const scoreSet = area.override?.score !== null && area.override?.score !== undefined;
             return (
               <tr key={area.crimeArea}>
                 <th scope="row">{has ? <Link to={link}>{CRIME_AREA_LABELS[area.crimeArea]}</Link> : CRIME_AREA_LABELS[area.crimeArea]}</th>
                 <td className="num">{has ? <Link to={link} aria-label={`${area.items} items behind ${CRIME_AREA_LABELS[area.crimeArea]}`}>{area.items}</Link> : 0}</td>
                 <td className="num">{area.organisations}</td>
-                <td className="num">{area.countries}</td>
-                <td className="num">{figure(area.impact, 2)}</td>
+                <td className="num">{area.affectedCountries}</td>
+                <td className="num">
+                  {figure(area.final.impact, 2)}
+                  {scoreSet ? <span className="muted small"> (computed {figure(area.impact, 2)})</span> : null}
+                </td>
                 <td>
-                  {figure(area.likelihood, 2)}
-                  {area.likelihoodWords ? <span className="muted small"> ({area.likelihoodWords})</span> : null}
+                  {figure(area.final.likelihood, 2)}
+                  {area.final.likelihoodWords ? <span className="muted small"> ({area.final.likelihoodWords})</span> : null}
+                  {scoreSet ? <span className="muted small"> (computed {figure(area.likelihood, 2)})</span> : null}
                 </td>
                 <td className="num">
                   {area.corroborated.length ? (
@@ -158,9 +163,8 @@ function AreasTable({ editionId, areas }: { editionId: number; areas: Area[] }) 
                 <td className="num">{figure(area.confidence, 2)}</td>
                 <td className="num">
                   <strong>{area.finalScore.toFixed(1)}</strong>
-                  {area.override?.score !== null && area.override?.score !== undefined ? (
-                    <span className="muted small"> (computed {area.score.toFixed(1)})</span>
-                  ) : null}
+                  {area.final.band ? <span className="small"> {RISK_BAND_WORDS[area.final.band]}</span> : null}
+                  {scoreSet ? <span className="muted small"> (computed {area.score.toFixed(1)})</span> : null}
                 </td>
                 <td className="num">{area.change === null ? "—" : `${area.change > 0 ? "+" : ""}${area.change.toFixed(1)}`}</td>
                 <td>

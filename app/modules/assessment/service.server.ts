@@ -389,17 +389,47 @@ function figuresFrom(db: DbOrTx, viewer: Viewer, edition: Edition, items: Editio
 const finalScores = (figures: Figures): Scores =>
   new Map(figures.areas.filter(hasFigures).map((area) => [area.crimeArea, area.finalScore]));
 
+/** The crime areas an edition covers: those its consultations asked about. */
+function editionScope(db: DbOrTx, editionId: number): Set<CrimeArea> {
+  const rows = db
+    .select({ crimeAreas: consultations.crimeAreas })
+    .from(assessmentEditionConsultations)
+    .innerJoin(consultations, eq(consultations.id, assessmentEditionConsultations.consultationId))
+    .where(eq(assessmentEditionConsultations.editionId, editionId))
+    .all();
+  return new Set(rows.flatMap((row) => row.crimeAreas));
+}
+
 /**
- * The final scores of the published editions before this one, oldest first, each from the
- * items this viewer may read of it (and `keep` of those): the trend is built from what the
- * viewer may read, like every other figure.
+ * The editions published before this one that a trend may compare it with, oldest first: those
+ * covering at least one of its crime areas, each with the areas both cover. An edition over
+ * unrelated consultations says nothing about this one's areas.
+ */
+function comparableBefore(db: DbOrTx, edition: Edition): { edition: Edition; shared: Set<CrimeArea> }[] {
+  const scope = editionScope(db, edition.id);
+  return publishedBefore(db, edition)
+    .map((entry) => ({ edition: entry, shared: new Set([...editionScope(db, entry.id)].filter((area) => scope.has(area))) }))
+    .filter((entry) => entry.shared.size > 0);
+}
+
+/**
+ * The final scores of the comparable editions before this one, oldest first, each from the items
+ * this viewer may read of it (and `keep` of those), for the areas both cover: the trend is built
+ * from what the viewer may read, like every other figure. An area's previous score is its score
+ * in the latest of them that covers it.
  */
 function timelineOf(db: DbOrTx, viewer: Viewer, edition: Edition, keep: (item: EditionItem) => boolean = () => true) {
-  const earlier = publishedBefore(db, edition).map((entry) => ({
-    edition: entry,
-    scores: finalScores(figuresFrom(db, viewer, entry, readableItems(db, viewer, entry).filter(keep), new Map())),
-  }));
-  return { earlier, previousScores: earlier.at(-1)?.scores ?? new Map<CrimeArea, number>() };
+  const earlier = comparableBefore(db, edition).map(({ edition: entry, shared }) => {
+    const scores = finalScores(figuresFrom(db, viewer, entry, readableItems(db, viewer, entry).filter(keep), new Map()));
+    return { edition: entry, shared, scores: new Map([...scores].filter(([area]) => shared.has(area))) };
+  });
+  const previousScores = new Map<CrimeArea, number>();
+  for (const area of CRIME_AREAS) {
+    const latest = earlier.findLast((entry) => entry.shared.has(area));
+    const score = latest?.scores.get(area);
+    if (score !== undefined) previousScores.set(area, score);
+  }
+  return { earlier, previousScores };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -918,10 +948,13 @@ const CSV_COLUMNS = [
   "crime_area",
   "items",
   "organisations",
-  "countries",
+  "affected_countries",
   "impact",
   "likelihood",
+  "final_impact",
+  "final_likelihood",
   "likelihood_words",
+  "band",
   "confidence",
   "computed_score",
   "final_score",
@@ -955,10 +988,13 @@ function editionCsv(areas: AreaResult[], targets: ReturnType<typeof exportedTarg
         crime_area: CRIME_AREA_LABELS[area.crimeArea],
         items: area.items,
         organisations: area.organisations,
-        countries: area.countries,
+        affected_countries: area.affectedCountries,
         impact: area.impact,
         likelihood: area.likelihood,
-        likelihood_words: area.likelihoodWords,
+        final_impact: area.final.impact,
+        final_likelihood: area.final.likelihood,
+        likelihood_words: area.final.likelihoodWords,
+        band: area.final.band,
         confidence: area.confidence,
         computed_score: area.score,
         final_score: area.finalScore,
