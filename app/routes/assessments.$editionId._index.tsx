@@ -105,7 +105,7 @@ const stateFor = (state: FormState, intent: string): FormState => (state?.values
 function AreasTable({ editionId, areas }: { editionId: number; areas: Area[] }) {
   return (
     <div className="table-wrap" {...scrollRegion("Crime areas, with the figures behind each score")}>
-      <table className="figures-table">
+      <table className="figures-table stacked-table">
         <caption className="visually-hidden">Crime areas, with the figures behind each score</caption>
         <thead>
           <tr>
@@ -130,19 +130,19 @@ function AreasTable({ editionId, areas }: { editionId: number; areas: Area[] }) 
             return (
               <tr key={area.crimeArea}>
                 <th scope="row">{has ? <Link to={link}>{CRIME_AREA_LABELS[area.crimeArea]}</Link> : CRIME_AREA_LABELS[area.crimeArea]}</th>
-                <td className="num">{has ? <Link to={link} aria-label={`${area.items} items behind ${CRIME_AREA_LABELS[area.crimeArea]}`}>{area.items}</Link> : 0}</td>
-                <td className="num">{area.organisations}</td>
-                <td className="num">{area.affectedCountries}</td>
-                <td className="num">
+                <td className="num" data-label="Items">{has ? <Link to={link} aria-label={`${area.items} items behind ${CRIME_AREA_LABELS[area.crimeArea]}`}>{area.items}</Link> : 0}</td>
+                <td className="num" data-label="Organisations">{area.organisations}</td>
+                <td className="num" data-label="Countries affected">{area.affectedCountries}</td>
+                <td className="num" data-label="Impact">
                   {figure(area.final.impact, 2)}
                   {scoreSet ? <span className="muted small"> (computed {figure(area.impact, 2)})</span> : null}
                 </td>
-                <td>
+                <td data-label="Likelihood">
                   {figure(area.final.likelihood, 2)}
                   {area.final.likelihoodWords ? <span className="muted small"> ({area.final.likelihoodWords})</span> : null}
                   {scoreSet ? <span className="muted small"> (computed {figure(area.likelihood, 2)})</span> : null}
                 </td>
-                <td className="num">
+                <td className="num" data-label="Corroborated by">
                   {area.corroborated.length ? (
                     <details>
                       <summary>
@@ -160,14 +160,14 @@ function AreasTable({ editionId, areas }: { editionId: number; areas: Area[] }) 
                     "—"
                   )}
                 </td>
-                <td className="num">{figure(area.confidence, 2)}</td>
-                <td className="num">
+                <td className="num" data-label="Confidence">{figure(area.confidence, 2)}</td>
+                <td className="num stacked-table__key" data-label="Score">
                   <strong>{area.finalScore.toFixed(1)}</strong>
                   {area.final.band ? <span className="small"> {RISK_BAND_WORDS[area.final.band]}</span> : null}
                   {scoreSet ? <span className="muted small"> (computed {area.score.toFixed(1)})</span> : null}
                 </td>
-                <td className="num">{area.change === null ? "—" : `${area.change > 0 ? "+" : ""}${area.change.toFixed(1)}`}</td>
-                <td>
+                <td className="num" data-label="Change">{area.change === null ? "—" : `${area.change > 0 ? "+" : ""}${area.change.toFixed(1)}`}</td>
+                <td data-label="Trend">
                   {area.finalTrend ? TREND_LABELS[area.finalTrend] : "—"}
                   {area.override?.trend && area.trend !== area.override.trend ? (
                     <span className="muted small"> (computed {area.trend ? TREND_LABELS[area.trend].toLowerCase() : "none"})</span>

@@ -73,7 +73,7 @@ export default function Triage() {
         <EmptyState title={Object.values(values).some(Boolean) ? "No input matches these filters." : "No input has been submitted yet."} />
       ) : (
         <div className="table-wrap" {...scrollRegion("Threat input to triage")}>
-          <table>
+          <table className="stacked-table">
             <caption className="visually-hidden">Threat input to triage</caption>
             <thead>
               <tr>
@@ -89,24 +89,24 @@ export default function Triage() {
             <tbody>
               {queue.rows.map((row) => (
                 <tr key={row.id}>
-                  <td>
+                  <td data-label="Organisation">
                     <Link to={`/inputs/${row.id}`}>{row.source}</Link>
                   </td>
-                  <td>{row.consultationTitle}</td>
-                  <td>{row.crimeAreas.map((area) => CRIME_AREA_LABELS[area]).join(", ")}</td>
-                  <td>
+                  <td data-label="Consultation">{row.consultationTitle}</td>
+                  <td data-label="Crime areas">{row.crimeAreas.map((area) => CRIME_AREA_LABELS[area]).join(", ")}</td>
+                  <td data-label="TLP">
                     {row.marks.map((mark) => (
                       <TlpBadge key={mark} tlp={mark} />
                     ))}
                   </td>
-                  <td className="num">
+                  <td className="num" data-label="Items">
                     {row.items}
                     {row.withheld ? <span className="muted small"> (+{row.withheld} RED)</span> : null}
                   </td>
-                  <td>
+                  <td data-label="State" className="stacked-table__key">
                     {row.status === "withdrawn" ? THREAT_INPUT_STATUS_LABELS.withdrawn : TRIAGE_STATE_LABELS[row.triageState]}
                   </td>
-                  <td>
+                  <td data-label="Submitted" className="stacked-table__key">
                     <LocalTime at={row.submittedAt} viewer={viewer} /> · v{row.version}
                   </td>
                 </tr>

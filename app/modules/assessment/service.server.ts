@@ -18,6 +18,7 @@ import {
   type CrimeArea,
   type Tlp,
 } from "../../../db/schema";
+import { csvDocument } from "~/lib/csv";
 import type { Db, DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
@@ -969,18 +970,9 @@ const CSV_COLUMNS = [
   "tlp",
 ] as const;
 
-/** A field as spreadsheets read it safely: quoted when needed, and never taken for a formula. */
-function csvField(value: string | number | null): string {
-  if (value === null) return "";
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text) && typeof value === "string") text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 function editionCsv(areas: AreaResult[], targets: ReturnType<typeof exportedTargets>, tlp: Tlp): string {
-  const row = (values: Partial<Record<(typeof CSV_COLUMNS)[number], string | number | null>>) =>
-    CSV_COLUMNS.map((column) => csvField(values[column] ?? null)).join(",");
-  const lines = [CSV_COLUMNS.join(",")];
+  const row = (values: Partial<Record<(typeof CSV_COLUMNS)[number], string | number | null>>) => CSV_COLUMNS.map((column) => values[column] ?? null);
+  const lines: (string | number | null)[][] = [[...CSV_COLUMNS]];
   for (const area of areas) {
     lines.push(
       row({
@@ -1018,7 +1010,6 @@ function editionCsv(areas: AreaResult[], targets: ReturnType<typeof exportedTarg
       }),
     );
   }
-  // A byte-order mark first, so that Excel reads the file as UTF-8 ("Bogotá", not "BogotÃ¡").
-  return `\uFEFF${lines.join("\r\n")}\r\n`;
+  return csvDocument(lines);
 }
 
