@@ -3,13 +3,14 @@ import { seedDemoRound } from "../../db/demo-round";
 import { DEMO_SIGN_INS } from "../../db/seed";
 import { getAccount } from "~/modules/accounts/service.server";
 import { editionFormSchema } from "~/modules/assessment/schema";
-import { createEdition, listEditions, printableEdition, publishEdition, viewEdition } from "~/modules/assessment/service.server";
+import { contributionsOf, createEdition, listEditions, printableEdition, publishEdition, viewEdition } from "~/modules/assessment/service.server";
 import { consultationFormSchema } from "~/modules/consultations/schema";
 import { createConsultation, openConsultation } from "~/modules/consultations/service.server";
 import { threatInputFormSchema } from "~/modules/threat-input/schema";
 import { decideTriage, inputFormFor, submitInput } from "~/modules/threat-input/service.server";
 import { freshDatabase } from "../support/db";
 import { itemFields } from "../support/threat-input";
+import { threatInputs } from "../../db/schema";
 import { organisationIdOf, userIdOf } from "./helpers";
 
 // One set of figures: the demo round (db/demo-round.ts) is the fixture, with an edition over an
@@ -102,5 +103,32 @@ describe("a score set by hand", () => {
       (area) => area.crimeArea === "online_fraud",
     )!;
     expect([printed.finalScore, printed.final.band]).toEqual([18, "very-high"]);
+  });
+});
+
+describe("what became of an organisation's input", () => {
+  const inputsOf = (organisation: string) =>
+    db.select().from(threatInputs).all().filter((input) => input.organisationId === organisationIdOf(db, organisation)).map((input) => input.id);
+
+  it("lists the published editions that used its items, with figures from its own items alone", () => {
+    const [spring, autumn] = inputsOf("Donau Privatbank AG");
+    const katharina = person(DEMO_SIGN_INS.stakeholder);
+    const used = contributionsOf(db, katharina, spring!);
+    expect(used.map((edition) => edition.title)).toEqual(["Threat assessment, spring"]);
+    expect(used[0]!.items.map((item) => item.crimeArea).sort()).toEqual(["banking_trojans", "online_fraud"]);
+    // Donau's banking-trojan item alone: impact 3, likelihood 3 at C2 (0.48): risk 9 x 0.74 = 6.7.
+    expect(used[0]!.areas.find((area) => area.crimeArea === "banking_trojans")).toMatchObject({ items: 1, impact: 3, likelihood: 3, score: 6.7 });
+    // Not the edition's figure, which Banco Cordillera's anonymous item raises too.
+    const edition = view("Threat assessment, spring").areas.find((area) => area.crimeArea === "banking_trojans")!;
+    expect(edition.items).toBe(2);
+    // The autumn input is still being asked about: no edition used it.
+    expect(contributionsOf(db, katharina, autumn!)).toEqual([]);
+  });
+
+  it("tells nobody about another organisation's input, and nothing to the taskforce here", () => {
+    const [cordillera] = inputsOf("Banco Cordillera S.A.");
+    expect(contributionsOf(db, person(DEMO_SIGN_INS.stakeholder), cordillera!)).toEqual([]);
+    expect(contributionsOf(db, person("andres.restrepo@bancocordillera.example"), cordillera!)).toHaveLength(1);
+    expect(contributionsOf(db, analyst(), cordillera!)).toEqual([]);
   });
 });

@@ -611,6 +611,62 @@ export function itemsBehind(db: DbOrTx, viewer: Viewer, id: number, filter: Item
 }
 
 // ---------------------------------------------------------------------------------------------
+// What became of a stakeholder's input
+
+/**
+ * What the published editions made of one input of the viewer's organisation: for each edition
+ * that used some of its items, those items, their crime areas, and each area's figures computed
+ * from these items alone (with the grades frozen with the edition). Only the viewer's own items
+ * are read (the gate's itemReadableBy: a stakeholder reads their organisation's): nothing of
+ * another organisation, not even the edition's own figures, which rest on theirs.
+ */
+export function contributionsOf(db: DbOrTx, viewer: Viewer, inputId: number) {
+  if (viewer.organisationId === null || isTaskforceStaff(viewer)) return [];
+  const rows = db
+    .select({
+      editionId: assessmentEditions.id,
+      editionTitle: assessmentEditions.title,
+      publishedAt: assessmentEditions.publishedAt,
+      item: threatInputItems,
+      sourceReliability: assessmentEditionItems.sourceReliability,
+      informationCredibility: assessmentEditionItems.informationCredibility,
+      organisationCountry: organisations.country,
+    })
+    .from(assessmentEditionItems)
+    .innerJoin(assessmentEditions, and(eq(assessmentEditions.id, assessmentEditionItems.editionId), eq(assessmentEditions.status, "published")))
+    .innerJoin(threatInputItems, eq(threatInputItems.id, assessmentEditionItems.itemId))
+    .innerJoin(threatInputVersions, eq(threatInputVersions.id, threatInputItems.versionId))
+    .innerJoin(threatInputs, eq(threatInputs.id, threatInputVersions.inputId))
+    .innerJoin(organisations, eq(organisations.id, threatInputs.organisationId))
+    .where(and(itemReadableBy(viewer), eq(threatInputs.id, inputId), eq(threatInputs.organisationId, viewer.organisationId)))
+    .orderBy(desc(assessmentEditions.publishedAt), asc(threatInputItems.id))
+    .all();
+  const editions = new Map<number, { id: number; title: string; publishedAt: Date | null; items: AssessedItem[] }>();
+  for (const row of rows) {
+    if (!editions.has(row.editionId)) editions.set(row.editionId, { id: row.editionId, title: row.editionTitle, publishedAt: row.publishedAt, items: [] });
+    editions.get(row.editionId)!.items.push({
+      ...row.item,
+      inputId,
+      organisationId: viewer.organisationId,
+      organisationCountry: row.organisationCountry,
+      sourceReliability: row.sourceReliability,
+      informationCredibility: row.informationCredibility,
+      indicators: [],
+    });
+  }
+  return [...editions.values()].map((edition) => {
+    const areas = CRIME_AREAS.filter((area) => edition.items.some((item) => item.crimeArea === area));
+    return {
+      id: edition.id,
+      title: edition.title,
+      publishedAt: edition.publishedAt,
+      items: edition.items.map((item) => ({ id: item.id, title: item.title, crimeArea: item.crimeArea })),
+      areas: scoreAreas(edition.items, buildResolver(edition.items, []), areas),
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 // Analysts' work on a draft
 
 export function setOverride(
