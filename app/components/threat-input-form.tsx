@@ -200,7 +200,8 @@ function ItemSection({
   const done = shown.filter((field) => filled(state?.values?.[`items.${index}.${field}`])).length;
   const wrong = names.filter((name) => state?.fieldErrors?.[name]?.length);
   return (
-    <section className={`item-section${wrong.length ? " item-section--invalid" : ""}`} aria-labelledby={`${id}-title`}>
+    // No accessible name of its own: a section named "Indicators" would be a second "Indicators" to find.
+    <section className={`item-section${wrong.length ? " item-section--invalid" : ""}`}>
       <h2 className="item-section__title" id={`${id}-title`}>
         {section.title}
       </h2>
