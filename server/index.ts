@@ -35,8 +35,9 @@ const db = getDb();
 migrateDatabase(db);
 if (!hasAnyUser(db)) {
   seedDemoData(db);
-  // Tests build their own rounds: the demo round is for a person trying the portal.
-  if (env.NODE_ENV !== "test") seedDemoRound(db, { appUrl: env.APP_URL });
+  // The demo round is for a person trying the portal: its mail stays in the demo mailbox, never
+  // goes through a real relay, and tests build rounds of their own.
+  if (env.NODE_ENV !== "test" && env.mailMode === "mailbox") seedDemoRound(db, { appUrl: env.APP_URL });
   log.info("first start: demo data added");
 }
 
