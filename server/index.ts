@@ -2,6 +2,7 @@ import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
+import { seedDemoRound } from "../db/demo-round";
 import { DEMO_SIGN_INS, hasAnyUser, seedDemoData } from "../db/seed";
 import { closeDb, getDb, migrateDatabase } from "~/lib/db.server";
 import { EnvError, getEnv } from "~/lib/env.server";
@@ -36,6 +37,9 @@ const db = getDb();
 migrateDatabase(db);
 if (!hasAnyUser(db)) {
   seedDemoData(db);
+  // The demo round is for a person trying the portal: its mail stays in the demo mailbox, never
+  // goes through a real relay, and tests build rounds of their own.
+  if (env.NODE_ENV !== "test" && env.mailMode === "mailbox") seedDemoRound(db, { appUrl: env.APP_URL });
   log.info("first start: demo data added");
 }
 

@@ -1,5 +1,6 @@
 import { RiskMatrix } from "~/components/charts/risk-matrix";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
+import { areaNumber } from "~/modules/assessment/scoring";
 import type { AreaResult } from "~/modules/assessment/types";
 
 /** An edition's crime areas on the likelihood x impact matrix, each leading to its items. */
@@ -11,10 +12,12 @@ export function AreaMatrix({ id, editionId, areas }: { id: string; editionId: nu
       areas={areas.map((area) => ({
         crimeArea: area.crimeArea,
         label: CRIME_AREA_LABELS[area.crimeArea],
-        impact: area.impact,
-        likelihood: area.likelihood,
+        // Where the final score puts it, under the number it has in every edition.
+        impact: area.final.impact,
+        likelihood: area.final.likelihood,
         score: area.finalScore,
-        likelihoodWords: area.likelihoodWords,
+        likelihoodWords: area.final.likelihoodWords,
+        number: areaNumber(area.crimeArea),
         href: `/assessments/${editionId}/items?area=${area.crimeArea}`,
       }))}
     />

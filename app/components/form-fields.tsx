@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import type { FieldErrors, FormValues } from "~/lib/forms";
 
 /** What an action sends back to its form: messages at the fields, and every value kept. */
@@ -259,12 +259,39 @@ export function RadioGroup({
   );
 }
 
-export function FormErrorSummary({ state }: { state: FormState }) {
-  const count = Object.values(state?.fieldErrors ?? {}).filter((errors) => errors?.length).length;
-  if (!state?.formError && count === 0) return null;
+/**
+ * What is wrong with a form, first in it: a line for each field, linking to it, and focus taken
+ * so that a keyboard or screen reader starts here. Without JavaScript the browser's autofocus
+ * does it; with it (the answer comes by fetch), the effect below.
+ */
+export function FormErrorSummary({ state, fieldLabel }: { state: FormState; fieldLabel?: (name: string) => string | undefined }) {
+  const fields = Object.entries(state?.fieldErrors ?? {}).filter((entry): entry is [string, string[]] => !!entry[1]?.length);
+  const summary = useRef<HTMLDivElement>(null);
+  const shown = !!state?.formError || fields.length > 0;
+  useEffect(() => {
+    if (shown) summary.current?.focus();
+  }, [state, shown]);
+  if (!shown) return null;
   return (
-    <div className="notice notice--error" role="alert">
-      {state?.formError ?? `Please correct the ${count === 1 ? "field" : `${count} fields`} marked below.`}
+    <div className="notice notice--error error-summary" role="alert" id="error-summary" tabIndex={-1} autoFocus ref={summary}>
+      <p className="error-summary__title">
+        {state?.formError ?? `Please correct the ${fields.length === 1 ? "field" : `${fields.length} fields`} marked below.`}
+      </p>
+      {fields.length > 0 ? (
+        <ul className="error-summary__list">
+          {fields.map(([name, errors]) => {
+            const label = fieldLabel?.(name);
+            return (
+              <li key={name}>
+                <a href={`#${name}`}>
+                  {label ? `${label}: ` : ""}
+                  {errors.join(" ")}
+                </a>
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
     </div>
   );
 }

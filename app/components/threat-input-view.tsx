@@ -20,6 +20,7 @@ import {
   TRIAGE_STATE_LABELS,
 } from "~/modules/threat-input/scales";
 import type { viewInput } from "~/modules/threat-input/service.server";
+import { scrollRegion } from "./table-wrap";
 
 export type InputViewData = ReturnType<typeof viewInput>;
 
@@ -40,16 +41,16 @@ function Scale({ value, scale }: { value: number; scale: Record<number, { word: 
   );
 }
 
-function IndicatorsTable({ indicators }: { indicators: InputViewData["items"][number]["indicators"] }) {
+function IndicatorsTable({ indicators, label }: { indicators: InputViewData["items"][number]["indicators"]; label: string }) {
   if (indicators.length === 0) return <p className="muted">No indicators.</p>;
   return (
     <details open={indicators.length <= 25}>
       <summary>
         {indicators.length.toLocaleString("en")} {indicators.length === 1 ? "indicator" : "indicators"}
       </summary>
-      <div className="table-wrap">
+      <div className="table-wrap" {...scrollRegion(label)}>
         <table>
-          <caption className="visually-hidden">Indicators</caption>
+          <caption className="visually-hidden">{label}</caption>
           <thead>
             <tr>
               <th scope="col">Type</th>
@@ -198,7 +199,8 @@ function Item({ item, viewer, triage }: { item: InputViewData["items"][number]; 
         </>
       ) : null}
       <h4>Indicators</h4>
-      <IndicatorsTable indicators={item.indicators} />
+      {/* Named after its item: a page of several items has several tables. */}
+      <IndicatorsTable indicators={item.indicators} label={`Indicators of “${item.title}”`} />
       {triage?.canTriage ? <GradeForm item={item} state={triage.state} /> : null}
     </article>
   );

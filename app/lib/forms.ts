@@ -27,7 +27,11 @@ export function parseForm<S extends z.ZodType>(
   schema: S,
   formData: FormData,
 ): FormResult<z.output<S>> {
-  const values = formValues(formData);
+  return parseValues(schema, formValues(formData));
+}
+
+/** The same for values already read from a form (and perhaps rearranged). */
+export function parseValues<S extends z.ZodType>(schema: S, values: FormValues): FormResult<z.output<S>> {
   const result = schema.safeParse(values);
   if (result.success) return { ok: true, data: result.data, values };
   const fieldErrors: FieldErrors = {};

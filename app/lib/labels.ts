@@ -45,7 +45,7 @@ export const LOCALES = [
   "nl-NL",
 ] as const;
 
-const AUDIT_ACTION_LABELS: Record<string, string> = {
+export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "sign_in.link_sent": "Sign-in link sent",
   "sign_in.succeeded": "Signed in",
   "sign_in.failed": "Sign-in refused",
@@ -67,6 +67,7 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
   "consultation.updated": "Consultation edited",
   "consultation.opened": "Consultation opened",
   "consultation.closed": "Consultation closed",
+  "consultation.viewed": "Consultation first seen by an invitee",
   "meeting.proposed": "Meeting proposed",
   "meeting.reminded": "Poll reminder sent",
   "meeting.finalised": "Meeting time chosen",
@@ -80,7 +81,7 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
   "threat_input.rejected": "Threat input rejected",
   "threat_input.question_asked": "Question asked about input",
   "threat_input.question_answered": "Question about input answered",
-  "threat_input.item_viewed": "Restricted item viewed (AMBER+STRICT or RED)",
+  "threat_input.items_viewed": "Restricted items viewed (AMBER+STRICT or RED)",
   "threat_input.item_graded": "Item graded by an analyst",
   "assessment.created": "Assessment edition opened",
   "assessment.overridden": "Assessment figure set by hand",
@@ -92,6 +93,18 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
   "assessment.published": "Assessment edition published",
   "assessment.exported": "Assessment exported",
   "assessment.exported_named": "Assessment exported with TLP:RED for a named recipient",
+};
+
+/** Families of actions, to filter by: every code that starts with the key. */
+export const AUDIT_ACTION_FAMILIES: Record<string, string> = {
+  "sign_in.": "Any sign-in event",
+  "account.": "Any account change",
+  "role.": "Any role change",
+  "organisation.": "Any organisation change",
+  "consultation.": "Any consultation event",
+  "meeting.": "Any meeting event",
+  "threat_input.": "Any threat input event",
+  "assessment.": "Any assessment event",
 };
 
 /** A person's words for an audit action; unknown codes show as they are. */

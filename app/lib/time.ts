@@ -21,6 +21,7 @@ const formatterCache = (options: Intl.DateTimeFormatOptions) =>
   });
 const formatters = {
   dateTime: formatterCache({ dateStyle: "medium", timeStyle: "short" }),
+  dateTimeSeconds: formatterCache({ dateStyle: "medium", timeStyle: "medium" }),
   day: formatterCache({ weekday: "short", day: "numeric", month: "short", year: "numeric" }),
   clock: formatterCache({ hour: "2-digit", minute: "2-digit" }),
   zoneName: formatterCache({ timeZoneName: "short" }),
@@ -36,6 +37,12 @@ function zoneNameAt(at: Date, viewer: Viewer): string {
 /** A date and time in the viewer's zone, with the zone named so nobody has to guess. */
 export function formatDateTime(at: Date, viewer: Viewer): string {
   const text = formatterFor("dateTime", viewer).format(at);
+  return `${text} ${zoneNameAt(at, viewer)} (${viewer.timeZone})`.replace(/\s+/g, " ");
+}
+
+/** The same to the second, where the order of events matters (the audit log). */
+export function formatDateTimeWithSeconds(at: Date, viewer: Viewer): string {
+  const text = formatterFor("dateTimeSeconds", viewer).format(at);
   return `${text} ${zoneNameAt(at, viewer)} (${viewer.timeZone})`.replace(/\s+/g, " ");
 }
 

@@ -1,47 +1,132 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { EmptyState } from "~/components/empty-state";
 import { LocalTime } from "~/components/local-time";
+import { scrollRegion } from "~/components/table-wrap";
 import { getDb } from "~/lib/db.server";
-import { auditActionLabel } from "~/lib/labels";
+import { AUDIT_ACTION_FAMILIES, AUDIT_ACTION_LABELS, auditActionLabel } from "~/lib/labels";
+import { listAccounts } from "~/modules/accounts/service.server";
 import { requireRole } from "~/modules/auth/guard.server";
-import { listAuditEvents } from "~/modules/audit/audit.server";
+import { auditFilterChoices, listAuditEvents } from "~/modules/audit/audit.server";
+import { auditFilterFrom, auditFilterSchema, auditQueryString } from "~/modules/audit/schema";
+import { detailWords, targetWords } from "~/modules/audit/words";
+import { listOrganisations } from "~/modules/organisations/service.server";
 
 export const meta: MetaFunction = () => [{ title: "Audit log · Taskforce Consult" }];
 
-const filterSchema = z.object({
-  action: z.string().trim().max(60).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
-});
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, "admin");
-  const filter = filterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  return { viewer, filter, audit: listAuditEvents(getDb(), filter) };
+  const query = auditFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const db = getDb();
+  const audit = listAuditEvents(db, auditFilterFrom(query, viewer.timeZone));
+  return {
+    viewer,
+    query,
+    audit: {
+      total: audit.total,
+      next: audit.next && `${audit.next.at.getTime()}.${audit.next.id}`,
+      rows: audit.rows.map((row) => ({ ...row, details: detailWords(row.detail, viewer), target: targetWords(row.targetType, row.targetId) })),
+    },
+    people: listAccounts(db, {}).map((person) => ({ id: person.id, name: person.name, email: person.email })),
+    organisations: listOrganisations(db).map((organisation) => ({ id: organisation.id, name: organisation.name })),
+    ...auditFilterChoices(db),
+  };
 }
 
 export default function AuditLog() {
-  const { viewer, filter, audit } = useLoaderData<typeof loader>();
-  const pageLink = (page: number) => `?${new URLSearchParams({ ...(filter.action ? { action: filter.action } : {}), page: String(page) })}`;
+  const { viewer, query, audit, people, organisations, targetTypes } = useLoaderData<typeof loader>();
+  const filtered = auditQueryString(query);
   return (
     <>
       <h1>Audit log</h1>
-      <p className="muted">Who did what, when and from where. Times in {viewer.timeZone}.</p>
-      <Form method="get" className="filters" role="search">
+      <p className="muted">Who did what, when and from where. Times to the second in {viewer.timeZone}; days below are days there.</p>
+      <Form method="get" className="filters audit-filters" role="search" aria-label="Filter the audit log">
         <div className="field">
-          <label htmlFor="action">Action starts with</label>
-          <input id="action" name="action" type="search" placeholder="sign_in, account, role…" defaultValue={filter.action ?? ""} />
+          <label htmlFor="person">Person</label>
+          <select id="person" name="person" defaultValue={query.person ?? ""}>
+            <option value="">Anyone</option>
+            {people.map((person) => (
+              <option key={person.id} value={person.id}>
+                {person.name} ({person.email})
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="organisation">Organisation</label>
+          <select id="organisation" name="organisation" defaultValue={query.organisation ?? ""}>
+            <option value="">Any</option>
+            {organisations.map((organisation) => (
+              <option key={organisation.id} value={organisation.id}>
+                {organisation.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="action">What happened</label>
+          <select id="action" name="action" defaultValue={query.action ?? ""}>
+            <option value="">Anything</option>
+            <optgroup label="Kinds of event">
+              {Object.entries(AUDIT_ACTION_FAMILIES).map(([code, words]) => (
+                <option key={code} value={code}>
+                  {words}
+                </option>
+              ))}
+            </optgroup>
+            <optgroup label="Events">
+              {Object.entries(AUDIT_ACTION_LABELS).map(([code, words]) => (
+                <option key={code} value={code}>
+                  {words}
+                </option>
+              ))}
+            </optgroup>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="targetType">On</label>
+          <select id="targetType" name="targetType" defaultValue={query.targetType ?? ""}>
+            <option value="">Anything</option>
+            {targetTypes.map((type) => (
+              <option key={type} value={type}>
+                {targetWords(type, null)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="targetId">Number</label>
+          <input id="targetId" name="targetId" type="text" inputMode="numeric" defaultValue={query.targetId ?? ""} />
+        </div>
+        <div className="field">
+          <label htmlFor="from">From</label>
+          <input id="from" name="from" type="date" defaultValue={query.from ?? ""} />
+        </div>
+        <div className="field">
+          <label htmlFor="to">Until</label>
+          <input id="to" name="to" type="date" defaultValue={query.to ?? ""} />
         </div>
         <button type="submit" className="button button--secondary">
           Filter
         </button>
       </Form>
+      <p className="small">
+        {audit.total} {audit.total === 1 ? "event matches" : "events match"} ·{" "}
+        <a href={`/admin/audit.csv${filtered ? `?${filtered}` : ""}`} download>
+          Download these as CSV
+        </a>
+        {filtered ? (
+          <>
+            {" "}
+            · <Link to="/admin/audit">Clear the filter</Link>
+          </>
+        ) : null}
+      </p>
       {audit.rows.length === 0 ? (
         <EmptyState title="No events match." />
       ) : (
-        <div className="table-wrap">
-          <table>
+        <div className="table-wrap" {...scrollRegion("Audit events, newest first")}>
+          <table className="stacked-table audit-table">
             <caption className="visually-hidden">Audit events, newest first</caption>
             <thead>
               <tr>
@@ -55,18 +140,18 @@ export default function AuditLog() {
             <tbody>
               {audit.rows.map((event) => (
                 <tr key={event.id}>
-                  <td>
-                    <LocalTime at={event.at} viewer={viewer} />
+                  <td data-label="When">
+                    <LocalTime at={event.at} viewer={viewer} seconds />
                   </td>
-                  <td>{event.actorName ? `${event.actorName} (${event.actorEmail})` : "—"}</td>
-                  <td>
+                  <td data-label="Who">{event.actorName ? `${event.actorName} (${event.actorEmail})` : "—"}</td>
+                  <td data-label="What" className="stacked-table__key">
                     {auditActionLabel(event.action)} <code className="muted small">{event.action}</code>
-                    {event.detail ? <div className="muted small">{JSON.stringify(event.detail)}</div> : null}
+                    {event.details ? <div className="muted small">{event.details}</div> : null}
                   </td>
-                  <td>{event.targetType ? `${event.targetType} ${event.targetId}` : "—"}</td>
-                  <td>
+                  <td data-label="On">{event.target || "—"}</td>
+                  <td data-label="From">
                     {event.ip ?? "—"}
-                    {event.userAgent ? <div className="muted small truncate">{event.userAgent}</div> : null}
+                    {event.userAgent ? <div className="muted small wrap-anywhere">{event.userAgent}</div> : null}
                   </td>
                 </tr>
               ))}
@@ -75,11 +160,8 @@ export default function AuditLog() {
         </div>
       )}
       <nav aria-label="Pages" className="pager">
-        {filter.page > 1 ? <Link to={pageLink(filter.page - 1)}>Newer</Link> : <span />}
-        <span>
-          Page {filter.page} of {audit.pages} · {audit.total} events
-        </span>
-        {filter.page < audit.pages ? <Link to={pageLink(filter.page + 1)}>Older</Link> : <span />}
+        {query.after ? <Link to={`?${filtered}`}>Newest first</Link> : <span />}
+        {audit.next ? <Link to={`?${auditQueryString(query, { after: audit.next })}`}>Older</Link> : <span />}
       </nav>
     </>
   );

@@ -6,6 +6,7 @@ import { getDb } from "~/lib/db.server";
 import { KIND_LABELS, SECTOR_LABELS } from "~/lib/labels";
 import { requireRole } from "~/modules/auth/guard.server";
 import { listOrganisations } from "~/modules/organisations/service.server";
+import { scrollRegion } from "~/components/table-wrap";
 
 export const meta: MetaFunction = () => [{ title: "Organisations · Taskforce Consult" }];
 
@@ -27,7 +28,7 @@ export default function Organisations() {
       {organisations.length === 0 ? (
         <EmptyState title="No organisations yet.">Add the banks, ISPs, vendors, CERTs and ministries the taskforce consults.</EmptyState>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" {...scrollRegion("Stakeholder organisations")}>
           <table>
             <caption className="visually-hidden">Stakeholder organisations</caption>
             <thead>

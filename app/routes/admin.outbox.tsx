@@ -10,6 +10,7 @@ import { notFound, orStatusPage } from "~/lib/http.server";
 import { requireRole } from "~/modules/auth/guard.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { outboxOverview, retryDeadMail } from "~/modules/mail/outbox.server";
+import { scrollRegion } from "~/components/table-wrap";
 
 export const meta: MetaFunction = () => [{ title: "Outbox · Taskforce Consult" }];
 
@@ -65,7 +66,7 @@ export default function Outbox() {
       {outbox.troubled.length === 0 ? (
         <EmptyState title="Every message so far was delivered at the first try." />
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" {...scrollRegion("Messages being retried or given up")}>
           <table>
             <caption className="visually-hidden">Messages being retried or given up</caption>
             <thead>

@@ -7,6 +7,7 @@ import { getDb } from "~/lib/db.server";
 import { ROLE_LABELS } from "~/lib/labels";
 import { requireRole } from "~/modules/auth/guard.server";
 import { listAccounts } from "~/modules/accounts/service.server";
+import { scrollRegion } from "~/components/table-wrap";
 
 export const meta: MetaFunction = () => [{ title: "People · Taskforce Consult" }];
 
@@ -54,7 +55,7 @@ export default function People() {
       {people.length === 0 ? (
         <EmptyState title="Nobody matches this filter." />
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" {...scrollRegion("People with an account")}>
           <table>
             <caption className="visually-hidden">People with an account</caption>
             <thead>

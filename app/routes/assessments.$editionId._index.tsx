@@ -32,8 +32,9 @@ import {
   viewEdition,
 } from "~/modules/assessment/service.server";
 import { TREND_LABELS } from "~/modules/threat-input/scales";
-import { hasFigures } from "~/modules/assessment/scoring";
+import { hasFigures, RISK_BAND_WORDS } from "~/modules/assessment/scoring";
 import type { RouteHandle } from "~/root";
+import { scrollRegion } from "~/components/table-wrap";
 
 export const meta: MetaFunction = () => [{ title: "Assessment edition · Taskforce Consult" }];
 export const handle: RouteHandle = { tlp: "TLP:AMBER" };
@@ -103,15 +104,15 @@ const stateFor = (state: FormState, intent: string): FormState => (state?.values
 
 function AreasTable({ editionId, areas }: { editionId: number; areas: Area[] }) {
   return (
-    <div className="table-wrap">
-      <table className="figures-table">
+    <div className="table-wrap" {...scrollRegion("Crime areas, with the figures behind each score")}>
+      <table className="figures-table stacked-table">
         <caption className="visually-hidden">Crime areas, with the figures behind each score</caption>
         <thead>
           <tr>
             <th scope="col">Crime area</th>
             <th scope="col" className="num">Items</th>
             <th scope="col" className="num">Organisations</th>
-            <th scope="col" className="num">Countries</th>
+            <th scope="col" className="num">Countries affected</th>
             <th scope="col" className="num">Impact</th>
             <th scope="col">Likelihood</th>
             <th scope="col" className="num">Corroborated by</th>
@@ -125,18 +126,23 @@ function AreasTable({ editionId, areas }: { editionId: number; areas: Area[] }) 
           {areas.map((area) => {
             const link = itemsLink(editionId, { area: area.crimeArea });
             const has = area.items > 0;
+            const scoreSet = area.override?.score !== null && area.override?.score !== undefined;
             return (
               <tr key={area.crimeArea}>
                 <th scope="row">{has ? <Link to={link}>{CRIME_AREA_LABELS[area.crimeArea]}</Link> : CRIME_AREA_LABELS[area.crimeArea]}</th>
-                <td className="num">{has ? <Link to={link} aria-label={`${area.items} items behind ${CRIME_AREA_LABELS[area.crimeArea]}`}>{area.items}</Link> : 0}</td>
-                <td className="num">{area.organisations}</td>
-                <td className="num">{area.countries}</td>
-                <td className="num">{figure(area.impact, 2)}</td>
-                <td>
-                  {figure(area.likelihood, 2)}
-                  {area.likelihoodWords ? <span className="muted small"> ({area.likelihoodWords})</span> : null}
+                <td className="num" data-label="Items">{has ? <Link to={link} aria-label={`${area.items} items behind ${CRIME_AREA_LABELS[area.crimeArea]}`}>{area.items}</Link> : 0}</td>
+                <td className="num" data-label="Organisations">{area.organisations}</td>
+                <td className="num" data-label="Countries affected">{area.affectedCountries}</td>
+                <td className="num" data-label="Impact">
+                  {figure(area.final.impact, 2)}
+                  {scoreSet ? <span className="muted small"> (computed {figure(area.impact, 2)})</span> : null}
                 </td>
-                <td className="num">
+                <td data-label="Likelihood">
+                  {figure(area.final.likelihood, 2)}
+                  {area.final.likelihoodWords ? <span className="muted small"> ({area.final.likelihoodWords})</span> : null}
+                  {scoreSet ? <span className="muted small"> (computed {figure(area.likelihood, 2)})</span> : null}
+                </td>
+                <td className="num" data-label="Corroborated by">
                   {area.corroborated.length ? (
                     <details>
                       <summary>
@@ -154,15 +160,14 @@ function AreasTable({ editionId, areas }: { editionId: number; areas: Area[] }) 
                     "—"
                   )}
                 </td>
-                <td className="num">{figure(area.confidence, 2)}</td>
-                <td className="num">
+                <td className="num" data-label="Confidence">{figure(area.confidence, 2)}</td>
+                <td className="num stacked-table__key" data-label="Score">
                   <strong>{area.finalScore.toFixed(1)}</strong>
-                  {area.override?.score !== null && area.override?.score !== undefined ? (
-                    <span className="muted small"> (computed {area.score.toFixed(1)})</span>
-                  ) : null}
+                  {area.final.band ? <span className="small"> {RISK_BAND_WORDS[area.final.band]}</span> : null}
+                  {scoreSet ? <span className="muted small"> (computed {area.score.toFixed(1)})</span> : null}
                 </td>
-                <td className="num">{area.change === null ? "—" : `${area.change > 0 ? "+" : ""}${area.change.toFixed(1)}`}</td>
-                <td>
+                <td className="num" data-label="Change">{area.change === null ? "—" : `${area.change > 0 ? "+" : ""}${area.change.toFixed(1)}`}</td>
+                <td data-label="Trend">
                   {area.finalTrend ? TREND_LABELS[area.finalTrend] : "—"}
                   {area.override?.trend && area.trend !== area.override.trend ? (
                     <span className="muted small"> (computed {area.trend ? TREND_LABELS[area.trend].toLowerCase() : "none"})</span>
@@ -246,7 +251,7 @@ function Entities({ editionId, entities, canEdit, state }: { editionId: number; 
       {entities.length === 0 ? (
         <EmptyState title="No actor or malware is named in the accepted input." />
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" {...scrollRegion("Actors, networks and malware families by weight")}>
           <table>
             <caption className="visually-hidden">Actors, networks and malware families by weight</caption>
             <thead>

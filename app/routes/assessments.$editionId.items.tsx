@@ -10,6 +10,7 @@ import { itemsFilterSchema } from "~/modules/assessment/schema";
 import { itemsBehind } from "~/modules/assessment/service.server";
 import { evaluationLabel, IMPACT_SCALE, LIKELIHOOD_SCALE, TREND_LABELS } from "~/modules/threat-input/scales";
 import type { RouteHandle } from "~/root";
+import { scrollRegion } from "~/components/table-wrap";
 
 export const meta: MetaFunction = () => [{ title: "Items behind a figure · Taskforce Consult" }];
 export const handle: RouteHandle = { tlp: "TLP:AMBER" };
@@ -55,7 +56,7 @@ export default function ItemsBehind() {
       {items.length === 0 ? (
         <EmptyState title="No item you may read." />
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" {...scrollRegion("The items, with their figures")}>
           <table>
             <caption className="visually-hidden">The items, with their figures</caption>
             <thead>

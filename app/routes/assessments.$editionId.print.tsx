@@ -9,7 +9,7 @@ import { CRIME_AREA_LABELS } from "~/lib/labels";
 import { requireUser } from "~/modules/auth/guard.server";
 import { printableEdition } from "~/modules/assessment/service.server";
 import { TREND_LABELS } from "~/modules/threat-input/scales";
-import { hasFigures } from "~/modules/assessment/scoring";
+import { hasFigures, RISK_BAND_WORDS } from "~/modules/assessment/scoring";
 import type { RouteHandle } from "~/root";
 
 export const meta: MetaFunction = () => [{ title: "Threat assessment report · Taskforce Consult" }];
@@ -75,10 +75,13 @@ export default function PrintableReport() {
               {scored.map((area) => (
                 <tr key={area.crimeArea}>
                   <th scope="row">{CRIME_AREA_LABELS[area.crimeArea]}</th>
-                  <td className="num">{area.finalScore.toFixed(1)}</td>
+                  <td className="num">
+                    {area.finalScore.toFixed(1)}
+                    {area.final.band ? ` ${RISK_BAND_WORDS[area.final.band]}` : ""}
+                  </td>
                   <td className="num">{area.change === null ? "—" : `${area.change > 0 ? "+" : ""}${area.change.toFixed(1)}`}</td>
-                  <td>{area.likelihoodWords ?? "—"}</td>
-                  <td className="num">{area.impact?.toFixed(1) ?? "—"}</td>
+                  <td>{area.final.likelihoodWords ?? "—"}</td>
+                  <td className="num">{area.final.impact?.toFixed(1) ?? "—"}</td>
                   <td>{area.finalTrend ? TREND_LABELS[area.finalTrend] : "—"}</td>
                   <td className="num">{area.organisations}</td>
                 </tr>

@@ -7,6 +7,7 @@ import { orStatusPage } from "~/lib/http.server";
 import { requireUser } from "~/modules/auth/guard.server";
 import { listEditions } from "~/modules/assessment/service.server";
 import type { RouteHandle } from "~/root";
+import { scrollRegion } from "~/components/table-wrap";
 
 export const meta: MetaFunction = () => [{ title: "Threat assessment · Taskforce Consult" }];
 export const handle: RouteHandle = { tlp: "TLP:AMBER" };
@@ -38,7 +39,7 @@ export default function Assessments() {
           {canCreate ? "Open one on the consultations whose input it should assess." : "The analysts have not opened one yet."}
         </EmptyState>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" {...scrollRegion("Assessment editions, newest first")}>
           <table>
             <caption className="visually-hidden">Assessment editions, newest first</caption>
             <thead>

@@ -24,6 +24,7 @@ import {
 import { THREAT_INPUT_STATUS_LABELS, TRIAGE_STATE_LABELS } from "~/modules/threat-input/scales";
 import { givesInput, inputProgressByOrganisation, inputsOfConsultation, ownInputStates } from "~/modules/threat-input/service.server";
 import type { RouteHandle } from "~/root";
+import { scrollRegion } from "~/components/table-wrap";
 
 export const meta: MetaFunction = () => [{ title: "Consultation · Taskforce Consult" }];
 export const handle: RouteHandle = { tlp: "TLP:AMBER" };
@@ -213,7 +214,7 @@ export default function ConsultationPage() {
           {invitees.length === 0 ? (
             <EmptyState title="Nobody is invited yet.">Invitations go out when the consultation opens.</EmptyState>
           ) : (
-            <div className="table-wrap">
+            <div className="table-wrap" {...scrollRegion("Invitees and how far each has got")}>
               <table>
                 <caption className="visually-hidden">Invitees and how far each has got</caption>
                 <thead>

@@ -11,10 +11,10 @@ import {
 import { useEffect, useRef } from "react";
 import { FormErrorSummary } from "~/components/form-fields";
 import { LocalTime } from "~/components/local-time";
-import { ThreatItemFieldset } from "~/components/threat-input-form";
+import { itemFieldLabel, ThreatItemFieldset } from "~/components/threat-input-form";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
-import { formFailure, formValues, parseForm, type FormFailure, type FormValues } from "~/lib/forms";
+import { formFailure, formValues, parseValues, type FormFailure, type FormValues } from "~/lib/forms";
 import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { readForm } from "~/lib/form-reader.server";
 import { setAsideOversizedFiles } from "~/lib/uploads.server";
@@ -27,6 +27,9 @@ import {
   itemCount,
   itemFieldName,
   renumberItems,
+  setAsideFieldName,
+  setAsideMessage,
+  setAsideRejectedIndicators,
   submitKeySchema,
   threatInputFormSchema,
   MAX_DRAFT_CHARACTERS,
@@ -161,11 +164,17 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     default: {
       const form = orStatusPage(() => inputFormFor(db, viewer, consultationId));
-      const parsed = parseForm(threatInputFormSchema(form.context), formData);
-      if (!parsed.ok) {
+      // Lines that are not indicators go to the box beside the list: the rest stays as typed.
+      const sorted = setAsideRejectedIndicators(values);
+      const parsed = parseValues(threatInputFormSchema(form.context), sorted.values);
+      if (!parsed.ok || sorted.setAside.size > 0) {
+        const fieldErrors = parsed.ok ? {} : { ...parsed.fieldErrors };
+        for (const [item, lines] of sorted.setAside) {
+          fieldErrors[setAsideFieldName(item)] = [setAsideMessage(lines)];
+        }
         // Nothing is lost: the form as sent is the draft, and comes back with its messages.
-        if (!form.locked) keep(values);
-        return data<ActionResult>(parsed, { status: 400 });
+        if (!form.locked) keep(sorted.values);
+        return data<ActionResult>({ ok: false, fieldErrors, formError: parsed.ok ? undefined : parsed.formError, values: sorted.values }, { status: 400 });
       }
       const key = submitKeySchema.safeParse(values.submitKey);
       if (!key.success) return data<ActionResult>(formFailure(values, key.error.issues[0]!.message), { status: 400 });
@@ -270,7 +279,7 @@ export default function ThreatInputForm() {
           Draft saved. Anyone of your organisation can carry on with it, and it stays after you sign out.
         </p>
       ) : null}
-      <FormErrorSummary state={state} />
+      <FormErrorSummary state={state} fieldLabel={itemFieldLabel} />
       {importReport ? (
         <div className="notice notice--success" role="status">
           <p>

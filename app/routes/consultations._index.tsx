@@ -7,6 +7,7 @@ import { CONSULTATION_STATUS_LABELS, CRIME_AREA_LABELS } from "~/lib/labels";
 import { requireUser } from "~/modules/auth/guard.server";
 import { listConsultationsFor } from "~/modules/consultations/service.server";
 import type { RouteHandle } from "~/root";
+import { scrollRegion } from "~/components/table-wrap";
 
 export const meta: MetaFunction = () => [{ title: "Consultations · Taskforce Consult" }];
 export const handle: RouteHandle = { tlp: "TLP:GREEN" };
@@ -39,7 +40,7 @@ export default function Consultations() {
             : "When the taskforce invites you or your organisation, the consultation appears here."}
         </EmptyState>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" {...scrollRegion("Consultations, newest first")}>
           <table>
             <caption className="visually-hidden">Consultations, newest first</caption>
             <thead>

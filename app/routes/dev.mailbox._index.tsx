@@ -5,6 +5,7 @@ import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { notFound } from "~/lib/http.server";
 import { listMailbox } from "~/modules/mail/mailbox.server";
+import { scrollRegion } from "~/components/table-wrap";
 
 export const meta: MetaFunction = () => [{ title: "Demo mailbox · Taskforce Consult" }];
 
@@ -28,7 +29,7 @@ export default function Mailbox() {
       {messages.length === 0 ? (
         <EmptyState title="No messages yet.">Ask for a sign-in link on the sign-in page; it will land here.</EmptyState>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" {...scrollRegion("Messages, newest first")}>
           <table>
             <caption className="visually-hidden">Messages, newest first</caption>
             <thead>

@@ -1,12 +1,14 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
+import { InputOutcome } from "~/components/input-outcome";
 import { InputView } from "~/components/threat-input-view";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { readForm } from "~/lib/form-reader.server";
 import { formFailure, formValues, parseForm, type FormFailure } from "~/lib/forms";
 import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
+import { contributionsOf } from "~/modules/assessment/service.server";
 import { requireRole, requireUser } from "~/modules/auth/guard.server";
 import { gradeFormSchema, messageFormSchema, rejectFormSchema } from "~/modules/threat-input/schema";
 import {
@@ -36,6 +38,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     canTriage: analyst && view.input.status === "submitted",
     reply: own ? ("answer" as const) : analyst && view.input.status === "submitted" ? ("ask" as const) : null,
     editLink: own && !view.locked ? `/consultations/${view.consultation.id}/input` : null,
+    contributions: own ? contributionsOf(db, viewer, view.input.id) : null,
   };
 }
 
@@ -91,7 +94,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function InputPage() {
-  const { viewer, view, canTriage, reply, editLink } = useLoaderData<typeof loader>();
+  const { viewer, view, canTriage, reply, editLink, contributions } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
   const state = failure && !failure.ok ? failure : undefined;
@@ -114,6 +117,7 @@ export default function InputPage() {
             : undefined
         }
       />
+      {contributions ? <InputOutcome contributions={contributions} viewer={viewer} /> : null}
     </>
   );
 }

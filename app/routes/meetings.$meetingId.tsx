@@ -40,6 +40,7 @@ import {
 } from "~/modules/scheduling/service.server";
 import { RSVP_RESPONSES, VOTE_ANSWERS } from "../../db/schema";
 import type { RouteHandle } from "~/root";
+import { scrollRegion } from "~/components/table-wrap";
 
 export const meta: MetaFunction = () => [{ title: "Meeting · Taskforce Consult" }];
 export const handle: RouteHandle = { tlp: "TLP:AMBER" };
@@ -229,7 +230,7 @@ export default function MeetingPage() {
           <Form method="post">
             <FormErrorSummary state={stateFor(result, "vote")} />
             <input type="hidden" name="intent" value="vote" />
-            <div className="table-wrap">
+            <div className="table-wrap" {...scrollRegion("Your answer for each proposed slot")}>
               <table>
                 <caption className="visually-hidden">Your answer for each proposed slot</caption>
                 <thead>
@@ -371,7 +372,7 @@ function CoordinatorPanel({ page, result }: { page: ReturnType<typeof useLoaderD
           {poll.grid.length === 0 ? (
             <EmptyState title="Nobody is invited yet." />
           ) : (
-            <div className="table-wrap">
+            <div className="table-wrap" {...scrollRegion("Each invitee's answer per slot")}>
               <table className="grid-table">
                 <caption className="visually-hidden">Each invitee's answer per slot</caption>
                 <thead>

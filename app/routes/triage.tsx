@@ -12,6 +12,7 @@ import { THREAT_INPUT_STATUS_LABELS, TRIAGE_STATE_LABELS } from "~/modules/threa
 import { triageFilterSchema } from "~/modules/threat-input/schema";
 import { triageChoices, triageQueue } from "~/modules/threat-input/service.server";
 import type { RouteHandle } from "~/root";
+import { scrollRegion } from "~/components/table-wrap";
 
 export const meta: MetaFunction = () => [{ title: "Triage · Taskforce Consult" }];
 export const handle: RouteHandle = { tlp: "TLP:AMBER" };
@@ -71,8 +72,8 @@ export default function Triage() {
       {queue.rows.length === 0 ? (
         <EmptyState title={Object.values(values).some(Boolean) ? "No input matches these filters." : "No input has been submitted yet."} />
       ) : (
-        <div className="table-wrap">
-          <table>
+        <div className="table-wrap" {...scrollRegion("Threat input to triage")}>
+          <table className="stacked-table">
             <caption className="visually-hidden">Threat input to triage</caption>
             <thead>
               <tr>
@@ -88,24 +89,24 @@ export default function Triage() {
             <tbody>
               {queue.rows.map((row) => (
                 <tr key={row.id}>
-                  <td>
+                  <td data-label="Organisation">
                     <Link to={`/inputs/${row.id}`}>{row.source}</Link>
                   </td>
-                  <td>{row.consultationTitle}</td>
-                  <td>{row.crimeAreas.map((area) => CRIME_AREA_LABELS[area]).join(", ")}</td>
-                  <td>
+                  <td data-label="Consultation">{row.consultationTitle}</td>
+                  <td data-label="Crime areas">{row.crimeAreas.map((area) => CRIME_AREA_LABELS[area]).join(", ")}</td>
+                  <td data-label="TLP">
                     {row.marks.map((mark) => (
                       <TlpBadge key={mark} tlp={mark} />
                     ))}
                   </td>
-                  <td className="num">
+                  <td className="num" data-label="Items">
                     {row.items}
                     {row.withheld ? <span className="muted small"> (+{row.withheld} RED)</span> : null}
                   </td>
-                  <td>
+                  <td data-label="State" className="stacked-table__key">
                     {row.status === "withdrawn" ? THREAT_INPUT_STATUS_LABELS.withdrawn : TRIAGE_STATE_LABELS[row.triageState]}
                   </td>
-                  <td>
+                  <td data-label="Submitted" className="stacked-table__key">
                     <LocalTime at={row.submittedAt} viewer={viewer} /> · v{row.version}
                   </td>
                 </tr>

@@ -95,7 +95,7 @@ describe("the threat assessment in the browser", () => {
     await submit(page, page.getByRole("button", { name: "Set by hand" }));
     await page.getByText("Our own sinkhole data shows ten times the reported volume.").waitFor();
     const fraudRow = page.locator("tbody tr", { has: page.getByRole("rowheader", { name: "Online fraud" }) }).first();
-    expect(await fraudRow.textContent()).toMatch(/21\.0 \(computed \d+\.\d\)/);
+    expect(await fraudRow.textContent()).toMatch(/21\.0 very high \(computed \d+\.\d\)/);
 
     await submit(page, page.getByRole("button", { name: "Publish the edition" }));
     await page.getByText("Published edition").waitFor();

@@ -173,7 +173,8 @@ describe("overrides", () => {
 
   it("shows the computed and the overridden score, who set it and why, and audits it", async () => {
     const before = areaRows(await page(analyst, `/assessments/${editionId}`)).find((row) => row[0] === "Online fraud")!;
-    const computed = before[8]!;
+    // "8.2 high": the score, then its band.
+    const computed = before[8]!.split(" ")[0];
     const response = await analyst.post(`/assessments/${editionId}`, {
       intent: "override",
       crimeArea: "online_fraud",
@@ -184,7 +185,9 @@ describe("overrides", () => {
     expect(response.status).toBe(302);
     const html = await page(coordinator, `/assessments/${editionId}`);
     const row = areaRows(html).find((candidate) => candidate[0] === "Online fraud")!;
-    expect(row[8]).toBe(`18.5 (computed ${computed})`);
+    // The final figure with its band; the likelihood beside it is where that score puts the area.
+    expect(row[8]).toBe(`18.5 very high (computed ${computed})`);
+    expect(row[5]).toMatch(/^\d\.\d\d \((likely|almost certain)\) \(computed \d\.\d\d\)$/);
     expect(mainText(html)).toContain("set by Thomas Keller");
     expect(mainText(html)).toContain("Europol reporting shows a sharp rise in BEC this quarter.");
     const audit = db().select().from(auditEvents).where(eq(auditEvents.action, "assessment.overridden")).all();
@@ -260,9 +263,10 @@ describe("publishing and exports", () => {
     const fraud = (rows: string[][]) => rows.find((row) => row[0] === "Online fraud")!;
     const revised = fraud(areaRows(await page(analyst, `/assessments/${nextId}`)));
     expect(revised[4]).toBe("5.00");
-    expect(fraud(frozen)[4]).toBe("2.00");
+    // The frozen edition's impact is where the 18.5 set by hand put it, the computed 2.00 beside it.
+    expect(fraud(frozen)[4]).toMatch(/^\d\.\d\d \(computed 2\.00\)$/);
     // 5 x 5 at Vigilanza's B2 weight: 25 x (0.5 + 0.5 x 0.64) = 20.5, against the 18.5 set by hand last time.
-    expect(revised[8]).toBe("20.5");
+    expect(revised[8]).toBe("20.5 very high");
     expect(revised[9]).toBe("+2.0");
     // And it takes no more overrides.
     const refused = await analyst.post(`/assessments/${editionId}`, { intent: "override", crimeArea: "botnets", score: "3", reason: "Too late for this one." });
@@ -285,7 +289,10 @@ describe("publishing and exports", () => {
   it("exports CSV with one row per crime area and one per target", async () => {
     const response = await analyst.get(`/assessments/${editionId}/export/csv`);
     expect(response.status).toBe(200);
-    const lines = (await response.text()).trimEnd().split("\r\n");
+    const bytes = Buffer.from(await response.arrayBuffer());
+    // A UTF-8 byte-order mark first, for Excel; fetch's text() would hide it.
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.subarray(3).toString("utf8").trimEnd().split("\r\n");
     expect(lines[0]).toMatch(/^record,crime_area,items,/);
     expect(lines.filter((line) => line.startsWith("crime_area,"))).toHaveLength(10);
     expect(lines.filter((line) => line.startsWith("target,"))).toEqual([expect.stringContaining("Grandoreiro operators")]);

@@ -559,3 +559,50 @@ describe("finalising, RSVPs, rescheduling and cancelling", () => {
     expect(meeting().revision).toBe(2);
   });
 });
+
+describe("proposing slots without JavaScript", () => {
+  const form = (extra: Record<string, string>) => ({
+    title: "Preview round",
+    durationMinutes: "60",
+    timeZone: "Europe/Vienna",
+    tlp: "TLP:AMBER",
+    slotRows: "2",
+    slot0Date: SLOTS[0]!.date,
+    slot0Time: SLOTS[0]!.time,
+    slot1Date: SLOTS[1]!.date,
+    slot1Time: SLOTS[1]!.time,
+    ...extra,
+  });
+  const path = () => `/consultations/${consultationId}/meetings/new`;
+
+  it("copies a slot to the next day and removes one, re-rendering the form as typed", async () => {
+    const before = portal.db().select().from(meetings).all().length;
+    const copied = await coordinator.post(path(), form({ intent: "copy-slot:0" }));
+    expect(copied.status).toBe(200);
+    const html = await copied.text();
+    expect(attr(tagWithId(html, "slot1Date"), "value")).toBe(addDays(SLOTS[0]!.date, 1));
+    expect(attr(tagWithId(html, "slot1Time"), "value")).toBe(SLOTS[0]!.time);
+    expect(attr(tagWithId(html, "slot2Date"), "value")).toBe(SLOTS[1]!.date);
+    expect(attr(tagWithId(html, "title"), "value")).toBe("Preview round");
+    const removed = await (await coordinator.post(path(), form({ intent: "remove-slot:0" }))).text();
+    expect(attr(tagWithId(removed, "slot0Date"), "value")).toBe(SLOTS[1]!.date);
+    expect(tagWithId(removed, "slot1Date")).toBeUndefined();
+    const added = await (await coordinator.post(path(), form({ intent: "add-slot" }))).text();
+    expect(attr(tagWithId(added, "slot2Date"), "value") ?? "").toBe("");
+    // Nothing was proposed, nobody was asked.
+    expect(portal.db().select().from(meetings).all().length).toBe(before);
+  });
+
+  it("previews each slot in every invitee's zone, flagging what falls outside working hours", async () => {
+    const before = portal.db().select().from(meetings).all().length;
+    const response = await coordinator.post(path(), form({ intent: "preview" }));
+    expect(response.status).toBe(200);
+    const text = mainText(await response.text());
+    expect(text).toContain("How each invitee will read the slots");
+    // Slot 2, 09:00 in Vienna, is 03:00 in Bogota: flagged for Andrés.
+    const second = text.slice(text.indexOf("Slot 2:"));
+    expect(second).toMatch(/America\/Bogota\) for Andrés Restrepo outside 08:00–18:00/);
+    expect(text.slice(text.indexOf("Slot 1:"), text.indexOf("Slot 2:"))).not.toContain("outside 08:00–18:00");
+    expect(portal.db().select().from(meetings).all().length).toBe(before);
+  });
+});

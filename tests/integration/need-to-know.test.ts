@@ -667,6 +667,7 @@ function requestsFor(routeId: string, viewer: Viewer): Url[] | undefined {
     "routes/admin": [{ path: "/admin" }],
     "routes/admin._index": [{ path: "/admin" }],
     "routes/admin.audit": [{ path: "/admin/audit" }],
+    "routes/admin.audit[.csv]": [{ path: "/admin/audit.csv" }, { path: "/admin/audit.csv?action=assessment." }],
     "routes/admin.outbox": [{ path: "/admin/outbox" }],
     "routes/admin.users._index": [{ path: "/admin/users" }],
     "routes/admin.users.new": [{ path: "/admin/users/new" }],

@@ -143,15 +143,23 @@ describe("a stakeholder's input", () => {
     expect(writes().items).toBe(before.items);
   });
 
-  it("shows each bad indicator line with its number and reason, and keeps the good ones", async () => {
+  it("sets each bad indicator line aside with its number and reason, keeping the good ones and the rest as typed", async () => {
+    const before = writes();
     const indicators = "185.220.101.47\n300.1.1.1\nevil-update[.]example\nnot an indicator";
-    const { response, body } = await submit(katharina, itemFields(0, { indicators }));
+    const { response, body } = await submit(katharina, itemFields(0, { indicators, title: "Kept as typed" }));
     expect(response.status).toBe(400);
-    expectFieldError(body, "items.0.indicators", /2 lines are not a valid indicator/);
-    expect(textOfId(body, "items.0.indicators-error")).toMatch(/line 2: .*line 4: /);
-    expect(textareaValue(body, "items.0.indicators")).toBe(indicators);
-    // The report beside the box counts the good lines.
-    expect(textOfId(body, "items.0.indicators-report")).toMatch(/^2 indicators recognised/);
+    expectFieldError(body, "items.0.indicatorsSetAside", /2 lines were set aside/);
+    expect(textOfId(body, "items.0.indicatorsSetAside-error")).toMatch(/line 2, “300\.1\.1\.1”: .*line 4, “not an indicator”: /);
+    expect(textareaValue(body, "items.0.indicators")).toBe("185.220.101.47\nevil-update[.]example");
+    expect(textareaValue(body, "items.0.indicatorsSetAside")).toBe("300.1.1.1\nnot an indicator");
+    expect(attr(tagWithId(body, "items.0.title"), "value")).toBe("Kept as typed");
+    // The summary comes first, takes focus and links to the box; the section says what to correct.
+    const summary = tagWithId(body, "error-summary")!;
+    expect(summary).toMatch(/autofocus/);
+    expect(body.indexOf('id="error-summary"')).toBeLessThan(body.indexOf('id="item-1"'));
+    expect(body).toContain('href="#items.0.indicatorsSetAside"');
+    expect(textOfId(body, "item-1-indicators-status")).toMatch(/1 to correct: lines set aside/);
+    expect(writes().versions).toBe(before.versions);
   });
 
   it("submits version 1 and shows it, and tells the analysts without a word of its content", async () => {

@@ -284,7 +284,7 @@ describe("RiskMatrix", () => {
 
   it("has axis titles and tick labels 1 to 5 with their words", () => {
     const ticks = (axis: string) => byClass(root, `chart__tick--${axis}`).map(textOf);
-    expect(ticks("x")).toEqual(["1 Rare", "2 Unlikely", "3 Possible", "4 Likely", "5 Almost certain"]);
+    expect(ticks("x")).toEqual(["1 Remote", "2 Unlikely", "3 Roughly even chance", "4 Likely", "5 Almost certain"]);
     expect(ticks("y")).toEqual(["1 Minimal", "2 Minor", "3 Moderate", "4 Major", "5 Severe"]);
     const titles = byClass(root, "chart__axis-title").map(textOf);
     expect(titles).toEqual(["Likelihood", "Impact"]);

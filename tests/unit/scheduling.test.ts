@@ -15,7 +15,7 @@ import { formatTimeRange } from "~/lib/time";
 import { getAccount } from "~/modules/accounts/service.server";
 import { consultationFormSchema } from "~/modules/consultations/schema";
 import { closeConsultation, createConsultation, openConsultation } from "~/modules/consultations/service.server";
-import { meetingFormSchema, rescheduleFormSchema } from "~/modules/scheduling/schema";
+import { editSlotRows, meetingFormSchema, rescheduleFormSchema, slotFields, slotRowsOf } from "~/modules/scheduling/schema";
 import {
   cancelMeeting,
   castVotes,
@@ -629,5 +629,39 @@ describe("who sees a meeting", () => {
     expect(upcomingFor(db, account(KATHARINA), T0)).toEqual({ scheduled: [], polls: [] });
     // Once it is over, it is no longer upcoming.
     expect(upcomingFor(db, account(ANDRES), new Date("2026-04-01T00:00:00Z")).scheduled).toEqual([]);
+  });
+});
+
+describe("the proposal form's slot rows", () => {
+  const rows = [
+    { date: "2026-03-02", time: "16:00" },
+    { date: "2026-03-31", time: "09:30" },
+  ];
+
+  it("reads as many rows as the form says, else as many as were sent, at least three", () => {
+    expect(slotRowsOf({ slotRows: "2", slot0Date: "2026-03-02", slot0Time: "16:00", slot1Date: "2026-03-31", slot1Time: "09:30" })).toEqual(rows);
+    expect(slotRowsOf({ slot4Date: "2026-03-02" })).toHaveLength(5);
+    expect(slotRowsOf({})).toHaveLength(3);
+    expect(slotRowsOf({ slotRows: "999" })).toHaveLength(20);
+  });
+
+  it("adds, removes and copies a row to the next day, across a month's end, keeping what was typed", () => {
+    expect(editSlotRows(rows, { verb: "add" })).toEqual([...rows, { date: "", time: "" }]);
+    expect(editSlotRows(rows, { verb: "remove", row: 0 })).toEqual([rows[1]]);
+    expect(editSlotRows([rows[0]!], { verb: "remove", row: 0 })).toEqual([{ date: "", time: "" }]);
+    expect(editSlotRows(rows, { verb: "copy", row: 1 })).toEqual([...rows, { date: "2026-04-01", time: "09:30" }]);
+    expect(editSlotRows([{ date: "not a date", time: "" }], { verb: "copy", row: 0 })).toEqual([
+      { date: "not a date", time: "" },
+      { date: "not a date", time: "" },
+    ]);
+    expect(slotFields(editSlotRows(rows, { verb: "copy", row: 0 }))).toEqual({
+      slotRows: "3",
+      slot0Date: "2026-03-02",
+      slot0Time: "16:00",
+      slot1Date: "2026-03-03",
+      slot1Time: "16:00",
+      slot2Date: "2026-03-31",
+      slot2Time: "09:30",
+    });
   });
 });

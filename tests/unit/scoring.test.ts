@@ -4,13 +4,16 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { CrimeArea } from "../../db/schema";
 import {
   applyOverrides,
+  areaNumber,
   buildResolver,
   compareNames,
   CORROBORATION_CONFIDENCE_BONUS,
   estimativeWords,
   evaluationWeight,
+  finalFigures,
   INFORMATION_CREDIBILITY_FACTORS,
   rankEntities,
+  riskBand,
   roundTo,
   SCORE_SHARE_WITHOUT_CONFIDENCE,
   scoreAreas,
@@ -19,6 +22,7 @@ import {
   UNKNOWN_GRADE_FACTOR,
 } from "~/modules/assessment/scoring";
 import type { AreaFigures, AreaOverride, AssessedItem, NameResolver } from "~/modules/assessment/types";
+import { LIKELIHOOD_SCALE } from "~/modules/threat-input/scales";
 
 // Every expected figure below is worked out by hand in the comments beside it. Weights are
 // source factor x credibility factor: A/1 1.0, B/2 0.8, C/3 0.6, D/4 0.4, E/5 0.2, F/6 0.5.
@@ -116,7 +120,7 @@ describe("scoreAreas: weighting by evaluation", () => {
       itemIds: [1, 2],
       items: 2,
       organisations: 2,
-      countries: 1,
+      affectedCountries: 1,
       impact: 4.85,
       likelihood: 4.85,
       meanWeight: 0.52,
@@ -150,7 +154,7 @@ describe("scoreAreas: weighting by evaluation", () => {
     expect([alone.impact, alone.likelihood]).toEqual([4, 2]);
     // With the F6 item (weight 0.25; sum of weights 1.25):
     // impact = (1 x 4 + 0.25 x 1) / 1.25 = 4.25 / 1.25 = 3.4 (at weight 0 it would stay 4)
-    // likelihood = (1 x 2 + 0.25 x 5) / 1.25 = 3.25 / 1.25 = 2.6 -> "unlikely" (2 <= 2.6 < 2.75)
+    // likelihood = (1 x 2 + 0.25 x 5) / 1.25 = 3.25 / 1.25 = 2.6 -> "roughly even chance" (2.5 <= 2.6 < 3.5)
     // meanWeight = (1 + 0.25) / 2 = 0.625 -> 0.63 (half away from zero)
     // confidence = 0.63 (no corroboration)
     // risk = 3.4 x 2.6 = 8.84
@@ -163,7 +167,7 @@ describe("scoreAreas: weighting by evaluation", () => {
       confidence: 0.63,
       risk: 8.84,
       score: 7.2,
-      likelihoodWords: "unlikely",
+      likelihoodWords: "roughly even chance",
     });
   });
 });
@@ -201,6 +205,8 @@ describe("scoreAreas: corroboration across organisations", () => {
       crimeArea: "banking_trojans",
       organisationId: 2,
       organisationCountry: "DE",
+      // Affected countries count what the items say, not where their reporters are.
+      countries: ["AT", "DE"],
       malware: ["Emotet"],
       indicators: [{ type: "domain", value: "evil.example" }],
     });
@@ -220,7 +226,7 @@ describe("scoreAreas: corroboration across organisations", () => {
     expect(only(scoreAreas(two, buildResolver(two, []), ["banking_trojans"]))).toMatchObject({
       items: 4,
       organisations: 2,
-      countries: 2,
+      affectedCountries: 2,
       corroborated: [{ kind: "malware", name: "Emotet", organisations: 2, itemIds: [1, 2, 3, 4] }],
       corroboratingOrganisations: 2,
       confidence: 0.79,
@@ -235,7 +241,7 @@ describe("scoreAreas: corroboration across organisations", () => {
     expect(only(scoreAreas(three, buildResolver(three, []), ["banking_trojans"]))).toMatchObject({
       items: 5,
       organisations: 3,
-      countries: 2,
+      affectedCountries: 2,
       corroborated: [
         { kind: "indicator", name: "domain:evil.example", organisations: 2, itemIds: [4, 5] },
         { kind: "malware", name: "Emotet", organisations: 2, itemIds: [1, 2, 3, 4] },
@@ -289,7 +295,7 @@ describe("scoreAreas: areas", () => {
       itemIds: [],
       items: 0,
       organisations: 0,
-      countries: 0,
+      affectedCountries: 0,
       impact: null,
       likelihood: null,
       meanWeight: null,
@@ -301,8 +307,8 @@ describe("scoreAreas: areas", () => {
       score: 0,
       likelihoodWords: null,
     });
-    // online_fraud: one B2 item: risk 4 x 4 = 16; score = 16 x 0.82 = 13.12 -> 13.1; 4 <= 4 < 4.5 -> very likely
-    expect(figures[1]).toMatchObject({ itemIds: [1], risk: 16, score: 13.1, likelihoodWords: "very likely" });
+    // online_fraud: one B2 item: risk 4 x 4 = 16; score = 16 x 0.82 = 13.12 -> 13.1; 3.5 <= 4 < 4.5 -> likely
+    expect(figures[1]).toMatchObject({ itemIds: [1], risk: 16, score: 13.1, likelihoodWords: "likely" });
     expect(scoreAreas([], plain, [])).toEqual([]);
   });
 });
@@ -348,25 +354,29 @@ describe("trend", () => {
   });
 });
 
-describe("estimative words (ICD 203)", () => {
+describe("estimative words (ICD 203, the input scale's words)", () => {
   it("puts each band's lower edge in the band", () => {
     const cases: [number, string][] = [
       [1, "remote"],
       [1.49, "remote"],
-      [1.5, "very unlikely"],
-      [1.99, "very unlikely"],
+      [1.5, "unlikely"],
       [2, "unlikely"],
-      [2.74, "unlikely"],
-      [2.75, "roughly even chance"],
-      [3.24, "roughly even chance"],
-      [3.25, "likely"],
-      [3.99, "likely"],
-      [4, "very likely"],
-      [4.49, "very likely"],
+      [2.49, "unlikely"],
+      [2.5, "roughly even chance"],
+      [3, "roughly even chance"],
+      [3.49, "roughly even chance"],
+      [3.5, "likely"],
+      // A mean of exactly 4 says what an item's "4 · Likely" says.
+      [4, "likely"],
+      [4.49, "likely"],
       [4.5, "almost certain"],
       [5, "almost certain"],
     ];
     expect(cases.map(([likelihood]) => [likelihood, estimativeWords(likelihood)])).toEqual(cases);
+  });
+
+  it("says each whole step of the likelihood in the words the input form gives it", () => {
+    for (const step of [1, 2, 3, 4, 5]) expect(estimativeWords(step), String(step)).toBe(LIKELIHOOD_SCALE[step]!.word.toLowerCase());
   });
 
   it("reads the rounded weighted likelihood", () => {
@@ -406,6 +416,43 @@ describe("applyOverrides", () => {
     expect(f!.override).toBe(fraud);
     // intrusion: no items, no override: final 0, change 0 - 3.2 = -3.2
     expect(i).toMatchObject({ score: 0, trend: null, override: null, finalScore: 0, finalTrend: null, change: -3.2 });
+  });
+
+  it("puts a score set by hand where it belongs: matrix cell, band and words agree with it", () => {
+    // online_fraud: impact 2 x likelihood 2 = 4 at confidence 1 -> score 4, low, unlikely.
+    const [fraud] = applyOverrides(scoreAreas(items, plain, ["online_fraud"]), [override("online_fraud", { score: 18, reason: "Direct reports" })], new Map());
+    expect(fraud!.final).toEqual(finalFigures(fraud!, fraud!.override));
+    // confidence 1 keeps the whole risk: impact and likelihood scaled alike to sqrt(18) = 4.24.
+    expect(fraud!.final).toEqual({ impact: 4.24, likelihood: 4.24, likelihoodWords: "likely", band: "very-high" });
+    // The computed figures stay beside them.
+    expect([fraud!.impact, fraud!.likelihood, fraud!.likelihoodWords]).toEqual([2, 2, "unlikely"]);
+    // Tempered by the area's confidence: botnets (0.64, so 0.82 of the risk) set to 8.2 -> risk 10.
+    const [botnets] = applyOverrides(scoreAreas(items, plain, ["botnets"]), [override("botnets", { score: 8.2, reason: "Takedown" })], new Map());
+    const final = botnets!.final;
+    expect(roundTo(final.impact! * final.likelihood! * 0.82, 1)).toBe(8.2);
+    // 4 x 5 scaled by sqrt(10 / 20): the same proportions, a cell lower.
+    expect(final).toMatchObject({ impact: 2.83, likelihood: 3.54, band: riskBand(2.83, 3.54).key });
+  });
+
+  it("meets the end of the scale on one side and gives the rest to the other", () => {
+    // impact 4 x likelihood 5 at 0.82: a score of 20 needs a risk of 24.39; likelihood stays 5.
+    const [botnets] = applyOverrides(scoreAreas(items, plain, ["botnets"]), [override("botnets", { score: 20, reason: "Wave" })], new Map());
+    expect(botnets!.final).toEqual({ impact: 4.88, likelihood: 5, likelihoodWords: "almost certain", band: "very-high" });
+  });
+
+  it("places a score set on an area without items on the diagonal, and leaves areas without a score set alone", () => {
+    const [intrusion, fraud] = applyOverrides(
+      scoreAreas(items, plain, ["intrusion", "online_fraud"]),
+      [override("intrusion", { score: 9, reason: "Reports outside the input" }), override("online_fraud", { trend: "increasing", reason: "BEC" })],
+      new Map(),
+    );
+    expect(intrusion!.final).toEqual({ impact: 3, likelihood: 3, likelihoodWords: "roughly even chance", band: "medium" });
+    expect(fraud!.final).toEqual({ impact: 2, likelihood: 2, likelihoodWords: "unlikely", band: "low" });
+  });
+
+  it("numbers each crime area by its place in the taxonomy, whatever its score", () => {
+    expect(areaNumber("malware_coding")).toBe(1);
+    expect(areaNumber("offenders_and_networks")).toBe(10);
   });
 
   it("rounds the change to one decimal, and takes the latest override of an area", () => {
@@ -637,8 +684,7 @@ describe("SCORING_RULES", () => {
     expect(text).toContain("(1 to 25)");
     expect(text).toContain("increasing, new, stable and decreasing");
     expect(text).toContain(
-      "below 1.5: remote; 1.5 to below 2: very unlikely; 2 to below 2.75: unlikely; 2.75 to below 3.25: roughly even chance; " +
-        "3.25 to below 4: likely; 4 to below 4.5: very likely; 4.5 and above: almost certain",
+      "below 1.5: remote; 1.5 to below 2.5: unlikely; 2.5 to below 3.5: roughly even chance; 3.5 to below 4.5: likely; 4.5 and above: almost certain",
     );
     expect(text).not.toMatch(/undefined|NaN|\[object/);
   });

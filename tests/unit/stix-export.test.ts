@@ -181,10 +181,11 @@ const ENTITIES: RankedEntity[] = [
 ];
 
 function area(fields: Partial<AreaResult> & Pick<AreaResult, "crimeArea" | "itemIds">): AreaResult {
+  const likelihoodWords = "likelihoodWords" in fields ? fields.likelihoodWords! : "likely";
   return {
     items: fields.itemIds.length,
     organisations: fields.itemIds.length,
-    countries: fields.itemIds.length,
+    affectedCountries: fields.itemIds.length,
     impact: 4,
     likelihood: 4,
     meanWeight: 0.7,
@@ -199,6 +200,8 @@ function area(fields: Partial<AreaResult> & Pick<AreaResult, "crimeArea" | "item
     finalScore: 11.2,
     finalTrend: "increasing",
     change: null,
+    // The words the export states are the final figures'.
+    final: { impact: 4, likelihood: 4, likelihoodWords, band: "very-high" },
     ...fields,
   };
 }

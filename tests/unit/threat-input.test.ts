@@ -13,7 +13,7 @@ import { DEMO_SIGN_INS } from "../../db/seed";
 import { getAccount } from "~/modules/accounts/service.server";
 import { consultationFormSchema } from "~/modules/consultations/schema";
 import { closeConsultation, createConsultation, openConsultation } from "~/modules/consultations/service.server";
-import { groupItems, renumberItems, threatInputFormSchema, type ItemContext } from "~/modules/threat-input/schema";
+import { groupItems, renumberItems, setAsideMessage, setAsideRejectedIndicators, threatInputFormSchema, type ItemContext } from "~/modules/threat-input/schema";
 import {
   answerQuestion,
   askQuestion,
@@ -196,6 +196,35 @@ describe("the item schema", () => {
   });
 });
 
+describe("setAsideRejectedIndicators", () => {
+  it("moves the lines that are not indicators beside the list, keeping everything else as typed", () => {
+    const values = { ...itemFields(0, { indicators: "185.220.101.47\r\n999.1.1.1\n\nevil[.]example\nnope" }), ...itemFields(1, { indicators: "198.51.100.7" }) };
+    const { values: sorted, setAside } = setAsideRejectedIndicators(values);
+    expect(sorted["items.0.indicators"]).toBe("185.220.101.47\n\nevil[.]example");
+    expect(sorted["items.0.indicatorsSetAside"]).toBe("999.1.1.1\nnope");
+    expect([...setAside.keys()]).toEqual([0]);
+    expect(setAside.get(0)!.map((line) => line.line)).toEqual([2, 5]);
+    // The other item, and every other field, are untouched.
+    expect({ ...sorted, "items.0.indicators": values["items.0.indicators"], "items.0.indicatorsSetAside": undefined }).toEqual({
+      ...values,
+      "items.0.indicatorsSetAside": undefined,
+    });
+    expect(setAsideMessage(setAside.get(0)!)).toMatch(/^2 lines were set aside here.*line 2, “999\.1\.1\.1”: .*line 5, “nope”: /);
+  });
+
+  it("adds to what was set aside before, and sets nothing aside from a clean list, which then parses", () => {
+    const once = setAsideRejectedIndicators(itemFields(0, { indicators: "bad line" })).values;
+    const twice = setAsideRejectedIndicators({ ...once, "items.0.indicators": "198.51.100.7\nworse line" });
+    expect(twice.values["items.0.indicatorsSetAside"]).toBe("bad line\nworse line");
+    const clean = setAsideRejectedIndicators(twice.values);
+    expect(clean.setAside.size).toBe(0);
+    const parsed = threatInputFormSchema(contextFor(KATHARINA)).safeParse(clean.values);
+    expect(parsed.success).toBe(true);
+    // What was set aside is never sent as an indicator.
+    expect(parsed.data!.items[0]!.indicators.map((indicator) => indicator.value)).toEqual(["198.51.100.7"]);
+  });
+});
+
 describe("groupItems and renumberItems", () => {
   it("group the flat fields by item, in index order, whatever order they came in", () => {
     const grouped = groupItems({ "items.1.title": "second", intent: "submit", "items.0.title": "first", "items.10.title": "eleventh" });
@@ -224,6 +253,12 @@ describe("drafts", () => {
   it("start from the organisation's usual source grade", () => {
     expect(inputFormFor(db, stakeholder(KATHARINA), consultationId, T0).values["items.0.sourceReliability"]).toBe("C");
     expect(inputFormFor(db, stakeholder(GIULIA), consultationId, T0).values["items.0.sourceReliability"]).toBe("B");
+  });
+
+  it("start attributed by sector and country, never named unless the organisation chooses it", () => {
+    const form = inputFormFor(db, stakeholder(GIULIA), consultationId, T0);
+    expect(form.blankItem["items.0.attribution"]).toBe("sector_country");
+    expect(form.values["items.0.attribution"]).toBe("sector_country");
   });
 
   it("cannot be saved after the deadline", () => {

@@ -1,4 +1,6 @@
+import { RISK_BANDS, riskBand } from "~/modules/assessment/scoring";
 import { IMPACT_SCALE, LIKELIHOOD_SCALE } from "~/modules/threat-input/scales";
+import { scrollRegion } from "../table-wrap";
 
 // A likelihood x impact matrix of crime areas, drawn on the server as SVG: no script, no
 // measurement in the browser, the same markup on the server and the client. The portal's CSP
@@ -16,6 +18,8 @@ export type MatrixArea = {
   /** The likelihood in words (ICD 203), e.g. "very likely". */
   likelihoodWords: string | null;
   href: string;
+  /** The number its marker and table row carry; by default its rank by score. */
+  number?: number;
 };
 
 /* ---------- Shared by the charts (TrendLines imports these) ---------- */
@@ -110,24 +114,11 @@ export function listInWords(labels: string[]): string {
 
 /* ---------- The matrix ---------- */
 
-/**
- * Risk bands of a cell by impact x likelihood. Light fills, so that ink text on them keeps well
- * above 4.5:1, and each a step darker than the one before, so that they differ in greyscale too;
- * every cell also names its band in words.
- */
-export const RISK_BANDS = [
-  { key: "low", label: "Low", from: 1, to: 4, fill: "#e3f3e8" },
-  { key: "medium", label: "Medium", from: 5, to: 9, fill: "#f8dc8c" },
-  { key: "high", label: "High", from: 10, to: 14, fill: "#f5bf8e" },
-  { key: "very-high", label: "Very high", from: 15, to: 25, fill: "#ec9c95" },
-] as const;
+// The bands are the scoring rule's (scoring.ts), so that the matrix, the tables and the exports agree.
+export { RISK_BANDS, riskBand, type RiskBand } from "~/modules/assessment/scoring";
 
-export type RiskBand = (typeof RISK_BANDS)[number];
-
-export function riskBand(impact: number, likelihood: number): RiskBand {
-  const product = Math.round(impact) * Math.round(likelihood);
-  return RISK_BANDS.find((band) => product <= band.to) ?? RISK_BANDS[RISK_BANDS.length - 1]!;
-}
+/** The number a marker shows: the one given, else its rank. */
+const numberOf = (area: MatrixArea, rank: number) => area.number ?? rank + 1;
 
 const SCALE = [1, 2, 3, 4, 5] as const;
 const FONT = 11;
@@ -264,7 +255,7 @@ function placeLabels(areas: (MatrixArea & { impact: number; likelihood: number }
     const covered = areas.some(
       (other, index) => index !== rank && Math.hypot(xOf(other.likelihood) - px, yOf(other.impact) - py) < 2 * MARKER_RADIUS,
     );
-    if (covered) lines[0] = `${rank + 1}. ${lines[0]}`;
+    if (covered) lines[0] = `${numberOf(area, rank)}. ${lines[0]}`;
     const w = Math.max(...lines.map((line) => estimateTextWidth(line, FONT))) + 2 * LABEL_PAD;
     const h = lines.length * LINE + 2 * LABEL_PAD;
     // Right, left, above, below: the spots that need no leader line.
@@ -382,7 +373,7 @@ function describe(placed: (MatrixArea & { impact: number; likelihood: number })[
     sentences.push(
       `${placed.length} ${
         placed.length === 1 ? "crime area" : "crime areas"
-      } placed by likelihood (1 rare to 5 almost certain) and impact (1 minimal to 5 severe).`,
+      } placed by likelihood (1 remote to 5 almost certain) and impact (1 minimal to 5 severe).`,
       `${top.label} is highest: ${figuresInWords(top)}.`,
     );
     for (const band of [...RISK_BANDS].reverse()) {
@@ -485,7 +476,7 @@ export function RiskMatrix({ areas, title, id }: { areas: MatrixArea[]; title: s
                 <tspan className="chart__tick-value" x={xOf(value)}>
                   {value}
                 </tspan>
-                {wrapText(LIKELIHOOD_SCALE[value]!.word, CELL - 4, FONT - 1).map((line, index) => (
+                {wrapText(LIKELIHOOD_SCALE[value]!.word, CELL - 4, FONT - 1, 3).map((line, index) => (
                   <tspan key={index} x={xOf(value)} dy={index === 0 ? 13 : 11} fontSize={FONT - 1}>
                     {line}
                   </tspan>
@@ -552,7 +543,7 @@ export function RiskMatrix({ areas, title, id }: { areas: MatrixArea[]; title: s
               <title>{`${area.label}: ${figuresInWords(area)}`}</title>
               <circle className="risk-matrix__marker" cx={round2(px)} cy={round2(py)} r={MARKER_RADIUS} data-rank={rank + 1} />
               <text className="risk-matrix__marker-number" x={round2(px)} y={round2(py + 3.5)} textAnchor="middle" fontSize="10">
-                {rank + 1}
+                {numberOf(area, rank)}
               </text>
               <text
                 className="risk-matrix__label"
@@ -605,7 +596,7 @@ export function RiskMatrix({ areas, title, id }: { areas: MatrixArea[]; title: s
 
       <details className="chart__table">
         <summary>Figures as a table</summary>
-        <div className="table-wrap">
+        <div className="table-wrap" {...scrollRegion(`${title}: the figures as a table`)}>
           <table>
             <caption>{title}: impact, likelihood and score of each crime area, highest score first</caption>
             <thead>
@@ -629,7 +620,7 @@ export function RiskMatrix({ areas, title, id }: { areas: MatrixArea[]; title: s
             <tbody>
               {placed.map((area, rank) => (
                 <tr key={area.crimeArea} data-crime-area={area.crimeArea}>
-                  <td className="num">{rank + 1}</td>
+                  <td className="num">{numberOf(area, rank)}</td>
                   <th scope="row">
                     <a href={area.href}>{area.label}</a>
                   </th>

@@ -1,4 +1,5 @@
 import { byScore, chartIdPrefix, formatFigure, listInWords, wrapText } from "~/components/charts/risk-matrix";
+import { scrollRegion } from "../table-wrap";
 
 // The final score of each crime area across the assessment's editions, drawn on the server as
 // SVG. Series differ in colour, marker shape and dash pattern at once, so that none depends on
@@ -278,7 +279,7 @@ export function TrendLines({
 
       <details className="chart__table">
         <summary>Figures as a table</summary>
-        <div className="table-wrap">
+        <div className="table-wrap" {...scrollRegion(`${title}: the figures as a table`)}>
           <table>
             <caption>{title}: final score of each crime area by edition</caption>
             <thead>

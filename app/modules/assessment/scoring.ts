@@ -74,19 +74,44 @@ export const SCORE_SHARE_WITHOUT_CONFIDENCE = 0.5;
 export const TREND_TIE_ORDER = ["increasing", "new", "stable", "decreasing"] as const satisfies readonly Trend[];
 
 /**
- * The weighted likelihood in the words of ICD 203 (US Intelligence Community Directive 203,
- * analytic standards): each band holds likelihoods below its limit; above the last limit,
- * ESTIMATIVE_WORDS_ABOVE.
+ * The weighted likelihood in words: the words of the input form's likelihood scale (scales.ts,
+ * taken from ICD 203, US Intelligence Community Directive 203), each band holding the means
+ * nearest its whole step, so that a mean of exactly 4 reads "likely" as the items' "4 · Likely"
+ * do; above the last limit, ESTIMATIVE_WORDS_ABOVE.
  */
 export const ESTIMATIVE_BANDS: readonly { below: number; words: string }[] = [
   { below: 1.5, words: "remote" },
-  { below: 2, words: "very unlikely" },
-  { below: 2.75, words: "unlikely" },
-  { below: 3.25, words: "roughly even chance" },
-  { below: 4, words: "likely" },
-  { below: 4.5, words: "very likely" },
+  { below: 2.5, words: "unlikely" },
+  { below: 3.5, words: "roughly even chance" },
+  { below: 4.5, words: "likely" },
 ];
 export const ESTIMATIVE_WORDS_ABOVE = "almost certain";
+
+/**
+ * Risk bands of a cell of the likelihood x impact matrix, by the product of its whole steps.
+ * Light fills, so that ink text on them keeps well above 4.5:1, and each a step darker than the
+ * one before, so that they differ in greyscale too.
+ */
+export const RISK_BANDS = [
+  { key: "low", label: "Low", from: 1, to: 4, fill: "#e3f3e8" },
+  { key: "medium", label: "Medium", from: 5, to: 9, fill: "#f8dc8c" },
+  { key: "high", label: "High", from: 10, to: 14, fill: "#f5bf8e" },
+  { key: "very-high", label: "Very high", from: 15, to: 25, fill: "#ec9c95" },
+] as const;
+
+export type RiskBand = (typeof RISK_BANDS)[number];
+
+/** A band in a sentence: "18.0 very high". */
+export const RISK_BAND_WORDS = Object.fromEntries(RISK_BANDS.map((band) => [band.key, band.label.toLowerCase()])) as Record<
+  RiskBand["key"],
+  string
+>;
+
+/** The band of the cell that impact and likelihood (1-5, in between allowed) fall in. */
+export function riskBand(impact: number, likelihood: number): RiskBand {
+  const product = Math.round(impact) * Math.round(likelihood);
+  return RISK_BANDS.find((band) => product <= band.to) ?? RISK_BANDS[RISK_BANDS.length - 1]!;
+}
 
 /** Decimals kept: means, weights, confidence and risk; the score and its change. */
 export const FIGURE_DECIMALS = 2;
@@ -374,7 +399,7 @@ function emptyArea(crimeArea: CrimeArea): AreaFigures {
     itemIds: [],
     items: 0,
     organisations: 0,
-    countries: 0,
+    affectedCountries: 0,
     impact: null,
     likelihood: null,
     meanWeight: null,
@@ -455,7 +480,7 @@ function scoreArea(crimeArea: CrimeArea, items: AssessedItem[], resolve: NameRes
     itemIds: items.map((item) => item.id).sort(byNumber),
     items: items.length,
     organisations: new Set(items.map((item) => item.organisationId)).size,
-    countries: new Set(items.map((item) => item.organisationCountry)).size,
+    affectedCountries: new Set(items.flatMap((item) => item.countries)).size,
     impact,
     likelihood,
     meanWeight,
@@ -488,11 +513,43 @@ function weightiestTrend(items: AssessedItem[], weights: number[]): Trend {
 // ---------------------------------------------------------------------------------------------
 // 4. Overrides and change
 
+const clampToScale = (value: number) => Math.min(RATING_SCALE.max, Math.max(RATING_SCALE.min, value));
+
+/**
+ * Where an area stands once a score is set by hand: its impact and likelihood scaled alike (along
+ * its own diagonal of the matrix) until, tempered by the same confidence, they give the score
+ * set, so that the matrix, the band and the likelihood's words say what the final score says.
+ * Without items (a score set on an empty area) impact and likelihood are equal. Without a score
+ * set, the computed figures.
+ */
+export function finalFigures(figures: AreaFigures, override: AreaOverride | null): AreaResult["final"] {
+  const computed = (impact: number | null, likelihood: number | null): AreaResult["final"] => ({
+    impact,
+    likelihood,
+    likelihoodWords: likelihood === null ? null : estimativeWords(likelihood),
+    band: impact === null || likelihood === null ? null : riskBand(impact, likelihood).key,
+  });
+  if (override?.score === null || override?.score === undefined) return computed(figures.impact, figures.likelihood);
+  const temper = SCORE_SHARE_WITHOUT_CONFIDENCE + (1 - SCORE_SHARE_WITHOUT_CONFIDENCE) * (figures.confidence ?? MAX_CONFIDENCE);
+  const risk = Math.min(RATING_SCALE.max ** 2, Math.max(RATING_SCALE.min ** 2, override.score / temper));
+  if (figures.impact === null || figures.likelihood === null) {
+    const side = roundTo(Math.sqrt(risk), FIGURE_DECIMALS);
+    return computed(side, side);
+  }
+  const factor = Math.sqrt(risk / (figures.impact * figures.likelihood));
+  // Scaled alike; where one side meets the end of the scale, the other takes the rest.
+  const scaled = clampToScale(figures.impact * factor);
+  const likelihood = clampToScale(risk / scaled);
+  const impact = clampToScale(risk / likelihood);
+  return computed(roundTo(impact, FIGURE_DECIMALS), roundTo(likelihood, FIGURE_DECIMALS));
+}
+
 /**
  * What each area shows: an override's score (when set) replaces the computed score, its trend
- * (when set) the computed trend; the computed figures stay. With several overrides for an area,
- * the latest (`at`; equal times: the later in the array) counts. `change` is the final score
- * minus the previous edition's final score, null when that edition has no score for the area.
+ * (when set) the computed trend; the computed figures stay, and `final` says where the final
+ * score puts the area. With several overrides for an area, the latest (`at`; equal times: the
+ * later in the array) counts. `change` is the final score minus the previous edition's final
+ * score, null when that edition has no score for the area.
  */
 export function applyOverrides(
   areas: AreaFigures[],
@@ -514,10 +571,14 @@ export function applyOverrides(
       override,
       finalScore,
       finalTrend,
+      final: finalFigures(figures, override),
       change: previous === undefined ? null : roundTo(finalScore - previous, SCORE_DECIMALS),
     };
   });
 }
+
+/** The number an area carries on every chart and table: its place in the taxonomy, the same in every edition. */
+export const areaNumber = (crimeArea: CrimeArea) => CRIME_AREAS.indexOf(crimeArea) + 1;
 
 // ---------------------------------------------------------------------------------------------
 // 5. Actors and malware, ranked
@@ -692,13 +753,15 @@ export const SCORING_RULES: readonly { title: string; text: string }[] = [
     title: "Analyst overrides",
     text:
       `An analyst may override an area's score, its trend or both, with a written reason. The override is what the edition shows as the final score and trend; ` +
-      `the computed figures stay beside it, so the difference is always visible.`,
+      `the computed figures stay beside it, so the difference is always visible. On the matrix, in the band and in the likelihood's words, a score set by hand moves the area ` +
+      `along its own diagonal: impact and likelihood are scaled alike until, tempered by the same confidence, they give the score set.`,
   },
   {
     title: "Change against the previous edition",
     text:
-      `The change is the area's final score (after any override) minus its final score in the previous edition, rounded to ${SCORE_DECIMALS} decimal${SCORE_DECIMALS === 1 ? "" : "s"}. ` +
-      `When the previous edition had no score for the area, no change is shown.`,
+      `The change is the area's final score (after any override) minus its final score in the previous edition that covered the same crime area ` +
+      `(one of its consultations asked about it), rounded to ${SCORE_DECIMALS} decimal${SCORE_DECIMALS === 1 ? "" : "s"}. ` +
+      `Editions over unrelated consultations are not compared. When the previous edition had no score for the area, no change is shown.`,
   },
   {
     title: "Actors and malware",

@@ -18,6 +18,7 @@ import {
   type CrimeArea,
   type Tlp,
 } from "../../../db/schema";
+import { csvDocument } from "~/lib/csv";
 import type { Db, DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
@@ -389,17 +390,47 @@ function figuresFrom(db: DbOrTx, viewer: Viewer, edition: Edition, items: Editio
 const finalScores = (figures: Figures): Scores =>
   new Map(figures.areas.filter(hasFigures).map((area) => [area.crimeArea, area.finalScore]));
 
+/** The crime areas an edition covers: those its consultations asked about. */
+function editionScope(db: DbOrTx, editionId: number): Set<CrimeArea> {
+  const rows = db
+    .select({ crimeAreas: consultations.crimeAreas })
+    .from(assessmentEditionConsultations)
+    .innerJoin(consultations, eq(consultations.id, assessmentEditionConsultations.consultationId))
+    .where(eq(assessmentEditionConsultations.editionId, editionId))
+    .all();
+  return new Set(rows.flatMap((row) => row.crimeAreas));
+}
+
 /**
- * The final scores of the published editions before this one, oldest first, each from the
- * items this viewer may read of it (and `keep` of those): the trend is built from what the
- * viewer may read, like every other figure.
+ * The editions published before this one that a trend may compare it with, oldest first: those
+ * covering at least one of its crime areas, each with the areas both cover. An edition over
+ * unrelated consultations says nothing about this one's areas.
+ */
+function comparableBefore(db: DbOrTx, edition: Edition): { edition: Edition; shared: Set<CrimeArea> }[] {
+  const scope = editionScope(db, edition.id);
+  return publishedBefore(db, edition)
+    .map((entry) => ({ edition: entry, shared: new Set([...editionScope(db, entry.id)].filter((area) => scope.has(area))) }))
+    .filter((entry) => entry.shared.size > 0);
+}
+
+/**
+ * The final scores of the comparable editions before this one, oldest first, each from the items
+ * this viewer may read of it (and `keep` of those), for the areas both cover: the trend is built
+ * from what the viewer may read, like every other figure. An area's previous score is its score
+ * in the latest of them that covers it.
  */
 function timelineOf(db: DbOrTx, viewer: Viewer, edition: Edition, keep: (item: EditionItem) => boolean = () => true) {
-  const earlier = publishedBefore(db, edition).map((entry) => ({
-    edition: entry,
-    scores: finalScores(figuresFrom(db, viewer, entry, readableItems(db, viewer, entry).filter(keep), new Map())),
-  }));
-  return { earlier, previousScores: earlier.at(-1)?.scores ?? new Map<CrimeArea, number>() };
+  const earlier = comparableBefore(db, edition).map(({ edition: entry, shared }) => {
+    const scores = finalScores(figuresFrom(db, viewer, entry, readableItems(db, viewer, entry).filter(keep), new Map()));
+    return { edition: entry, shared, scores: new Map([...scores].filter(([area]) => shared.has(area))) };
+  });
+  const previousScores = new Map<CrimeArea, number>();
+  for (const area of CRIME_AREAS) {
+    const latest = earlier.findLast((entry) => entry.shared.has(area));
+    const score = latest?.scores.get(area);
+    if (score !== undefined) previousScores.set(area, score);
+  }
+  return { earlier, previousScores };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -577,6 +608,62 @@ export function itemsBehind(db: DbOrTx, viewer: Viewer, id: number, filter: Item
     hiddenItems: itemCounts(db, viewer, edition).hidden,
     handlingMark: strictestMark(matches.map((item) => item.tlp)),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What became of a stakeholder's input
+
+/**
+ * What the published editions made of one input of the viewer's organisation: for each edition
+ * that used some of its items, those items, their crime areas, and each area's figures computed
+ * from these items alone (with the grades frozen with the edition). Only the viewer's own items
+ * are read (the gate's itemReadableBy: a stakeholder reads their organisation's): nothing of
+ * another organisation, not even the edition's own figures, which rest on theirs.
+ */
+export function contributionsOf(db: DbOrTx, viewer: Viewer, inputId: number) {
+  if (viewer.organisationId === null || isTaskforceStaff(viewer)) return [];
+  const rows = db
+    .select({
+      editionId: assessmentEditions.id,
+      editionTitle: assessmentEditions.title,
+      publishedAt: assessmentEditions.publishedAt,
+      item: threatInputItems,
+      sourceReliability: assessmentEditionItems.sourceReliability,
+      informationCredibility: assessmentEditionItems.informationCredibility,
+      organisationCountry: organisations.country,
+    })
+    .from(assessmentEditionItems)
+    .innerJoin(assessmentEditions, and(eq(assessmentEditions.id, assessmentEditionItems.editionId), eq(assessmentEditions.status, "published")))
+    .innerJoin(threatInputItems, eq(threatInputItems.id, assessmentEditionItems.itemId))
+    .innerJoin(threatInputVersions, eq(threatInputVersions.id, threatInputItems.versionId))
+    .innerJoin(threatInputs, eq(threatInputs.id, threatInputVersions.inputId))
+    .innerJoin(organisations, eq(organisations.id, threatInputs.organisationId))
+    .where(and(itemReadableBy(viewer), eq(threatInputs.id, inputId), eq(threatInputs.organisationId, viewer.organisationId)))
+    .orderBy(desc(assessmentEditions.publishedAt), asc(threatInputItems.id))
+    .all();
+  const editions = new Map<number, { id: number; title: string; publishedAt: Date | null; items: AssessedItem[] }>();
+  for (const row of rows) {
+    if (!editions.has(row.editionId)) editions.set(row.editionId, { id: row.editionId, title: row.editionTitle, publishedAt: row.publishedAt, items: [] });
+    editions.get(row.editionId)!.items.push({
+      ...row.item,
+      inputId,
+      organisationId: viewer.organisationId,
+      organisationCountry: row.organisationCountry,
+      sourceReliability: row.sourceReliability,
+      informationCredibility: row.informationCredibility,
+      indicators: [],
+    });
+  }
+  return [...editions.values()].map((edition) => {
+    const areas = CRIME_AREAS.filter((area) => edition.items.some((item) => item.crimeArea === area));
+    return {
+      id: edition.id,
+      title: edition.title,
+      publishedAt: edition.publishedAt,
+      items: edition.items.map((item) => ({ id: item.id, title: item.title, crimeArea: item.crimeArea })),
+      areas: scoreAreas(edition.items, buildResolver(edition.items, []), areas),
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -918,10 +1005,13 @@ const CSV_COLUMNS = [
   "crime_area",
   "items",
   "organisations",
-  "countries",
+  "affected_countries",
   "impact",
   "likelihood",
+  "final_impact",
+  "final_likelihood",
   "likelihood_words",
+  "band",
   "confidence",
   "computed_score",
   "final_score",
@@ -936,18 +1026,9 @@ const CSV_COLUMNS = [
   "tlp",
 ] as const;
 
-/** A field as spreadsheets read it safely: quoted when needed, and never taken for a formula. */
-function csvField(value: string | number | null): string {
-  if (value === null) return "";
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text) && typeof value === "string") text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 function editionCsv(areas: AreaResult[], targets: ReturnType<typeof exportedTargets>, tlp: Tlp): string {
-  const row = (values: Partial<Record<(typeof CSV_COLUMNS)[number], string | number | null>>) =>
-    CSV_COLUMNS.map((column) => csvField(values[column] ?? null)).join(",");
-  const lines = [CSV_COLUMNS.join(",")];
+  const row = (values: Partial<Record<(typeof CSV_COLUMNS)[number], string | number | null>>) => CSV_COLUMNS.map((column) => values[column] ?? null);
+  const lines: (string | number | null)[][] = [[...CSV_COLUMNS]];
   for (const area of areas) {
     lines.push(
       row({
@@ -955,10 +1036,13 @@ function editionCsv(areas: AreaResult[], targets: ReturnType<typeof exportedTarg
         crime_area: CRIME_AREA_LABELS[area.crimeArea],
         items: area.items,
         organisations: area.organisations,
-        countries: area.countries,
+        affected_countries: area.affectedCountries,
         impact: area.impact,
         likelihood: area.likelihood,
-        likelihood_words: area.likelihoodWords,
+        final_impact: area.final.impact,
+        final_likelihood: area.final.likelihood,
+        likelihood_words: area.final.likelihoodWords,
+        band: area.final.band,
         confidence: area.confidence,
         computed_score: area.score,
         final_score: area.finalScore,
@@ -982,6 +1066,6 @@ function editionCsv(areas: AreaResult[], targets: ReturnType<typeof exportedTarg
       }),
     );
   }
-  return `${lines.join("\r\n")}\r\n`;
+  return csvDocument(lines);
 }
 

@@ -497,7 +497,7 @@ function describe(input: StixExportInput, redact: (text: string) => string): str
     const adjusted = area.override ? " (adjusted by an analyst)" : "";
     lines.push(
       `- ${CRIME_AREA_LABELS[area.crimeArea]}: score ${formatScore(area.finalScore)}${adjusted}, ` +
-        `trend ${area.finalTrend ?? "not established"}, likelihood ${area.likelihoodWords ?? "not estimated"}.`,
+        `trend ${area.finalTrend ?? "not established"}, likelihood ${area.final.likelihoodWords ?? "not estimated"}.`,
     );
   }
   const endorsed = input.targets

@@ -61,7 +61,8 @@ export type AreaFigures = {
   itemIds: number[];
   items: number;
   organisations: number;
-  countries: number;
+  /** Distinct countries the items say are affected (not the reporters' countries). */
+  affectedCountries: number;
   /** Weighted means, 1-5; null without items. */
   impact: number | null;
   likelihood: number | null;
@@ -96,6 +97,16 @@ export type AreaResult = AreaFigures & {
   override: AreaOverride | null;
   finalScore: number;
   finalTrend: Trend | null;
+  /**
+   * Where the final score puts the area: the computed impact and likelihood, or, with a score
+   * set by hand, both scaled to it; with the likelihood's words and the matrix band they give.
+   */
+  final: {
+    impact: number | null;
+    likelihood: number | null;
+    likelihoodWords: string | null;
+    band: "low" | "medium" | "high" | "very-high" | null;
+  };
   /** The final score minus the previous edition's final score for the area; null without one. */
   change: number | null;
 };

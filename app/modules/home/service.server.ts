@@ -15,7 +15,7 @@ export function adminOverview(db: DbOrTx) {
     activeAccounts: countActiveAccounts(db),
     activeOrganisations: countActiveOrganisations(db),
     mail: { pending, dead },
-    recentAudit: listAuditEvents(db, { page: 1 }).rows.slice(0, 5),
+    recentAudit: listAuditEvents(db, {}, 5).rows,
   };
 }
 

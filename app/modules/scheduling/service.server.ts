@@ -148,6 +148,46 @@ function slotsOf(db: DbOrTx, meetingId: number) {
   return db.select().from(meetingSlots).where(eq(meetingSlots.meetingId, meetingId)).orderBy(asc(meetingSlots.startsAt)).all();
 }
 
+/**
+ * Each slot as every invitee will read it, before anything is sent: per time zone of the
+ * consultation's invitees (and the coordinator's), the local time, whether it falls outside
+ * 08:00-18:00 there, and whether the clocks change there before it or during it.
+ */
+export function previewSlots(
+  db: DbOrTx,
+  consultationId: number,
+  input: { timeZone: string; durationMinutes: number; slots: { row: number; date: string; time: string }[] },
+  coordinator: { name: string; timeZone: string; locale: string },
+  now = new Date(),
+) {
+  const invitees = meetingInvitees(db, consultationId);
+  const zones = new Map<string, { locale: string; people: string[] }>();
+  for (const person of [coordinator, ...invitees]) {
+    const zone = zones.get(person.timeZone) ?? { locale: person.locale, people: [] };
+    zone.people.push(person.name);
+    zones.set(person.timeZone, zone);
+  }
+  return input.slots.map(({ row, date, time }) => {
+    const startsAt = zonedToUtc(date, time, input.timeZone);
+    if (!startsAt) return { row, date, time, missing: true as const, zones: [] };
+    const endsAt = new Date(startsAt.getTime() + input.durationMinutes * 60_000);
+    return {
+      row,
+      date,
+      time,
+      missing: false as const,
+      zones: [...zones.entries()].map(([timeZone, zone]) => ({
+        timeZone,
+        people: zone.people,
+        local: formatTimeRange(startsAt, endsAt, { timeZone, locale: coordinator.locale }),
+        outsideHours: outsideWorkingHours(startsAt, endsAt, timeZone),
+        clockChangeBefore: clockChangeBetween(now, startsAt, timeZone),
+        clockChangeDuring: clockChangeBetween(startsAt, endsAt, timeZone),
+      })),
+    };
+  });
+}
+
 export function proposeMeeting(db: Db, consultationId: number, input: MeetingInput, actor: AppActor, now = new Date()) {
   const durationMs = input.durationMinutes * 60_000;
   const seen = new Map<number, number>();

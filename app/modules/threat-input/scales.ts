@@ -18,10 +18,11 @@ export const IMPACT_SCALE: Record<number, { word: string; meaning: string }> = {
   5: { word: "Severe", meaning: "critical services or very many victims harmed" },
 };
 
+/** ICD 203's estimative words: the assessment says a mean likelihood in the same words (scoring.ts). */
 export const LIKELIHOOD_SCALE: Record<number, { word: string; meaning: string }> = {
-  1: { word: "Rare", meaning: "not expected in the coming year" },
+  1: { word: "Remote", meaning: "not expected in the coming year" },
   2: { word: "Unlikely", meaning: "could happen, but not expected" },
-  3: { word: "Possible", meaning: "might well happen" },
+  3: { word: "Roughly even chance", meaning: "as likely to happen as not" },
   4: { word: "Likely", meaning: "expected to happen" },
   5: { word: "Almost certain", meaning: "happening now or about to" },
 };

@@ -91,6 +91,46 @@ export function renumberItems(values: FormValues, without?: number): FormValues 
 
 export const itemCount = (values: FormValues) => groupItems(values).length;
 
+/** Where an item's indicator lines that are not indicators are set aside, beside the list. */
+export const setAsideFieldName = (index: number) => `items.${index}.indicatorsSetAside`;
+
+/**
+ * The form with each item's lines that are not indicators moved out of its list into the box
+ * beside it (after whatever was set aside before), so that the rest of the list, and of the form,
+ * stays as typed; and, per item index, the lines moved with why.
+ */
+export function setAsideRejectedIndicators(values: FormValues): {
+  values: FormValues;
+  setAside: Map<number, { line: number; input: string; reason: string }[]>;
+} {
+  const kept: FormValues = { ...values };
+  const setAside = new Map<number, { line: number; input: string; reason: string }[]>();
+  for (const [key, value] of Object.entries(values)) {
+    const match = /^items\.(\d{1,3})\.indicators$/.exec(key);
+    if (!match || typeof value !== "string") continue;
+    const rejected = parseIndicatorLines(value).rejected;
+    if (rejected.length === 0) continue;
+    const index = Number(match[1]);
+    const bad = new Set(rejected.map((line) => line.line));
+    const lines = value.split(/\r\n|\r|\n/);
+    kept[key] = lines.filter((_, i) => !bad.has(i + 1)).join("\n");
+    const before = typeof values[setAsideFieldName(index)] === "string" ? String(values[setAsideFieldName(index)]).trim() : "";
+    kept[setAsideFieldName(index)] = [before, ...rejected.map((line) => lines[line.line - 1]!)].filter(Boolean).join("\n");
+    setAside.set(index, rejected);
+  }
+  return { values: kept, setAside };
+}
+
+/** What the box of set-aside lines says: each line, and why it is not an indicator. */
+export function setAsideMessage(lines: { line: number; input: string; reason: string }[]): string {
+  const shown = lines.slice(0, 5).map((line) => `line ${line.line}, “${line.input.length > 60 ? `${line.input.slice(0, 57)}...` : line.input}”: ${line.reason}`);
+  const more = lines.length - shown.length;
+  return (
+    `${lines.length === 1 ? "One line was" : `${lines.length} lines were`} set aside here, not being indicators (${shown.join("; ")}${more > 0 ? `; and ${more} more` : ""}). ` +
+    "Correct and move them back into the list, or submit again without them."
+  );
+}
+
 const text = (value: unknown) => (typeof value === "string" ? value : "");
 const splitList = (value: string) =>
   value

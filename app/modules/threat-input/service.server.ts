@@ -124,7 +124,8 @@ function startingValues(consultation: Consultation, usualReliability: string | n
     "items.0.crimeArea": consultation.crimeAreas.length === 1 ? consultation.crimeAreas[0]! : "",
     "items.0.sourceReliability": usualReliability ?? "",
     "items.0.tlp": "TLP:AMBER",
-    "items.0.attribution": "named",
+    // Nothing more revealing than "sector and country" unless the organisation chooses it.
+    "items.0.attribution": "sector_country",
   };
 }
 

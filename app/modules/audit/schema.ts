@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { zonedToUtc } from "~/lib/time";
+
+/** What the audit log can be narrowed to; instants, not dates: the viewer's days are turned into them. */
+export type AuditFilter = {
+  actorUserId?: number;
+  organisationId?: number;
+  /** An action code, or a family of them ending in a dot ("role."). */
+  action?: string;
+  targetType?: string;
+  targetId?: string;
+  from?: Date;
+  /** Exclusive. */
+  to?: Date;
+};
+
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === "" || value === null ? undefined : value), schema.optional()).catch(undefined);
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+/** The log's filters, as they come in its address: a value that does not parse is ignored, never an error. */
+export const auditFilterSchema = z.object({
+  person: optional(z.coerce.number().int().positive()),
+  organisation: optional(z.coerce.number().int().positive()),
+  action: optional(z.string().trim().regex(/^[a-z_.]{1,60}$/)),
+  targetType: optional(z.string().trim().regex(/^[a-z_]{1,40}$/)),
+  targetId: optional(z.string().trim().max(40)),
+  from: optional(day),
+  to: optional(day),
+  /** The last row of the page before: "<ms>.<id>". */
+  after: optional(z.string().regex(/^\d{1,15}\.\d{1,15}$/)),
+});
+export type AuditQuery = z.output<typeof auditFilterSchema>;
+
+/** The start of a day in a zone; at a midnight the clocks skip, the first minute that exists. */
+function startOfDay(date: string, timeZone: string): Date | undefined {
+  for (const time of ["00:00", "01:00", "02:00"]) {
+    const at = zonedToUtc(date, time, timeZone);
+    if (at) return at;
+  }
+  return undefined;
+}
+
+const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/** The query as the module's filter: whole days in the viewer's zone, "to" included. */
+export function auditFilterFrom(query: AuditQuery, timeZone: string): AuditFilter & { after?: { at: Date; id: number } } {
+  const [ms, id] = query.after?.split(".").map(Number) ?? [];
+  return {
+    actorUserId: query.person,
+    organisationId: query.organisation,
+    action: query.action,
+    targetType: query.targetType,
+    targetId: query.targetId,
+    from: query.from ? startOfDay(query.from, timeZone) : undefined,
+    to: query.to ? startOfDay(nextDay(query.to), timeZone) : undefined,
+    after: ms !== undefined && id !== undefined ? { at: new Date(ms), id } : undefined,
+  };
+}
+
+/** The address of the same filter, without the page, for links and the export. */
+export function auditQueryString(query: AuditQuery, extra: Record<string, string> = {}): string {
+  const entries = Object.entries({ ...query, after: undefined, ...extra }).filter(
+    (entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== "",
+  );
+  return new URLSearchParams(entries.map(([key, value]) => [key, String(value)])).toString();
+}
