@@ -14,6 +14,7 @@ import {
   newNonce,
   SECURITY_HEADERS,
 } from "~/lib/security.server";
+import { backfillIntelligence } from "~/modules/intel/entities.server";
 import { retryPolicy, startOutboxWorker } from "~/modules/mail/worker.server";
 import { queueDueReminders } from "~/modules/scheduling/service.server";
 import { faults, loadContext, refusals, remixMode, requestGuard, requestScope } from "./edge";
@@ -32,6 +33,7 @@ const log = logger();
 
 const db = getDb();
 migrateDatabase(db);
+backfillIntelligence(db);
 if (!hasAnyUser(db)) {
   seedDemoData(db);
   log.info("first start: demo data added");

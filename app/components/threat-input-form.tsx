@@ -7,6 +7,8 @@ import {
   type CrimeArea,
 } from "../../db/schema";
 import { CheckboxGroup, RadioGroup, SelectField, TextAreaField, TextField, type FormState } from "~/components/form-fields";
+import { ItemAdviceNotes, KnownNameFields } from "~/components/item-advice";
+import type { ItemAdvice } from "~/modules/intel/advice.server";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
 import { INDICATOR_TYPE_LABELS, parseIndicatorLines, type IndicatorType } from "~/modules/threat-input/indicators";
 import { importFieldName, itemFieldName, type ItemField } from "~/modules/threat-input/schema";
@@ -142,6 +144,7 @@ export function ThreatItemFieldset({
   crimeAreas,
   analysts,
   disabled,
+  advice,
 }: {
   index: number;
   count: number;
@@ -149,6 +152,8 @@ export function ThreatItemFieldset({
   crimeAreas: readonly CrimeArea[];
   analysts: { id: number; name: string }[];
   disabled: boolean;
+  /** What the reference data says of the item (warning lists, technique and known names). */
+  advice?: ItemAdvice;
 }) {
   const field = (name: ItemField) => itemFieldName(index, name);
   const tlp = state?.values?.[field("tlp")];
@@ -210,7 +215,9 @@ export function ThreatItemFieldset({
         state={state}
         hint="Technique IDs separated by commas, such as T1566, T1566.001."
       />
+      {disabled ? null : <KnownNameFields index={index} />}
       <IndicatorsField index={index} state={state} disabled={disabled} />
+      <ItemAdviceNotes advice={advice} />
       <div className="pair">
         <RadioGroup
           name={field("sourceReliability")}

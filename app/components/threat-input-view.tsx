@@ -40,7 +40,40 @@ function Scale({ value, scale }: { value: number; scale: Record<number, { word: 
   );
 }
 
-function IndicatorsTable({ indicators }: { indicators: InputViewData["items"][number]["indicators"] }) {
+type ShownIndicator = InputViewData["items"][number]["indicators"][number];
+
+/** Which warning lists a value is on, the organisation's note, and an analyst's clearing. */
+function WarningCell({ indicator, canClear, state }: { indicator: ShownIndicator; canClear: boolean; state?: FormState }) {
+  if (!indicator.warnings) return null;
+  const mine = state?.values?.indicatorId === String(indicator.id) ? state : undefined;
+  return (
+    <div className="small">
+      <p className={indicator.clearedAt ? "muted" : "field__error"}>
+        On a warning list: {indicator.warnings.map((warning) => `${warning.name} (${warning.why})`).join("; ")}
+      </p>
+      {indicator.keepNote ? <p>Kept by the organisation: {indicator.keepNote}</p> : null}
+      {indicator.clearedAt ? (
+        <p>Cleared by an analyst for export: {indicator.clearReason}</p>
+      ) : (
+        <p className="muted">Left out of exports and TAXII.</p>
+      )}
+      {canClear && !indicator.clearedAt ? (
+        <details open={!!mine?.fieldErrors}>
+          <summary>Clear it for export</summary>
+          <Form method="post" className="stack">
+            <input type="hidden" name="indicatorId" value={indicator.id} />
+            <TextAreaField name="reason" label="Why it is a real indicator" rows={2} state={mine} />
+            <button className="button button--secondary" type="submit" name="intent" value="clear-warning">
+              Clear
+            </button>
+          </Form>
+        </details>
+      ) : null}
+    </div>
+  );
+}
+
+function IndicatorsTable({ indicators, canClear, state }: { indicators: ShownIndicator[]; canClear: boolean; state?: FormState }) {
   if (indicators.length === 0) return <p className="muted">No indicators.</p>;
   return (
     <details open={indicators.length <= 25}>
@@ -64,7 +97,10 @@ function IndicatorsTable({ indicators }: { indicators: InputViewData["items"][nu
                 <td>
                   <code className="break">{indicator.value}</code>
                 </td>
-                <td>{indicator.comment ?? ""}</td>
+                <td>
+                  {indicator.comment ?? ""}
+                  <WarningCell indicator={indicator} canClear={canClear} state={state} />
+                </td>
               </tr>
             ))}
           </tbody>
@@ -177,7 +213,7 @@ function Item({ item, viewer, triage }: { item: InputViewData["items"][number]; 
         {item.techniques.length ? (
           <>
             <dt>Techniques</dt>
-            <dd>{item.techniques.join(", ")}</dd>
+            <dd>{item.techniqueLabels.join("; ")}</dd>
           </>
         ) : null}
         <dt>Handling</dt>
@@ -198,7 +234,7 @@ function Item({ item, viewer, triage }: { item: InputViewData["items"][number]; 
         </>
       ) : null}
       <h4>Indicators</h4>
-      <IndicatorsTable indicators={item.indicators} />
+      <IndicatorsTable indicators={item.indicators} canClear={!!triage?.canTriage} state={triage?.state} />
       {triage?.canTriage ? <GradeForm item={item} state={triage.state} /> : null}
     </article>
   );

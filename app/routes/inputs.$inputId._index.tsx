@@ -8,6 +8,7 @@ import { readForm } from "~/lib/form-reader.server";
 import { formFailure, formValues, parseForm, type FormFailure } from "~/lib/forms";
 import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { requireRole, requireUser } from "~/modules/auth/guard.server";
+import { clearIndicatorWarning, clearWarningFormSchema } from "~/modules/intel/warnings.server";
 import { gradeFormSchema, messageFormSchema, rejectFormSchema } from "~/modules/threat-input/schema";
 import {
   answerQuestion,
@@ -39,7 +40,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-const intentSchema = z.enum(["accept", "reject", "ask", "answer", "grade"]);
+const intentSchema = z.enum(["accept", "reject", "ask", "answer", "grade", "clear-warning"]);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const id = parseId(params.inputId);
@@ -84,6 +85,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const form = parseForm(gradeFormSchema, formData);
       if (!form.ok) return data(form, { status: 400 });
       outcome = attempt(values, () => gradeItem(db, viewer, id, form.data, actor));
+      break;
+    }
+    case "clear-warning": {
+      const form = parseForm(clearWarningFormSchema, formData);
+      if (!form.ok) return data(form, { status: 400 });
+      outcome = attempt(values, () => clearIndicatorWarning(db, viewer, id, form.data, actor));
       break;
     }
   }

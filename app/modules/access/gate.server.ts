@@ -189,7 +189,8 @@ export function beyondViewer(
   _reason:
     | "freezing every item the edition draws on"
     | "counting what is left out, never showing it"
-    | "checking free text against every withheld source",
+    | "checking free text against every withheld source"
+    | "indexing what items name and checking their values, showing nothing",
 ): Gated {
   return gate(ALWAYS);
 }

@@ -208,15 +208,21 @@ function readableItems(db: DbOrTx, viewer: Viewer, edition: Edition): EditionIte
     source: { disclosure: EditionItem["disclosure"]; name: string | null; sector: string | null; country: string | null };
   }[];
   const ids = basis(db, edition, { id: threatInputItems.id }, itemReadableBy(viewer));
-  const indicators = new Map<number, { type: string; value: string }[]>();
+  const indicators = new Map<number, { type: string; value: string; listed: boolean }[]>();
   for (const row of db
-    .select({ itemId: threatInputIndicators.itemId, type: threatInputIndicators.type, value: threatInputIndicators.value })
+    .select({
+      itemId: threatInputIndicators.itemId,
+      type: threatInputIndicators.type,
+      value: threatInputIndicators.value,
+      // On a warning list and not cleared by an analyst: kept, but never exported.
+      listed: sql<number>`(${threatInputIndicators.warnings} is not null and ${threatInputIndicators.clearedAt} is null)`,
+    })
     .from(threatInputIndicators)
     .where(and(inArray(threatInputIndicators.itemId, ids), indicatorReadableBy(viewer)))
     .orderBy(asc(threatInputIndicators.id))
     .all()) {
     if (!indicators.has(row.itemId)) indicators.set(row.itemId, []);
-    indicators.get(row.itemId)!.push({ type: row.type, value: row.value });
+    indicators.get(row.itemId)!.push({ type: row.type, value: row.value, listed: row.listed === 1 });
   }
   return rows.map(({ item, grades, source: shown, ...row }) => ({
     id: item.id,
@@ -789,7 +795,10 @@ export type ExportRequest = { format: "stix" | "csv" | "print"; recipient?: stri
  */
 function exportable(db: DbOrTx, viewer: Viewer, edition: Edition, request: ExportRequest) {
   const keep = (item: EditionItem) => item.shareOnward && (request.recipient !== undefined || item.tlp !== "TLP:RED");
-  const allowed = readableItems(db, viewer, edition).filter(keep);
+  // Values on a warning list leave only once an analyst has cleared them.
+  const allowed = readableItems(db, viewer, edition)
+    .filter(keep)
+    .map((item) => ({ ...item, indicators: item.indicators.filter((indicator) => !indicator.listed) }));
   const figures = figuresFrom(db, viewer, edition, allowed, timelineOf(db, viewer, edition, keep).previousScores);
   return {
     ...figures,

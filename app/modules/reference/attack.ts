@@ -45,3 +45,9 @@ export function techniqueLabel(id: string): string {
 export function currentTechniques(): { id: string; name: string }[] {
   return [...techniques().values()].filter((entry) => !entry.deprecated).map(({ id, name }) => ({ id, name }));
 }
+
+/** The current techniques of the same family as an id (T1566.001: T1566 and its sub-techniques). */
+export function relatedTechniques(id: string): { id: string; name: string }[] {
+  const parent = id.trim().toUpperCase().slice(0, 5);
+  return currentTechniques().filter((entry) => entry.id.slice(0, 5) === parent);
+}

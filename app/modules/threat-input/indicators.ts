@@ -59,7 +59,11 @@ const A_LABEL: Record<IndicatorType, string> = {
 export const MAX_INDICATOR_LENGTH = 4096;
 
 export type IndicatorCheck = { ok: true; value: string } | { ok: false; reason: string };
-export type ParsedIndicator = { type: IndicatorType; value: string; line: number; comment?: string };
+/**
+ * One indicator as read. A comment that starts with "keep:" is the organisation's note for a
+ * value it keeps although a warning list has it (see app/modules/reference/warning-lists.ts).
+ */
+export type ParsedIndicator = { type: IndicatorType; value: string; line: number; comment?: string; keepNote?: string };
 export type RejectedIndicator = { line: number; input: string; reason: string };
 export type IndicatorParseResult = {
   indicators: ParsedIndicator[];
@@ -633,6 +637,9 @@ function mismatchReason(
   return `The type "${typeName}" needs ${wanted}, but ${seen}.`;
 }
 
+// "# keep: the loader checks connectivity against it": kept although a warning list has it.
+const KEEP_NOTE = /^keep:\s*(\S.*)$/i;
+
 function collector() {
   const result: IndicatorParseResult = { indicators: [], rejected: [], duplicates: 0 };
   const seen = new Set<string>();
@@ -650,7 +657,9 @@ function collector() {
       }
       seen.add(key);
       const indicator: ParsedIndicator = { type: classified.type, value: classified.value, line };
-      if (comment) indicator.comment = comment;
+      const keep = comment ? KEEP_NOTE.exec(comment) : null;
+      if (keep) indicator.keepNote = keep[1]!;
+      else if (comment) indicator.comment = comment;
       result.indicators.push(indicator);
     },
     reject(line: number, input: string, reason: string) {
