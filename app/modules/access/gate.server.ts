@@ -195,6 +195,13 @@ export function beyondViewer(
   return gate(ALWAYS);
 }
 
+/**
+ * Who reads for the member agencies (TAXII, docs/decisions/015): as taskforce staff who are not
+ * analysts read, every item but TLP:RED (no RED item names a member agency), sources only as
+ * each item's attribution allows; the export rules then apply on top, as for any export.
+ */
+export const MEMBER_AGENCIES: Viewer = Object.freeze({ id: 0, roles: Object.freeze(["coordinator"] as const), organisationId: null });
+
 // ---------------------------------------------------------------------------------------------
 // How the source is shown
 
