@@ -145,7 +145,30 @@ function GradeForm({ item, state }: { item: InputViewData["items"][number]; stat
   );
 }
 
-function Item({ item, viewer, triage }: { item: InputViewData["items"][number]; viewer: Viewer; triage?: TriageControls }) {
+type Correlation = { label: string; search: string; organisations: number; inputs: number };
+
+/** "Also reported by N other organisations in M inputs", with the search that lists them. */
+function AlsoReported({ correlations }: { correlations: Correlation[] | undefined }) {
+  if (!correlations?.length) return null;
+  return (
+    <>
+      <h4>Reported elsewhere</h4>
+      <ul className="plain-list small">
+        {correlations.slice(0, 50).map((entry) => (
+          <li key={entry.label}>
+            <Link to={entry.search}>
+              <code className="break">{entry.label}</code>
+            </Link>
+            : also reported by {entry.organisations} other {entry.organisations === 1 ? "organisation" : "organisations"} in {entry.inputs}{" "}
+            {entry.inputs === 1 ? "input" : "inputs"}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function Item({ item, viewer, triage, correlations }: { item: InputViewData["items"][number]; viewer: Viewer; triage?: TriageControls; correlations?: Correlation[] }) {
   return (
     <article className="item card" id={`item-${item.id}`} aria-labelledby={`item-${item.id}-title`}>
       <header className="item__header">
@@ -235,6 +258,7 @@ function Item({ item, viewer, triage }: { item: InputViewData["items"][number]; 
       ) : null}
       <h4>Indicators</h4>
       <IndicatorsTable indicators={item.indicators} canClear={!!triage?.canTriage} state={triage?.state} />
+      <AlsoReported correlations={correlations} />
       {triage?.canTriage ? <GradeForm item={item} state={triage.state} /> : null}
     </article>
   );
@@ -246,10 +270,13 @@ export function InputView({
   triage,
   reply,
   editLink,
+  correlations,
 }: {
   view: InputViewData;
   viewer: Viewer;
   triage?: TriageControls;
+  /** For analysts: per item id, what other organisations reported of the same. */
+  correlations?: Record<number, Correlation[]>;
   /** Who may write on the thread, and in what words. */
   reply?: { intent: "ask" | "answer"; label: string; state: FormState };
   editLink?: string | null;
@@ -304,7 +331,7 @@ export function InputView({
         {view.items.length === 0 ? (
           <EmptyState title={version ? "No items you may read." : "Nothing has been submitted yet."} />
         ) : (
-          view.items.map((item) => <Item key={item.id} item={item} viewer={viewer} triage={triage} />)
+          view.items.map((item) => <Item key={item.id} item={item} viewer={viewer} triage={triage} correlations={correlations?.[item.id]} />)
         )}
       </section>
 

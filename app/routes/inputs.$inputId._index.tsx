@@ -8,6 +8,7 @@ import { readForm } from "~/lib/form-reader.server";
 import { formFailure, formValues, parseForm, type FormFailure } from "~/lib/forms";
 import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { requireRole, requireUser } from "~/modules/auth/guard.server";
+import { correlationsForInput } from "~/modules/intel/correlation.server";
 import { clearIndicatorWarning, clearWarningFormSchema } from "~/modules/intel/warnings.server";
 import { gradeFormSchema, messageFormSchema, rejectFormSchema } from "~/modules/threat-input/schema";
 import {
@@ -33,6 +34,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return {
     viewer,
     view,
+    // What other organisations reported of the same, for the analysts: counts and a search link.
+    correlations: analyst ? correlationsForInput(db, viewer, view.input.id, view.items) : {},
     handlingMark: view.handlingMark,
     canTriage: analyst && view.input.status === "submitted",
     reply: own ? ("answer" as const) : analyst && view.input.status === "submitted" ? ("ask" as const) : null,
@@ -98,7 +101,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function InputPage() {
-  const { viewer, view, canTriage, reply, editLink } = useLoaderData<typeof loader>();
+  const { viewer, view, canTriage, reply, editLink, correlations } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
   const state = failure && !failure.ok ? failure : undefined;
@@ -114,6 +117,7 @@ export default function InputPage() {
         view={view}
         viewer={viewer}
         triage={{ state, canTriage }}
+        correlations={correlations}
         editLink={editLink}
         reply={
           reply

@@ -146,6 +146,17 @@ describe("stable STIX ids", () => {
       (await submit(andres, itemFields(0, { indicators: "hxxps://secure-login[.]donau-pay[.]example/auth\n185.220.101.47", malware: "grandoreiro", techniques: "T1566.001" }))).status,
     ).toBe(303);
     expect((await thomas.post(`/inputs/${inputId("Banco Cordillera S.A.")}`, { intent: "accept" })).status).toBe(302);
+    // Correlation on the item, counting the other bank; a search by the defanged value finds both.
+    const donauPage = mainText(await (await thomas.get(`/inputs/${inputId("Donau Privatbank AG")}`)).text());
+    expect(donauPage).toMatch(/https:\/\/secure-login\.donau-pay\.example\/auth\s*: also reported by 1 other organisation in 1 input/);
+    expect(donauPage).toMatch(/Grandoreiro banking trojan\s*: also reported by 1 other organisation in 1 input/);
+    expect(donauPage).not.toMatch(/198\.51\.100\.3\s*: also reported/);
+    const search = mainText(await (await thomas.get(`/search?q=${encodeURIComponent("hxxps://secure-login[.]donau-pay[.]example/auth")}`)).text());
+    expect(search).toContain("Donau Privatbank AG");
+    expect(search).toContain("Banco Cordillera S.A.");
+    const byName = mainText(await (await thomas.get("/search?q=GRANDOREIRO%20trojan&crimeArea=banking_trojans")).text());
+    expect(byName.match(/Grandoreiro campaign against retail banking customers/g)).toHaveLength(2);
+    expect((await katharina.get("/search?q=T1566.001")).status).toBe(403);
     await publishEdition("Summer 2026");
     const [first, second] = bundles as [(typeof bundles)[number], (typeof bundles)[number]];
     expect(validateStixBundle(second)).toEqual([]);
