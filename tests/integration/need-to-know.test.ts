@@ -702,7 +702,7 @@ function requestsFor(routeId: string, viewer: Viewer): Url[] | undefined {
     "routes/admin.organisations.$organisationId": [{ path: `/admin/organisations/${ids.organisation}` }],
     "routes/reference.names": [{ path: "/reference/names" }],
     // The RED item names T1566.001 and GlassKit: only Thomas finds it.
-    "routes/search": [{ path: "/search?q=T1566.001" }, { path: "/search?q=Grandoreiro" }, { path: `/search?q=glasshouse-drop%5B.%5Dexample` }],
+    "routes/search": [{ path: "/search?q=T1566.001" }, { path: "/search?q=Grandoreiro" }, { path: `/search?q=${SECRET.redMalware}` }],
     "routes/admin.agencies._index": [{ path: "/admin/agencies" }],
     "routes/admin.agencies.$agencyId": [{ path: `/admin/agencies/${ids.agency}` }],
     "routes/taxii2._index": [{ path: "/taxii2/" }],
