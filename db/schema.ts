@@ -592,12 +592,46 @@ export const threatInputIndicators = sqliteTable(
     type: text("type").notNull(),
     value: text("value").notNull(),
     comment: text("comment"),
+    // The MISP warning lists the value is on, and why, as checked when it was submitted (null:
+    // on none). Such a value stays out of exports and TAXII unless an analyst clears it.
+    warnings: text("warnings", { mode: "json" }).$type<IndicatorWarning[]>(),
+    // When the value was checked against the lists: rows from before the lists are checked once.
+    warningsCheckedAt: integer("warnings_checked_at", { mode: "timestamp_ms" }),
+    // The organisation's note when it kept a warning-listed value ("# keep: ..." after it).
+    keepNote: text("keep_note"),
+    // An analyst who found a warning-listed value to be a real indicator, and why (audited).
+    clearedAt: integer("cleared_at", { mode: "timestamp_ms" }),
+    clearedByUserId: integer("cleared_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    clearReason: text("clear_reason"),
   },
   (t) => [
     uniqueIndex("threat_input_indicators_unique").on(t.itemId, t.type, t.value),
     // Corroboration: the same indicator reported by other organisations.
     index("threat_input_indicators_value_idx").on(t.type, t.value),
+    index("threat_input_indicators_unchecked_idx").on(t.id).where(sql`${t.warningsCheckedAt} is null`),
   ],
+);
+
+export type IndicatorWarning = { list: string; name: string; why: string };
+
+export const ITEM_ENTITY_KINDS = ["actor", "malware", "technique"] as const;
+export type ItemEntityKind = (typeof ITEM_ENTITY_KINDS)[number];
+
+/**
+ * What an item names, one row a thing, filed under its resolved key (app/modules/reference:
+ * the reference lists' name where they know it, letters and digits only): what correlation and
+ * search look up, by index, instead of reading every item's JSON.
+ */
+export const threatInputItemEntities = sqliteTable(
+  "threat_input_item_entities",
+  {
+    itemId: integer("item_id")
+      .notNull()
+      .references(() => threatInputItems.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ITEM_ENTITY_KINDS }).notNull(),
+    key: text("key").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.itemId, t.kind, t.key] }), index("threat_input_item_entities_key_idx").on(t.kind, t.key)],
 );
 
 /** The analysts a TLP:RED item is for: nobody else at the taskforce sees it. */
@@ -759,4 +793,84 @@ export const targetEvidence = sqliteTable(
       .references(() => threatInputItems.id, { onDelete: "restrict" }),
   },
   (t) => [primaryKey({ columns: [t.proposalId, t.itemId] })],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Member agencies and TAXII
+
+/** A police unit of the taskforce that pulls published editions over TAXII 2.1. */
+export const memberAgencies = sqliteTable(
+  "member_agencies",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    name: text("name").notNull(),
+    country: text("country").notNull(),
+    createdAt: createdAt(),
+    createdByUserId: integer("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [uniqueIndex("member_agencies_name_unique").on(sql`lower(${t.name})`)],
+);
+
+/** An agency's TAXII key: shown once when issued, kept only as its SHA-256, revocable. */
+export const taxiiApiKeys = sqliteTable(
+  "taxii_api_keys",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    agencyId: integer("agency_id")
+      .notNull()
+      .references(() => memberAgencies.id, { onDelete: "cascade" }),
+    label: text("label").notNull(),
+    // The key's first characters, so that an admin can tell keys apart without the key.
+    prefix: text("prefix").notNull(),
+    keyHash: text("key_hash").notNull().unique(),
+    createdAt: createdAt(),
+    createdByUserId: integer("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+    revokedByUserId: integer("revoked_by_user_id").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [index("taxii_api_keys_agency_idx").on(t.agencyId)],
+);
+
+/**
+ * A published edition shared over TAXII with an audience: every member agency (agency null) or
+ * one. What it carries is what the export rules let out for member agencies (edition_stix_objects).
+ */
+export const editionReleases = sqliteTable(
+  "edition_releases",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    editionId: integer("edition_id")
+      .notNull()
+      .references(() => assessmentEditions.id, { onDelete: "cascade" }),
+    // "member-agencies", or "agency:<id>".
+    audience: text("audience").notNull(),
+    agencyId: integer("agency_id").references(() => memberAgencies.id, { onDelete: "cascade" }),
+    releasedAt: integer("released_at", { mode: "timestamp_ms" }).notNull(),
+    releasedByUserId: integer("released_by_user_id").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [uniqueIndex("edition_releases_unique").on(t.editionId, t.audience), index("edition_releases_audience_idx").on(t.audience, t.releasedAt)],
+);
+
+/**
+ * The STIX objects a published edition lets out to member agencies, frozen when it is published:
+ * ids derived from what each object stands for, `created` from the first edition that carried
+ * it, `modified` from the last that changed it. TAXII serves these; file exports take their
+ * dates from them.
+ */
+export const editionStixObjects = sqliteTable(
+  "edition_stix_objects",
+  {
+    editionId: integer("edition_id")
+      .notNull()
+      .references(() => assessmentEditions.id, { onDelete: "cascade" }),
+    stixId: text("stix_id").notNull(),
+    type: text("type").notNull(),
+    created: integer("created", { mode: "timestamp_ms" }).notNull(),
+    modified: integer("modified", { mode: "timestamp_ms" }).notNull(),
+    // SHA-256 of the object without its dates: equal hashes, same content.
+    contentHash: text("content_hash").notNull(),
+    object: text("object", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.editionId, t.stixId] }), index("edition_stix_objects_id_idx").on(t.stixId, t.modified)],
 );

@@ -17,6 +17,7 @@ import {
 } from "~/lib/security.server";
 import { BROADCAST_HANDLERS } from "~/modules/broadcasts/handlers.server";
 import { startBroadcastWorker } from "~/modules/broadcasts/service.server";
+import { backfillIntelligence } from "~/modules/intel/entities.server";
 import { retryPolicy, startOutboxWorker } from "~/modules/mail/worker.server";
 import { queueDueReminders } from "~/modules/scheduling/service.server";
 import { faults, loadContext, refusals, remixMode, requestGuard, requestScope } from "./edge";
@@ -35,6 +36,7 @@ const log = logger();
 
 const db = getDb();
 migrateDatabase(db);
+backfillIntelligence(db);
 if (!hasAnyUser(db)) {
   seedDemoData(db);
   // The demo round is for a person trying the portal: its mail stays in the demo mailbox, never

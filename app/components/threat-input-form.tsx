@@ -7,6 +7,8 @@ import {
   type CrimeArea,
 } from "../../db/schema";
 import { CheckboxGroup, RadioGroup, SelectField, TextAreaField, TextField, type FormState } from "~/components/form-fields";
+import { ItemAdviceNotes, KnownNameFields } from "~/components/item-advice";
+import type { ItemAdvice } from "~/modules/intel/advice.server";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
 import { INDICATOR_TYPE_LABELS, parseIndicatorLines, type IndicatorType } from "~/modules/threat-input/indicators";
 import { importFieldName, itemFieldName, setAsideFieldName, type ItemField } from "~/modules/threat-input/schema";
@@ -234,6 +236,7 @@ export function ThreatItemFieldset({
   crimeAreas,
   analysts,
   disabled,
+  advice,
 }: {
   index: number;
   count: number;
@@ -241,6 +244,8 @@ export function ThreatItemFieldset({
   crimeAreas: readonly CrimeArea[];
   analysts: { id: number; name: string }[];
   disabled: boolean;
+  /** What the reference data says of the item (warning lists, technique and known names). */
+  advice?: ItemAdvice;
 }) {
   const field = (name: ItemField) => itemFieldName(index, name);
   const tlp = state?.values?.[field("tlp")];
@@ -309,9 +314,11 @@ export function ThreatItemFieldset({
           state={state}
           hint="Technique IDs separated by commas, such as T1566, T1566.001."
         />
+        {disabled ? null : <KnownNameFields index={index} />}
       </ItemSection>
       <ItemSection index={index} section={section("indicators")} state={state}>
         <IndicatorsField index={index} state={state} disabled={disabled} />
+        <ItemAdviceNotes advice={advice} />
         {state?.values?.[setAside] || state?.fieldErrors?.[setAside]?.length ? (
           <TextAreaField
             name={setAside}

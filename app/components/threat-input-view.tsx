@@ -41,7 +41,40 @@ function Scale({ value, scale }: { value: number; scale: Record<number, { word: 
   );
 }
 
-function IndicatorsTable({ indicators, label }: { indicators: InputViewData["items"][number]["indicators"]; label: string }) {
+type ShownIndicator = InputViewData["items"][number]["indicators"][number];
+
+/** Which warning lists a value is on, the organisation's note, and an analyst's clearing. */
+function WarningCell({ indicator, canClear, state }: { indicator: ShownIndicator; canClear: boolean; state?: FormState }) {
+  if (!indicator.warnings) return null;
+  const mine = state?.values?.indicatorId === String(indicator.id) ? state : undefined;
+  return (
+    <div className="small">
+      <p className={indicator.clearedAt ? "muted" : "field__error"}>
+        On a warning list: {indicator.warnings.map((warning) => `${warning.name} (${warning.why})`).join("; ")}
+      </p>
+      {indicator.keepNote ? <p>Kept by the organisation: {indicator.keepNote}</p> : null}
+      {indicator.clearedAt ? (
+        <p>Cleared by an analyst for export: {indicator.clearReason}</p>
+      ) : (
+        <p className="muted">Left out of exports and TAXII.</p>
+      )}
+      {canClear && !indicator.clearedAt ? (
+        <details open={!!mine?.fieldErrors}>
+          <summary>Clear it for export</summary>
+          <Form method="post" className="stack">
+            <input type="hidden" name="indicatorId" value={indicator.id} />
+            <TextAreaField name="reason" label="Why it is a real indicator" rows={2} state={mine} />
+            <button className="button button--secondary" type="submit" name="intent" value="clear-warning">
+              Clear
+            </button>
+          </Form>
+        </details>
+      ) : null}
+    </div>
+  );
+}
+
+function IndicatorsTable({ indicators, label, canClear, state }: { indicators: ShownIndicator[]; label: string; canClear: boolean; state?: FormState }) {
   if (indicators.length === 0) return <p className="muted">No indicators.</p>;
   return (
     <details open={indicators.length <= 25}>
@@ -65,7 +98,10 @@ function IndicatorsTable({ indicators, label }: { indicators: InputViewData["ite
                 <td>
                   <code className="break">{indicator.value}</code>
                 </td>
-                <td>{indicator.comment ?? ""}</td>
+                <td>
+                  {indicator.comment ?? ""}
+                  <WarningCell indicator={indicator} canClear={canClear} state={state} />
+                </td>
               </tr>
             ))}
           </tbody>
@@ -110,7 +146,30 @@ function GradeForm({ item, state }: { item: InputViewData["items"][number]; stat
   );
 }
 
-function Item({ item, viewer, triage }: { item: InputViewData["items"][number]; viewer: Viewer; triage?: TriageControls }) {
+type Correlation = { label: string; search: string; organisations: number; inputs: number };
+
+/** "Also reported by N other organisations in M inputs", with the search that lists them. */
+function AlsoReported({ correlations }: { correlations: Correlation[] | undefined }) {
+  if (!correlations?.length) return null;
+  return (
+    <>
+      <h4>Reported elsewhere</h4>
+      <ul className="plain-list small">
+        {correlations.slice(0, 50).map((entry) => (
+          <li key={entry.label}>
+            <Link to={entry.search}>
+              <code className="break">{entry.label}</code>
+            </Link>
+            : also reported by {entry.organisations} other {entry.organisations === 1 ? "organisation" : "organisations"} in {entry.inputs}{" "}
+            {entry.inputs === 1 ? "input" : "inputs"}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function Item({ item, viewer, triage, correlations }: { item: InputViewData["items"][number]; viewer: Viewer; triage?: TriageControls; correlations?: Correlation[] }) {
   return (
     <article className="item card" id={`item-${item.id}`} aria-labelledby={`item-${item.id}-title`}>
       <header className="item__header">
@@ -178,7 +237,7 @@ function Item({ item, viewer, triage }: { item: InputViewData["items"][number]; 
         {item.techniques.length ? (
           <>
             <dt>Techniques</dt>
-            <dd>{item.techniques.join(", ")}</dd>
+            <dd>{item.techniqueLabels.join("; ")}</dd>
           </>
         ) : null}
         <dt>Handling</dt>
@@ -200,7 +259,8 @@ function Item({ item, viewer, triage }: { item: InputViewData["items"][number]; 
       ) : null}
       <h4>Indicators</h4>
       {/* Named after its item: a page of several items has several tables. */}
-      <IndicatorsTable indicators={item.indicators} label={`Indicators of “${item.title}”`} />
+      <IndicatorsTable indicators={item.indicators} label={`Indicators of “${item.title}”`} canClear={!!triage?.canTriage} state={triage?.state} />
+      <AlsoReported correlations={correlations} />
       {triage?.canTriage ? <GradeForm item={item} state={triage.state} /> : null}
     </article>
   );
@@ -212,10 +272,13 @@ export function InputView({
   triage,
   reply,
   editLink,
+  correlations,
 }: {
   view: InputViewData;
   viewer: Viewer;
   triage?: TriageControls;
+  /** For analysts: per item id, what other organisations reported of the same. */
+  correlations?: Record<number, Correlation[]>;
   /** Who may write on the thread, and in what words. */
   reply?: { intent: "ask" | "answer"; label: string; state: FormState };
   editLink?: string | null;
@@ -270,7 +333,7 @@ export function InputView({
         {view.items.length === 0 ? (
           <EmptyState title={version ? "No items you may read." : "Nothing has been submitted yet."} />
         ) : (
-          view.items.map((item) => <Item key={item.id} item={item} viewer={viewer} triage={triage} />)
+          view.items.map((item) => <Item key={item.id} item={item} viewer={viewer} triage={triage} correlations={correlations?.[item.id]} />)
         )}
       </section>
 

@@ -28,6 +28,9 @@ export default function AdminLayout() {
             <NavLink to="/admin/organisations">Organisations</NavLink>
           </li>
           <li>
+            <NavLink to="/admin/agencies">Member agencies</NavLink>
+          </li>
+          <li>
             <NavLink to="/admin/audit">Audit log</NavLink>
           </li>
           <li>

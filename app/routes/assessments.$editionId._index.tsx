@@ -33,6 +33,7 @@ import {
 } from "~/modules/assessment/service.server";
 import { TREND_LABELS } from "~/modules/threat-input/scales";
 import { hasFigures, RISK_BAND_WORDS } from "~/modules/assessment/scoring";
+import { releaseChoices, releaseEdition, releaseFormSchema } from "~/modules/taxii/service.server";
 import type { RouteHandle } from "~/root";
 import { scrollRegion } from "~/components/table-wrap";
 
@@ -51,6 +52,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     viewer,
     ...view,
     exports: analyst ? exportSummary(db, viewer, id) : null,
+    releases: view.edition.status === "published" ? releaseChoices(db, viewer, id) : null,
     // A refused named export comes back here with its message and what was typed.
     exportForm: url.searchParams.has("exportError")
       ? {
@@ -61,7 +63,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-const intentSchema = z.enum(["override", "clear-override", "merge", "propose", "decide", "publish"]);
+const intentSchema = z.enum(["override", "clear-override", "merge", "propose", "decide", "publish", "release"]);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = await requireUser(request);
@@ -91,6 +93,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return run(decisionFormSchema, (input) => decideTarget(db, viewer, id, input, actor));
     case "publish":
       return run(z.object({}), () => publishEdition(db, viewer, id, actor));
+    case "release":
+      return run(releaseFormSchema, (input) => releaseEdition(db, viewer, id, input, actor));
   }
 }
 
@@ -529,6 +533,30 @@ export default function EditionPage() {
           <Form method="post">
             <button className="button" type="submit" name="intent" value="publish">
               Publish the edition
+            </button>
+          </Form>
+        </section>
+      ) : null}
+
+      {loaded.releases ? (
+        <section className="section card" aria-labelledby="release-title">
+          <h2 id="release-title">Share over TAXII</h2>
+          <p>
+            Member agencies pull released editions over TAXII 2.1, under the rules of a default export: no TLP:RED, only what was cleared
+            for onward sharing, no warning-listed value, no organisation.
+          </p>
+          {loaded.releases.released.length ? (
+            <p className="small">Released to: {loaded.releases.released.map((release) => release.label).join(", ")}.</p>
+          ) : null}
+          <Form method="post" className="inline-fields" noValidate>
+            <SelectField
+              name="audience"
+              label="Release to"
+              state={stateFor(state, "release")}
+              options={loaded.releases.audiences.map((audience) => ({ value: audience.value, label: audience.label }))}
+            />
+            <button className="button button--secondary" type="submit" name="intent" value="release">
+              Release
             </button>
           </Form>
         </section>

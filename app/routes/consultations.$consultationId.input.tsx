@@ -11,6 +11,7 @@ import {
 import { useEffect, useRef } from "react";
 import { FormErrorSummary } from "~/components/form-fields";
 import { LocalTime } from "~/components/local-time";
+import { KnownNameLists } from "~/components/item-advice";
 import { itemFieldLabel, ThreatItemFieldset } from "~/components/threat-input-form";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
@@ -19,6 +20,7 @@ import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server
 import { readForm } from "~/lib/form-reader.server";
 import { setAsideOversizedFiles } from "~/lib/uploads.server";
 import { requireStakeholder } from "~/modules/auth/guard.server";
+import { adviceFor, suggestionsFor, withPickedNames, type ItemAdvice } from "~/modules/intel/advice.server";
 import { appendIndicators, importIndicatorFile, MAX_IMPORT_BYTES } from "~/modules/threat-input/imports";
 import { THREAT_INPUT_STATUS_LABELS, TRIAGE_STATE_LABELS } from "~/modules/threat-input/scales";
 import {
@@ -81,6 +83,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       draftSavedAt: form.input.draftSavedAt,
     },
     values: form.values,
+    advice: adviceFor(form.values),
+    suggestions: suggestionsFor(adviceFor(form.values)),
     analysts: form.analysts,
     locked: form.locked,
     submitKey: newSubmitKey(),
@@ -92,7 +96,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 type ImportReport = { item: number; added: number; alreadyThere: number; rejected: { line: number; input: string; reason: string }[] };
 type ActionResult = (FormFailure | { ok: true; values: FormValues; importReport?: ImportReport; autosavedAt?: Date }) & {
   status?: number;
+  /** What the reference data says of each item as the form now stands (warning lists, names). */
+  advice?: ItemAdvice[];
 };
+
+/** The action's answer, with the advice on the values it carries. */
+const reply = (result: ActionResult, status?: number) =>
+  data<ActionResult>({ ...result, advice: adviceFor(result.values) }, status === undefined ? undefined : { status });
+
+/** The form as posted, with the names picked from the suggestions moved into their lists. */
+const postedForm = (formData: FormData) => withPickedNames(formValues(formData));
 
 const INTENT = /^(save|autosave|add-item|submit|withdraw|remove-item|import)(?::(\d{1,2}))?$/;
 
@@ -100,9 +113,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = await requireStakeholder(request);
   const consultationId = parseId(params.consultationId);
   const { formData, oversized } = setAsideOversizedFiles(await readForm(request, context), MAX_IMPORT_BYTES);
-  const values = formValues(formData);
+  const values = postedForm(formData);
   const intent = INTENT.exec(String(values.intent ?? ""));
-  if (!intent) return data<ActionResult>(formFailure(values, "Unknown action."), { status: 400 });
+  if (!intent) return reply(formFailure(values, "Unknown action."), 400);
   const [, verb, indexText] = intent;
   const index = indexText === undefined ? -1 : Number(indexText);
   const db = getDb();
@@ -116,29 +129,29 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case "save":
     case "autosave": {
       const saved = keep(values);
-      if (!saved.ok) return data<ActionResult>(saved, { status: saved.status ?? 400 });
-      return verb === "save" ? redirect(`${here}?saved`) : data<ActionResult>({ ok: true, values, autosavedAt: saved.result.savedAt });
+      if (!saved.ok) return reply(saved, saved.status ?? 400);
+      return verb === "save" ? redirect(`${here}?saved`) : reply({ ok: true, values, autosavedAt: saved.result.savedAt });
     }
     case "add-item": {
       const count = itemCount(values);
-      if (count >= MAX_ITEMS) return data<ActionResult>(formFailure(values, `An input holds at most ${MAX_ITEMS} items.`), { status: 400 });
+      if (count >= MAX_ITEMS) return reply(formFailure(values, `An input holds at most ${MAX_ITEMS} items.`), 400);
       const { blankItem } = orStatusPage(() => inputFormFor(db, viewer, consultationId));
       const fresh: FormValues = { ...values };
       for (const [key, value] of Object.entries(blankItem)) fresh[key.replace("items.0.", `items.${count}.`)] = value;
       const saved = keep(renumberItems(fresh));
-      if (!saved.ok) return data<ActionResult>(saved, { status: saved.status ?? 400 });
+      if (!saved.ok) return reply(saved, saved.status ?? 400);
       return redirect(`${here}#item-${count + 1}`);
     }
     case "remove-item": {
       const saved = keep(renumberItems(values, index));
-      if (!saved.ok) return data<ActionResult>(saved, { status: saved.status ?? 400 });
+      if (!saved.ok) return reply(saved, saved.status ?? 400);
       return redirect(here);
     }
     case "import": {
       const field = importFieldName(index);
       const fail = (message: string) => {
         keep(values);
-        return data<ActionResult>(formFailure(values, message, field), { status: 400 });
+        return reply(formFailure(values, message, field), 400);
       };
       const tooLarge = oversized.find((file) => file.field === field);
       if (tooLarge) return fail(`"${tooLarge.filename}" is larger than ${MAX_IMPORT_BYTES / 1_000_000} MB; split it into smaller files.`);
@@ -150,8 +163,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const merged = appendIndicators(String(values[name] ?? ""), outcome.result.indicators);
       const next = { ...values, [name]: merged.text };
       const saved = keep(next);
-      if (!saved.ok) return data<ActionResult>(saved, { status: saved.status ?? 400 });
-      return data<ActionResult>({
+      if (!saved.ok) return reply(saved, saved.status ?? 400);
+      return reply({
         ok: true,
         values: next,
         importReport: { item: index, added: merged.added, alreadyThere: merged.alreadyThere, rejected: outcome.result.rejected },
@@ -159,7 +172,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     case "withdraw": {
       const outcome = attempt(values, () => withdrawInput(db, viewer, consultationId, actor));
-      if (!outcome.ok) return data<ActionResult>(outcome, { status: outcome.status ?? 400 });
+      if (!outcome.ok) return reply(outcome, outcome.status ?? 400);
       return redirect(here);
     }
     default: {
@@ -174,14 +187,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         }
         // Nothing is lost: the form as sent is the draft, and comes back with its messages.
         if (!form.locked) keep(sorted.values);
-        return data<ActionResult>({ ok: false, fieldErrors, formError: parsed.ok ? undefined : parsed.formError, values: sorted.values }, { status: 400 });
+        return reply({ ok: false, fieldErrors, formError: parsed.ok ? undefined : parsed.formError, values: sorted.values }, 400);
       }
       const key = submitKeySchema.safeParse(values.submitKey);
-      if (!key.success) return data<ActionResult>(formFailure(values, key.error.issues[0]!.message), { status: 400 });
+      if (!key.success) return reply(formFailure(values, key.error.issues[0]!.message), 400);
       const outcome = attempt(values, () =>
         submitInput(db, viewer, consultationId, { items: parsed.data.items, idempotencyKey: key.data, values }, actor),
       );
-      if (!outcome.ok) return data<ActionResult>(outcome, { status: outcome.status ?? 400 });
+      if (!outcome.ok) return reply(outcome, outcome.status ?? 400);
       return redirect(`/inputs/${outcome.result.inputId}?submitted=${outcome.result.version}`, 303);
     }
   }
@@ -228,11 +241,12 @@ function useAutosave(form: React.RefObject<HTMLFormElement>, enabled: boolean) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [form, enabled]);
   const saved = fetcher.data && "autosavedAt" in fetcher.data ? fetcher.data.autosavedAt : undefined;
-  return { saving: fetcher.state !== "idle", savedAt: saved };
+  return { saving: fetcher.state !== "idle", savedAt: saved, advice: fetcher.data?.advice };
 }
 
 export default function ThreatInputForm() {
-  const { viewer, consultation, input, values: draft, analysts, locked, submitKey, saved } = useLoaderData<typeof loader>();
+  const { viewer, consultation, input, values: draft, analysts, locked, submitKey, saved, advice: draftAdvice, suggestions } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const formRef = useRef<HTMLFormElement>(null);
@@ -244,6 +258,8 @@ export default function ThreatInputForm() {
   const busy = navigation.state === "submitting";
   const importReport = result?.ok ? result.importReport : undefined;
   const formKey = useGeneration(values);
+  // The newest word on the items: the last autosave's, else the last action's, else the draft's.
+  const advice = autosave.advice ?? result?.advice ?? draftAdvice;
 
   return (
     <>
@@ -310,8 +326,10 @@ export default function ThreatInputForm() {
             crimeAreas={consultation.crimeAreas}
             analysts={analysts}
             disabled={!!locked}
+            advice={advice[index]}
           />
         ))}
+        <KnownNameLists suggestions={suggestions} />
         {locked ? null : (
           <div className="actions sticky-actions">
             <button className="button button--secondary" type="submit" name="intent" value="add-item" formNoValidate>

@@ -10,6 +10,8 @@ import { formFailure, formValues, parseForm, type FormFailure } from "~/lib/form
 import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { contributionsOf } from "~/modules/assessment/service.server";
 import { requireRole, requireUser } from "~/modules/auth/guard.server";
+import { correlationsForInput } from "~/modules/intel/correlation.server";
+import { clearIndicatorWarning, clearWarningFormSchema } from "~/modules/intel/warnings.server";
 import { gradeFormSchema, messageFormSchema, rejectFormSchema } from "~/modules/threat-input/schema";
 import {
   answerQuestion,
@@ -34,6 +36,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return {
     viewer,
     view,
+    // What other organisations reported of the same, for the analysts: counts and a search link.
+    correlations: analyst ? correlationsForInput(db, viewer, view.input.id, view.items) : {},
     handlingMark: view.handlingMark,
     canTriage: analyst && view.input.status === "submitted",
     reply: own ? ("answer" as const) : analyst && view.input.status === "submitted" ? ("ask" as const) : null,
@@ -42,7 +46,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-const intentSchema = z.enum(["accept", "reject", "ask", "answer", "grade"]);
+const intentSchema = z.enum(["accept", "reject", "ask", "answer", "grade", "clear-warning"]);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const id = parseId(params.inputId);
@@ -89,12 +93,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       outcome = attempt(values, () => gradeItem(db, viewer, id, form.data, actor));
       break;
     }
+    case "clear-warning": {
+      const form = parseForm(clearWarningFormSchema, formData);
+      if (!form.ok) return data(form, { status: 400 });
+      outcome = attempt(values, () => clearIndicatorWarning(db, viewer, id, form.data, actor));
+      break;
+    }
   }
   return outcome.ok ? done() : data(outcome, { status: outcome.status ?? 400 });
 }
 
 export default function InputPage() {
-  const { viewer, view, canTriage, reply, editLink, contributions } = useLoaderData<typeof loader>();
+  const { viewer, view, canTriage, reply, editLink, contributions, correlations } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
   const state = failure && !failure.ok ? failure : undefined;
@@ -110,6 +120,7 @@ export default function InputPage() {
         view={view}
         viewer={viewer}
         triage={{ state, canTriage }}
+        correlations={correlations}
         editLink={editLink}
         reply={
           reply

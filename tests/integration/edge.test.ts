@@ -61,6 +61,9 @@ beforeAll(async () => {
     format: "named",
     feed: "unknown.ics",
     messageId: "1",
+    agencyId: "1",
+    collectionId: "00000000-0000-4000-8000-000000000000",
+    objectId: "indicator--00000000-0000-4000-8000-000000000000",
   });
 }, 120_000);
 afterAll(async () => {

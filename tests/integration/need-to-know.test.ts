@@ -17,6 +17,7 @@ import {
   users,
 } from "../../db/schema";
 import { issueFeedToken } from "~/modules/calendar/feeds.server";
+import { STIX_ID_NAMESPACE, uuidV5 } from "~/modules/assessment/stix.server";
 import { Visitor } from "../support/http";
 import { startPortal, type Portal } from "../support/portal";
 import { addDays, consultationForm, createConsultation, meetingForm, nextEuWinterDate, openConsultation } from "../support/scheduling";
@@ -78,7 +79,10 @@ const ids = {} as {
   mailbox: number;
   organisation: number;
   user: number;
+  agency: number;
 };
+/** The member agencies' collection (its id is fixed: UUIDv5 of the portal's namespace). */
+const TAXII_COLLECTION = uuidV5(STIX_ID_NAMESPACE, "taxii/collection/member-agencies");
 const feeds = {} as Record<Person, string>;
 /** How many messages each address had when its access ended: later ones may not carry the meeting. */
 const mailsAtRemoval = new Map<string, number>();
@@ -234,6 +238,12 @@ beforeAll(async () => {
 
   ids.organisation = cordillera.id;
   ids.user = userId(PEOPLE.andres);
+  // A member agency with a key, and the published edition released to every agency.
+  const agency = await visitors.elena.post("/admin/agencies", { name: "Politie Landelijke Eenheid", country: "NL" });
+  await expectStatus(agency, 302, "adding a member agency");
+  ids.agency = idFrom(agency, /^\/admin\/agencies\/(\d+)$/);
+  await expectStatus(await visitors.elena.post(`/admin/agencies/${ids.agency}`, { intent: "issue", label: "OpenCTI" }), 200, "issuing a key");
+  await expectStatus(await visitors.thomas.post(`/assessments/${ids.published}`, { intent: "release", audience: "member-agencies" }), 302, "releasing");
 }, 180_000);
 
 afterAll(async () => {
@@ -560,6 +570,18 @@ function expectedStatus(viewer: Viewer, routeId: string, path: string): number |
       return 302;
     case "routes/calendar.$feed":
       return path.includes("not-a-feed") ? 404 : 200;
+    case "routes/taxii2._index":
+    case "routes/taxii2.intel._index":
+    case "routes/taxii2.intel.collections._index":
+    case "routes/taxii2.intel.collections.$collectionId._index":
+    case "routes/taxii2.intel.collections.$collectionId.objects._index":
+    case "routes/taxii2.intel.collections.$collectionId.objects.$objectId._index":
+    case "routes/taxii2.intel.collections.$collectionId.objects.$objectId.versions":
+    case "routes/taxii2.intel.collections.$collectionId.manifest":
+    case "routes/taxii2.$":
+      // TAXII takes an agency's API key, never a session (tests/integration/intel.test.ts); past
+      // 30 keyless requests a minute from one address, it answers 429 instead.
+      return [401, 429];
     case "routes/dev.mailbox._index":
     case "routes/dev.mailbox.$messageId":
     case "routes/dev.mailbox.$messageId.html":
@@ -575,6 +597,10 @@ function expectedStatus(viewer: Viewer, routeId: string, path: string): number |
     case "routes/consultations._index":
       return 200;
     case "routes/triage":
+      return analyst ? 200 : 403;
+    case "routes/reference.names":
+      return 200;
+    case "routes/search":
       return analyst ? 200 : 403;
     case "routes/consultations.new":
     case "routes/consultations.$consultationId.edit":
@@ -675,6 +701,24 @@ function requestsFor(routeId: string, viewer: Viewer): Url[] | undefined {
     "routes/admin.organisations._index": [{ path: "/admin/organisations" }],
     "routes/admin.organisations.new": [{ path: "/admin/organisations/new" }],
     "routes/admin.organisations.$organisationId": [{ path: `/admin/organisations/${ids.organisation}` }],
+    "routes/reference.names": [{ path: "/reference/names" }],
+    // The RED item names T1566.001 and GlassKit: only Thomas finds it.
+    "routes/search": [{ path: "/search?q=T1566.001" }, { path: "/search?q=Grandoreiro" }, { path: `/search?q=${SECRET.redMalware}` }],
+    "routes/admin.agencies._index": [{ path: "/admin/agencies" }],
+    "routes/admin.agencies.$agencyId": [{ path: `/admin/agencies/${ids.agency}` }],
+    "routes/taxii2._index": [{ path: "/taxii2/" }],
+    "routes/taxii2.intel._index": [{ path: "/taxii2/intel/" }],
+    "routes/taxii2.intel.collections._index": [{ path: "/taxii2/intel/collections/" }],
+    "routes/taxii2.intel.collections.$collectionId._index": [{ path: `/taxii2/intel/collections/${TAXII_COLLECTION}/` }],
+    "routes/taxii2.intel.collections.$collectionId.objects._index": [{ path: `/taxii2/intel/collections/${TAXII_COLLECTION}/objects/` }],
+    "routes/taxii2.intel.collections.$collectionId.objects.$objectId._index": [
+      { path: `/taxii2/intel/collections/${TAXII_COLLECTION}/objects/indicator--00000000-0000-5000-8000-000000000000/` },
+    ],
+    "routes/taxii2.intel.collections.$collectionId.objects.$objectId.versions": [
+      { path: `/taxii2/intel/collections/${TAXII_COLLECTION}/objects/indicator--00000000-0000-5000-8000-000000000000/versions/` },
+    ],
+    "routes/taxii2.intel.collections.$collectionId.manifest": [{ path: `/taxii2/intel/collections/${TAXII_COLLECTION}/manifest/` }],
+    "routes/taxii2.$": [{ path: "/taxii2/intel/status/1/" }],
     "routes/dev.mailbox._index": [{ path: "/dev/mailbox" }],
     "routes/dev.mailbox.$messageId": [{ path: "/dev/mailbox/1" }],
     "routes/dev.mailbox.$messageId.html": [{ path: "/dev/mailbox/1/html" }],

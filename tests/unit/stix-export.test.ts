@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Sector, Tlp } from "../../db/schema";
-import { SECTOR_LABELS } from "~/lib/labels";
+import { CRIME_AREA_LABELS, SECTOR_LABELS } from "~/lib/labels";
 import {
   STIX_ID_NAMESPACE,
   TLP_2_0_EXTENSION_ID,
@@ -252,11 +252,17 @@ const INPUT: StixExportInput = {
 type Loose = StixObject & Record<string, unknown>;
 const objectsOf = (bundle: StixBundle) => bundle.objects as Loose[];
 const ofType = (bundle: StixBundle, type: string) => objectsOf(bundle).filter((object) => object.type === type);
+/** An object by its name; an attack pattern by its ATT&CK id (its name is ATT&CK's name for it). */
 const named = (bundle: StixBundle, type: string, name: string) => {
-  const found = ofType(bundle, type).filter((object) => object.name === name);
+  const found = ofType(bundle, type).filter((object) =>
+    type === "attack-pattern" ? (object.external_references as { external_id: string }[])[0]!.external_id === name : object.name === name,
+  );
   expect(found, `${type} "${name}"`).toHaveLength(1);
   return found[0]!;
 };
+/** The edition's own report (the others are the crime areas' assessments). */
+const editionReport = (bundle: StixBundle) => ofType(bundle, "report").find((object) => object.external_references !== undefined)!;
+const areaReports = (bundle: StixBundle) => ofType(bundle, "report").filter((object) => object.external_references === undefined);
 const markOf = (object: Loose): Tlp => {
   const refs = object.object_marking_refs as string[];
   expect(refs).toHaveLength(1);
@@ -313,7 +319,7 @@ describe("the STIX 2.1 export of an edition", () => {
     expect(counts).toEqual({
       "marking-definition": 4, // CLEAR (identity), GREEN, AMBER, AMBER+STRICT; no RED item, no RED marking
       identity: 1,
-      report: 1,
+      report: 5, // the edition's, and one for each of the four crime areas with figures
       "threat-actor": 1, // Wizard Spider; Phantom Broker is named by no exported item
       "intrusion-set": 1, // Scattered Syndicate: an endorsed network target names its alias
       malware: 2,
@@ -321,7 +327,7 @@ describe("the STIX 2.1 export of an edition", () => {
       indicator: 11,
       relationship: 27,
     });
-    expect(bundle.objects).toHaveLength(52);
+    expect(bundle.objects).toHaveLength(56);
     expect(bundle.type).toBe("bundle");
     expect(bundle.id).toMatch(/^bundle--/);
   });
@@ -421,9 +427,9 @@ describe("the STIX 2.1 export of an edition", () => {
   });
 
   it("refers in the report to every object but the marking definitions, which are its markings", () => {
-    const report = ofType(bundle, "report")[0]!;
+    const report = editionReport(bundle);
     const expected = bundle.objects
-      .filter((object) => object.type !== "marking-definition" && object.type !== "report")
+      .filter((object) => object.type !== "marking-definition" && object.id !== report.id)
       .map((object) => object.id);
     expect(report.object_refs).toEqual(expected);
     expect(report).toMatchObject({
@@ -435,7 +441,7 @@ describe("the STIX 2.1 export of an edition", () => {
   });
 
   it("describes the period, each crime area's figures and the endorsed targets in the report", () => {
-    const description = ofType(bundle, "report")[0]!.description as string;
+    const description = editionReport(bundle).description as string;
     expect(description).toContain("for the period 2025-01-01 to 2025-03-31");
     expect(description).toContain("- Malware distribution: score 7.4, trend decreasing, likelihood likely.");
     expect(description).toContain("- Botnets: score 0, trend not established, likelihood not estimated.");
@@ -478,7 +484,14 @@ describe("the STIX 2.1 export of an edition", () => {
     expect(named(bundle, "attack-pattern", "T1566").external_references).toEqual([
       { source_name: "mitre-attack", external_id: "T1566", url: "https://attack.mitre.org/techniques/T1566/" },
     ]);
-    expect(ofType(bundle, "attack-pattern").map((object) => object.name).sort()).toEqual(["T1055", "T1486", "T1566", "T1566.001"]);
+    // ATT&CK's names, from the vendored list, and its tactics as kill-chain phases.
+    expect(ofType(bundle, "attack-pattern").map((object) => object.name).sort()).toEqual([
+      "Data Encrypted for Impact",
+      "Phishing",
+      "Process Injection",
+      "Spearphishing Attachment",
+    ]);
+    expect(named(bundle, "attack-pattern", "T1566.001").kill_chain_phases).toEqual([{ kill_chain_name: "mitre-attack", phase_name: "initial-access" }]);
   });
 
   it("writes one indicator per type and value, with STIX patterns and the earliest observation", () => {
@@ -545,7 +558,13 @@ describe("the STIX 2.1 export of an edition", () => {
     for (const object of objectsOf(bundle)) {
       if (object.type === "marking-definition") continue;
       const expected =
-        object.type === "identity" ? "TLP:CLEAR" : object.type === "report" ? strictest(ITEMS.map((entry) => entry.tlp)) : expectedMark(object);
+        object.type === "identity"
+          ? "TLP:CLEAR"
+          : object.id === editionReport(bundle).id
+            ? strictest(ITEMS.map((entry) => entry.tlp))
+            : object.type === "report"
+              ? strictest(ITEMS.filter((entry) => (object.name as string).endsWith(CRIME_AREA_LABELS[entry.crimeArea])).map((entry) => entry.tlp))
+              : expectedMark(object);
       expect(markOf(object), `${object.type} ${String(object.name ?? object.id)}`).toBe(expected);
     }
     // And by hand, for the cases that matter.
@@ -556,13 +575,13 @@ describe("the STIX 2.1 export of an edition", () => {
     expect(markOf(named(bundle, "attack-pattern", "T1566"))).toBe("TLP:GREEN");
     expect(markOf(ofType(bundle, "indicator").find((i) => (i.pattern as string).includes("198.51.100.7"))!)).toBe("TLP:AMBER+STRICT");
     expect(markOf(ofType(bundle, "indicator").find((i) => (i.pattern as string).includes("trickbot-c2"))!)).toBe("TLP:AMBER");
-    expect(markOf(ofType(bundle, "report")[0]!)).toBe("TLP:AMBER+STRICT");
+    expect(markOf(editionReport(bundle))).toBe("TLP:AMBER+STRICT");
   });
 
   it("uses TLP:RED, and only then its marking, when the caller lets a RED item out", () => {
     const red = buildStixBundle({ ...INPUT, items: [...ITEMS, item({ id: 105, tlp: "TLP:RED", crimeArea: "botnets", title: "r", malware: ["LockBit"] })] });
     expect(markOf(named(red, "malware", "LockBit"))).toBe("TLP:RED");
-    expect(markOf(ofType(red, "report")[0]!)).toBe("TLP:RED");
+    expect(markOf(editionReport(red))).toBe("TLP:RED");
     expect(ofType(red, "marking-definition").map((m) => m.name)).toContain("TLP:RED");
     expect(ofType(bundle, "marking-definition").map((m) => m.name)).not.toContain("TLP:RED");
   });
@@ -585,10 +604,11 @@ describe("the STIX 2.1 export of an edition", () => {
       };
       expect(JSON.stringify(buildStixBundle(shuffled))).toBe(first);
     }
-    // Another edition gets other ids.
+    // Another edition of the same things gives them the same ids: only its own report and bundle differ.
     const other = buildStixBundle({ ...INPUT, edition: { ...INPUT.edition, id: 13 } });
     const ids = new Set(bundle.objects.map((object) => object.id));
-    expect(other.objects.filter((object) => object.type !== "marking-definition" && ids.has(object.id))).toEqual([]);
+    expect(other.objects.filter((object) => !ids.has(object.id)).map((object) => object.id)).toEqual([editionReport(other).id]);
+    expect(other.id).not.toBe(bundle.id);
   });
 
   it("sorts the objects by type, then by id", () => {

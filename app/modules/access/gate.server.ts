@@ -189,10 +189,18 @@ export function beyondViewer(
   _reason:
     | "freezing every item the edition draws on"
     | "counting what is left out, never showing it"
-    | "checking free text against every withheld source",
+    | "checking free text against every withheld source"
+    | "indexing what items name and checking their values, showing nothing",
 ): Gated {
   return gate(ALWAYS);
 }
+
+/**
+ * Who reads for the member agencies (TAXII, docs/decisions/019): as taskforce staff who are not
+ * analysts read, every item but TLP:RED (no RED item names a member agency), sources only as
+ * each item's attribution allows; the export rules then apply on top, as for any export.
+ */
+export const MEMBER_AGENCIES: Viewer = Object.freeze({ id: 0, roles: Object.freeze(["coordinator"] as const), organisationId: null });
 
 // ---------------------------------------------------------------------------------------------
 // How the source is shown

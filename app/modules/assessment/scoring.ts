@@ -273,6 +273,12 @@ function emptyNamespace(): Namespace {
 }
 
 /**
+ * The reference lists of actors and malware (app/modules/reference/names.ts), for buildResolver:
+ * the known name a name stands for, and the key names compare by beyond case (punctuation).
+ */
+export type ReferenceNames = { name(kind: EntityKind, name: string): string | undefined; key(name: string): string };
+
+/**
  * How names become entities. Names compare case-insensitively once trimmed and with inner
  * whitespace collapsed. An actor's aliases are the same entity as its name; each analyst merge
  * (`from` -> `into`) joins two groups, transitively. A group shows the `into` name of the latest
@@ -280,18 +286,38 @@ function emptyNamespace(): Namespace {
  * `merges` must be in the order they were made, oldest first: "latest" is the last in the array.
  * Malware has no aliases in items: its names group only by merges and by case and spacing.
  * A name never seen resolves to itself, trimmed (and its inner whitespace collapsed).
+ * With `reference`, names equal but for punctuation are one, a name the reference lists know
+ * joins the entity of its known name, and a group that no merge names shows its known name.
  */
 export function buildResolver(
   items: AssessedItem[],
   merges: { kind: EntityKind; from: string; into: string }[],
+  reference?: ReferenceNames,
 ): NameResolver {
   const spaces: Record<EntityKind, Namespace> = { actor: emptyNamespace(), malware: emptyNamespace() };
+  const kindOf = new Map<Namespace, EntityKind>([
+    [spaces.actor, "actor"],
+    [spaces.malware, "malware"],
+  ]);
+  /** Root key -> the reference lists' name for the group, where they know one. */
+  const known: Record<EntityKind, Map<string, string>> = { actor: new Map(), malware: new Map() };
 
   const see = (space: Namespace, name: string): string | null => {
     const key = nameKey(name);
     if (key === "") return null;
     space.groups.add(key);
     space.spellings.add(name);
+    if (reference) {
+      // Punctuation and spacing aside, one name; and the reference lists' name for it joins it.
+      space.groups.union(key, `\u0000${reference.key(name)}`);
+      const canonical = reference.name(kindOf.get(space)!, name);
+      if (canonical !== undefined && nameKey(canonical) !== key) {
+        space.groups.add(nameKey(canonical));
+        space.spellings.add(canonical);
+        space.groups.union(key, nameKey(canonical));
+        space.groups.union(nameKey(canonical), `\u0000${reference.key(canonical)}`);
+      }
+    }
     return key;
   };
   const countPrimary = (space: Namespace, names: Iterable<string>) => {
@@ -321,12 +347,23 @@ export function buildResolver(
     space.groups.union(from, into);
   }
 
+  if (reference) {
+    for (const kind of ["actor", "malware"] as const) {
+      for (const key of spaces[kind].spellings.keys()) {
+        const canonical = reference.name(kind, spaces[kind].spellings.best(key)!);
+        const root = spaces[kind].groups.find(key);
+        if (canonical !== undefined && (!known[kind].has(root) || compareNames(canonical, known[kind].get(root)!) < 0)) known[kind].set(root, canonical);
+      }
+    }
+  }
+
   for (const space of Object.values(spaces)) {
-    // The latest merge that touched a group names it.
+    // The latest merge that touched a group names it; else the reference lists' name for it.
     for (const merge of validMerges) {
       if (spaces[merge.kind] !== space) continue;
       space.display.set(space.groups.find(nameKey(merge.into)), spell(merge.into));
     }
+    for (const [root, canonical] of known[kindOf.get(space)!]) if (!space.display.has(root)) space.display.set(root, canonical);
     // Otherwise the most used primary spelling.
     const primaryByRoot = new Map<string, Map<string, number>>();
     for (const [spelling, count] of space.primary) {
@@ -355,7 +392,14 @@ export function buildResolver(
   const resolve = (kind: EntityKind, name: string): string => {
     const space = spaces[kind];
     const key = nameKey(name);
-    if (!space.groups.has(key)) return spell(name);
+    if (!space.groups.has(key)) {
+      // Spelled otherwise than any seen name, but the same by punctuation or the reference lists.
+      const alike = reference ? `\u0000${reference.key(name)}` : "";
+      const canonical = reference?.name(kind, name);
+      if (reference && space.groups.has(alike)) return space.display.get(space.groups.find(alike)) ?? spell(name);
+      if (canonical !== undefined && space.groups.has(nameKey(canonical))) return space.display.get(space.groups.find(nameKey(canonical)))!;
+      return canonical ?? spell(name);
+    }
     return space.display.get(space.groups.find(key))!;
   };
   const spellings = (kind: EntityKind, name: string): string[] => {

@@ -5,6 +5,7 @@ import {
   assessmentEditions,
   assessmentOverrides,
   consultations,
+  editionStixObjects,
   CRIME_AREAS,
   entityMerges,
   organisations,
@@ -26,6 +27,7 @@ import type { Actor } from "../accounts/service.server";
 import {
   beyondViewer,
   disclosedSource,
+  MEMBER_AGENCIES,
   indicatorReadableBy,
   isAnalyst,
   itemHiddenFrom,
@@ -41,8 +43,9 @@ import { recordAudit } from "../audit/audit.server";
 import { organisationNames } from "../organisations/service.server";
 import { auditSensitiveView, sourceLabel, strictestMark } from "../threat-input/service.server";
 import type { EditionInput, ItemsFilter, MergeInput, ProposalInput } from "./schema";
-import { applyOverrides, buildResolver, hasFigures, nameKey, rankEntities, scoreAreas } from "./scoring";
-import { buildStixBundle } from "./stix.server";
+import { entityKey, referenceName } from "../reference/names";
+import { applyOverrides, buildResolver, hasFigures, nameKey, rankEntities, scoreAreas, type ReferenceNames } from "./scoring";
+import { buildStixBundle, contentHashOf, dateObjects, type ObjectVersion, type StixBundle } from "./stix.server";
 import type { AreaOverride, AreaResult, AssessedItem, NameResolver, RankedEntity } from "./types";
 
 export type Edition = typeof assessmentEditions.$inferSelect;
@@ -209,15 +212,21 @@ function readableItems(db: DbOrTx, viewer: Viewer, edition: Edition): EditionIte
     source: { disclosure: EditionItem["disclosure"]; name: string | null; sector: string | null; country: string | null };
   }[];
   const ids = basis(db, edition, { id: threatInputItems.id }, itemReadableBy(viewer));
-  const indicators = new Map<number, { type: string; value: string }[]>();
+  const indicators = new Map<number, { type: string; value: string; listed: boolean }[]>();
   for (const row of db
-    .select({ itemId: threatInputIndicators.itemId, type: threatInputIndicators.type, value: threatInputIndicators.value })
+    .select({
+      itemId: threatInputIndicators.itemId,
+      type: threatInputIndicators.type,
+      value: threatInputIndicators.value,
+      // On a warning list and not cleared by an analyst: kept, but never exported.
+      listed: sql<number>`(${threatInputIndicators.warnings} is not null and ${threatInputIndicators.clearedAt} is null)`,
+    })
     .from(threatInputIndicators)
     .where(and(inArray(threatInputIndicators.itemId, ids), indicatorReadableBy(viewer)))
     .orderBy(asc(threatInputIndicators.id))
     .all()) {
     if (!indicators.has(row.itemId)) indicators.set(row.itemId, []);
-    indicators.get(row.itemId)!.push({ type: row.type, value: row.value });
+    indicators.get(row.itemId)!.push({ type: row.type, value: row.value, listed: row.listed === 1 });
   }
   return rows.map(({ item, grades, source: shown, ...row }) => ({
     id: item.id,
@@ -374,8 +383,11 @@ function resolverFor(db: DbOrTx, viewer: Viewer, edition: Edition, items: Editio
   const inside = new Set(items.flatMap(namesOf));
   const hidden = new Set(outside.flatMap(namesOf).filter((key) => !inside.has(key)));
   const merges = mergesOf(db, edition).filter((merge) => !hidden.has(nameKey(merge.from)) && !hidden.has(nameKey(merge.into)));
-  return buildResolver(items, merges);
+  return buildResolver(items, merges, REFERENCE_NAMES);
 }
+
+/** One name for one thing: the reference lists' names, and punctuation aside (docs/decisions/019). */
+const REFERENCE_NAMES: ReferenceNames = { name: referenceName, key: entityKey };
 
 /**
  * The figures of an edition from a set of its items: computed, then the analysts' overrides,
@@ -823,7 +835,7 @@ export function decideTarget(
 }
 
 /** Freezes the edition: its items (as read now, with their grades), names and overrides stay as they are. */
-export function publishEdition(db: Db, viewer: Viewer, id: number, actor: Actor, now = new Date()) {
+export function publishEdition(db: Db, viewer: Viewer, id: number, actor: Actor & { appUrl?: string }, now = new Date()) {
   assertAnalyst(viewer);
   db.transaction((tx) => {
     const edition = getEdition(tx, id);
@@ -851,6 +863,7 @@ export function publishEdition(db: Db, viewer: Viewer, id: number, actor: Actor,
       .set({ status: "published", publishedAt: now, publishedByUserId: viewer.id, snapshot: { merges: currentMerges(tx) } satisfies Snapshot, updatedAt: now })
       .where(eq(assessmentEditions.id, id))
       .run();
+    freezeStixObjects(tx, getEdition(tx, id), actor.appUrl ?? "http://localhost");
     recordAudit(tx, {
       action: "assessment.published",
       actorUserId: viewer.id,
@@ -876,7 +889,10 @@ export type ExportRequest = { format: "stix" | "csv" | "print"; recipient?: stri
  */
 function exportable(db: DbOrTx, viewer: Viewer, edition: Edition, request: ExportRequest) {
   const keep = (item: EditionItem) => item.shareOnward && (request.recipient !== undefined || item.tlp !== "TLP:RED");
-  const allowed = readableItems(db, viewer, edition).filter(keep);
+  // Values on a warning list leave only once an analyst has cleared them.
+  const allowed = readableItems(db, viewer, edition)
+    .filter(keep)
+    .map((item) => ({ ...item, indicators: item.indicators.filter((indicator) => !indicator.listed) }));
   const figures = figuresFrom(db, viewer, edition, allowed, timelineOf(db, viewer, edition, keep).previousScores);
   return {
     ...figures,
@@ -921,20 +937,7 @@ export function exportEdition(db: DbOrTx, viewer: Viewer, id: number, request: E
       ? {
           filename: `${slug}.stix.json`,
           contentType: "application/stix+json;version=2.1",
-          body: JSON.stringify(
-            buildStixBundle({
-              edition: { id: edition.id, title: edition.title, periodFrom: edition.periodFrom, periodTo: edition.periodTo, publishedAt: edition.publishedAt! },
-              portalUrl: actor.appUrl,
-              areas,
-              items: figures.items,
-              entities: rankEntities(figures.items, figures.resolve),
-              resolve: figures.resolve,
-              targets,
-              withheldNames: figures.names,
-            }),
-            null,
-            2,
-          ),
+          body: JSON.stringify(datedBundle(db, edition, stixBundleFrom(edition, figures, areas, targets, actor.appUrl)), null, 2),
           tlp,
         }
       : { filename: `${slug}.csv`, contentType: "text/csv; charset=utf-8", body: editionCsv(areas, targets, tlp), tlp };
@@ -955,6 +958,102 @@ export function exportEdition(db: DbOrTx, viewer: Viewer, id: number, request: E
     at: now,
   });
   return file;
+}
+
+function stixBundleFrom(
+  edition: Edition,
+  figures: ReturnType<typeof exportable>,
+  areas: AreaResult[],
+  targets: ReturnType<typeof exportedTargets>,
+  portalUrl: string,
+): StixBundle {
+  return buildStixBundle({
+    edition: { id: edition.id, title: edition.title, periodFrom: edition.periodFrom, periodTo: edition.periodTo, publishedAt: edition.publishedAt! },
+    portalUrl,
+    areas,
+    items: figures.items,
+    entities: rankEntities(figures.items, figures.resolve),
+    resolve: figures.resolve,
+    targets,
+    withheldNames: figures.names,
+  });
+}
+
+/** What the member agencies may receive of a published edition, as a STIX bundle: a default export read for them. */
+function memberAgencyBundle(db: DbOrTx, edition: Edition, portalUrl: string): StixBundle {
+  const figures = exportable(db, MEMBER_AGENCIES, edition, { format: "stix" });
+  const matcher = nameMatcher(figures.names);
+  return stixBundleFrom(edition, figures, redactedAreas(figures.areas, matcher), exportedTargets(db, edition, figures.items, matcher), portalUrl);
+}
+
+/**
+ * The versions the editions published up to this one let out of each object (latest last), as
+ * frozen at their publication: what dates the objects of an export or a TAXII collection.
+ */
+function objectHistory(db: DbOrTx, edition: Edition, ids: string[]): Map<string, ObjectVersion> {
+  const history = new Map<string, ObjectVersion>();
+  for (let from = 0; from < ids.length; from += 500) {
+    const rows = db
+      .select({ stixId: editionStixObjects.stixId, created: editionStixObjects.created, modified: editionStixObjects.modified, contentHash: editionStixObjects.contentHash })
+      .from(editionStixObjects)
+      .innerJoin(assessmentEditions, eq(assessmentEditions.id, editionStixObjects.editionId))
+      .where(
+        and(
+          inArray(editionStixObjects.stixId, ids.slice(from, from + 500)),
+          sql`${assessmentEditions.publishedAt} <= ${edition.publishedAt!.getTime()}`,
+        ),
+      )
+      .orderBy(asc(assessmentEditions.publishedAt), asc(assessmentEditions.id))
+      .all();
+    for (const row of rows) {
+      const first = history.get(row.stixId);
+      history.set(row.stixId, {
+        created: (first?.created ?? row.created.toISOString()),
+        modified: row.modified.toISOString(),
+        contentHash: row.contentHash,
+      });
+    }
+  }
+  return history;
+}
+
+const datedBundle = (db: DbOrTx, edition: Edition, bundle: StixBundle): StixBundle =>
+  dateObjects(bundle, objectHistory(db, edition, bundle.objects.map((object) => object.id)), edition.publishedAt!.toISOString());
+
+/**
+ * Freezes, at publication, the STIX objects the member agencies may receive of the edition,
+ * dated against the editions published before it: what TAXII serves, unchanged ever after.
+ */
+function freezeStixObjects(tx: DbOrTx, edition: Edition, portalUrl: string) {
+  const bundle = datedBundle(tx, edition, memberAgencyBundle(tx, edition, portalUrl));
+  for (const object of bundle.objects) {
+    const created = new Date(object.created);
+    tx.insert(editionStixObjects)
+      .values({
+        editionId: edition.id,
+        stixId: object.id,
+        type: object.type,
+        created,
+        modified: "modified" in object ? new Date(object.modified) : created,
+        contentHash: contentHashOf(object),
+        object: object as unknown as Record<string, unknown>,
+      })
+      .run();
+  }
+}
+
+/**
+ * The STIX objects of a published edition for an audience of member agencies, as frozen when it
+ * was published (the export rules: no TLP:RED, only what was cleared for onward sharing, no
+ * warning-listed value, no organisation). Empty for an edition not published.
+ */
+export function stixObjectsForMemberAgencies(db: DbOrTx, editionId: number) {
+  return db
+    .select({ object: editionStixObjects.object, modified: editionStixObjects.modified })
+    .from(editionStixObjects)
+    .where(eq(editionStixObjects.editionId, editionId))
+    .orderBy(asc(editionStixObjects.stixId))
+    .all();
 }
 
 /** The printable report: the same rules as a default export, from what the reader may read. */

@@ -2,12 +2,17 @@ import { createHash } from "node:crypto";
 import type { Tlp } from "../../../db/schema";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
 import { nameMatcher } from "../access/sources";
+import { technique as attackTechnique } from "../reference/attack";
 import { INDICATOR_TYPE_LABELS, type IndicatorType } from "../threat-input/indicators";
 import type { AreaResult, AssessedItem, EntityKind, RankedEntity } from "./types";
 
 // An assessment edition as a STIX 2.1 bundle. Pure apart from node:crypto (UUIDv5) and
 // deterministic: the same input gives the same bytes under JSON.stringify, whatever the order of
-// the items, so a consumer that imports two exports of one edition updates instead of duplicating.
+// the items. Ids stand for what an object is, not for the edition it came in (the taskforce, an
+// indicator by type and value, an actor or malware by resolved name, an attack pattern by ATT&CK
+// id, a crime area's assessment), so that a consumer that imports two editions updates the objects
+// they share instead of piling up duplicates; dateObjects gives each its first `created` and the
+// `modified` of its last change. Only the report stands for one edition.
 //
 // What leaves: the taskforce's identity, the TLP 2.0 markings in use, the report (the figures per
 // crime area and the endorsed targets), the actors, networks, malware, techniques and indicators
@@ -74,7 +79,8 @@ export type StixReport = CommonProperties & {
   report_types: ["threat-report"];
   published: string;
   object_refs: StixId[];
-  external_references: ExternalReference[];
+  /** The edition's page: on the edition's report, not on a crime area's (the same in every edition). */
+  external_references?: ExternalReference[];
   object_marking_refs: StixId[];
 };
 export type StixThreatActor = CommonProperties & {
@@ -100,6 +106,7 @@ export type StixAttackPattern = CommonProperties & {
   type: "attack-pattern";
   name: string;
   external_references: ExternalReference[];
+  kill_chain_phases?: { kill_chain_name: "mitre-attack"; phase_name: string }[];
   object_marking_refs: StixId[];
 };
 export type StixIndicator = CommonProperties & {
@@ -257,8 +264,7 @@ type Derived = { key: string; rank: number };
 export function buildStixBundle(input: StixExportInput): StixBundle {
   const { edition } = input;
   const timestamp = edition.publishedAt.toISOString();
-  const idOf = (type: string, naturalKey: string): StixId =>
-    `${type}--${uuidV5(STIX_ID_NAMESPACE, `edition:${edition.id}/${type}/${naturalKey}`)}`;
+  const idOf = stixIdOf;
   const identityId = idOf("identity", nameKey(TASKFORCE_NAME));
   const common = <T extends StixObject["type"]>(type: T, id: StixId) => ({
     type,
@@ -348,6 +354,8 @@ export function buildStixBundle(input: StixExportInput): StixBundle {
   const itemIdsOfEntity = new Map<RankedEntity, Set<number>>();
   for (const entity of input.entities) itemIdsOfEntity.set(entity, new Set(entity.itemIds));
 
+  // What each crime area's items gave rise to, for its assessment's note.
+  const areaObjects = new Map<string, Set<StixId>>();
   for (const item of items) {
     const rank = tlpRank(item.tlp);
     const entityIds = new Map<RankedEntity, StixId>();
@@ -372,10 +380,13 @@ export function buildStixBundle(input: StixExportInput): StixBundle {
       if (!technique) continue;
       const id = idOf("attack-pattern", technique);
       techniqueIds.add(id);
+      const known = attackTechnique(technique);
+      const phases = [...new Set(known?.tactics.map((tactic) => tactic.slice(tactic.indexOf(":") + 1)) ?? [])].sort(byCodeUnit);
       derive(id, rank, () => ({
         ...common("attack-pattern", id),
-        name: technique,
+        name: known?.name ?? technique,
         external_references: [{ source_name: "mitre-attack", external_id: technique, url: techniqueUrl(technique) }],
+        ...(phases.length ? { kill_chain_phases: phases.map((phase) => ({ kill_chain_name: "mitre-attack" as const, phase_name: phase })) } : {}),
         object_marking_refs: markingRefs(derived.get(id)!.rank),
       }));
     }
@@ -420,6 +431,29 @@ export function buildStixBundle(input: StixExportInput): StixBundle {
     for (const malware of malwareIds) {
       for (const technique of techniqueIds) relate("uses", malware, technique);
     }
+    const mine = areaObjects.get(item.crimeArea) ?? new Set<StixId>();
+    for (const id of [...actorIds, ...malwareIds, ...techniqueIds, ...indicatorIds]) mine.add(id);
+    areaObjects.set(item.crimeArea, mine);
+  }
+
+  // Each crime area's assessment, a report of its own that every edition updates: the figures,
+  // about the objects its items gave rise to. (A STIX note would say it too, but the OASIS bundle
+  // schema does not admit notes.)
+  const itemRank = new Map(items.map((item) => [item.id, tlpRank(item.tlp)]));
+  for (const area of input.areas) {
+    if (area.items === 0 && area.override === null) continue;
+    const id = idOf("report", `crime-area/${area.crimeArea}`);
+    const rank = Math.max(0, ...area.itemIds.map((itemId) => itemRank.get(itemId) ?? 0));
+    const refs = [...(areaObjects.get(area.crimeArea) ?? [])].sort(byCodeUnit);
+    derive(id, rank, () => ({
+      ...common("report", id),
+      name: `${TASKFORCE_NAME}: ${CRIME_AREA_LABELS[area.crimeArea]}`,
+      description: areaLine(area),
+      report_types: ["threat-report"],
+      published: timestamp,
+      object_refs: refs.length ? refs : [identityId],
+      object_marking_refs: markingRefs(derived.get(id)!.rank),
+    }));
   }
 
   // The objects derived from items, built once every item has had its say on their marks.
@@ -437,7 +471,7 @@ export function buildStixBundle(input: StixExportInput): StixBundle {
     object_marking_refs: markingRefs(0),
   };
 
-  const reportId = idOf("report", String(edition.id));
+  const reportId = idOf("report", `edition:${edition.id}`);
   const refs = sortObjects([identity, ...content]).map((object) => object.id);
   const editionUrl = `${input.portalUrl.replace(/\/+$/, "")}/assessments/${edition.id}`;
   const report: StixReport = {
@@ -472,7 +506,7 @@ export function buildStixBundle(input: StixExportInput): StixBundle {
 
   return {
     type: "bundle",
-    id: `bundle--${uuidV5(STIX_ID_NAMESPACE, `edition:${edition.id}/bundle`)}`,
+    id: `bundle--${uuidV5(STIX_ID_NAMESPACE, `bundle/edition:${edition.id}`)}`,
     objects: sortObjects([...markings, identity, report, ...content]),
   };
 }
@@ -493,13 +527,7 @@ function describe(input: StixExportInput, redact: (text: string) => string): str
   ];
   const order = Object.keys(CRIME_AREA_LABELS);
   const areas = [...input.areas].sort((a, b) => order.indexOf(a.crimeArea) - order.indexOf(b.crimeArea));
-  for (const area of areas) {
-    const adjusted = area.override ? " (adjusted by an analyst)" : "";
-    lines.push(
-      `- ${CRIME_AREA_LABELS[area.crimeArea]}: score ${formatScore(area.finalScore)}${adjusted}, ` +
-        `trend ${area.finalTrend ?? "not established"}, likelihood ${area.final.likelihoodWords ?? "not estimated"}.`,
-    );
-  }
+  for (const area of areas) lines.push(`- ${areaLine(area)}`);
   const endorsed = input.targets
     .filter((target) => target.state === "endorsed")
     .sort((a, b) => a.id - b.id);
@@ -511,4 +539,50 @@ function describe(input: StixExportInput, redact: (text: string) => string): str
     }
   }
   return lines.join("\n");
+}
+
+/** A crime area's figures in a line, as the report and the area's note say them. */
+function areaLine(area: AreaResult): string {
+  const adjusted = area.override ? " (adjusted by an analyst)" : "";
+  return (
+    `${CRIME_AREA_LABELS[area.crimeArea]}: score ${formatScore(area.finalScore)}${adjusted}, ` +
+    `trend ${area.finalTrend ?? "not established"}, likelihood ${area.final.likelihoodWords ?? "not estimated"}.`
+  );
+}
+
+/** The id of what an object stands for: the same in every edition that carries it. */
+export function stixIdOf(type: string, naturalKey: string): StixId {
+  return `${type}--${uuidV5(STIX_ID_NAMESPACE, `${type}/${naturalKey}`)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Versions across editions
+
+/** An object's version as an earlier edition let it out. */
+export type ObjectVersion = { created: string; modified: string; contentHash: string };
+
+/** What an object says, apart from when: equal hashes, same content. */
+export function contentHashOf(object: StixObject): string {
+  const { created: _created, ...rest } = object;
+  const { modified: _modified, ...content } = rest as typeof rest & { modified?: string };
+  return createHash("sha256").update(JSON.stringify(content)).digest("hex");
+}
+
+/**
+ * The bundle with each object dated by its history: one an earlier edition let out with the same
+ * content keeps its `created` and `modified`; one with other content keeps its `created` and is
+ * modified at `at` (this edition's publication); one never let out before is created at `at`.
+ * Marking definitions keep their fixed dates.
+ */
+export function dateObjects(bundle: StixBundle, history: ReadonlyMap<StixId, ObjectVersion>, at: string): StixBundle {
+  return {
+    ...bundle,
+    objects: bundle.objects.map((object) => {
+      if (object.type === "marking-definition") return object;
+      const before = history.get(object.id);
+      if (!before) return { ...object, created: at, modified: at };
+      const same = before.contentHash === contentHashOf(object);
+      return { ...object, created: before.created, modified: same ? before.modified : at < before.modified ? before.modified : at };
+    }),
+  };
 }

@@ -36,7 +36,8 @@ export type AssessedItem = {
   actors: ThreatActor[];
   malware: string[];
   techniques: string[];
-  indicators: { type: string; value: string }[];
+  /** `listed`: on a MISP warning list and not cleared by an analyst (never exported). */
+  indicators: { type: string; value: string; listed?: boolean }[];
 };
 
 export type EntityKind = "actor" | "malware";

@@ -56,8 +56,10 @@ export function importIndicatorFile(file: ImportFile): ImportOutcome {
 }
 
 /** How an indicator is written back into the paste box: typed, so that it reads back the same. */
-export const indicatorLine = (indicator: ParsedIndicator) =>
-  `${indicator.type}: ${indicator.value}${indicator.comment ? ` # ${indicator.comment.replace(/[\r\n]+/g, " ")}` : ""}`;
+export function indicatorLine(indicator: ParsedIndicator): string {
+  const note = indicator.keepNote ? `keep: ${indicator.keepNote}` : indicator.comment;
+  return `${indicator.type}: ${indicator.value}${note ? ` # ${note.replace(/[\r\n]+/g, " ")}` : ""}`;
+}
 
 /** Adds imported indicators under those already typed, leaving out the ones already there. */
 export function appendIndicators(existing: string, imported: ParsedIndicator[]): { text: string; added: number; alreadyThere: number } {

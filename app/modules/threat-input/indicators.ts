@@ -1,9 +1,15 @@
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { base58, base58xmr, bech32, bech32m } from "@scure/base";
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
 // The parsing rules for a threat input item's indicators: typing, refanging, validation and
 // de-duplication of pasted lines, CSV files and STIX 2.1 bundles. Pure functions with no Node-only
 // imports, because the same rules run in the browser bundle (live feedback while pasting) and on
-// the server (the rule that counts).
+// the server (the rule that counts). Whether a value is an address, a checksum or a hash is
+// decided by well-kept libraries that run in both (ipaddr.js, @scure/base, @noble/hashes); why a
+// value is refused is written here, in the words people read.
 
 export const INDICATOR_TYPES = [
   "ipv4",
@@ -53,7 +59,11 @@ const A_LABEL: Record<IndicatorType, string> = {
 export const MAX_INDICATOR_LENGTH = 4096;
 
 export type IndicatorCheck = { ok: true; value: string } | { ok: false; reason: string };
-export type ParsedIndicator = { type: IndicatorType; value: string; line: number; comment?: string };
+/**
+ * One indicator as read. A comment that starts with "keep:" is the organisation's note for a
+ * value it keeps although a warning list has it (see app/modules/reference/warning-lists.ts).
+ */
+export type ParsedIndicator = { type: IndicatorType; value: string; line: number; comment?: string; keepNote?: string };
 export type RejectedIndicator = { line: number; input: string; reason: string };
 export type IndicatorParseResult = {
   indicators: ParsedIndicator[];
@@ -114,7 +124,6 @@ const IPV4_SHAPE = /^\d+\.\d+\.\d+\.\d+$/;
 const IPV6_CHARS = /^\[?[0-9a-f:.]+(?:%[\w.-]+)?\]?$/i;
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+$/;
-const BASE58_CHARS = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 const BTC_LEGACY_SHAPE = /^[13][1-9A-HJ-NP-Za-km-z]{25,34}$/;
 const BTC_BECH32_SHAPE = /^bc1[0-9a-z]{6,87}$/i;
 const XMR_SHAPE = /^[48](?:[1-9A-HJ-NP-Za-km-z]{94}|[1-9A-HJ-NP-Za-km-z]{105})$/;
@@ -281,16 +290,22 @@ function parseIpv4(value: string): number[] | string {
 }
 
 function validateIpv4(value: string): IndicatorCheck {
+  // ipaddr.js decides (four decimal parts, no leading zeros, none above 255); parseIpv4 says why not.
+  if (IPV4_SHAPE.test(value) && ipaddr.IPv4.isValidFourPartDecimal(value)) return ok(ipaddr.IPv4.parse(value).toString());
   const parsed = parseIpv4(value);
-  return typeof parsed === "string" ? fail(parsed) : ok(parsed.join("."));
+  return typeof parsed === "string" ? fail(parsed) : fail("This is not a valid IPv4 address.");
 }
 
 const IPV6_HELP =
   "An IPv6 address is eight groups of up to four hexadecimal digits separated by colons, with one \"::\" allowed for a run of zero groups, like 2001:db8::7.";
 const IPV6_GROUP = /^[0-9a-f]{1,4}$/;
 
-/** The eight 16-bit groups of an IPv6 address, or the reason it is not one. */
-function parseIpv6(input: string): number[] | string {
+/**
+ * Why a value is not an IPv6 address, or null when nothing is wrong with its shape: ipaddr.js
+ * decides, and this says what a person got wrong (an IPv4 address, a zone, a range, a stray
+ * character, a group too long, one too many "::", the wrong count of groups).
+ */
+function ipv6Problem(input: string): string | null {
   let value = input.toLowerCase();
   if (value.startsWith("[") && value.endsWith("]")) value = value.slice(1, -1);
   if (IPV4_SHAPE.test(value)) return "This is an IPv4 address, not an IPv6 one; choose IPv4 as its type.";
@@ -299,64 +314,37 @@ function parseIpv6(input: string): number[] | string {
   if (!/^[0-9a-f:.]+$/.test(value)) {
     return `${IPV6_HELP} "${firstNotIn(value, /[0-9a-f:.]/)}" cannot appear in one.`;
   }
-  let tail: number[] = [];
+  let tail = 0;
   if (value.includes(".")) {
     // An IPv4 address may stand for the last two groups (::ffff:198.51.100.7).
     const colon = value.lastIndexOf(":");
     const ipv4 = parseIpv4(value.slice(colon + 1));
     if (typeof ipv4 === "string") return `The IPv4 part at the end of this IPv6 address is not valid. ${ipv4}`;
-    tail = [(ipv4[0]! << 8) | ipv4[1]!, (ipv4[2]! << 8) | ipv4[3]!];
+    tail = 2;
     value = value.slice(0, value.endsWith("::", colon + 1) ? colon + 1 : colon);
   }
   const halves = value.split("::");
   if (halves.length > 2) return `"::" may appear only once in an IPv6 address. ${IPV6_HELP}`;
   const groupsOf = (part: string) => (part === "" ? [] : part.split(":"));
-  const head = groupsOf(halves[0]!);
-  const rest = halves.length === 2 ? groupsOf(halves[1]!) : [];
-  for (const group of [...head, ...rest]) {
+  const groups = [...groupsOf(halves[0]!), ...(halves.length === 2 ? groupsOf(halves[1]!) : [])];
+  for (const group of groups) {
     if (group === "") return `This IPv6 address has an empty group (a lone ":" at its start or end, or ":::"). ${IPV6_HELP}`;
     if (!IPV6_GROUP.test(group)) return `The group "${show(group)}" has more than four hexadecimal digits. ${IPV6_HELP}`;
   }
-  const count = head.length + rest.length + tail.length;
-  const toNumbers = (groups: string[]) => groups.map((group) => parseInt(group, 16));
-  if (halves.length === 1) {
-    if (count !== 8) return `This IPv6 address has ${count} groups. ${IPV6_HELP}`;
-    return [...toNumbers(head), ...tail];
-  }
-  if (count > 7) return `This IPv6 address has too many groups for a "::". ${IPV6_HELP}`;
-  return [...toNumbers(head), ...new Array<number>(8 - count).fill(0), ...toNumbers(rest), ...tail];
+  const count = groups.length + tail;
+  if (halves.length === 1 && count !== 8) return `This IPv6 address has ${count} groups. ${IPV6_HELP}`;
+  if (halves.length === 2 && count > 7) return `This IPv6 address has too many groups for a "::". ${IPV6_HELP}`;
+  return null;
 }
 
-/** RFC 5952: lower case, no leading zeros, the longest run of two or more zero groups as "::". */
-function formatIpv6(groups: number[]): string {
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    const a = groups[6]!;
-    const b = groups[7]!;
-    return `::ffff:${a >> 8}.${a & 0xff}.${b >> 8}.${b & 0xff}`;
-  }
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i += 1;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j += 1;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(":");
-  return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLength).join(":")}`;
-}
-
+/** RFC 5952 (ipaddr.js), with an IPv4-mapped address in its dotted form as §5 recommends. */
 function validateIpv6(value: string): IndicatorCheck {
-  const parsed = parseIpv6(value);
-  return typeof parsed === "string" ? fail(parsed) : ok(formatIpv6(parsed));
+  const problem = ipv6Problem(value);
+  if (problem) return fail(problem);
+  const bare = value.startsWith("[") && value.endsWith("]") ? value.slice(1, -1) : value;
+  if (!ipaddr.IPv6.isValid(bare)) return fail(`This is not a valid IPv6 address. ${IPV6_HELP}`);
+  const address = ipaddr.IPv6.parse(bare);
+  return ok(address.isIPv4MappedAddress() ? `::ffff:${address.toIPv4Address().toString()}` : address.toRFC5952String());
 }
 
 const LDH_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
@@ -480,7 +468,7 @@ function validateBitcoin(value: string): IndicatorCheck {
   if (value.length < 26 || value.length > 35) {
     return fail(`A bitcoin address starting with 1 or 3 has 26 to 35 characters; this one has ${value.length}.`);
   }
-  const bytes = base58Decode(value);
+  const bytes = base58.decode(value);
   if (bytes.length !== 25 || bytes[0] !== (value.startsWith("1") ? 0x00 : 0x05)) {
     return fail("This is not a valid bitcoin address: it does not decode to an address of its kind.");
   }
@@ -495,29 +483,28 @@ function validateBitcoin(value: string): IndicatorCheck {
 
 const BECH32_CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
 
-// BIP 173 (bech32, witness version 0) and BIP 350 (bech32m, versions 1 to 16).
+// BIP 173 (bech32, witness version 0) and BIP 350 (bech32m, versions 1 to 16), decoded by @scure/base.
 function validateBech32Address(input: string): IndicatorCheck {
   if (input !== input.toLowerCase() && input !== input.toUpperCase()) {
     return fail("A bc1 bitcoin address is all lower case or all upper case, not mixed.");
   }
   const value = input.toLowerCase();
   if (value.length > 90) return fail(`A bc1 bitcoin address has at most 90 characters; this one has ${value.length}.`);
-  const data: number[] = [];
-  for (const ch of value.slice(3)) {
-    const v = BECH32_CHARSET.indexOf(ch);
-    if (v < 0) return fail(`"${ch}" cannot appear in a bc1 bitcoin address (its alphabet leaves out 1, b, i and o).`);
-    data.push(v);
-  }
-  if (data.length < 7) return fail("This bc1 bitcoin address is too short.");
-  const version = data[0]!;
-  const constant = bech32Polymod([3, 3, 0, 2, 3, ...data]);
-  if (constant !== (version === 0 ? 1 : 0x2bc830a3)) {
+  const bad = [...value.slice(3)].find((ch) => !BECH32_CHARSET.includes(ch));
+  if (bad) return fail(`"${bad}" cannot appear in a bc1 bitcoin address (its alphabet leaves out 1, b, i and o).`);
+  if (value.length - 3 < 7) return fail("This bc1 bitcoin address is too short.");
+  // Version 0 is checksummed with bech32, every later version with bech32m.
+  const legacy = bech32.decodeUnsafe(value, 90);
+  const modern = bech32m.decodeUnsafe(value, 90);
+  const decoded = legacy && legacy.words[0] === 0 ? legacy : modern && modern.words[0] !== 0 ? modern : undefined;
+  if (!decoded || decoded.prefix !== "bc") {
     return fail("This bitcoin address's checksum does not match: a character is probably mistyped or missing.");
   }
+  const version = decoded.words[0]!;
   if (version > 16) return fail(`This is not a valid bitcoin address: its witness version (${version}) is above 16.`);
-  const program = convertBits(data.slice(1, -6), 5, 8);
+  const program = bech32.fromWordsUnsafe(decoded.words.slice(1));
   const valid =
-    program !== null &&
+    program !== undefined &&
     (version === 0 ? program.length === 20 || program.length === 32 : program.length >= 2 && program.length <= 40);
   if (!valid) return fail("This is not a valid bitcoin address: its witness program has the wrong length.");
   return ok(value);
@@ -540,12 +527,18 @@ function validateMonero(value: string): IndicatorCheck {
   if (value.length !== 95 && value.length !== 106) {
     return fail(`A monero address has 95 characters (106 for an integrated address); this one has ${value.length}.`);
   }
-  const bytes = moneroBase58Decode(value);
+  let bytes: Uint8Array | null;
+  try {
+    bytes = base58xmr.decode(value);
+  } catch {
+    bytes = null;
+  }
   const kind = bytes ? XMR_KINDS[bytes[0]!] : undefined;
   if (!bytes || !kind || kind.length !== value.length || kind.bytes !== bytes.length) {
     return fail("This is not a valid monero main-network address: it does not decode to an address of its kind.");
   }
-  const check = keccak256(bytes.subarray(0, bytes.length - 4));
+  // Keccak-256 with the original padding, not SHA3-256's: what Monero uses.
+  const check = keccak_256(bytes.subarray(0, bytes.length - 4));
   for (let i = 0; i < 4; i++) {
     if (check[i] !== bytes[bytes.length - 4 + i]) {
       return fail("This monero address's checksum does not match: a character is probably mistyped or missing.");
@@ -644,6 +637,9 @@ function mismatchReason(
   return `The type "${typeName}" needs ${wanted}, but ${seen}.`;
 }
 
+// "# keep: the loader checks connectivity against it": kept although a warning list has it.
+const KEEP_NOTE = /^keep:\s*(\S.*)$/i;
+
 function collector() {
   const result: IndicatorParseResult = { indicators: [], rejected: [], duplicates: 0 };
   const seen = new Set<string>();
@@ -661,7 +657,9 @@ function collector() {
       }
       seen.add(key);
       const indicator: ParsedIndicator = { type: classified.type, value: classified.value, line };
-      if (comment) indicator.comment = comment;
+      const keep = comment ? KEEP_NOTE.exec(comment) : null;
+      if (keep) indicator.keepNote = keep[1]!;
+      else if (comment) indicator.comment = comment;
       result.indicators.push(indicator);
     },
     reject(line: number, input: string, reason: string) {
@@ -1148,236 +1146,3 @@ export const indicatorSchema = z
     ctx.addIssue({ code: "custom", message: checked.reason, path: ["value"] });
     return z.NEVER;
   });
-
-// ---------------------------------------------------------------------------------------------
-// Checksums of wallet addresses. Written out here because the browser has no synchronous hash
-// (WebCrypto is async) and node:crypto is not available there.
-
-const BASE58_INDEX = new Map([...BASE58_CHARS].map((ch, i) => [ch, i]));
-
-/** Bitcoin's base58: the whole string is one big number; each leading "1" is a zero byte. */
-function base58Decode(value: string): Uint8Array {
-  const bytes: number[] = []; // little-endian
-  for (const ch of value) {
-    let carry = BASE58_INDEX.get(ch) ?? 0;
-    for (let j = 0; j < bytes.length; j++) {
-      carry += bytes[j]! * 58;
-      bytes[j] = carry & 0xff;
-      carry >>= 8;
-    }
-    while (carry > 0) {
-      bytes.push(carry & 0xff);
-      carry >>= 8;
-    }
-  }
-  let zeros = 0;
-  while (value[zeros] === "1") zeros += 1;
-  const out = new Uint8Array(zeros + bytes.length);
-  for (let j = 0; j < bytes.length; j++) out[zeros + j] = bytes[bytes.length - 1 - j]!;
-  return out;
-}
-
-// Monero's base58 works in blocks: 8 bytes to 11 characters, a shorter last block to fewer.
-const XMR_BLOCK_BYTES: Record<number, number> = { 2: 1, 3: 2, 5: 3, 6: 4, 7: 5, 9: 6, 10: 7, 11: 8 };
-
-function moneroBase58Decode(value: string): Uint8Array | null {
-  const out: number[] = [];
-  for (let start = 0; start < value.length; start += 11) {
-    const block = value.slice(start, start + 11);
-    const size = XMR_BLOCK_BYTES[block.length];
-    if (size === undefined) return null;
-    let n = 0n;
-    for (const ch of block) n = n * 58n + BigInt(BASE58_INDEX.get(ch) ?? 0);
-    if (n >> BigInt(size * 8) !== 0n) return null;
-    for (let k = size - 1; k >= 0; k--) out.push(Number((n >> BigInt(k * 8)) & 0xffn));
-  }
-  return Uint8Array.from(out);
-}
-
-function bech32Polymod(values: number[]): number {
-  const generator = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
-  let chk = 1;
-  for (const v of values) {
-    const top = chk >>> 25;
-    chk = ((chk & 0x1ffffff) << 5) ^ v;
-    for (let i = 0; i < 5; i++) if ((top >>> i) & 1) chk ^= generator[i]!;
-  }
-  return chk >>> 0;
-}
-
-/** Regroups bits (5 to 8 for a witness program); null when the padding is not zeros. */
-function convertBits(data: number[], from: number, to: number): number[] | null {
-  let acc = 0;
-  let bits = 0;
-  const out: number[] = [];
-  const max = (1 << to) - 1;
-  for (const v of data) {
-    acc = (acc << from) | v;
-    bits += from;
-    while (bits >= to) {
-      bits -= to;
-      out.push((acc >>> bits) & max);
-    }
-    acc &= (1 << bits) - 1;
-  }
-  if (bits >= from || (acc & ((1 << bits) - 1)) !== 0) return null;
-  return out;
-}
-
-// FIPS 180-4: the constants are the fractional parts of the square and cube roots of the first
-// primes; computing them avoids 72 hand-copied numbers. Each lies thousands of ulps away from a
-// rounding boundary, so a Math.cbrt that is off by an ulp or two in some engine changes nothing.
-const PRIMES = (() => {
-  const primes: number[] = [];
-  for (let n = 2; primes.length < 64; n++) if (primes.every((p) => n % p !== 0)) primes.push(n);
-  return primes;
-})();
-const fraction32 = (x: number) => ((x - Math.floor(x)) * 0x100000000) >>> 0;
-const SHA256_K = Uint32Array.from(PRIMES, (p) => fraction32(Math.cbrt(p)));
-const SHA256_H = Uint32Array.from(PRIMES.slice(0, 8), (p) => fraction32(Math.sqrt(p)));
-
-/** SHA-256 (exported for its test against node:crypto). */
-export function sha256(message: Uint8Array): Uint8Array {
-  const length = message.length;
-  const blocks = Math.ceil((length + 9) / 64);
-  const padded = new Uint8Array(blocks * 64);
-  padded.set(message);
-  padded[length] = 0x80;
-  const view = new DataView(padded.buffer);
-  view.setUint32(padded.length - 8, Math.floor(length / 0x20000000));
-  view.setUint32(padded.length - 4, (length * 8) >>> 0);
-  const h = Uint32Array.from(SHA256_H);
-  const w = new Uint32Array(64);
-  const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n));
-  for (let block = 0; block < blocks; block++) {
-    for (let t = 0; t < 16; t++) w[t] = view.getUint32(block * 64 + t * 4);
-    for (let t = 16; t < 64; t++) {
-      const a = w[t - 15]!;
-      const b = w[t - 2]!;
-      const s0 = rotr(a, 7) ^ rotr(a, 18) ^ (a >>> 3);
-      const s1 = rotr(b, 17) ^ rotr(b, 19) ^ (b >>> 10);
-      w[t] = w[t - 16]! + s0 + w[t - 7]! + s1;
-    }
-    let [a, b, c, d, e, f, g, hh] = h as unknown as [number, number, number, number, number, number, number, number];
-    for (let t = 0; t < 64; t++) {
-      const t1 = (hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + SHA256_K[t]! + w[t]!) | 0;
-      const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
-      hh = g;
-      g = f;
-      f = e;
-      e = (d + t1) | 0;
-      d = c;
-      c = b;
-      b = a;
-      a = (t1 + t2) | 0;
-    }
-    h[0]! += a;
-    h[1]! += b;
-    h[2]! += c;
-    h[3]! += d;
-    h[4]! += e;
-    h[5]! += f;
-    h[6]! += g;
-    h[7]! += hh;
-  }
-  const out = new Uint8Array(32);
-  const outView = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) outView.setUint32(i * 4, h[i]!);
-  return out;
-}
-
-// Keccak-256 as Monero uses it (the original Keccak padding, not SHA3-256's), on 64-bit lanes
-// held as pairs of 32-bit halves.
-const KECCAK_ROUND_CONSTANTS = [
-  "0000000000000001", "0000000000008082", "800000000000808a", "8000000080008000",
-  "000000000000808b", "0000000080000001", "8000000080008081", "8000000000008009",
-  "000000000000008a", "0000000000000088", "0000000080008009", "000000008000000a",
-  "000000008000808b", "800000000000008b", "8000000000008089", "8000000000008003",
-  "8000000000008002", "8000000000000080", "000000000000800a", "800000008000000a",
-  "8000000080008081", "8000000000008080", "0000000080000001", "8000000080008008",
-].map((hex) => [parseInt(hex.slice(8), 16), parseInt(hex.slice(0, 8), 16)] as const);
-// Rotation of lane x + 5y.
-const KECCAK_ROTATION = [0, 1, 62, 28, 27, 36, 44, 6, 55, 20, 3, 10, 43, 25, 39, 41, 45, 15, 21, 8, 18, 2, 61, 56, 14];
-
-function keccakF(state: Uint32Array): void {
-  const lo = new Uint32Array(25);
-  const hi = new Uint32Array(25);
-  const cLo = new Uint32Array(5);
-  const cHi = new Uint32Array(5);
-  for (let i = 0; i < 25; i++) {
-    lo[i] = state[2 * i]!;
-    hi[i] = state[2 * i + 1]!;
-  }
-  const bLo = new Uint32Array(25);
-  const bHi = new Uint32Array(25);
-  for (const [rcLo, rcHi] of KECCAK_ROUND_CONSTANTS) {
-    for (let x = 0; x < 5; x++) {
-      cLo[x] = lo[x]! ^ lo[x + 5]! ^ lo[x + 10]! ^ lo[x + 15]! ^ lo[x + 20]!;
-      cHi[x] = hi[x]! ^ hi[x + 5]! ^ hi[x + 10]! ^ hi[x + 15]! ^ hi[x + 20]!;
-    }
-    for (let x = 0; x < 5; x++) {
-      const nLo = cLo[(x + 1) % 5]!;
-      const nHi = cHi[(x + 1) % 5]!;
-      const dLo = cLo[(x + 4) % 5]! ^ ((nLo << 1) | (nHi >>> 31));
-      const dHi = cHi[(x + 4) % 5]! ^ ((nHi << 1) | (nLo >>> 31));
-      for (let y = 0; y < 25; y += 5) {
-        lo[x + y]! ^= dLo;
-        hi[x + y]! ^= dHi;
-      }
-    }
-    for (let x = 0; x < 5; x++) {
-      for (let y = 0; y < 5; y++) {
-        const from = x + 5 * y;
-        const to = y + 5 * ((2 * x + 3 * y) % 5);
-        const r = KECCAK_ROTATION[from]!;
-        const l = lo[from]!;
-        const h = hi[from]!;
-        if (r === 0) {
-          bLo[to] = l;
-          bHi[to] = h;
-        } else if (r < 32) {
-          bLo[to] = (l << r) | (h >>> (32 - r));
-          bHi[to] = (h << r) | (l >>> (32 - r));
-        } else if (r === 32) {
-          bLo[to] = h;
-          bHi[to] = l;
-        } else {
-          bLo[to] = (h << (r - 32)) | (l >>> (64 - r));
-          bHi[to] = (l << (r - 32)) | (h >>> (64 - r));
-        }
-      }
-    }
-    for (let y = 0; y < 25; y += 5) {
-      for (let x = 0; x < 5; x++) {
-        lo[x + y] = bLo[x + y]! ^ (~bLo[((x + 1) % 5) + y]! & bLo[((x + 2) % 5) + y]!);
-        hi[x + y] = bHi[x + y]! ^ (~bHi[((x + 1) % 5) + y]! & bHi[((x + 2) % 5) + y]!);
-      }
-    }
-    lo[0]! ^= rcLo;
-    hi[0]! ^= rcHi;
-  }
-  for (let i = 0; i < 25; i++) {
-    state[2 * i] = lo[i]!;
-    state[2 * i + 1] = hi[i]!;
-  }
-}
-
-/** Keccak-256 (exported for its test against published vectors). */
-export function keccak256(message: Uint8Array): Uint8Array {
-  const rate = 136;
-  const blocks = Math.floor(message.length / rate) + 1;
-  const padded = new Uint8Array(blocks * rate);
-  padded.set(message);
-  padded[message.length]! ^= 0x01;
-  padded[padded.length - 1]! ^= 0x80;
-  const state = new Uint32Array(50);
-  const view = new DataView(padded.buffer);
-  for (let block = 0; block < blocks; block++) {
-    for (let i = 0; i < rate / 4; i++) state[i]! ^= view.getUint32(block * rate + i * 4, true);
-    keccakF(state);
-  }
-  const out = new Uint8Array(32);
-  const outView = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) outView.setUint32(i * 4, state[i]!, true);
-  return out;
-}

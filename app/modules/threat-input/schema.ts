@@ -167,6 +167,11 @@ export type ItemContext = {
   analystIds: readonly number[];
   /** Today's date (YYYY-MM-DD, UTC): nothing can have been observed after tomorrow. */
   today: string;
+  /**
+   * The ATT&CK techniques ids are checked against (app/modules/reference/attack.ts, given by the
+   * server): an unknown id is refused. Without it only the shape of an id is checked.
+   */
+  techniques?: { known(id: string): boolean };
 };
 
 /** Empty is the one thing to say about an empty field: its other checks wait. */
@@ -243,6 +248,14 @@ function itemSchema(context: ItemContext) {
             ctx.addIssue({
               code: "custom",
               message: `${wrong.join(", ")}: an ATT&CK technique ID looks like T1566 or T1566.001.`,
+            });
+            return z.NEVER;
+          }
+          const unknown = context.techniques ? ids.filter((id) => !context.techniques!.known(id)) : [];
+          if (unknown.length) {
+            ctx.addIssue({
+              code: "custom",
+              message: `${unknown.join(", ")} ${unknown.length === 1 ? "is not an ATT&CK technique" : "are not ATT&CK techniques"}: check the ${unknown.length === 1 ? "ID" : "IDs"} at attack.mitre.org, or choose from the suggestions.`,
             });
             return z.NEVER;
           }

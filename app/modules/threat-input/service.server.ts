@@ -41,6 +41,9 @@ import { recordAudit } from "../audit/audit.server";
 import { viewConsultation, type Consultation } from "../consultations/service.server";
 import { organisationNames } from "../organisations/service.server";
 import { enqueueMail } from "../mail/outbox.server";
+import { indexItemEntities } from "../intel/entities.server";
+import { ATTACK_CATALOGUE, techniqueLabel } from "../reference/attack";
+import { warningListsFor } from "../reference/warning-lists";
 import { MAX_DRAFT_CHARACTERS, type ItemContext, type ItemInput, type TriageFilter } from "./schema";
 
 export type ThreatInput = typeof threatInputs.$inferSelect;
@@ -153,6 +156,7 @@ export function inputFormFor(db: DbOrTx, viewer: Account & { organisationId: num
       crimeAreas: consultation.crimeAreas,
       analystIds: analysts.map((analyst) => analyst.id),
       today: today(now),
+      techniques: ATTACK_CATALOGUE,
     } satisfies ItemContext,
   };
 }
@@ -280,7 +284,7 @@ export function submitInput(
       })
       .returning({ id: threatInputVersions.id })
       .get();
-    submission.items.forEach((item, position) => insertItem(tx, version.id, position, item));
+    submission.items.forEach((item, position) => insertItem(tx, version.id, position, item, now));
     tx.update(threatInputs)
       .set({
         status: "submitted",
@@ -320,7 +324,7 @@ export function submitInput(
   });
 }
 
-function insertItem(tx: DbOrTx, versionId: number, position: number, item: ItemInput) {
+function insertItem(tx: DbOrTx, versionId: number, position: number, item: ItemInput, now: Date) {
   const { indicators, redRecipients, ...fields } = item;
   const row = tx
     .insert(threatInputItems)
@@ -328,10 +332,20 @@ function insertItem(tx: DbOrTx, versionId: number, position: number, item: ItemI
     .returning({ id: threatInputItems.id })
     .get();
   for (const indicator of indicators) {
+    const warnings = warningListsFor(indicator.type, indicator.value);
     tx.insert(threatInputIndicators)
-      .values({ itemId: row.id, type: indicator.type, value: indicator.value, comment: indicator.comment ?? null })
+      .values({
+        itemId: row.id,
+        type: indicator.type,
+        value: indicator.value,
+        comment: indicator.comment ?? null,
+        keepNote: indicator.keepNote ?? null,
+        warnings: warnings.length ? warnings : null,
+        warningsCheckedAt: now,
+      })
       .run();
   }
+  indexItemEntities(tx, row.id, item);
   for (const userId of redRecipients) tx.insert(threatInputItemRecipients).values({ itemId: row.id, userId }).run();
 }
 
@@ -433,9 +447,14 @@ function itemsOfVersion(db: DbOrTx, viewer: Viewer, versionId: number, redact: N
     db
       .select({
         itemId: threatInputIndicators.itemId,
+        id: threatInputIndicators.id,
         type: threatInputIndicators.type,
         value: threatInputIndicators.value,
         comment: threatInputIndicators.comment,
+        warnings: threatInputIndicators.warnings,
+        keepNote: threatInputIndicators.keepNote,
+        clearedAt: threatInputIndicators.clearedAt,
+        clearReason: threatInputIndicators.clearReason,
       })
       .from(threatInputIndicators)
       .innerJoin(threatInputItems, eq(threatInputItems.id, threatInputIndicators.itemId))
@@ -463,9 +482,12 @@ function itemsOfVersion(db: DbOrTx, viewer: Viewer, versionId: number, redact: N
       gradeNote: row.gradeNote === null ? null : text(row.gradeNote),
       actors: row.actors.map((actor) => ({ name: text(actor.name), aliases: actor.aliases.map(text) })),
       malware: row.malware.map(text),
+      techniqueLabels: row.techniques.map(techniqueLabel),
       indicators: (indicators.get(row.id) ?? []).map((indicator) => ({
         ...indicator,
         comment: indicator.comment === null ? null : text(indicator.comment),
+        keepNote: indicator.keepNote === null ? null : text(indicator.keepNote),
+        clearReason: indicator.clearReason === null ? null : text(indicator.clearReason),
       })),
       recipients: recipients.get(row.id) ?? [],
     })),

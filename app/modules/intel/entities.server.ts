@@ -1,0 +1,72 @@
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { threatInputIndicators, threatInputItemEntities, threatInputItems, type ItemEntityKind, type ThreatActor } from "../../../db/schema";
+import type { Db, DbOrTx } from "~/lib/db.server";
+import { beyondViewer } from "../access/gate.server";
+import { resolvedKey } from "../reference/names";
+import { warningListsFor } from "../reference/warning-lists";
+import type { IndicatorType } from "../threat-input/indicators";
+
+// What each item names, filed by resolved key (threat_input_item_entities), and each indicator's
+// warning lists: written when an item is submitted, and once, at start-up, for rows from before.
+
+type Named = { actors: ThreatActor[]; malware: string[]; techniques: string[] };
+
+/** The keys an item names: actors with their aliases, malware, techniques; each once. */
+export function entityKeysOf(item: Named): { kind: ItemEntityKind; key: string }[] {
+  const keys = new Map<string, { kind: ItemEntityKind; key: string }>();
+  const add = (kind: ItemEntityKind, key: string) => {
+    if (key !== "") keys.set(`${kind} ${key}`, { kind, key });
+  };
+  for (const actor of item.actors) for (const name of [actor.name, ...actor.aliases]) add("actor", resolvedKey("actor", name));
+  for (const name of item.malware) add("malware", resolvedKey("malware", name));
+  for (const id of item.techniques) add("technique", id.trim().toUpperCase());
+  return [...keys.values()];
+}
+
+export function indexItemEntities(tx: DbOrTx, itemId: number, item: Named) {
+  for (const { kind, key } of entityKeysOf(item)) {
+    tx.insert(threatInputItemEntities).values({ itemId, kind, key }).onConflictDoNothing().run();
+  }
+}
+
+const BATCH = 2_000;
+
+/**
+ * Files the items submitted before names were indexed, and checks the indicators submitted
+ * before values were checked against the warning lists. Run at start-up; a database that is up
+ * to date costs two index look-ups.
+ */
+export function backfillIntelligence(db: Db) {
+  const items = db
+    .select({ id: threatInputItems.id, actors: threatInputItems.actors, malware: threatInputItems.malware, techniques: threatInputItems.techniques })
+    .from(threatInputItems)
+    .where(
+      and(
+        beyondViewer("indexing what items name and checking their values, showing nothing"),
+        sql`(${threatInputItems.actors} <> '[]' or ${threatInputItems.malware} <> '[]' or ${threatInputItems.techniques} <> '[]')`,
+        sql`not exists (select 1 from ${threatInputItemEntities} where ${threatInputItemEntities.itemId} = ${threatInputItems.id})`,
+      ),
+    )
+    .all();
+  if (items.length) db.transaction((tx) => items.forEach((item) => indexItemEntities(tx, item.id, item)));
+  for (;;) {
+    const unchecked = db
+      .select({ id: threatInputIndicators.id, type: threatInputIndicators.type, value: threatInputIndicators.value })
+      .from(threatInputIndicators)
+      .where(and(beyondViewer("indexing what items name and checking their values, showing nothing"), isNull(threatInputIndicators.warningsCheckedAt)))
+      .orderBy(asc(threatInputIndicators.id))
+      .limit(BATCH)
+      .all();
+    if (unchecked.length === 0) return;
+    const now = new Date();
+    db.transaction((tx) => {
+      for (const indicator of unchecked) {
+        const warnings = warningListsFor(indicator.type as IndicatorType, indicator.value);
+        tx.update(threatInputIndicators)
+          .set({ warnings: warnings.length ? warnings : null, warningsCheckedAt: now })
+          .where(eq(threatInputIndicators.id, indicator.id))
+          .run();
+      }
+    });
+  }
+}
