@@ -324,6 +324,19 @@ describe("the findings of the review", () => {
     }
   });
 
+  it("answers a search for a hidden RED value, plain or defanged, exactly as one for a value nobody reported", async () => {
+    const defanged = SECRET.redDomain.replace(".", "[.]");
+    const answer = async (who: Person, value: string) =>
+      mainText(await expectStatus(await visitors[who].get(`/search?q=${encodeURIComponent(value)}`), 200, `${who} ${value}`))
+        .replaceAll(value, "VALUE")
+        .replaceAll(value.replace("[.]", "."), "VALUE");
+    for (const value of [SECRET.redDomain, defanged, SECRET.redMalware]) {
+      expect(await answer("ines", value)).toBe(await answer("ines", value.replace(/glass/i, "nobodys")));
+    }
+    // The analyst the item names finds it.
+    expect(await answer("thomas", SECRET.redDomain)).toContain(SECRET.redTitle);
+  });
+
   it("refuses edition text that names an anonymous source, quoting the words at the field, and keeps what was typed", async () => {
     const donauItem = itemIdWithTitle(SECRET.donauTitle);
     const attempts: [Record<string, string | string[]>, string, string][] = [
@@ -703,7 +716,12 @@ function requestsFor(routeId: string, viewer: Viewer): Url[] | undefined {
     "routes/admin.organisations.$organisationId": [{ path: `/admin/organisations/${ids.organisation}` }],
     "routes/reference.names": [{ path: "/reference/names" }],
     // The RED item names T1566.001 and GlassKit: only Thomas finds it.
-    "routes/search": [{ path: "/search?q=T1566.001" }, { path: "/search?q=Grandoreiro" }, { path: `/search?q=${SECRET.redMalware}` }],
+    "routes/search": [
+      { path: "/search?q=T1566.001" },
+      { path: "/search?q=Grandoreiro" },
+      { path: `/search?q=${SECRET.redMalware}` },
+      { path: `/search?q=${encodeURIComponent(SECRET.redDomain.replace(".", "[.]"))}` },
+    ],
     "routes/admin.agencies._index": [{ path: "/admin/agencies" }],
     "routes/admin.agencies.$agencyId": [{ path: `/admin/agencies/${ids.agency}` }],
     "routes/taxii2._index": [{ path: "/taxii2/" }],
@@ -744,7 +762,8 @@ describe("the leak matrix", () => {
     let requests = 0;
     const check = (viewer: Viewer, path: string, text: string) => {
       // What the viewer typed into the address (a drill-down by a value) comes back to them: no leak.
-      const asked = decodeURIComponent(path).toLowerCase();
+      // A defanged value is asked for, and echoed, in its plain form.
+      const asked = decodeURIComponent(path).replaceAll("[.]", ".").toLowerCase();
       for (const secret of Object.keys(SECRET) as Secret[]) {
         if (asked.includes(SECRET[secret].toLowerCase())) continue;
         if (!mayRead(viewer, secret, path) && text.toLowerCase().includes(SECRET[secret].toLowerCase())) {
