@@ -3,8 +3,8 @@ import { execSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
-const BUILD = "build/index.js";
-const SOURCES = ["app", "emails", "db/schema.ts", "remix.config.js", "package-lock.json"];
+const BUILDS = ["build/index.js", "build/server/index.js"];
+const SOURCES = ["app", "emails", "server", "db", "remix.config.js", "package-lock.json", "scripts/build-server.mjs"];
 
 function newestMtime(target) {
   if (!fs.existsSync(target)) return 0;
@@ -15,9 +15,9 @@ function newestMtime(target) {
     .reduce((newest, entry) => Math.max(newest, newestMtime(path.join(target, entry))), 0);
 }
 
-const built = fs.existsSync(BUILD) ? fs.statSync(BUILD).mtimeMs : 0;
+const built = Math.min(...BUILDS.map((file) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0)));
 const changed = Math.max(...SOURCES.map(newestMtime));
 if (built < changed) {
   console.log("Building the portal (first start or sources changed)...");
-  execSync("npx remix build", { stdio: "inherit" });
+  execSync("npm run build", { stdio: "inherit" });
 }

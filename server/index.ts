@@ -1,6 +1,7 @@
 import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
 import express from "express";
 import { seedDemoRound } from "../db/demo-round";
 import { DEMO_SIGN_INS, hasAnyUser, seedDemoData } from "../db/seed";
@@ -19,6 +20,7 @@ import { BROADCAST_HANDLERS } from "~/modules/broadcasts/handlers.server";
 import { startBroadcastWorker } from "~/modules/broadcasts/service.server";
 import { backfillIntelligence } from "~/modules/intel/entities.server";
 import { retryPolicy, startOutboxWorker } from "~/modules/mail/worker.server";
+import { databaseAnswers } from "~/modules/system/health.server";
 import { queueDueReminders } from "~/modules/scheduling/service.server";
 import { faults, loadContext, refusals, remixMode, requestGuard, requestScope } from "./edge";
 
@@ -84,6 +86,14 @@ app.disable("x-powered-by");
 app.set("trust proxy", env.TRUST_PROXY);
 
 app.use(requestScope);
+
+// Asked every few seconds by load balancers, monitors and the tests: answered before any other
+// work but its request id (headers, static files, the guard, Remix's route matching).
+app.get("/healthz", (_req, res) => {
+  const ok = databaseAnswers(db);
+  res.status(ok ? 200 : 503).type("text/plain").set("Cache-Control", "no-store").send(ok ? "ok" : "database unavailable");
+});
+app.use(compression());
 
 app.use((req, res, next) => {
   const nonce = newNonce();

@@ -20,11 +20,11 @@ export async function freePort(): Promise<number> {
 
 export type Portal = Awaited<ReturnType<typeof startPortal>>;
 
-/** Runs `node --import tsx server/index.ts`, as `npm start` does, with only the given variables. */
+/** Runs the built server (`npm run build` first), as `npm start` does, with only the given variables. */
 function spawnServer(env: Record<string, string | undefined>) {
   const childEnv: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: process.env.HOME, ...env };
   for (const [key, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[key];
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+  const child = spawn(process.execPath, ["build/server/index.js"], {
     cwd: process.cwd(),
     env: childEnv as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],

@@ -79,8 +79,8 @@ async function start(kind: "portal" | "bare", file: string, smtpUrl: string): Pr
   };
 }
 
-/** The built portal, run as `npm start` runs it. */
-const START_COMMAND = fs.existsSync("build/server/index.js") ? ["build/server/index.js"] : ["--import", "tsx", "server/index.ts"];
+/** The built portal (npm run bench:http builds it first), run as `npm start` runs it. */
+const START_COMMAND = ["build/server/index.js"];
 
 function rssSampler(pid: number) {
   let peak = 0;

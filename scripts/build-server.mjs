@@ -1,0 +1,18 @@
+// The server entry (server/index.ts and the app modules it loads beside the Remix build) compiled
+// to plain JavaScript, so that `npm start` runs node alone, with no TypeScript compiler at start.
+// The packages stay outside the bundle: node loads them from node_modules as it would anyway.
+import { build } from "esbuild";
+
+await build({
+  entryPoints: ["server/index.ts"],
+  outfile: "build/server/index.js",
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  packages: "external",
+  sourcemap: true,
+  // The app's own "~/..." imports (tsconfig.json's paths) are sources, not packages.
+  alias: { "~": "./app" },
+  logLevel: "warning",
+});
