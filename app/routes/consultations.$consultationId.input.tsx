@@ -9,6 +9,7 @@ import {
   type ShouldRevalidateFunction,
 } from "@remix-run/react";
 import { useEffect, useRef } from "react";
+import { SubmitKey } from "~/components/action-form";
 import { FormErrorSummary } from "~/components/form-fields";
 import { LocalTime } from "~/components/local-time";
 import { ThreatItemFieldset } from "~/components/threat-input-form";
@@ -27,19 +28,18 @@ import {
   itemCount,
   itemFieldName,
   renumberItems,
-  submitKeySchema,
   threatInputFormSchema,
   MAX_DRAFT_CHARACTERS,
   MAX_ITEMS,
 } from "~/modules/threat-input/schema";
 import {
   inputFormFor,
-  newSubmitKey,
   saveDraft,
   strictestMark,
   submitInput,
   withdrawInput,
 } from "~/modules/threat-input/service.server";
+import { answer, answerOnce } from "~/modules/submissions/answer.server";
 import type { Tlp } from "../../db/schema";
 import type { RouteHandle } from "~/root";
 
@@ -61,7 +61,6 @@ const marksOf = (values: FormValues) =>
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireStakeholder(request);
   const form = orStatusPage(() => inputFormFor(getDb(), viewer, parseId(params.consultationId)));
-  const url = new URL(request.url);
   return {
     viewer,
     consultation: {
@@ -80,8 +79,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     values: form.values,
     analysts: form.analysts,
     locked: form.locked,
-    submitKey: newSubmitKey(),
-    saved: url.searchParams.has("saved"),
     handlingMark: strictestMark(marksOf(form.values)),
   };
 }
@@ -114,7 +111,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case "autosave": {
       const saved = keep(values);
       if (!saved.ok) return data<ActionResult>(saved, { status: saved.status ?? 400 });
-      return verb === "save" ? redirect(`${here}?saved`) : data<ActionResult>({ ok: true, values, autosavedAt: saved.result.savedAt });
+      return verb === "save"
+        ? answer(request, { location: here, message: "Draft saved. Anyone of your organisation can carry on with it, and it stays after you sign out." })
+        : data<ActionResult>({ ok: true, values, autosavedAt: saved.result.savedAt });
     }
     case "add-item": {
       const count = itemCount(values);
@@ -124,12 +123,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       for (const [key, value] of Object.entries(blankItem)) fresh[key.replace("items.0.", `items.${count}.`)] = value;
       const saved = keep(renumberItems(fresh));
       if (!saved.ok) return data<ActionResult>(saved, { status: saved.status ?? 400 });
-      return redirect(`${here}#item-${count + 1}`);
+      return answer(request, { location: `${here}#item-${count + 1}`, message: `Item ${count + 1} added, and the draft saved.` });
     }
     case "remove-item": {
       const saved = keep(renumberItems(values, index));
       if (!saved.ok) return data<ActionResult>(saved, { status: saved.status ?? 400 });
-      return redirect(here);
+      return answer(request, { location: here, message: `Item ${index + 1} removed, and the draft saved.` });
     }
     case "import": {
       const field = importFieldName(index);
@@ -157,7 +156,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case "withdraw": {
       const outcome = attempt(values, () => withdrawInput(db, viewer, consultationId, actor));
       if (!outcome.ok) return data<ActionResult>(outcome, { status: outcome.status ?? 400 });
-      return redirect(here);
+      return answer(request, {
+        location: here,
+        message: "Your input is withdrawn: the taskforce no longer uses it. You can submit it again until the deadline.",
+      });
     }
     default: {
       const form = orStatusPage(() => inputFormFor(db, viewer, consultationId));
@@ -167,13 +169,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         if (!form.locked) keep(values);
         return data<ActionResult>(parsed, { status: 400 });
       }
-      const key = submitKeySchema.safeParse(values.submitKey);
-      if (!key.success) return data<ActionResult>(formFailure(values, key.error.issues[0]!.message), { status: 400 });
-      const outcome = attempt(values, () =>
-        submitInput(db, viewer, consultationId, { items: parsed.data.items, idempotencyKey: key.data, values }, actor),
-      );
-      if (!outcome.ok) return data<ActionResult>(outcome, { status: outcome.status ?? 400 });
-      return redirect(`/inputs/${outcome.result.inputId}?submitted=${outcome.result.version}`, 303);
+      return answerOnce(request, viewer, values, () => {
+        const { inputId, version } = submitInput(db, viewer, consultationId, { items: parsed.data.items, values }, actor);
+        return {
+          location: `/inputs/${inputId}`,
+          message: `Version ${version} is submitted. The taskforce's analysts have been told; you can revise or withdraw it until the deadline.`,
+          status: 303,
+        };
+      });
     }
   }
 }
@@ -223,7 +226,7 @@ function useAutosave(form: React.RefObject<HTMLFormElement>, enabled: boolean) {
 }
 
 export default function ThreatInputForm() {
-  const { viewer, consultation, input, values: draft, analysts, locked, submitKey, saved } = useLoaderData<typeof loader>();
+  const { viewer, consultation, input, values: draft, analysts, locked } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const formRef = useRef<HTMLFormElement>(null);
@@ -265,11 +268,6 @@ export default function ThreatInputForm() {
           {locked}
         </p>
       ) : null}
-      {saved && !result ? (
-        <p className="notice notice--success" role="status">
-          Draft saved. Anyone of your organisation can carry on with it, and it stays after you sign out.
-        </p>
-      ) : null}
       <FormErrorSummary state={state} />
       {importReport ? (
         <div className="notice notice--success" role="status">
@@ -291,7 +289,7 @@ export default function ThreatInputForm() {
       ) : null}
 
       <Form method="post" encType="multipart/form-data" ref={formRef} key={formKey} noValidate>
-        <input type="hidden" name="submitKey" value={submitKey} />
+        <SubmitKey />
         {Array.from({ length: count }, (_, index) => (
           <ThreatItemFieldset
             key={index}

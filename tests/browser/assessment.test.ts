@@ -49,7 +49,7 @@ beforeAll(async () => {
     const stakeholder = { ...person, organisationId: person.organisationId! };
     const fields = itemFields(0, { crimeArea: index === 0 ? "banking_trojans" : "online_fraud", malware: "Grandoreiro" });
     const items = threatInputFormSchema(inputFormFor(db, stakeholder, consultationId).context).parse(fields).items;
-    const { inputId } = submitInput(db, stakeholder, consultationId, { items, idempotencyKey: `browser-assessment-${index}-0000`, values: fields }, actor(email));
+    const { inputId } = submitInput(db, stakeholder, consultationId, { items, values: fields }, actor(email));
     decideTriage(db, getAccount(db, idOf(ANALYST)), inputId, { decision: "accept" }, actor(ANALYST));
   }
 }, 60_000);
