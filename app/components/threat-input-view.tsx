@@ -1,4 +1,5 @@
-import { Form, Link } from "@remix-run/react";
+import { Link } from "@remix-run/react";
+import { ActionForm } from "~/components/action-form";
 import { INFORMATION_CREDIBILITY, SOURCE_RELIABILITY, type Tlp } from "../../db/schema";
 import { EmptyState } from "~/components/empty-state";
 import { FormErrorSummary, SelectField, TextAreaField, type FormState } from "~/components/form-fields";
@@ -79,7 +80,7 @@ function GradeForm({ item, state }: { item: InputViewData["items"][number]; stat
   return (
     <details className="grade-form" open={!!mine?.fieldErrors}>
       <summary>Grade the evaluation yourself</summary>
-      <Form method="post" className="stack">
+      <ActionForm className="stack">
         <input type="hidden" name="itemId" value={item.id} />
         <div className="pair">
           <SelectField
@@ -104,7 +105,7 @@ function GradeForm({ item, state }: { item: InputViewData["items"][number]; stat
         <button className="button button--secondary" type="submit" name="intent" value="grade">
           Save grade
         </button>
-      </Form>
+      </ActionForm>
     </details>
   );
 }
@@ -290,7 +291,7 @@ export function InputView({
           </ol>
         )}
         {reply ? (
-          <Form method="post" className="stack">
+          <ActionForm className="stack">
             <FormErrorSummary state={reply.state?.values?.intent === reply.intent ? reply.state : undefined} />
             <TextAreaField
               name="body"
@@ -301,7 +302,7 @@ export function InputView({
             <button className="button button--secondary" type="submit" name="intent" value={reply.intent}>
               {reply.intent === "ask" ? "Send the question" : "Send the answer"}
             </button>
-          </Form>
+          </ActionForm>
         ) : null}
       </section>
 
@@ -333,19 +334,19 @@ function TriageForm({ state, current }: { state: FormState; current: InputViewDa
       <FormErrorSummary state={mine} />
       <div className="actions">
         {current !== "accepted" ? (
-          <Form method="post">
+          <ActionForm>
             <button className="button" type="submit" name="intent" value="accept">
               Accept
             </button>
-          </Form>
+          </ActionForm>
         ) : null}
       </div>
-      <Form method="post" className="stack">
+      <ActionForm className="stack">
         <TextAreaField name="reason" label="Reason for rejecting" rows={2} state={mine} hint="The organisation sees it." />
         <button className="button button--danger" type="submit" name="intent" value="reject">
           Reject
         </button>
-      </Form>
+      </ActionForm>
       <p className="small muted">To ask the organisation a question, write it under Questions and answers below.</p>
     </section>
   );

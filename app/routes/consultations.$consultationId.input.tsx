@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import {
   Form,
   Link,
@@ -9,7 +9,7 @@ import {
   type ShouldRevalidateFunction,
 } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { SubmitKey } from "~/components/action-form";
+import { ActionForm, SubmitKey } from "~/components/action-form";
 import { FormErrorSummary } from "~/components/form-fields";
 import { LocalTime } from "~/components/local-time";
 import { ThreatItemFieldset } from "~/components/threat-input-form";
@@ -323,11 +323,11 @@ export default function ThreatInputForm() {
         <section className="section danger-zone" aria-labelledby="withdraw-title">
           <h2 id="withdraw-title">Withdraw the input</h2>
           <p>The taskforce will no longer use it. Its versions stay readable, and you can submit again until the deadline.</p>
-          <Form method="post">
+          <ActionForm>
             <button className="button button--danger" type="submit" name="intent" value="withdraw">
               Withdraw input
             </button>
-          </Form>
+          </ActionForm>
         </section>
       ) : null}
     </>

@@ -1,15 +1,17 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { ActionForm } from "~/components/action-form";
 import { FormErrorSummary, SelectField, TextAreaField, TextField } from "~/components/form-fields";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { readForm } from "~/lib/form-reader.server";
 import { parseForm } from "~/lib/forms";
-import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
+import { orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { requireRole } from "~/modules/auth/guard.server";
 import { getConsultation } from "~/modules/consultations/service.server";
 import { meetingFormSchema, SLOT_ROWS } from "~/modules/scheduling/schema";
 import { proposeMeeting } from "~/modules/scheduling/service.server";
+import { answerOnce } from "~/modules/submissions/answer.server";
 import type { RouteHandle } from "~/root";
 import { TLP_MARKS } from "../../db/schema";
 
@@ -27,15 +29,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const consultationId = parseId(params.consultationId);
   const form = parseForm(meetingFormSchema, await readForm(request, context));
   if (!form.ok) return data(form, { status: 400 });
-  const outcome = attempt(form.values, () =>
-    proposeMeeting(getDb(), consultationId, form.data, {
+  // The poll goes to every invitee by email: one meeting and one set of mails per form sent.
+  return answerOnce(request, viewer, form.values, () => {
+    const id = proposeMeeting(getDb(), consultationId, form.data, {
       userId: viewer.id,
       origin: requestOrigin(request, context),
       appUrl: getEnv().APP_URL,
-    }),
-  );
-  if (!outcome.ok) return data(outcome, { status: 400 });
-  return redirect(`/meetings/${outcome.result}`);
+    });
+    return { location: `/meetings/${id}`, message: "The meeting is proposed: every invitee is asked by email when they can meet." };
+  });
 }
 
 export default function ProposeMeeting() {
@@ -46,7 +48,7 @@ export default function ProposeMeeting() {
       <p className="eyebrow">{consultation.title}</p>
       <h1 id="propose-title">Propose a meeting</h1>
       <p className="muted">Invitees mark each slot yes, if need be, or no, in their own time zone; then you choose one.</p>
-      <Form method="post" noValidate className="stack">
+      <ActionForm noValidate className="stack">
         <FormErrorSummary state={state} />
         <TextField name="title" label="Title" required state={state} />
         <TextAreaField name="agenda" label="Agenda" state={state} />
@@ -87,7 +89,7 @@ export default function ProposeMeeting() {
         <button type="submit" className="button">
           Propose and ask invitees
         </button>
-      </Form>
+      </ActionForm>
     </section>
   );
 }

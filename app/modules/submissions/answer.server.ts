@@ -15,18 +15,23 @@ export async function answer(request: Request, { location, message, status = 302
   return redirect(location, status);
 }
 
+/** Runs an action's change and answers with its message; a refusal is the form's own, with what was typed kept. */
+export async function answerChange(request: Request, values: FormValues, act: () => Answer) {
+  const outcome = attempt(values, act);
+  if (!outcome.ok) return data(outcome, { status: outcome.status ?? 400 });
+  return answer(request, outcome.result);
+}
+
 /**
  * The action of a form that creates or sends something: `act` runs once per one-time key
  * (submitOnce), and every post of the form with that key gets the first answer, message and
- * all. A refusal comes back as the form's own message, with what was typed kept: 400 for a
- * missing key, 409 for the key sent again with other content, or what `act` refused.
+ * all. A refusal is the form's own message: 400 for a missing key, 409 for the key sent again
+ * with other content, or whatever `act` refused.
  */
-export async function answerOnce(request: Request, viewer: { id: number }, values: FormValues, act: () => Answer) {
+export function answerOnce(request: Request, viewer: { id: number }, values: FormValues, act: () => Answer) {
   const intent = typeof values.intent === "string" && values.intent ? `#${values.intent}` : "";
   const form = `${new URL(request.url).pathname}${intent}`;
-  const outcome = attempt(values, () => submitOnce(getDb(), { userId: viewer.id, form, values }, act));
-  if (!outcome.ok) return data(outcome, { status: outcome.status ?? 400 });
-  return answer(request, outcome.result);
+  return answerChange(request, values, () => submitOnce(getDb(), { userId: viewer.id, form, values }, act));
 }
 
 /** The message an action left for this page, if any: the root layout shows it, once. */
