@@ -24,6 +24,7 @@ import {
   publishFormSchema,
 } from "~/modules/assessment/schema";
 import {
+  assertPublishConfirmed,
   clearOverride,
   decideTarget,
   exportSummary,
@@ -123,7 +124,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case "publish":
       return run(
         publishFormSchema,
-        () => {
+        (input) => {
+          assertPublishConfirmed(db, viewer, id, input.confirmed);
           publishEdition(db, viewer, id, actor);
           return "The edition is published: its figures are frozen, and it can be exported.";
         },

@@ -65,11 +65,12 @@ export const proposalFormSchema = z.object({
 export type ProposalInput = z.output<typeof proposalFormSchema>;
 
 /** Publishing is irreversible: it is confirmed on a page of its own, whose form says so. */
-export const publishFormSchema = z
-  .object({ confirmed: z.string().optional() })
-  .refine((form) => form.confirmed === "yes", {
-    message: "Publishing freezes the edition for good: confirm it on the publishing page first.",
-  });
+export const publishFormSchema = z.object({
+  confirmed: z
+    .string()
+    .optional()
+    .transform((value) => value === "yes"),
+});
 
 export const decisionFormSchema = z.object({
   proposalId: z.coerce.number().int().positive(),
