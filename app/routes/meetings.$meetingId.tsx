@@ -191,14 +191,15 @@ export default function MeetingPage() {
   const result = useActionData<typeof action>() as FormState;
   const { viewer, meeting, consultation, slots, slotFlags, myVotes, myRsvp, invited, participants, coordinator } = page;
   const flagsOf = (slotId: number) => slotFlags.find((flag) => flag.slotId === slotId);
-  // A refusal whose form is no longer on the page (the poll closed meanwhile, say) is shown at
-  // the top, so that nobody is left without an answer.
+  // A refusal whose form is not on the page with a place for it (the poll closed meanwhile, say)
+  // is shown at the top, so that nobody is left without an answer.
   const formsOnPage = new Set<string>([
     ...(invited && meeting.status === "polling" ? ["vote"] : []),
     ...(invited && meeting.status === "scheduled" ? ["rsvp"] : []),
-    ...(page.manages && meeting.status === "polling" ? ["finalise", "remind"] : []),
-    ...(page.manages && meeting.status === "scheduled" ? ["reschedule", "record", "action-item"] : []),
-    ...(page.manages && meeting.status !== "cancelled" ? ["cancel", "attendee-list"] : []),
+    ...(page.manages && meeting.status === "polling" ? ["finalise"] : []),
+    ...(page.manages && meeting.status === "polling" && coordinator?.poll.silent.length ? ["remind"] : []),
+    ...(page.manages && meeting.status === "scheduled" ? (page.hasStarted ? ["record", "action-item"] : ["reschedule"]) : []),
+    ...(page.manages && meeting.status !== "cancelled" && !page.hasStarted ? ["cancel"] : []),
   ]);
   const strayError =
     result?.formError && !formsOnPage.has(String(result.values?.intent ?? "")) ? result.formError : null;
