@@ -97,8 +97,13 @@ describe("the threat assessment in the browser", () => {
     const fraudRow = page.locator("tbody tr", { has: page.getByRole("rowheader", { name: "Online fraud" }) }).first();
     expect(await fraudRow.textContent()).toMatch(/21\.0 \(computed \d+\.\d\)/);
 
-    await submit(page, page.getByRole("button", { name: "Publish the edition" }));
+    // Publishing asks first, on a page that says what it freezes.
+    await page.getByRole("link", { name: "Publish the edition…" }).click();
+    await page.getByRole("heading", { level: 1, name: "Publish this edition?" }).waitFor();
+    await expectAccessible(page, "the confirmation of publishing");
+    await submit(page, page.getByRole("button", { name: "Publish and freeze the figures" }));
     await page.getByText("Published edition").waitFor();
+    expect(await page.locator(".page-message").textContent()).toContain("The edition is published");
     await expectAccessible(page, "the published edition");
 
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "STIX 2.1 bundle" }).click()]);
