@@ -75,7 +75,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!intent.success) return data<FormFailure>(formFailure(values, "Unknown action."), { status: 400 });
   const db = getDb();
   const actor = { userId: viewer.id, origin: requestOrigin(request, context), appUrl: getEnv().APP_URL };
-  /** Parses the form, runs the change (once per key, for what creates something) and says what it did. */
+  /**
+   * Parses the form, runs the change and says what it did. What creates something, or would be
+   * refused the second time, runs once per key: a double click gets the first answer.
+   */
   const run = <T,>(schema: z.ZodType<T>, act: (input: T) => string, once = false) => {
     const form = parseForm(schema, formData);
     if (!form.ok) return data({ ...form, values }, { status: 400 });
@@ -93,10 +96,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         true,
       );
     case "clear-override":
-      return run(clearOverrideFormSchema, (input) => {
-        clearOverride(db, viewer, id, input.crimeArea, actor);
-        return `${CRIME_AREA_LABELS[input.crimeArea]} shows the computed figures again.`;
-      });
+      return run(
+        clearOverrideFormSchema,
+        (input) => {
+          clearOverride(db, viewer, id, input.crimeArea, actor);
+          return `${CRIME_AREA_LABELS[input.crimeArea]} shows the computed figures again.`;
+        },
+        true,
+      );
     case "merge":
       // The names may be a TLP:RED item's: the message does not repeat them.
       return run(
@@ -117,10 +124,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         true,
       );
     case "decide":
-      return run(decisionFormSchema, (input) => {
-        decideTarget(db, viewer, id, input, actor);
-        return `The proposal is ${input.decision}.`;
-      });
+      return run(
+        decisionFormSchema,
+        (input) => {
+          decideTarget(db, viewer, id, input, actor);
+          return `The proposal is ${input.decision}.`;
+        },
+        true,
+      );
     case "publish":
       return run(
         publishFormSchema,

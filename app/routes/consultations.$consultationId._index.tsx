@@ -23,7 +23,7 @@ import {
   openConsultation,
   viewConsultation,
 } from "~/modules/consultations/service.server";
-import { answerChange, answerOnce } from "~/modules/submissions/answer.server";
+import { answerOnce } from "~/modules/submissions/answer.server";
 import { THREAT_INPUT_STATUS_LABELS, TRIAGE_STATE_LABELS } from "~/modules/threat-input/scales";
 import { givesInput, inputProgressByOrganisation, inputsOfConsultation, ownInputStates } from "~/modules/threat-input/service.server";
 import type { RouteHandle } from "~/root";
@@ -67,16 +67,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const actor = { userId: viewer.id, origin: requestOrigin(request, context), appUrl: getEnv().APP_URL };
   const db = getDb();
   const location = `/consultations/${id}`;
-  if (intent.data === "open") {
-    // Opening sends the invitations: once, however often the button is pressed.
-    return answerOnce(request, viewer, values, () => {
-      const invited = openConsultation(db, id, actor);
-      return { location, message: `The consultation is open: ${counted(invited, "invitation")} on the way by email.` };
-    });
-  }
-  return answerChange(request, values, () => {
-    closeConsultation(db, id, actor);
-    return { location, message: "The consultation is closed: its input can no longer be changed." };
+  // Opening sends the invitations, once however often the button is pressed; a second close
+  // would be refused, so a double click is answered as the first.
+  return answerOnce(request, viewer, values, () => {
+    if (intent.data === "close") {
+      closeConsultation(db, id, actor);
+      return { location, message: "The consultation is closed: its input can no longer be changed." };
+    }
+    const invited = openConsultation(db, id, actor);
+    return { location, message: `The consultation is open: ${counted(invited, "invitation")} on the way by email.` };
   });
 }
 

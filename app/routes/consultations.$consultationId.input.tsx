@@ -153,14 +153,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         importReport: { item: index, added: merged.added, alreadyThere: merged.alreadyThere, rejected: outcome.result.rejected },
       });
     }
-    case "withdraw": {
-      const outcome = attempt(values, () => withdrawInput(db, viewer, consultationId, actor));
-      if (!outcome.ok) return data<ActionResult>(outcome, { status: outcome.status ?? 400 });
-      return answer(request, {
-        location: here,
-        message: "Your input is withdrawn: the taskforce no longer uses it. You can submit it again until the deadline.",
+    case "withdraw":
+      // A second withdrawal would be refused: a double click is answered as the first.
+      return answerOnce(request, viewer, values, () => {
+        withdrawInput(db, viewer, consultationId, actor);
+        return { location: here, message: "Your input is withdrawn: the taskforce no longer uses it. You can submit it again until the deadline." };
       });
-    }
     default: {
       const form = orStatusPage(() => inputFormFor(db, viewer, consultationId));
       const parsed = parseForm(threatInputFormSchema(form.context), formData);

@@ -36,6 +36,7 @@ const PEOPLE = {
   thomas: "thomas.keller@taskforce.example", // analyst
   elena: "elena.conti@taskforce.example", // admin
   katharina: "katharina.huber@donau-privatbank.example", // Donau Privatbank
+  giulia: "giulia.rossi@vigilanzadigitale.example", // Vigilanza Digitale, invited by the edit
   andres: "andres.restrepo@bancocordillera.example", // Banco Cordillera
 } as const;
 type Person = keyof typeof PEOPLE;
@@ -315,6 +316,23 @@ describe("a consultation round, every form sent twenty times at once", () => {
     });
   });
 
+  it("withdraws an input once", async () => {
+    const path = `/consultations/${made.consultation}/input`;
+    const submitted = await visitors.giulia.post(path, { ...itemFields(0, { crimeArea: "online_fraud" }), intent: "submit" });
+    expect(submitted.status).toBe(303);
+    await submitted.text();
+    await sendOnce({
+      who: "giulia",
+      path,
+      form: { intent: "withdraw" },
+      other: { intent: "withdraw", note: "for good" },
+      change: () => audited("threat_input.withdrawn"),
+      location: new RegExp(`^${path}$`),
+      mails: false,
+    });
+    expect(inputOf("Vigilanza Digitale S.p.A.").status).toBe("withdrawn");
+  });
+
   it("opens one edition", async () => {
     // A second organisation's input, and both accepted: the edition has figures to publish.
     const submitted = await visitors.andres.post(`/consultations/${made.consultation}/input`, { ...itemFields(0, { crimeArea: "online_fraud" }), intent: "submit" });
@@ -342,6 +360,8 @@ describe("a consultation round, every form sent twenty times at once", () => {
     const path = `/assessments/${made.edition}`;
     const override = { intent: "override", crimeArea: "banking_trojans", score: "15", reason: "Two banks see the same overlay kit." };
     await sendOnce({ who: "thomas", path, form: override, other: { ...override, score: "16" }, change: () => audited("assessment.overridden"), location: new RegExp(`^${path}$`), mails: false });
+    const cleared = { intent: "clear-override", crimeArea: "banking_trojans" };
+    await sendOnce({ who: "thomas", path, form: cleared, other: { ...cleared, crimeArea: "online_fraud" }, change: () => audited("assessment.override_cleared"), location: new RegExp(`^${path}$`), mails: false });
     const merge = { intent: "merge", kind: "malware", from: "Mekotio", into: "Grandoreiro" };
     await sendOnce({ who: "thomas", path, form: merge, other: { ...merge, into: "Casbaneiro" }, change: () => audited("assessment.names_merged"), location: new RegExp(`^${path}$`), mails: false });
     const versions = [inputOf("Donau Privatbank AG"), inputOf("Banco Cordillera S.A.")].map((input) => input.id);
@@ -355,6 +375,22 @@ describe("a consultation round, every form sent twenty times at once", () => {
       .map((item) => String(item.id));
     const proposal = { intent: "propose", kind: "network", name: "Grandoreiro operators", rationale: "Both banks report the same overlay kit.", itemIds };
     await sendOnce({ who: "thomas", path, form: proposal, other: { ...proposal, name: "Another network" }, change: () => rows(targetProposals), location: new RegExp(`^${path}$`), mails: false });
+    // Four eyes: the coordinator endorses it.
+    const proposalId = String(db().select({ id: targetProposals.id }).from(targetProposals).get()!.id);
+    const decision = { intent: "decide", proposalId, decision: "endorsed", note: "" };
+    await sendOnce({ who: "anna", path, form: decision, other: { ...decision, decision: "declined" }, change: () => audited("assessment.target_endorsed"), location: new RegExp(`^${path}$`), mails: false });
+  });
+
+  it("closes the consultation once", async () => {
+    await sendOnce({
+      who: "anna",
+      path: `/consultations/${made.consultation}`,
+      form: { intent: "close" },
+      other: { intent: "close", note: "early" },
+      change: () => audited("consultation.closed"),
+      location: new RegExp(`^/consultations/${made.consultation}$`),
+      mails: false,
+    });
   });
 
   it("publishes once", async () => {
