@@ -55,7 +55,6 @@ const db = () => portal.db();
 const rows = (table: SQLiteTable) => db().select({ n: count() }).from(table).get()!.n;
 const audited = (action: string) => db().select({ n: count() }).from(auditEvents).where(eq(auditEvents.action, action)).get()!.n;
 const sent = () => db().select({ n: count() }).from(outbox).where(eq(outbox.status, "sent")).get()!.n;
-const idOf = (email: string) => db().select({ id: users.id }).from(users).where(eq(users.email, email)).get()!.id;
 const organisationId = (name: string) => db().select({ id: organisations.id }).from(organisations).where(eq(organisations.name, name)).get()!.id;
 const slotIds = () => db().select({ id: meetingSlots.id }).from(meetingSlots).where(eq(meetingSlots.meetingId, made.meeting)).all().map((slot) => slot.id);
 const inputOf = (organisation: string) =>
