@@ -36,7 +36,7 @@ import {
 } from "~/modules/assessment/service.server";
 import { TREND_LABELS } from "~/modules/threat-input/scales";
 import { hasFigures } from "~/modules/assessment/scoring";
-import { answerChange, answerOnce } from "~/modules/submissions/answer.server";
+import { answerOnce } from "~/modules/submissions/answer.server";
 import type { RouteHandle } from "~/root";
 
 export const meta: MetaFunction = () => [{ title: "Assessment edition · Taskforce Consult" }];
@@ -76,72 +76,47 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const db = getDb();
   const actor = { userId: viewer.id, origin: requestOrigin(request, context), appUrl: getEnv().APP_URL };
   /**
-   * Parses the form, runs the change and says what it did. What creates something, or would be
-   * refused the second time, runs once per key: a double click gets the first answer.
+   * Parses the form, runs the change once per key and says what it did. Each of these creates
+   * something or would be refused the second time: a double click gets the first answer.
    */
-  const run = <T,>(schema: z.ZodType<T>, act: (input: T) => string, once = false) => {
+  const run = <T,>(schema: z.ZodType<T>, act: (input: T) => string) => {
     const form = parseForm(schema, formData);
     if (!form.ok) return data({ ...form, values }, { status: 400 });
-    const change = () => ({ location: `/assessments/${id}`, message: act(form.data) });
-    return once ? answerOnce(request, viewer, values, change) : answerChange(request, values, change);
+    return answerOnce(request, viewer, values, () => ({ location: `/assessments/${id}`, message: act(form.data) }));
   };
   switch (intent.data) {
     case "override":
-      return run(
-        overrideFormSchema,
-        (input) => {
-          setOverride(db, viewer, id, input, actor);
-          return `${CRIME_AREA_LABELS[input.crimeArea]} is set by hand, with your reason beside it.`;
-        },
-        true,
-      );
+      return run(overrideFormSchema, (input) => {
+        setOverride(db, viewer, id, input, actor);
+        return `${CRIME_AREA_LABELS[input.crimeArea]} is set by hand, with your reason beside it.`;
+      });
     case "clear-override":
-      return run(
-        clearOverrideFormSchema,
-        (input) => {
-          clearOverride(db, viewer, id, input.crimeArea, actor);
-          return `${CRIME_AREA_LABELS[input.crimeArea]} shows the computed figures again.`;
-        },
-        true,
-      );
+      return run(clearOverrideFormSchema, (input) => {
+        clearOverride(db, viewer, id, input.crimeArea, actor);
+        return `${CRIME_AREA_LABELS[input.crimeArea]} shows the computed figures again.`;
+      });
     case "merge":
       // The names may be a TLP:RED item's: the message does not repeat them.
-      return run(
-        mergeFormSchema,
-        (input) => {
-          mergeNames(db, viewer, input, actor);
-          return "The two names are merged: every draft edition now reads them as one.";
-        },
-        true,
-      );
+      return run(mergeFormSchema, (input) => {
+        mergeNames(db, viewer, input, actor);
+        return "The two names are merged: every draft edition now reads them as one.";
+      });
     case "propose":
-      return run(
-        proposalFormSchema,
-        (input) => {
-          proposeTarget(db, viewer, id, input, actor);
-          return "The target is proposed. A coordinator or another analyst endorses or declines it.";
-        },
-        true,
-      );
+      return run(proposalFormSchema, (input) => {
+        proposeTarget(db, viewer, id, input, actor);
+        return "The target is proposed. A coordinator or another analyst endorses or declines it.";
+      });
     case "decide":
-      return run(
-        decisionFormSchema,
-        (input) => {
-          decideTarget(db, viewer, id, input, actor);
-          return `The proposal is ${input.decision}.`;
-        },
-        true,
-      );
+      return run(decisionFormSchema, (input) => {
+        decideTarget(db, viewer, id, input, actor);
+        return `The proposal is ${input.decision}.`;
+      });
     case "publish":
-      return run(
-        publishFormSchema,
-        (input) => {
-          assertPublishConfirmed(db, viewer, id, input.confirmed);
-          publishEdition(db, viewer, id, actor);
-          return "The edition is published: its figures are frozen, and it can be exported.";
-        },
-        true,
-      );
+      return run(publishFormSchema, (input) => {
+        assertPublishConfirmed(db, viewer, id, input.confirmed);
+        publishEdition(db, viewer, id, actor);
+        return "The edition is published: its figures are frozen, and it can be exported.";
+      });
   }
 }
 

@@ -120,7 +120,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
   const viewer = await requireRole(request, "coordinator");
   const actor = { userId: viewer.id, origin: requestOrigin(request, context), appUrl: getEnv().APP_URL };
-  // Forms that send mail run once per one-time key: a repeat gets the first answer.
+  // What creates or sends something runs once per one-time key: a repeat gets the first answer.
   const once = (act: () => { location: string; message: string }) => answerOnce(request, viewer, values, act);
   switch (intent.data satisfies Intent) {
     case "remind":
