@@ -86,7 +86,7 @@ export default function ConfirmPublish() {
       ) : (
         <p className="notice">No crime area has accepted input yet: there is nothing to publish.</p>
       )}
-      <h2>Who hears of it</h2>
+      <h2 className="section">Who hears of it</h2>
       <ul>
         <li>Nobody is sent mail. The taskforce&apos;s coordinators and analysts see the edition as published in the portal.</li>
         <li>Analysts can then export it (STIX 2.1, CSV and the printable report).</li>
