@@ -11,6 +11,7 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { usePageMessage } from "~/components/action-form";
 import { HandlingMark, type Tlp } from "~/components/handling-mark";
 import { REQUEST_ID_META, useErrorReference } from "~/components/request-id";
 import { SiteHeader } from "~/components/site-header";
@@ -18,6 +19,8 @@ import { useNonce } from "~/components/nonce";
 import { getEnv, publicEnv } from "~/lib/env.server";
 import type { BodyLimitHandle } from "~/lib/request-guard.server";
 import { getViewer } from "~/modules/auth/guard.server";
+import { takeMessage } from "~/modules/submissions/answer.server";
+import { newSubmitKey } from "~/modules/submissions/service.server";
 import styles from "~/styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -38,6 +41,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
       locale: viewer.locale,
     },
     env: publicEnv(getEnv()),
+    /** The one-time key of this page's forms (components/action-form). */
+    submitKey: newSubmitKey(),
+    /** What the last action said, shown once on the page it led to. */
+    flash: viewer ? await takeMessage(request) : null,
   };
 }
 
@@ -79,6 +86,7 @@ function Document({ children, tlp, reference }: { children: ReactNode; tlp: Tlp;
         <HandlingMark tlp={tlp} />
         <SiteHeader viewer={data?.viewer ?? null} mailMode={data?.env.MAIL_MODE} />
         <main id="main" className="page">
+          <PageMessage />
           {children}
         </main>
         <HandlingMark tlp={tlp} position="bottom" />
@@ -86,6 +94,20 @@ function Document({ children, tlp, reference }: { children: ReactNode; tlp: Tlp;
         <Scripts nonce={nonce} />
       </body>
     </html>
+  );
+}
+
+/** Always on the page, so that screen readers announce a message as it arrives after an action. */
+function PageMessage() {
+  const flash = usePageMessage();
+  return (
+    <div className="page-message" role="status">
+      {flash ? (
+        <p className="notice notice--success" key={flash.id}>
+          {flash.message}
+        </p>
+      ) : null}
+    </div>
   );
 }
 

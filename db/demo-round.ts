@@ -353,7 +353,7 @@ export function seedDemoRound(db: Db, { appUrl, now = new Date() }: { appUrl: st
         db,
         stakeholder,
         consultationId,
-        { items, idempotencyKey: `demo-round-${consultationId}-${n}-key`, values },
+        { items, values },
         actor(input.email),
         submittedAt,
       );

@@ -120,8 +120,38 @@ export const sessions = sqliteTable(
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
     ip: text("ip"),
     userAgent: text("user_agent"),
+    // A message for the next page this session loads ("Your answers are saved."), shown once.
+    flash: text("flash", { mode: "json" }).$type<Flash>(),
   },
   (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/** What an action tells the person on the page it sends them to; the id tells two apart. */
+export type Flash = { id: string; message: string };
+
+/**
+ * Forms that create or send something, as each was first answered: a repeat of the post (a
+ * double click, a resend, twenty at once) with the same one-time key gets the same answer, and
+ * the same key with other content is refused. Written in the transaction of the change itself.
+ */
+export const idempotentRequests = sqliteTable(
+  "idempotent_requests",
+  {
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    // The path the form was posted to, and its intent: one rendered page may hold several forms.
+    form: text("form").notNull(),
+    key: text("key").notNull(),
+    // SHA-256 of the form's fields, to tell a repeat from other content under the same key.
+    contentHash: text("content_hash").notNull(),
+    // The first answer: where it sent the person, and what it told them there.
+    location: text("location").notNull(),
+    status: integer("status").notNull(),
+    message: text("message").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.form, t.key] }), index("idempotent_requests_created_idx").on(t.createdAt)],
 );
 
 export const signInTokens = sqliteTable(
@@ -529,15 +559,8 @@ export const threatInputVersions = sqliteTable(
     number: integer("number").notNull(),
     submittedByUserId: integer("submitted_by_user_id").references(() => users.id, { onDelete: "set null" }),
     submittedAt: integer("submitted_at", { mode: "timestamp_ms" }).notNull(),
-    // The submit form's one-time key: a repeat of the same post finds this version, not a new one.
-    idempotencyKey: text("idempotency_key").notNull(),
-    // SHA-256 of the submitted content, to tell a repeat from a different post under the same key.
-    contentHash: text("content_hash").notNull(),
   },
-  (t) => [
-    uniqueIndex("threat_input_versions_number_unique").on(t.inputId, t.number),
-    uniqueIndex("threat_input_versions_key_unique").on(t.inputId, t.idempotencyKey),
-  ],
+  (t) => [uniqueIndex("threat_input_versions_number_unique").on(t.inputId, t.number)],
 );
 
 export const threatInputItems = sqliteTable(

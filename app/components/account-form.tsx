@@ -1,4 +1,4 @@
-import { Form } from "@remix-run/react";
+import { ActionForm } from "./action-form";
 import { ROLES } from "../../db/schema";
 import { CheckboxGroup, FormErrorSummary, SelectField, TextField, type FormState } from "./form-fields";
 import { LOCALES, ROLE_LABELS } from "~/lib/labels";
@@ -26,7 +26,7 @@ export function AccountForm({
   submitLabel: string;
 }) {
   return (
-    <Form method="post" noValidate className="stack">
+    <ActionForm noValidate className="stack">
       <FormErrorSummary state={state} />
       <input type="hidden" name="intent" value="save" />
       <TextField name="name" label="Name" required state={state} defaultValue={defaults?.name} />
@@ -66,6 +66,6 @@ export function AccountForm({
       <button type="submit" className="button">
         {submitLabel}
       </button>
-    </Form>
+    </ActionForm>
   );
 }

@@ -1,4 +1,4 @@
-import { Form } from "@remix-run/react";
+import { ActionForm } from "./action-form";
 import { CRIME_AREAS } from "../../db/schema";
 import { CheckboxGroup, FormErrorSummary, SelectField, TextAreaField, TextField, type FormState } from "./form-fields";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
@@ -30,7 +30,7 @@ export function ConsultationForm({
   submitLabel: string;
 }) {
   return (
-    <Form method="post" noValidate className="stack">
+    <ActionForm noValidate className="stack">
       <FormErrorSummary state={state} />
       <TextField name="title" label="Title" required state={state} defaultValue={defaults.title} />
       <TextAreaField name="description" label="Description" state={state} defaultValue={defaults.description} />
@@ -80,6 +80,6 @@ export function ConsultationForm({
       <button type="submit" className="button">
         {submitLabel}
       </button>
-    </Form>
+    </ActionForm>
   );
 }

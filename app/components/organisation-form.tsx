@@ -1,4 +1,4 @@
-import { Form } from "@remix-run/react";
+import { ActionForm } from "./action-form";
 import { ORGANISATION_KINDS, SECTORS, SOURCE_RELIABILITY } from "../../db/schema";
 import { FormErrorSummary, SelectField, TextAreaField, TextField, type FormState } from "./form-fields";
 import { COUNTRY_CODES, countryName, MEMBER_COUNTRIES } from "~/lib/countries";
@@ -20,7 +20,7 @@ export function OrganisationForm({
   submitLabel: string;
 }) {
   return (
-    <Form method="post" noValidate className="stack">
+    <ActionForm noValidate className="stack">
       <FormErrorSummary state={state} />
       <input type="hidden" name="intent" value="save" />
       <TextField name="name" label="Name" required state={state} defaultValue={defaults?.name} />
@@ -69,6 +69,6 @@ export function OrganisationForm({
       <button type="submit" className="button">
         {submitLabel}
       </button>
-    </Form>
+    </ActionForm>
   );
 }

@@ -1,4 +1,5 @@
-import { Form, Link } from "@remix-run/react";
+import { Link } from "@remix-run/react";
+import { ActionForm } from "~/components/action-form";
 import { INFORMATION_CREDIBILITY, SOURCE_RELIABILITY, type Tlp } from "../../db/schema";
 import { EmptyState } from "~/components/empty-state";
 import { FormErrorSummary, SelectField, TextAreaField, type FormState } from "~/components/form-fields";
@@ -61,13 +62,13 @@ function WarningCell({ indicator, canClear, state }: { indicator: ShownIndicator
       {canClear && !indicator.clearedAt ? (
         <details open={!!mine?.fieldErrors}>
           <summary>Clear it for export</summary>
-          <Form method="post" className="stack">
+          <ActionForm className="stack">
             <input type="hidden" name="indicatorId" value={indicator.id} />
             <TextAreaField name="reason" label="Why it is a real indicator" rows={2} state={mine} />
             <button className="button button--secondary" type="submit" name="intent" value="clear-warning">
               Clear
             </button>
-          </Form>
+          </ActionForm>
         </details>
       ) : null}
     </div>
@@ -116,7 +117,7 @@ function GradeForm({ item, state }: { item: InputViewData["items"][number]; stat
   return (
     <details className="grade-form" open={!!mine?.fieldErrors}>
       <summary>Grade the evaluation yourself</summary>
-      <Form method="post" className="stack">
+      <ActionForm className="stack">
         <input type="hidden" name="itemId" value={item.id} />
         <div className="pair">
           <SelectField
@@ -141,7 +142,7 @@ function GradeForm({ item, state }: { item: InputViewData["items"][number]; stat
         <button className="button button--secondary" type="submit" name="intent" value="grade">
           Save grade
         </button>
-      </Form>
+      </ActionForm>
     </details>
   );
 }
@@ -355,7 +356,7 @@ export function InputView({
           </ol>
         )}
         {reply ? (
-          <Form method="post" className="stack">
+          <ActionForm className="stack">
             <FormErrorSummary state={reply.state?.values?.intent === reply.intent ? reply.state : undefined} />
             <TextAreaField
               name="body"
@@ -366,7 +367,7 @@ export function InputView({
             <button className="button button--secondary" type="submit" name="intent" value={reply.intent}>
               {reply.intent === "ask" ? "Send the question" : "Send the answer"}
             </button>
-          </Form>
+          </ActionForm>
         ) : null}
       </section>
 
@@ -398,19 +399,19 @@ function TriageForm({ state, current }: { state: FormState; current: InputViewDa
       <FormErrorSummary state={mine} />
       <div className="actions">
         {current !== "accepted" ? (
-          <Form method="post">
+          <ActionForm>
             <button className="button" type="submit" name="intent" value="accept">
               Accept
             </button>
-          </Form>
+          </ActionForm>
         ) : null}
       </div>
-      <Form method="post" className="stack">
+      <ActionForm className="stack">
         <TextAreaField name="reason" label="Reason for rejecting" rows={2} state={mine} hint="The organisation sees it." />
         <button className="button button--danger" type="submit" name="intent" value="reject">
           Reject
         </button>
-      </Form>
+      </ActionForm>
       <p className="small muted">To ask the organisation a question, write it under Questions and answers below.</p>
     </section>
   );

@@ -1,5 +1,11 @@
 import { z } from "zod";
 
+/**
+ * The field that carries a rendered page's one-time key in every form that posts: a repeat of a
+ * post that creates or sends something gets the first answer (docs/decisions/020).
+ */
+export const SUBMIT_KEY = "submitKey";
+
 export type FieldErrors = Record<string, string[] | undefined>;
 export type FormValues = Record<string, string | string[]>;
 

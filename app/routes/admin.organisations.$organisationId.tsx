@@ -1,14 +1,16 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { ActionForm } from "~/components/action-form";
 import { z } from "zod";
 import { OrganisationForm } from "~/components/organisation-form";
 import { getDb } from "~/lib/db.server";
 import { readForm } from "~/lib/form-reader.server";
-import { formFailure, parseForm } from "~/lib/forms";
-import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
+import { formFailure, formValues, parseForm } from "~/lib/forms";
+import { orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { requireRole } from "~/modules/auth/guard.server";
 import { organisationFormSchema } from "~/modules/organisations/schema";
 import { getOrganisation, setOrganisationActive, updateOrganisation } from "~/modules/organisations/service.server";
+import { answerChange } from "~/modules/submissions/answer.server";
 
 export const meta: MetaFunction = () => [{ title: "Organisation · Taskforce Consult" }];
 
@@ -27,34 +29,36 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!intent.success) return data(formFailure({}, "Unknown action."), { status: 400 });
   const actor = { userId: admin.id, origin: requestOrigin(request, context) };
   const db = getDb();
+  const location = `/admin/organisations/${id}`;
   if (intent.data === "save") {
     const form = parseForm(organisationFormSchema, formData);
     if (!form.ok) return data(form, { status: 400 });
-    const outcome = attempt(form.values, () => updateOrganisation(db, id, form.data, actor));
-    if (!outcome.ok) return data(outcome, { status: 400 });
-  } else {
-    orStatusPage(() => setOrganisationActive(db, id, intent.data === "reactivate", actor));
+    return answerChange(request, form.values, () => {
+      updateOrganisation(db, id, form.data, actor);
+      return { location, message: "The organisation is saved." };
+    });
   }
-  return redirect(`/admin/organisations/${id}?saved=1`);
+  const active = intent.data === "reactivate";
+  return answerChange(request, formValues(formData), () => {
+    setOrganisationActive(db, id, active, actor);
+    return {
+      location,
+      message: active ? "The organisation is active again: its active members can sign in." : "The organisation is deactivated: its members' sessions have ended.",
+    };
+  });
 }
 
 export default function OrganisationPage() {
   const { organisation } = useLoaderData<typeof loader>();
   const state = useActionData<typeof action>();
-  const [params] = useSearchParams();
   return (
     <section className="narrow" aria-labelledby="organisation-title">
       <h1 id="organisation-title">{organisation.name}</h1>
-      {params.get("saved") && !state ? (
-        <p className="notice notice--success" role="status">
-          Saved.
-        </p>
-      ) : null}
       {!organisation.active ? (
         <p className="notice notice--warning">This organisation is deactivated: its members cannot sign in.</p>
       ) : null}
       <OrganisationForm state={state} defaults={organisation} submitLabel="Save changes" />
-      <Form method="post" className="danger-zone">
+      <ActionForm className="danger-zone">
         <h2>{organisation.active ? "Deactivate" : "Reactivate"}</h2>
         <p>
           {organisation.active
@@ -69,7 +73,7 @@ export default function OrganisationPage() {
         >
           {organisation.active ? "Deactivate organisation" : "Reactivate organisation"}
         </button>
-      </Form>
+      </ActionForm>
     </section>
   );
 }

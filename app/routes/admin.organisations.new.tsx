@@ -1,13 +1,14 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData } from "@remix-run/react";
 import { OrganisationForm } from "~/components/organisation-form";
 import { getDb } from "~/lib/db.server";
 import { readForm } from "~/lib/form-reader.server";
 import { parseForm } from "~/lib/forms";
-import { attempt, requestOrigin } from "~/lib/http.server";
+import { requestOrigin } from "~/lib/http.server";
 import { requireRole } from "~/modules/auth/guard.server";
 import { organisationFormSchema } from "~/modules/organisations/schema";
 import { createOrganisation } from "~/modules/organisations/service.server";
+import { answerOnce } from "~/modules/submissions/answer.server";
 
 export const meta: MetaFunction = () => [{ title: "Add an organisation · Taskforce Consult" }];
 
@@ -20,11 +21,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
   const form = parseForm(organisationFormSchema, await readForm(request, context));
   if (!form.ok) return data(form, { status: 400 });
-  const outcome = attempt(form.values, () =>
-    createOrganisation(getDb(), form.data, { userId: admin.id, origin: requestOrigin(request, context) }),
-  );
-  if (!outcome.ok) return data(outcome, { status: 400 });
-  return redirect(`/admin/organisations/${outcome.result}?saved=1`);
+  return answerOnce(request, admin, form.values, () => {
+    const id = createOrganisation(getDb(), form.data, { userId: admin.id, origin: requestOrigin(request, context) });
+    return { location: `/admin/organisations/${id}`, message: `${form.data.name} is added. Add its people from the list of people.` };
+  });
 }
 
 export default function NewOrganisation() {

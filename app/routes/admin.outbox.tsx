@@ -1,16 +1,19 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { ActionForm } from "~/components/action-form";
 import { EmptyState } from "~/components/empty-state";
 import { LocalTime } from "~/components/local-time";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { readForm } from "~/lib/form-reader.server";
-import { notFound, orStatusPage } from "~/lib/http.server";
+import { formValues } from "~/lib/forms";
+import { notFound } from "~/lib/http.server";
 import { requireRole } from "~/modules/auth/guard.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { outboxOverview, retryDeadMail } from "~/modules/mail/outbox.server";
 import { scrollRegion } from "~/components/table-wrap";
+import { answerOnce } from "~/modules/submissions/answer.server";
 
 export const meta: MetaFunction = () => [{ title: "Outbox · Taskforce Consult" }];
 
@@ -23,25 +26,35 @@ const retrySchema = z.object({ id: z.coerce.number().int().positive() });
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
-  const form = retrySchema.safeParse(Object.fromEntries(await readForm(request, context)));
+  const values = formValues(await readForm(request, context));
+  const form = retrySchema.safeParse(values);
   if (!form.success) notFound();
   const db = getDb();
-  orStatusPage(() => retryDeadMail(db, form.data.id));
-  recordAudit(db, {
-    action: "mail.retried",
-    actorUserId: admin.id,
-    targetType: "outbox",
-    targetId: form.data.id,
-    origin: { ip: context.clientAddress, userAgent: request.headers.get("User-Agent") },
+  // Sending again is once per click, however often the click arrives.
+  return answerOnce(request, admin, values, () => {
+    retryDeadMail(db, form.data.id);
+    recordAudit(db, {
+      action: "mail.retried",
+      actorUserId: admin.id,
+      targetType: "outbox",
+      targetId: form.data.id,
+      origin: { ip: context.clientAddress, userAgent: request.headers.get("User-Agent") },
+    });
+    return { location: "/admin/outbox", message: "The message is queued again: the outbox sends it within seconds." };
   });
-  return redirect("/admin/outbox");
 }
 
 export default function Outbox() {
   const { viewer, mailMode, outbox } = useLoaderData<typeof loader>();
+  const failure = useActionData<typeof action>();
   return (
     <>
       <h1>Outbox</h1>
+      {failure?.formError ? (
+        <p className="notice notice--error" role="alert">
+          {failure.formError}
+        </p>
+      ) : null}
       <p className="muted">
         {mailMode === "smtp"
           ? "Mail is sent through the configured SMTP server."
@@ -101,12 +114,12 @@ export default function Outbox() {
                   <td className="small">{message.lastError}</td>
                   <td>
                     {message.status === "dead" ? (
-                      <Form method="post">
+                      <ActionForm>
                         <input type="hidden" name="id" value={message.id} />
                         <button type="submit" className="button button--secondary">
                           Try again
                         </button>
-                      </Form>
+                      </ActionForm>
                     ) : null}
                   </td>
                 </tr>

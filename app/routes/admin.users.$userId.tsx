@@ -1,15 +1,17 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { ActionForm } from "~/components/action-form";
 import { z } from "zod";
 import { AccountForm } from "~/components/account-form";
 import { getDb } from "~/lib/db.server";
 import { readForm } from "~/lib/form-reader.server";
 import { formFailure, formValues, parseForm } from "~/lib/forms";
-import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
+import { orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { requireRole } from "~/modules/auth/guard.server";
 import { accountFormSchema } from "~/modules/accounts/schema";
 import { getAccount, setAccountActive, updateAccount } from "~/modules/accounts/service.server";
 import { listOrganisations } from "~/modules/organisations/service.server";
+import { answerChange } from "~/modules/submissions/answer.server";
 
 export const meta: MetaFunction = () => [{ title: "Person · Taskforce Consult" }];
 
@@ -35,16 +37,20 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!intent.success) return data(formFailure({}, "Unknown action."), { status: 400 });
   const actor = { userId: admin.id, origin: requestOrigin(request, context) };
   const db = getDb();
+  const location = `/admin/users/${id}`;
   if (intent.data === "save") {
     const form = parseForm(accountFormSchema, formData);
     if (!form.ok) return data(form, { status: 400 });
-    const outcome = attempt(form.values, () => updateAccount(db, id, form.data, actor));
-    if (!outcome.ok) return data(outcome, { status: 400 });
-    return redirect(`/admin/users/${id}?saved=1`);
+    return answerChange(request, form.values, () => {
+      updateAccount(db, id, form.data, actor);
+      return { location, message: "The person's account is saved." };
+    });
   }
-  const outcome = attempt(formValues(formData), () => setAccountActive(db, id, intent.data === "reactivate", actor));
-  if (!outcome.ok) return data(outcome, { status: 400 });
-  return redirect(`/admin/users/${id}?saved=1`);
+  const active = intent.data === "reactivate";
+  return answerChange(request, formValues(formData), () => {
+    setAccountActive(db, id, active, actor);
+    return { location, message: active ? "The account is active again: the person can sign in." : "The account is deactivated: its sessions have ended." };
+  });
 }
 
 export default function Person() {
@@ -53,15 +59,9 @@ export default function Person() {
   // The edit form and the (de)activate button are two forms: each shows only its own outcome.
   const state = result?.values.intent === "save" ? result : undefined;
   const statusError = result && !state ? result.formError : undefined;
-  const [params] = useSearchParams();
   return (
     <section aria-labelledby="person-title" className="narrow">
       <h1 id="person-title">{person.name}</h1>
-      {params.get("saved") && !result ? (
-        <p className="notice notice--success" role="status">
-          Saved.
-        </p>
-      ) : null}
       {!person.active ? (
         <p className="notice notice--warning">This account is deactivated: the person cannot sign in.</p>
       ) : null}
@@ -73,7 +73,7 @@ export default function Person() {
         submitLabel="Save changes"
       />
       {isSelf ? null : (
-        <Form method="post" className="danger-zone">
+        <ActionForm className="danger-zone">
           <h2>{person.active ? "Deactivate" : "Reactivate"}</h2>
           {statusError ? (
             <p className="notice notice--error" role="alert">
@@ -93,7 +93,7 @@ export default function Person() {
           >
             {person.active ? "Deactivate account" : "Reactivate account"}
           </button>
-        </Form>
+        </ActionForm>
       )}
     </section>
   );

@@ -1,14 +1,15 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { AccountForm } from "~/components/account-form";
 import { getDb } from "~/lib/db.server";
 import { readForm } from "~/lib/form-reader.server";
 import { parseForm } from "~/lib/forms";
-import { attempt, requestOrigin } from "~/lib/http.server";
+import { requestOrigin } from "~/lib/http.server";
 import { requireRole } from "~/modules/auth/guard.server";
 import { accountFormSchema } from "~/modules/accounts/schema";
 import { createAccount } from "~/modules/accounts/service.server";
 import { listOrganisations } from "~/modules/organisations/service.server";
+import { answerOnce } from "~/modules/submissions/answer.server";
 
 export const meta: MetaFunction = () => [{ title: "Add a person · Taskforce Consult" }];
 
@@ -24,11 +25,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
   const form = parseForm(accountFormSchema, await readForm(request, context));
   if (!form.ok) return data(form, { status: 400 });
-  const outcome = attempt(form.values, () =>
-    createAccount(getDb(), form.data, { userId: admin.id, origin: requestOrigin(request, context) }),
-  );
-  if (!outcome.ok) return data(outcome, { status: 400 });
-  return redirect(`/admin/users/${outcome.result}?saved=1`);
+  return answerOnce(request, admin, form.values, () => {
+    const id = createAccount(getDb(), form.data, { userId: admin.id, origin: requestOrigin(request, context) });
+    return { location: `/admin/users/${id}`, message: `${form.data.name} is added, and can sign in with ${form.data.email}.` };
+  });
 }
 
 export default function NewPerson() {

@@ -1,5 +1,6 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ActionForm } from "~/components/action-form";
 import { z } from "zod";
 import { CRIME_AREAS, TARGET_KINDS, TRENDS } from "../../db/schema";
 import { AreaMatrix } from "~/components/area-matrix";
@@ -11,7 +12,7 @@ import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { readForm } from "~/lib/form-reader.server";
 import { formFailure, formValues, parseForm, type FormFailure } from "~/lib/forms";
-import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
+import { orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
 import { requireUser } from "~/modules/auth/guard.server";
 import {
@@ -20,8 +21,10 @@ import {
   mergeFormSchema,
   overrideFormSchema,
   proposalFormSchema,
+  publishFormSchema,
 } from "~/modules/assessment/schema";
 import {
+  assertPublishConfirmed,
   clearOverride,
   decideTarget,
   exportSummary,
@@ -34,6 +37,7 @@ import {
 import { TREND_LABELS } from "~/modules/threat-input/scales";
 import { hasFigures, RISK_BAND_WORDS } from "~/modules/assessment/scoring";
 import { releaseChoices, releaseEdition, releaseFormSchema } from "~/modules/taxii/service.server";
+import { answerOnce } from "~/modules/submissions/answer.server";
 import type { RouteHandle } from "~/root";
 import { scrollRegion } from "~/components/table-wrap";
 
@@ -74,27 +78,53 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!intent.success) return data<FormFailure>(formFailure(values, "Unknown action."), { status: 400 });
   const db = getDb();
   const actor = { userId: viewer.id, origin: requestOrigin(request, context), appUrl: getEnv().APP_URL };
-  const run = <T,>(schema: z.ZodType<T>, act: (input: T) => unknown) => {
+  /**
+   * Parses the form, runs the change once per key and says what it did. Each of these creates
+   * something or would be refused the second time: a double click gets the first answer.
+   */
+  const run = <T,>(schema: z.ZodType<T>, act: (input: T) => string) => {
     const form = parseForm(schema, formData);
     if (!form.ok) return data({ ...form, values }, { status: 400 });
-    const outcome = attempt(values, () => act(form.data));
-    return outcome.ok ? redirect(`/assessments/${id}`) : data(outcome, { status: outcome.status ?? 400 });
+    return answerOnce(request, viewer, values, () => ({ location: `/assessments/${id}`, message: act(form.data) }));
   };
   switch (intent.data) {
     case "override":
-      return run(overrideFormSchema, (input) => setOverride(db, viewer, id, input, actor));
+      return run(overrideFormSchema, (input) => {
+        setOverride(db, viewer, id, input, actor);
+        return `${CRIME_AREA_LABELS[input.crimeArea]} is set by hand, with your reason beside it.`;
+      });
     case "clear-override":
-      return run(clearOverrideFormSchema, (input) => clearOverride(db, viewer, id, input.crimeArea, actor));
+      return run(clearOverrideFormSchema, (input) => {
+        clearOverride(db, viewer, id, input.crimeArea, actor);
+        return `${CRIME_AREA_LABELS[input.crimeArea]} shows the computed figures again.`;
+      });
     case "merge":
-      return run(mergeFormSchema, (input) => mergeNames(db, viewer, input, actor));
+      // The names may be a TLP:RED item's: the message does not repeat them.
+      return run(mergeFormSchema, (input) => {
+        mergeNames(db, viewer, input, actor);
+        return "The two names are merged: every draft edition now reads them as one.";
+      });
     case "propose":
-      return run(proposalFormSchema, (input) => proposeTarget(db, viewer, id, input, actor));
+      return run(proposalFormSchema, (input) => {
+        proposeTarget(db, viewer, id, input, actor);
+        return "The target is proposed. A coordinator or another analyst endorses or declines it.";
+      });
     case "decide":
-      return run(decisionFormSchema, (input) => decideTarget(db, viewer, id, input, actor));
+      return run(decisionFormSchema, (input) => {
+        decideTarget(db, viewer, id, input, actor);
+        return `The proposal is ${input.decision}.`;
+      });
     case "publish":
-      return run(z.object({}), () => publishEdition(db, viewer, id, actor));
+      return run(publishFormSchema, (input) => {
+        assertPublishConfirmed(db, viewer, id, input.confirmed);
+        publishEdition(db, viewer, id, actor);
+        return "The edition is published: its figures are frozen, and it can be exported.";
+      });
     case "release":
-      return run(releaseFormSchema, (input) => releaseEdition(db, viewer, id, input, actor));
+      return run(releaseFormSchema, (input) => {
+        releaseEdition(db, viewer, id, input, actor);
+        return "The edition is released: the member agencies' platforms can pull it over TAXII.";
+      });
   }
 }
 
@@ -203,12 +233,12 @@ function Overrides({ areas, canEdit, state }: { areas: Area[]; canEdit: boolean;
               {area.override!.trend ? `trend ${TREND_LABELS[area.override!.trend].toLowerCase()}` : ""} — set by {area.override!.byName}:{" "}
               <q>{area.override!.reason}</q>
               {canEdit ? (
-                <Form method="post" className="inline-form">
+                <ActionForm className="inline-form">
                   <input type="hidden" name="crimeArea" value={area.crimeArea} />
                   <button className="button button--quiet" type="submit" name="intent" value="clear-override">
                     Use the computed figures
                   </button>
-                </Form>
+                </ActionForm>
               ) : null}
             </li>
           ))}
@@ -217,7 +247,7 @@ function Overrides({ areas, canEdit, state }: { areas: Area[]; canEdit: boolean;
       {canEdit ? (
         <details className="card" open={!!state}>
           <summary>Set a crime area's score or trend by hand</summary>
-          <Form method="post" className="stack" noValidate>
+          <ActionForm className="stack" noValidate>
             <FormErrorSummary state={state} />
             <SelectField
               name="crimeArea"
@@ -240,7 +270,7 @@ function Overrides({ areas, canEdit, state }: { areas: Area[]; canEdit: boolean;
             <button className="button" type="submit" name="intent" value="override">
               Set by hand
             </button>
-          </Form>
+          </ActionForm>
         </details>
       ) : null}
     </section>
@@ -291,7 +321,7 @@ function Entities({ editionId, entities, canEdit, state }: { editionId: number; 
       {canEdit && entities.length > 1 ? (
         <details className="card" open={!!state}>
           <summary>Merge two names into one</summary>
-          <Form method="post" className="stack" noValidate>
+          <ActionForm className="stack" noValidate>
             <FormErrorSummary state={state} />
             <datalist id="entity-names">
               {entities.flatMap((entity) => [entity.name, ...entity.aliases]).map((name) => (
@@ -315,7 +345,7 @@ function Entities({ editionId, entities, canEdit, state }: { editionId: number; 
             <button className="button button--secondary" type="submit" name="intent" value="merge">
               Merge
             </button>
-          </Form>
+          </ActionForm>
         </details>
       ) : null}
     </section>
@@ -376,7 +406,7 @@ function Targets({
                 ) : null}
               </p>
               {proposal.canDecide ? (
-                <Form method="post" className="decision">
+                <ActionForm className="decision">
                   <input type="hidden" name="intent" value="decide" />
                   <input type="hidden" name="proposalId" value={proposal.id} />
                   <div className="field">
@@ -391,7 +421,7 @@ function Targets({
                       Decline
                     </button>
                   </div>
-                </Form>
+                </ActionForm>
               ) : null}
             </li>
           ))}
@@ -400,7 +430,7 @@ function Targets({
       {canEdit && candidates.length ? (
         <details className="card" open={!!proposeState}>
           <summary>Propose a target</summary>
-          <Form method="post" className="stack" noValidate>
+          <ActionForm className="stack" noValidate>
             <FormErrorSummary state={proposeState} />
             <SelectField
               name="kind"
@@ -423,7 +453,7 @@ function Targets({
             <button className="button" type="submit" name="intent" value="propose">
               Propose
             </button>
-          </Form>
+          </ActionForm>
         </details>
       ) : null}
     </section>
@@ -530,11 +560,11 @@ export default function EditionPage() {
         <section className="section card" aria-labelledby="publish-title">
           <h2 id="publish-title">Publish</h2>
           <p>Publishing freezes the edition: input accepted later, new grades and merges no longer change it.</p>
-          <Form method="post">
-            <button className="button" type="submit" name="intent" value="publish">
-              Publish the edition
-            </button>
-          </Form>
+          <p>
+            <Link className="button" to={`/assessments/${edition.id}/publish`}>
+              Publish the edition…
+            </Link>
+          </p>
         </section>
       ) : null}
 

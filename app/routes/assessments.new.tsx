@@ -1,14 +1,16 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { ActionForm } from "~/components/action-form";
 import { CheckboxGroup, FormErrorSummary, TextField } from "~/components/form-fields";
 import { getDb } from "~/lib/db.server";
 import { readForm } from "~/lib/form-reader.server";
 import { parseForm } from "~/lib/forms";
-import { attempt, orStatusPage, requestOrigin } from "~/lib/http.server";
+import { orStatusPage, requestOrigin } from "~/lib/http.server";
 import { CONSULTATION_STATUS_LABELS } from "~/lib/labels";
 import { requireUser } from "~/modules/auth/guard.server";
 import { editionFormSchema } from "~/modules/assessment/schema";
 import { createEdition, editionChoices } from "~/modules/assessment/service.server";
+import { answerOnce } from "~/modules/submissions/answer.server";
 import type { RouteHandle } from "~/root";
 
 export const meta: MetaFunction = () => [{ title: "New assessment edition · Taskforce Consult" }];
@@ -23,11 +25,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const viewer = await requireUser(request);
   const form = parseForm(editionFormSchema, await readForm(request, context));
   if (!form.ok) return data(form, { status: 400 });
-  const outcome = attempt(form.values, () =>
-    createEdition(getDb(), viewer, form.data, { userId: viewer.id, origin: requestOrigin(request, context) }),
-  );
-  if (!outcome.ok) return data(outcome, { status: outcome.status ?? 400 });
-  return redirect(`/assessments/${outcome.result}`);
+  return answerOnce(request, viewer, form.values, () => {
+    const id = createEdition(getDb(), viewer, form.data, { userId: viewer.id, origin: requestOrigin(request, context) });
+    return { location: `/assessments/${id}`, message: "The edition is open as a draft: its figures follow the accepted input until you publish it." };
+  });
 }
 
 export default function NewEdition() {
@@ -37,7 +38,7 @@ export default function NewEdition() {
     <section className="narrow-wide" aria-labelledby="new-edition-title">
       <h1 id="new-edition-title">New assessment edition</h1>
       <p className="muted">It draws on the accepted input of the consultations you choose, observed within its period.</p>
-      <Form method="post" noValidate className="stack">
+      <ActionForm noValidate className="stack">
         <FormErrorSummary state={state} />
         <TextField name="title" label="Title" state={state} hint="Such as “Q1 2027 threat assessment”." />
         <div className="pair">
@@ -56,7 +57,7 @@ export default function NewEdition() {
         <button className="button" type="submit">
           Open the edition
         </button>
-      </Form>
+      </ActionForm>
     </section>
   );
 }

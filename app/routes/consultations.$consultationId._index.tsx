@@ -1,6 +1,7 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { ActionForm } from "~/components/action-form";
 import { EmptyState } from "~/components/empty-state";
 import { LocalTime } from "~/components/local-time";
 import { MeetingTime } from "~/components/meeting-time";
@@ -8,8 +9,9 @@ import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { readForm } from "~/lib/form-reader.server";
 import { formFailure, formValues } from "~/lib/forms";
-import { attempt, parseId, requestOrigin, orStatusPage } from "~/lib/http.server";
+import { parseId, requestOrigin, orStatusPage } from "~/lib/http.server";
 import { CONSULTATION_STATUS_LABELS, CRIME_AREA_LABELS, MEETING_STATUS_LABELS } from "~/lib/labels";
+import { counted } from "~/lib/words";
 import { isStakeholder, isTaskforceStaff } from "~/modules/access/viewer";
 import { requireRole, requireUser } from "~/modules/auth/guard.server";
 import {
@@ -21,6 +23,7 @@ import {
   openConsultation,
   viewConsultation,
 } from "~/modules/consultations/service.server";
+import { answerOnce } from "~/modules/submissions/answer.server";
 import { THREAT_INPUT_STATUS_LABELS, TRIAGE_STATE_LABELS } from "~/modules/threat-input/scales";
 import { givesInput, inputProgressByOrganisation, inputsOfConsultation, ownInputStates } from "~/modules/threat-input/service.server";
 import type { RouteHandle } from "~/root";
@@ -59,16 +62,22 @@ const intentSchema = z.enum(["open", "close"]);
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = await requireRole(request, "coordinator");
   const id = parseId(params.consultationId);
-  const formData = await readForm(request, context);
-  const intent = intentSchema.safeParse(formData.get("intent"));
+  const values = formValues(await readForm(request, context));
+  const intent = intentSchema.safeParse(values.intent);
   if (!intent.success) return data(formFailure({}, "Unknown action."), { status: 400 });
   const actor = { userId: viewer.id, origin: requestOrigin(request, context), appUrl: getEnv().APP_URL };
   const db = getDb();
-  const outcome = attempt(formValues(formData), () =>
-    intent.data === "open" ? openConsultation(db, id, actor) : closeConsultation(db, id, actor),
-  );
-  if (!outcome.ok) return data(outcome, { status: 409 });
-  return redirect(`/consultations/${id}`);
+  const location = `/consultations/${id}`;
+  // Opening sends the invitations, once however often the button is pressed; a second close
+  // would be refused, so a double click is answered as the first.
+  return answerOnce(request, viewer, values, () => {
+    if (intent.data === "close") {
+      closeConsultation(db, id, actor);
+      return { location, message: "The consultation is closed: its input can no longer be changed." };
+    }
+    const invited = openConsultation(db, id, actor);
+    return { location, message: `The consultation is open: ${counted(invited, "invitation")} on the way by email.` };
+  });
 }
 
 const STATE_LABELS = { chosen: "Chosen (not yet invited)", invited: "Invited", viewed: "Viewed" } as const;
@@ -105,22 +114,22 @@ export default function ConsultationPage() {
             </Link>
           ) : null}
           {consultation.status === "draft" ? (
-            <Form method="post">
+            <ActionForm>
               <button className="button" type="submit" name="intent" value="open">
                 Open and send invitations
               </button>
-            </Form>
+            </ActionForm>
           ) : null}
           {consultation.status === "open" ? (
             <>
               <Link className="button" to="meetings/new">
                 Propose a meeting
               </Link>
-              <Form method="post">
+              <ActionForm>
                 <button className="button button--danger" type="submit" name="intent" value="close">
                   Close (stop new input)
                 </button>
-              </Form>
+              </ActionForm>
             </>
           ) : null}
         </div>

@@ -1,16 +1,17 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { ConsultationForm } from "~/components/consultation-form";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { readForm } from "~/lib/form-reader.server";
 import { parseForm } from "~/lib/forms";
-import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
+import { orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { localDateTime } from "~/lib/time";
 import { requireRole } from "~/modules/auth/guard.server";
 import { invitationOptions } from "~/modules/consultations/form-options.server";
 import { consultationFormSchema } from "~/modules/consultations/schema";
 import { consultationChoices, getConsultation, updateConsultation } from "~/modules/consultations/service.server";
+import { answerOnce } from "~/modules/submissions/answer.server";
 import type { RouteHandle } from "~/root";
 
 export const meta: MetaFunction = () => [{ title: "Edit consultation · Taskforce Consult" }];
@@ -44,15 +45,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const id = parseId(params.consultationId);
   const form = parseForm(consultationFormSchema, await readForm(request, context));
   if (!form.ok) return data(form, { status: 400 });
-  const outcome = attempt(form.values, () =>
-    updateConsultation(getDb(), id, form.data, {
-      userId: viewer.id,
-      origin: requestOrigin(request, context),
-      appUrl: getEnv().APP_URL,
-    }),
-  );
-  if (!outcome.ok) return data(outcome, { status: 400 });
-  return redirect(`/consultations/${id}`);
+  // Saving an open consultation invites the people added: sent once, however often it is posted.
+  return answerOnce(request, viewer, form.values, () => {
+    updateConsultation(getDb(), id, form.data, { userId: viewer.id, origin: requestOrigin(request, context), appUrl: getEnv().APP_URL });
+    return { location: `/consultations/${id}`, message: "Your changes are saved." };
+  });
 }
 
 export default function EditConsultation() {

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import {
   Form,
   Link,
@@ -9,6 +9,7 @@ import {
   type ShouldRevalidateFunction,
 } from "@remix-run/react";
 import { useEffect, useRef } from "react";
+import { ActionForm, SubmitKey } from "~/components/action-form";
 import { FormErrorSummary } from "~/components/form-fields";
 import { LocalTime } from "~/components/local-time";
 import { KnownNameLists } from "~/components/item-advice";
@@ -32,19 +33,18 @@ import {
   setAsideFieldName,
   setAsideMessage,
   setAsideRejectedIndicators,
-  submitKeySchema,
   threatInputFormSchema,
   MAX_DRAFT_CHARACTERS,
   MAX_ITEMS,
 } from "~/modules/threat-input/schema";
 import {
   inputFormFor,
-  newSubmitKey,
   saveDraft,
   strictestMark,
   submitInput,
   withdrawInput,
 } from "~/modules/threat-input/service.server";
+import { answer, answerOnce } from "~/modules/submissions/answer.server";
 import type { Tlp } from "../../db/schema";
 import type { RouteHandle } from "~/root";
 
@@ -66,7 +66,6 @@ const marksOf = (values: FormValues) =>
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireStakeholder(request);
   const form = orStatusPage(() => inputFormFor(getDb(), viewer, parseId(params.consultationId)));
-  const url = new URL(request.url);
   return {
     viewer,
     consultation: {
@@ -87,8 +86,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     suggestions: suggestionsFor(adviceFor(form.values)),
     analysts: form.analysts,
     locked: form.locked,
-    submitKey: newSubmitKey(),
-    saved: url.searchParams.has("saved"),
     handlingMark: strictestMark(marksOf(form.values)),
   };
 }
@@ -130,7 +127,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case "autosave": {
       const saved = keep(values);
       if (!saved.ok) return reply(saved, saved.status ?? 400);
-      return verb === "save" ? redirect(`${here}?saved`) : reply({ ok: true, values, autosavedAt: saved.result.savedAt });
+      return verb === "save"
+        ? answer(request, { location: here, message: "Draft saved. Anyone of your organisation can carry on with it, and it stays after you sign out." })
+        : reply({ ok: true, values, autosavedAt: saved.result.savedAt });
     }
     case "add-item": {
       const count = itemCount(values);
@@ -140,12 +139,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       for (const [key, value] of Object.entries(blankItem)) fresh[key.replace("items.0.", `items.${count}.`)] = value;
       const saved = keep(renumberItems(fresh));
       if (!saved.ok) return reply(saved, saved.status ?? 400);
-      return redirect(`${here}#item-${count + 1}`);
+      return answer(request, { location: `${here}#item-${count + 1}`, message: `Item ${count + 1} added, and the draft saved.` });
     }
     case "remove-item": {
       const saved = keep(renumberItems(values, index));
       if (!saved.ok) return reply(saved, saved.status ?? 400);
-      return redirect(here);
+      return answer(request, { location: here, message: `Item ${index + 1} removed, and the draft saved.` });
     }
     case "import": {
       const field = importFieldName(index);
@@ -170,11 +169,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         importReport: { item: index, added: merged.added, alreadyThere: merged.alreadyThere, rejected: outcome.result.rejected },
       });
     }
-    case "withdraw": {
-      const outcome = attempt(values, () => withdrawInput(db, viewer, consultationId, actor));
-      if (!outcome.ok) return reply(outcome, outcome.status ?? 400);
-      return redirect(here);
-    }
+    case "withdraw":
+      // A second withdrawal would be refused: a double click is answered as the first.
+      return answerOnce(request, viewer, values, () => {
+        withdrawInput(db, viewer, consultationId, actor);
+        return { location: here, message: "Your input is withdrawn: the taskforce no longer uses it. You can submit it again until the deadline." };
+      });
     default: {
       const form = orStatusPage(() => inputFormFor(db, viewer, consultationId));
       // Lines that are not indicators go to the box beside the list: the rest stays as typed.
@@ -189,13 +189,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         if (!form.locked) keep(sorted.values);
         return reply({ ok: false, fieldErrors, formError: parsed.ok ? undefined : parsed.formError, values: sorted.values }, 400);
       }
-      const key = submitKeySchema.safeParse(values.submitKey);
-      if (!key.success) return reply(formFailure(values, key.error.issues[0]!.message), 400);
-      const outcome = attempt(values, () =>
-        submitInput(db, viewer, consultationId, { items: parsed.data.items, idempotencyKey: key.data, values }, actor),
-      );
-      if (!outcome.ok) return reply(outcome, outcome.status ?? 400);
-      return redirect(`/inputs/${outcome.result.inputId}?submitted=${outcome.result.version}`, 303);
+      return answerOnce(request, viewer, values, () => {
+        const { inputId, version } = submitInput(db, viewer, consultationId, { items: parsed.data.items, values }, actor);
+        return {
+          location: `/inputs/${inputId}`,
+          message: `Version ${version} is submitted. The taskforce's analysts have been told; you can revise or withdraw it until the deadline.`,
+          status: 303,
+        };
+      });
     }
   }
 }
@@ -241,12 +242,11 @@ function useAutosave(form: React.RefObject<HTMLFormElement>, enabled: boolean) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [form, enabled]);
   const saved = fetcher.data && "autosavedAt" in fetcher.data ? fetcher.data.autosavedAt : undefined;
-  return { saving: fetcher.state !== "idle", savedAt: saved, advice: fetcher.data?.advice };
+  return { saving: fetcher.state !== "idle", savedAt: saved, advice: fetcher.data && "advice" in fetcher.data ? fetcher.data.advice : undefined };
 }
 
 export default function ThreatInputForm() {
-  const { viewer, consultation, input, values: draft, analysts, locked, submitKey, saved, advice: draftAdvice, suggestions } =
-    useLoaderData<typeof loader>();
+  const { viewer, consultation, input, values: draft, analysts, locked, advice: draftAdvice, suggestions } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const formRef = useRef<HTMLFormElement>(null);
@@ -259,7 +259,7 @@ export default function ThreatInputForm() {
   const importReport = result?.ok ? result.importReport : undefined;
   const formKey = useGeneration(values);
   // The newest word on the items: the last autosave's, else the last action's, else the draft's.
-  const advice = autosave.advice ?? result?.advice ?? draftAdvice;
+  const advice = autosave.advice ?? (result && "advice" in result ? result.advice : undefined) ?? draftAdvice;
 
   return (
     <>
@@ -290,11 +290,6 @@ export default function ThreatInputForm() {
           {locked}
         </p>
       ) : null}
-      {saved && !result ? (
-        <p className="notice notice--success" role="status">
-          Draft saved. Anyone of your organisation can carry on with it, and it stays after you sign out.
-        </p>
-      ) : null}
       <FormErrorSummary state={state} fieldLabel={itemFieldLabel} />
       {importReport ? (
         <div className="notice notice--success" role="status">
@@ -316,7 +311,7 @@ export default function ThreatInputForm() {
       ) : null}
 
       <Form method="post" encType="multipart/form-data" ref={formRef} key={formKey} noValidate>
-        <input type="hidden" name="submitKey" value={submitKey} />
+        <SubmitKey />
         {Array.from({ length: count }, (_, index) => (
           <ThreatItemFieldset
             key={index}
@@ -352,11 +347,11 @@ export default function ThreatInputForm() {
         <section className="section danger-zone" aria-labelledby="withdraw-title">
           <h2 id="withdraw-title">Withdraw the input</h2>
           <p>The taskforce will no longer use it. Its versions stay readable, and you can submit again until the deadline.</p>
-          <Form method="post">
+          <ActionForm>
             <button className="button button--danger" type="submit" name="intent" value="withdraw">
               Withdraw input
             </button>
-          </Form>
+          </ActionForm>
         </section>
       ) : null}
     </>

@@ -1,15 +1,17 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { ActionForm } from "~/components/action-form";
 import { FormErrorSummary, SelectField, TextAreaField, TextField, type FormState } from "~/components/form-fields";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { readForm } from "~/lib/form-reader.server";
 import { formValues, parseValues } from "~/lib/forms";
-import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
+import { orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { requireRole } from "~/modules/auth/guard.server";
 import { getConsultation } from "~/modules/consultations/service.server";
 import { editSlotRows, MAX_SLOT_ROWS, meetingFormSchema, slotFields, slotRowsOf } from "~/modules/scheduling/schema";
 import { previewSlots, proposeMeeting } from "~/modules/scheduling/service.server";
+import { answerOnce } from "~/modules/submissions/answer.server";
 import type { RouteHandle } from "~/root";
 import { TLP_MARKS } from "../../db/schema";
 
@@ -40,18 +42,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (verb === "preview") {
     return data({ ok: true as const, values, preview: previewSlots(db, consultationId, form.data, viewer) });
   }
-  const outcome = attempt(form.values, () =>
-    proposeMeeting(db, consultationId, form.data, {
+  // The poll goes to every invitee by email: one meeting and one set of mails per form sent.
+  return answerOnce(request, viewer, form.values, () => {
+    const id = proposeMeeting(db, consultationId, form.data, {
       userId: viewer.id,
       origin: requestOrigin(request, context),
       appUrl: getEnv().APP_URL,
-    }),
-  );
-  if (!outcome.ok) return data({ ...outcome, preview: null }, { status: 400 });
-  return redirect(`/meetings/${outcome.result}`);
+    });
+    return { location: `/meetings/${id}`, message: "The meeting is proposed: every invitee is asked by email when they can meet." };
+  });
 }
 
-type Preview = NonNullable<NonNullable<ReturnType<typeof useActionData<typeof action>>>["preview"]>;
+type Preview = ReturnType<typeof previewSlots>;
 
 function SlotPreview({ preview }: { preview: Preview }) {
   return (
@@ -93,7 +95,7 @@ export default function ProposeMeeting() {
       <h1 id="propose-title">Propose a meeting</h1>
       <p className="muted">Invitees mark each slot yes, if need be, or no, in their own time zone; then you choose one.</p>
       {/* Re-mounted with each answer of the server, so that its fields show what came back. */}
-      <Form method="post" noValidate className="stack" key={JSON.stringify(result?.values ?? null)}>
+      <ActionForm noValidate className="stack" key={JSON.stringify(result?.values ?? null)}>
         {/* Enter in a field proposes, as the last button does, rather than pressing the first row button. */}
         <button type="submit" name="intent" value="propose" className="visually-hidden" tabIndex={-1} aria-hidden="true">
           Propose
@@ -149,7 +151,7 @@ export default function ProposeMeeting() {
             Let invitees see each other&apos;s names (otherwise they see organisations only)
           </label>
         </div>
-        {result?.preview ? <SlotPreview preview={result.preview} /> : null}
+        {result && "preview" in result && result.preview ? <SlotPreview preview={result.preview} /> : null}
         <div className="actions">
           <button type="submit" className="button button--secondary" name="intent" value="preview">
             Preview in each invitee&apos;s time
@@ -158,7 +160,7 @@ export default function ProposeMeeting() {
             Propose and ask invitees
           </button>
         </div>
-      </Form>
+      </ActionForm>
     </section>
   );
 }

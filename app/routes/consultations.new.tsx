@@ -1,14 +1,15 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { ConsultationForm } from "~/components/consultation-form";
 import { getDb } from "~/lib/db.server";
 import { readForm } from "~/lib/form-reader.server";
 import { parseForm } from "~/lib/forms";
-import { attempt, requestOrigin } from "~/lib/http.server";
+import { requestOrigin } from "~/lib/http.server";
 import { requireRole } from "~/modules/auth/guard.server";
 import { invitationOptions } from "~/modules/consultations/form-options.server";
 import { consultationFormSchema } from "~/modules/consultations/schema";
 import { createConsultation } from "~/modules/consultations/service.server";
+import { answerOnce } from "~/modules/submissions/answer.server";
 import type { RouteHandle } from "~/root";
 
 export const meta: MetaFunction = () => [{ title: "New consultation · Taskforce Consult" }];
@@ -23,11 +24,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const viewer = await requireRole(request, "coordinator");
   const form = parseForm(consultationFormSchema, await readForm(request, context));
   if (!form.ok) return data(form, { status: 400 });
-  const outcome = attempt(form.values, () =>
-    createConsultation(getDb(), form.data, { userId: viewer.id, origin: requestOrigin(request, context) }),
-  );
-  if (!outcome.ok) return data(outcome, { status: 400 });
-  return redirect(`/consultations/${outcome.result}`);
+  return answerOnce(request, viewer, form.values, () => {
+    const id = createConsultation(getDb(), form.data, { userId: viewer.id, origin: requestOrigin(request, context) });
+    return { location: `/consultations/${id}`, message: "The consultation is saved as a draft. Nobody is invited until you open it." };
+  });
 }
 
 export default function NewConsultation() {

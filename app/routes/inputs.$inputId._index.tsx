@@ -1,5 +1,5 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { InputOutcome } from "~/components/input-outcome";
 import { InputView } from "~/components/threat-input-view";
@@ -7,7 +7,7 @@ import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { readForm } from "~/lib/form-reader.server";
 import { formFailure, formValues, parseForm, type FormFailure } from "~/lib/forms";
-import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
+import { orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { contributionsOf } from "~/modules/assessment/service.server";
 import { requireRole, requireUser } from "~/modules/auth/guard.server";
 import { correlationsForInput } from "~/modules/intel/correlation.server";
@@ -20,6 +20,7 @@ import {
   gradeItem,
   viewInput,
 } from "~/modules/threat-input/service.server";
+import { answerChange, answerOnce } from "~/modules/submissions/answer.server";
 import type { RouteHandle } from "~/root";
 
 export const meta: MetaFunction = () => [{ title: "Threat input · Taskforce Consult" }];
@@ -56,66 +57,68 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!intent.success) return data<FormFailure>(formFailure(values, "Unknown action."), { status: 400 });
   const db = getDb();
   const origin = requestOrigin(request, context);
-  const done = () => redirect(`/inputs/${id}`);
+  const said = (message: string) => ({ location: `/inputs/${id}`, message });
 
   if (intent.data === "answer") {
     const viewer = await requireUser(request);
     const form = parseForm(messageFormSchema, formData);
     if (!form.ok) return data(form, { status: 400 });
-    const outcome = attempt(values, () =>
-      answerQuestion(db, viewer, id, form.data.body, { userId: viewer.id, origin, appUrl: getEnv().APP_URL }),
-    );
-    return outcome.ok ? done() : data(outcome, { status: outcome.status ?? 400 });
+    // A message and its notices are sent once, however often the button is pressed.
+    return answerOnce(request, viewer, values, () => {
+      answerQuestion(db, viewer, id, form.data.body, { userId: viewer.id, origin, appUrl: getEnv().APP_URL });
+      return said("Your answer is sent. The analysts who asked are told by email.");
+    });
   }
 
   const viewer = await requireRole(request, "analyst");
   const actor = { userId: viewer.id, origin, appUrl: getEnv().APP_URL };
-  let outcome;
   switch (intent.data) {
     case "accept":
-      outcome = attempt(values, () => decideTriage(db, viewer, id, { decision: "accept" }, actor));
-      break;
+      return answerChange(request, values, () => {
+        decideTriage(db, viewer, id, { decision: "accept" }, actor);
+        return said("The input is accepted: it counts in the draft editions over its consultation.");
+      });
     case "reject": {
       const form = parseForm(rejectFormSchema, formData);
       if (!form.ok) return data(form, { status: 400 });
-      outcome = attempt(values, () => decideTriage(db, viewer, id, { decision: "reject", reason: form.data.reason }, actor));
-      break;
+      return answerChange(request, values, () => {
+        decideTriage(db, viewer, id, { decision: "reject", reason: form.data.reason }, actor);
+        return said("The input is rejected, with your reason: it counts nowhere.");
+      });
     }
     case "ask": {
       const form = parseForm(messageFormSchema, formData);
       if (!form.ok) return data(form, { status: 400 });
-      outcome = attempt(values, () => askQuestion(db, viewer, id, form.data.body, actor));
-      break;
+      return answerOnce(request, viewer, values, () => {
+        askQuestion(db, viewer, id, form.data.body, actor);
+        return said("Your question is sent. The organisation is told by email, and the input waits for its answer.");
+      });
     }
     case "grade": {
       const form = parseForm(gradeFormSchema, formData);
       if (!form.ok) return data(form, { status: 400 });
-      outcome = attempt(values, () => gradeItem(db, viewer, id, form.data, actor));
-      break;
+      return answerChange(request, values, () => {
+        gradeItem(db, viewer, id, form.data, actor);
+        return said("Your grade is saved beside the organisation's own.");
+      });
     }
     case "clear-warning": {
       const form = parseForm(clearWarningFormSchema, formData);
       if (!form.ok) return data(form, { status: 400 });
-      outcome = attempt(values, () => clearIndicatorWarning(db, viewer, id, form.data, actor));
-      break;
+      return answerChange(request, values, () => {
+        clearIndicatorWarning(db, viewer, id, form.data, actor);
+        return said("The value is cleared for export, with your reason: it leaves with exports and TAXII.");
+      });
     }
   }
-  return outcome.ok ? done() : data(outcome, { status: outcome.status ?? 400 });
 }
 
 export default function InputPage() {
   const { viewer, view, canTriage, reply, editLink, contributions, correlations } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
-  const [params] = useSearchParams();
   const state = failure && !failure.ok ? failure : undefined;
-  const submitted = params.get("submitted");
   return (
     <>
-      {submitted ? (
-        <p className="notice notice--success" role="status">
-          Version {submitted} is submitted. The taskforce&apos;s analysts have been told; you can revise or withdraw it until the deadline.
-        </p>
-      ) : null}
       <InputView
         view={view}
         viewer={viewer}

@@ -1,5 +1,6 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ActionForm } from "~/components/action-form";
 import { z } from "zod";
 import { EmptyState } from "~/components/empty-state";
 import { FormErrorSummary, SelectField, TextAreaField, TextField, type FormState } from "~/components/form-fields";
@@ -8,10 +9,11 @@ import { VoteBar } from "~/components/vote-bar";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { readForm } from "~/lib/form-reader.server";
-import { formFailure, formValues, parseForm, type FormValues } from "~/lib/forms";
-import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
+import { formFailure, formValues, parseForm } from "~/lib/forms";
+import { orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { MEETING_STATUS_LABELS, RSVP_LABELS, VOTE_LABELS } from "~/lib/labels";
 import { formatTimeRange, localDateTime } from "~/lib/time";
+import { counted } from "~/lib/words";
 import { requireRole, requireUser } from "~/modules/auth/guard.server";
 import {
   actionItemDoneSchema,
@@ -24,6 +26,7 @@ import {
 } from "~/modules/scheduling/schema";
 import {
   addActionItem,
+  assertFinaliseConfirmed,
   cancelMeeting,
   castVotes,
   finaliseMeeting,
@@ -38,7 +41,8 @@ import {
   setAttendeeListOpen,
   viewMeeting,
 } from "~/modules/scheduling/service.server";
-import { RSVP_RESPONSES, VOTE_ANSWERS } from "../../db/schema";
+import { answerChange, answerOnce } from "~/modules/submissions/answer.server";
+import { RSVP_RESPONSES, VOTE_ANSWERS, type RsvpResponse } from "../../db/schema";
 import type { RouteHandle } from "~/root";
 import { scrollRegion } from "~/components/table-wrap";
 
@@ -83,10 +87,7 @@ const COORDINATOR_INTENTS = [
 const intentSchema = z.enum([...INVITEE_INTENTS, ...COORDINATOR_INTENTS]);
 type Intent = z.infer<typeof intentSchema>;
 
-function respond(values: FormValues, run: () => unknown) {
-  const outcome = attempt(values, run);
-  return outcome.ok ? null : data(outcome, { status: outcome.status ?? 400 });
-}
+const RSVP_SAID: Record<RsvpResponse, string> = { accepted: "you will attend", tentative: "you may attend", declined: "you will not attend" };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const id = parseId(params.meetingId);
@@ -95,7 +96,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = intentSchema.safeParse(values.intent);
   if (!intent.success) return data(formFailure(values, "Unknown action."), { status: 400 });
   const db = getDb();
-  const done = () => redirect(`/meetings/${id}`);
+  const location = `/meetings/${id}`;
+  const said = (message: string) => ({ location, message });
 
   if (intent.data === "vote" || intent.data === "rsvp") {
     const viewer = await requireUser(request);
@@ -104,46 +106,77 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const form = voteFormSchema.safeParse(answers);
       if (!form.success) return data(formFailure(values, "Answer each slot with yes, if need be, or no."), { status: 400 });
       const parsed = Object.entries(form.data).map(([key, answer]) => ({ slotId: Number(key.slice(5)), answer }));
-      return respond(values, () => castVotes(db, viewer, id, parsed)) ?? redirect(`/meetings/${id}?voted=1`);
+      return answerChange(request, values, () => {
+        castVotes(db, viewer, id, parsed);
+        return said("Your answers are saved. You can change them until the time is chosen.");
+      });
     }
     const form = parseForm(rsvpFormSchema, formData);
     if (!form.ok) return data(form, { status: 400 });
-    return respond(values, () => respondToMeeting(db, viewer, id, form.data.response)) ?? done();
+    return answerChange(request, values, () => {
+      respondToMeeting(db, viewer, id, form.data.response);
+      return said(`Your answer is saved: ${RSVP_SAID[form.data.response]}. You can change it.`);
+    });
   }
 
   const viewer = await requireRole(request, "coordinator");
   const actor = { userId: viewer.id, origin: requestOrigin(request, context), appUrl: getEnv().APP_URL };
+  // What creates or sends something runs once per one-time key: a repeat gets the first answer.
+  const once = (act: () => { location: string; message: string }) => answerOnce(request, viewer, values, act);
   switch (intent.data satisfies Intent) {
     case "remind":
-      return respond(values, () => remindSilentInvitees(db, id, actor)) ?? done();
+      return once(() => said(`${counted(remindSilentInvitees(db, id, actor), "reminder")} sent by email.`));
     case "finalise": {
       const form = parseForm(finaliseFormSchema, formData);
       if (!form.ok) return data(form, { status: 400 });
-      return respond(values, () => finaliseMeeting(db, id, form.data.slotId, actor)) ?? done();
+      return once(() => {
+        assertFinaliseConfirmed(db, id, form.data.confirmed);
+        finaliseMeeting(db, id, form.data.slotId, actor);
+        return said("The time is set: everyone invited is sent the invitation by email, with the calendar file.");
+      });
     }
     case "reschedule": {
       const form = parseForm(rescheduleFormSchema, formData);
       if (!form.ok) return data(form, { status: 400 });
-      return respond(values, () => rescheduleMeeting(db, id, form.data, actor)) ?? done();
+      return once(() => {
+        rescheduleMeeting(db, id, form.data, actor);
+        return said("The meeting is moved: everyone invited is told by email, and their calendars follow.");
+      });
     }
     case "cancel":
-      return respond(values, () => cancelMeeting(db, id, actor)) ?? done();
+      return once(() => {
+        cancelMeeting(db, id, actor);
+        return said("The meeting is cancelled: everyone invited is told by email.");
+      });
     case "attendee-list":
-      return respond(values, () => setAttendeeListOpen(db, id, values.open === "true")) ?? done();
+      return answerChange(request, values, () => {
+        const open = values.open === "true";
+        setAttendeeListOpen(db, id, open);
+        return said(open ? "Invitees now see each other's names." : "Invitees now see each other's organisations only.");
+      });
     case "record": {
       const form = parseForm(recordFormSchema, formData);
       if (!form.ok) return data(form, { status: 400 });
-      return respond(values, () => recordMeeting(db, id, form.data, actor)) ?? done();
+      return answerChange(request, values, () => {
+        recordMeeting(db, id, form.data, actor);
+        return said("The attendance and minutes are saved.");
+      });
     }
     case "action-item": {
       const form = parseForm(actionItemFormSchema, formData);
       if (!form.ok) return data(form, { status: 400 });
-      return respond(values, () => addActionItem(db, id, form.data)) ?? done();
+      return once(() => {
+        addActionItem(db, id, form.data);
+        return said(`Action item added: ${form.data.title}`);
+      });
     }
     case "action-item-done": {
       const form = parseForm(actionItemDoneSchema, formData);
       if (!form.ok) return data(form, { status: 400 });
-      return respond(values, () => setActionItemDone(db, id, form.data.itemId, form.data.done)) ?? done();
+      return answerChange(request, values, () => {
+        setActionItemDone(db, id, form.data.itemId, form.data.done);
+        return said(form.data.done ? "Action item marked done." : "Action item marked open again.");
+      });
     }
   }
   return data(formFailure(values, "Unknown action."), { status: 400 });
@@ -159,14 +192,15 @@ export default function MeetingPage() {
   const result = useActionData<typeof action>() as FormState;
   const { viewer, meeting, consultation, slots, slotFlags, myVotes, myRsvp, invited, participants, coordinator } = page;
   const flagsOf = (slotId: number) => slotFlags.find((flag) => flag.slotId === slotId);
-  // A refusal whose form is no longer on the page (the poll closed meanwhile, say) is shown at
-  // the top, so that nobody is left without an answer.
+  // A refusal whose form is not on the page with a place for it (the poll closed meanwhile, say)
+  // is shown at the top, so that nobody is left without an answer.
   const formsOnPage = new Set<string>([
     ...(invited && meeting.status === "polling" ? ["vote"] : []),
     ...(invited && meeting.status === "scheduled" ? ["rsvp"] : []),
-    ...(page.manages && meeting.status === "polling" ? ["finalise", "remind"] : []),
-    ...(page.manages && meeting.status === "scheduled" ? ["reschedule", "record", "action-item"] : []),
-    ...(page.manages && meeting.status !== "cancelled" ? ["cancel", "attendee-list"] : []),
+    ...(page.manages && meeting.status === "polling" ? ["finalise"] : []),
+    ...(page.manages && meeting.status === "polling" && coordinator?.poll.silent.length ? ["remind"] : []),
+    ...(page.manages && meeting.status === "scheduled" ? (page.hasStarted ? ["record", "action-item"] : ["reschedule"]) : []),
+    ...(page.manages && meeting.status !== "cancelled" && !page.hasStarted ? ["cancel"] : []),
   ]);
   const strayError =
     result?.formError && !formsOnPage.has(String(result.values?.intent ?? "")) ? result.formError : null;
@@ -227,7 +261,7 @@ export default function MeetingPage() {
         <section aria-labelledby="vote-title" className="section card">
           <h2 id="vote-title">When can you meet?</h2>
           <p className="muted">Times in your zone, {viewer.timeZone}. You can change your answers until the time is chosen.</p>
-          <Form method="post">
+          <ActionForm>
             <FormErrorSummary state={stateFor(result, "vote")} />
             <input type="hidden" name="intent" value="vote" />
             <div className="table-wrap" {...scrollRegion("Your answer for each proposed slot")}>
@@ -274,7 +308,7 @@ export default function MeetingPage() {
             <button type="submit" className="button">
               Save my answers
             </button>
-          </Form>
+          </ActionForm>
         </section>
       ) : null}
 
@@ -282,7 +316,7 @@ export default function MeetingPage() {
         <section aria-labelledby="rsvp-title" className="section card">
           <h2 id="rsvp-title">Will you attend?</h2>
           {myRsvp ? <p>Your answer: <strong>{RSVP_LABELS[myRsvp]}</strong>. You can change it.</p> : null}
-          <Form method="post" className="actions">
+          <ActionForm className="actions">
             <FormErrorSummary state={stateFor(result, "rsvp")} />
             <input type="hidden" name="intent" value="rsvp" />
             {RSVP_RESPONSES.map((response) => (
@@ -297,7 +331,7 @@ export default function MeetingPage() {
                 {RSVP_LABELS[response]}
               </button>
             ))}
-          </Form>
+          </ActionForm>
         </section>
       ) : null}
 
@@ -326,7 +360,6 @@ function CoordinatorPanel({ page, result }: { page: ReturnType<typeof useLoaderD
   const { viewer, meeting, hasStarted } = page;
   const coordinator = page.coordinator!;
   const { poll, rsvps, record } = coordinator;
-  const slotById = new Map(poll.slots.map((slot) => [slot.id, slot]));
   return (
     <section aria-labelledby="coordinator-title" className="section">
       <h2 id="coordinator-title">For the coordinator</h2>
@@ -334,39 +367,7 @@ function CoordinatorPanel({ page, result }: { page: ReturnType<typeof useLoaderD
       {meeting.status === "polling" ? (
         <>
           <h3>Best slots</h3>
-          <Form method="post" className="stack">
-            <FormErrorSummary state={stateFor(result, "finalise")} />
-            <input type="hidden" name="intent" value="finalise" />
-            <ol className="ranking">
-              {poll.ranking.map((tally, index) => {
-                const slot = slotById.get(tally.slotId)!;
-                return (
-                  <li key={tally.slotId}>
-                    <label className="check">
-                      <input type="radio" name="slotId" value={tally.slotId} defaultChecked={index === 0} />
-                      <span>
-                        <MeetingTime start={slot.startsAt} end={slot.endsAt} viewer={viewer} />{" "}
-                        <VoteBar yes={tally.yes} ifNeedBe={tally.ifNeedBe} no={tally.no} invited={poll.grid.length} /> {tally.yes}{" "}
-                        yes, {tally.ifNeedBe} if need be, {tally.no} no
-                      </span>
-                    </label>
-                    {slot.outsideHoursFor.length ? (
-                      <span className="flag">
-                        Outside working hours for{" "}
-                        {slot.outsideHoursFor.map((person) => `${person.name} (${person.timeZone})`).join(", ")}
-                      </span>
-                    ) : null}
-                    {slot.clockChangeIn.length ? (
-                      <span className="flag">Clocks change before this date in {slot.clockChangeIn.join(", ")}</span>
-                    ) : null}
-                  </li>
-                );
-              })}
-            </ol>
-            <button type="submit" className="button" disabled={poll.ranking.length === 0}>
-              Choose this slot and tell everyone
-            </button>
-          </Form>
+          <FinaliseForm page={page} result={result} />
 
           <h3>Answers</h3>
           {poll.grid.length === 0 ? (
@@ -413,14 +414,14 @@ function CoordinatorPanel({ page, result }: { page: ReturnType<typeof useLoaderD
           {poll.silent.length === 0 ? (
             <p>Everyone has answered.</p>
           ) : (
-            <Form method="post">
+            <ActionForm>
               <FormErrorSummary state={stateFor(result, "remind")} />
               <p>{poll.silent.map((person) => person.name).join(", ")}</p>
               <input type="hidden" name="intent" value="remind" />
               <button type="submit" className="button button--secondary">
                 Remind them by email ({poll.silent.length})
               </button>
-            </Form>
+            </ActionForm>
           )}
         </>
       ) : null}
@@ -443,7 +444,7 @@ function CoordinatorPanel({ page, result }: { page: ReturnType<typeof useLoaderD
           {!hasStarted ? (
             <>
               <h3>Move the meeting</h3>
-              <Form method="post" className="stack">
+              <ActionForm className="stack">
                 <FormErrorSummary state={stateFor(result, "reschedule")} />
                 <input type="hidden" name="intent" value="reschedule" />
                 <div className="inline-fields">
@@ -460,7 +461,7 @@ function CoordinatorPanel({ page, result }: { page: ReturnType<typeof useLoaderD
                 <button type="submit" className="button button--secondary">
                   Move and tell everyone
                 </button>
-              </Form>
+              </ActionForm>
             </>
           ) : (
             <MeetingRecordForms page={page} result={result} />
@@ -470,21 +471,21 @@ function CoordinatorPanel({ page, result }: { page: ReturnType<typeof useLoaderD
 
       {meeting.status !== "cancelled" ? (
         <div className="actions section">
-          <Form method="post">
+          <ActionForm>
             <input type="hidden" name="intent" value="attendee-list" />
             <input type="hidden" name="open" value={meeting.attendeeListOpen ? "false" : "true"} />
             <button type="submit" className="button button--secondary">
               {meeting.attendeeListOpen ? "Hide invitees' names from each other" : "Show invitees each other's names"}
             </button>
-          </Form>
+          </ActionForm>
           {!hasStarted ? (
-            <Form method="post">
+            <ActionForm>
               <FormErrorSummary state={stateFor(result, "cancel")} />
               <input type="hidden" name="intent" value="cancel" />
               <button type="submit" className="button button--danger">
                 Cancel the meeting
               </button>
-            </Form>
+            </ActionForm>
           ) : null}
         </div>
       ) : null}
@@ -493,6 +494,69 @@ function CoordinatorPanel({ page, result }: { page: ReturnType<typeof useLoaderD
         <p className="muted">Attendance, minutes and action items can be kept here once the meeting has started.</p>
       ) : null}
     </section>
+  );
+}
+
+/**
+ * Choosing the slot. Once everyone has answered, the button settles it; before, it leads to a
+ * page of its own that says who has not answered and asks to confirm. Nothing is preselected
+ * until someone has answered: the first slot of an unanswered poll is no recommendation.
+ */
+function FinaliseForm({ page, result }: { page: ReturnType<typeof useLoaderData<typeof loader>>; result: FormState }) {
+  const { viewer, meeting } = page;
+  const { poll } = page.coordinator!;
+  const slotById = new Map(poll.slots.map((slot) => [slot.id, slot]));
+  const everyoneAnswered = poll.silent.length === 0;
+  const anyoneAnswered = poll.silent.length < poll.grid.length;
+  const choices = (
+    <>
+      <FormErrorSummary state={stateFor(result, "finalise")} />
+      <ol className="ranking">
+        {poll.ranking.map((tally, index) => {
+          const slot = slotById.get(tally.slotId)!;
+          return (
+            <li key={tally.slotId}>
+              <label className="check">
+                <input type="radio" name="slotId" value={tally.slotId} required defaultChecked={anyoneAnswered && index === 0} />
+                <span>
+                  <MeetingTime start={slot.startsAt} end={slot.endsAt} viewer={viewer} />{" "}
+                  <VoteBar yes={tally.yes} ifNeedBe={tally.ifNeedBe} no={tally.no} invited={poll.grid.length} /> {tally.yes} yes,{" "}
+                  {tally.ifNeedBe} if need be, {tally.no} no
+                </span>
+              </label>
+              {slot.outsideHoursFor.length ? (
+                <span className="flag">
+                  Outside working hours for {slot.outsideHoursFor.map((person) => `${person.name} (${person.timeZone})`).join(", ")}
+                </span>
+              ) : null}
+              {slot.clockChangeIn.length ? <span className="flag">Clocks change before this date in {slot.clockChangeIn.join(", ")}</span> : null}
+            </li>
+          );
+        })}
+      </ol>
+    </>
+  );
+  if (everyoneAnswered) {
+    return (
+      <ActionForm className="stack">
+        <input type="hidden" name="intent" value="finalise" />
+        {choices}
+        <button type="submit" className="button" disabled={poll.ranking.length === 0}>
+          Choose this slot and tell everyone
+        </button>
+      </ActionForm>
+    );
+  }
+  return (
+    <Form method="get" action={`/meetings/${meeting.id}/finalise`} className="stack">
+      {choices}
+      <p className="muted small">
+        {counted(poll.silent.length, "invitee has", "invitees have")} not answered yet: the next page asks you to confirm before anyone is told.
+      </p>
+      <button type="submit" className="button" disabled={poll.ranking.length === 0}>
+        Choose this slot…
+      </button>
+    </Form>
   );
 }
 
@@ -505,7 +569,7 @@ function MeetingRecordForms({ page, result }: { page: ReturnType<typeof useLoade
   return (
     <>
       <h3>Attendance and minutes</h3>
-      <Form method="post" className="stack">
+      <ActionForm className="stack">
         <FormErrorSummary state={recordState} />
         <input type="hidden" name="intent" value="record" />
         <fieldset className="field">
@@ -523,7 +587,7 @@ function MeetingRecordForms({ page, result }: { page: ReturnType<typeof useLoade
         <button type="submit" className="button">
           Save the record
         </button>
-      </Form>
+      </ActionForm>
 
       <h3>Action items</h3>
       {record.actionItems.length === 0 ? (
@@ -532,14 +596,14 @@ function MeetingRecordForms({ page, result }: { page: ReturnType<typeof useLoade
         <ul className="plain-list">
           {record.actionItems.map((item) => (
             <li key={item.id} className="action-item">
-              <Form method="post" className="inline-form">
+              <ActionForm className="inline-form">
                 <input type="hidden" name="intent" value="action-item-done" />
                 <input type="hidden" name="itemId" value={item.id} />
                 <input type="hidden" name="done" value={item.done ? "false" : "true"} />
                 <button type="submit" className="button button--quiet" aria-label={item.done ? `Mark "${item.title}" open` : `Mark "${item.title}" done`}>
                   {item.done ? "☑" : "☐"}
                 </button>
-              </Form>
+              </ActionForm>
               <span className={item.done ? "done" : undefined}>{item.title}</span>
               <span className="muted small">
                 {item.ownerName ? ` · ${item.ownerName}` : ""}
@@ -549,7 +613,7 @@ function MeetingRecordForms({ page, result }: { page: ReturnType<typeof useLoade
           ))}
         </ul>
       )}
-      <Form method="post" className="stack">
+      <ActionForm className="stack">
         <FormErrorSummary state={itemState} />
         <input type="hidden" name="intent" value="action-item" />
         <TextField name="title" label="New action item" state={itemState} />
@@ -566,7 +630,7 @@ function MeetingRecordForms({ page, result }: { page: ReturnType<typeof useLoade
         <button type="submit" className="button button--secondary">
           Add action item
         </button>
-      </Form>
+      </ActionForm>
     </>
   );
 }

@@ -1,5 +1,6 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { ActionForm } from "~/components/action-form";
 import { z } from "zod";
 import { FormErrorSummary, SelectField, type FormState } from "~/components/form-fields";
 import { LocalTime } from "~/components/local-time";
@@ -12,6 +13,7 @@ import { requireUser } from "~/modules/auth/guard.server";
 import { preferencesSchema } from "~/modules/accounts/schema";
 import { updatePreferences } from "~/modules/accounts/service.server";
 import { feedStatus, feedUrls, issueFeedToken, revokeFeed } from "~/modules/calendar/feeds.server";
+import { answer } from "~/modules/submissions/answer.server";
 
 export const meta: MetaFunction = () => [{ title: "Settings · Taskforce Consult" }];
 
@@ -33,14 +35,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const form = parseForm(preferencesSchema, formData);
       if (!form.ok) return data(form, { status: 400 });
       updatePreferences(db, viewer.id, form.data);
-      return redirect("/settings?saved=1");
+      return answer(request, { location: "/settings", message: `Your settings are saved. Times are now shown in ${form.data.timeZone}.` });
     }
     case "feed-issue":
       // Shown once, in this answer only: the portal keeps nothing but the token's hash.
       return { feedUrls: feedUrls(getEnv().APP_URL, issueFeedToken(db, viewer.id)) };
     case "feed-revoke":
       revokeFeed(db, viewer.id);
-      return redirect("/settings?revoked=1");
+      return answer(request, { location: "/settings", message: "Your feed is turned off: its address no longer works." });
   }
 }
 
@@ -49,17 +51,11 @@ export default function Settings() {
   const result = useActionData<typeof action>();
   const state = result && "ok" in result ? (result as FormState) : undefined;
   const issued = result && "feedUrls" in result ? result.feedUrls : null;
-  const [params] = useSearchParams();
   return (
     <div className="stack narrow-wide">
       <section className="card" aria-labelledby="settings-title">
         <h1 id="settings-title">Settings</h1>
-        {params.get("saved") && !result ? (
-          <p className="notice notice--success" role="status">
-            Saved. Times are now shown in {viewer.timeZone}.
-          </p>
-        ) : null}
-        <Form method="post">
+        <ActionForm>
           <FormErrorSummary state={state} />
           <input type="hidden" name="intent" value="preferences" />
           <SelectField
@@ -80,7 +76,7 @@ export default function Settings() {
           <button type="submit" className="button">
             Save settings
           </button>
-        </Form>
+        </ActionForm>
       </section>
 
       <section className="card" aria-labelledby="feed-title">
@@ -105,11 +101,6 @@ export default function Settings() {
             </p>
           </div>
         ) : null}
-        {params.get("revoked") && !result ? (
-          <p className="notice notice--success" role="status">
-            Your feed address no longer works.
-          </p>
-        ) : null}
         {feed ? (
           <>
             {!issued ? (
@@ -119,27 +110,27 @@ export default function Settings() {
               </p>
             ) : null}
             <div className="actions">
-              <Form method="post">
+              <ActionForm>
                 <input type="hidden" name="intent" value="feed-issue" />
                 <button type="submit" className="button button--secondary">
                   Make a new address (the old one stops)
                 </button>
-              </Form>
-              <Form method="post">
+              </ActionForm>
+              <ActionForm>
                 <input type="hidden" name="intent" value="feed-revoke" />
                 <button type="submit" className="button button--danger">
                   Turn the feed off
                 </button>
-              </Form>
+              </ActionForm>
             </div>
           </>
         ) : (
-          <Form method="post">
+          <ActionForm>
             <input type="hidden" name="intent" value="feed-issue" />
             <button type="submit" className="button">
               Create my feed address
             </button>
-          </Form>
+          </ActionForm>
         )}
       </section>
     </div>

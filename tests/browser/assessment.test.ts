@@ -49,7 +49,7 @@ beforeAll(async () => {
     const stakeholder = { ...person, organisationId: person.organisationId! };
     const fields = itemFields(0, { crimeArea: index === 0 ? "banking_trojans" : "online_fraud", malware: "Grandoreiro" });
     const items = threatInputFormSchema(inputFormFor(db, stakeholder, consultationId).context).parse(fields).items;
-    const { inputId } = submitInput(db, stakeholder, consultationId, { items, idempotencyKey: `browser-assessment-${index}-0000`, values: fields }, actor(email));
+    const { inputId } = submitInput(db, stakeholder, consultationId, { items, values: fields }, actor(email));
     decideTriage(db, getAccount(db, idOf(ANALYST)), inputId, { decision: "accept" }, actor(ANALYST));
   }
 }, 60_000);
@@ -97,8 +97,13 @@ describe("the threat assessment in the browser", () => {
     const fraudRow = page.locator("tbody tr", { has: page.getByRole("rowheader", { name: "Online fraud" }) }).first();
     expect(await fraudRow.textContent()).toMatch(/21\.0 very high \(computed \d+\.\d\)/);
 
-    await submit(page, page.getByRole("button", { name: "Publish the edition" }));
+    // Publishing asks first, on a page that says what it freezes.
+    await page.getByRole("link", { name: "Publish the edition…" }).click();
+    await page.getByRole("heading", { level: 1, name: "Publish this edition?" }).waitFor();
+    await expectAccessible(page, "the confirmation of publishing");
+    await submit(page, page.getByRole("button", { name: "Publish and freeze the figures" }));
     await page.getByText("Published edition").waitFor();
+    expect(await page.locator(".page-message").textContent()).toContain("The edition is published");
     await expectAccessible(page, "the published edition");
 
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "STIX 2.1 bundle" }).click()]);

@@ -67,7 +67,28 @@ describe("scheduling a meeting in the browser", () => {
     await coordinator.getByRole("heading", { level: 1, name: MEETING }).waitFor();
     const meetingPath = new URL(coordinator.url()).pathname;
     expect(meetingPath).toMatch(/^\/meetings\/\d+$/);
+    await expect.poll(() => coordinator.locator(".page-message").textContent()).toContain("The meeting is proposed");
     await expectAccessible(coordinator, "the meeting page (coordinator, poll open)");
+
+    // Nobody has answered: no slot is put forward, and choosing one asks first, on a page of
+    // its own, with and without JavaScript.
+    expect(await coordinator.locator(".ranking input:checked").count()).toBe(0);
+    await coordinator.locator(".ranking li").first().getByRole("radio").check();
+    await coordinator.getByRole("button", { name: "Choose this slot…" }).click();
+    await coordinator.getByRole("heading", { level: 1, name: "Settle the time before everyone has answered?" }).waitFor();
+    expect(normalise(await coordinator.locator(".notice--warning").textContent())).toContain("1 of 1 invitee has not answered yet: Andrés Restrepo (Banco Cordillera S.A.).");
+    await expectAccessible(coordinator, "the confirmation of finalising");
+    await coordinator.getByRole("link", { name: "Back to the poll" }).click();
+    await coordinator.getByRole("heading", { level: 1, name: MEETING }).waitFor();
+    const plainContext = await newContext(browser, { javaScriptEnabled: false });
+    const plain = await plainContext.newPage();
+    await signIn(plain, portal.url, COORDINATOR);
+    await plain.goto(`${portal.url}${meetingPath}`);
+    await plain.locator(".ranking li").first().getByRole("radio").check();
+    await plain.getByRole("button", { name: "Choose this slot…" }).click();
+    await plain.getByRole("heading", { level: 1, name: "Settle the time before everyone has answered?" }).waitFor();
+    expect(await plain.getByRole("button", { name: "Set this time and tell everyone" }).count()).toBe(1);
+    await plainContext.close();
 
     // Andrés, in Bogota, finds the poll on his home page and answers it.
     const stakeholderContext = await newContext(browser);
@@ -85,8 +106,10 @@ describe("scheduling a meeting in the browser", () => {
     await rowA.getByRole("radio", { name: "Yes" }).check();
     await rowB.getByRole("radio", { name: "No" }).check();
     await submit(stakeholder, stakeholder.getByRole("button", { name: "Save my answers" }));
-    await stakeholder.waitForURL((url) => url.searchParams.get("voted") === "1");
+    // Said in the page's status region, once: a reload shows the answers alone.
+    await expect.poll(() => stakeholder.locator(".page-message").textContent()).toContain("Your answers are saved.");
     await stakeholder.reload();
+    expect(await stakeholder.getByText("Your answers are saved.").count()).toBe(0);
     expect(await rowA.getByRole("radio", { name: "Yes" }).isChecked()).toBe(true);
     expect(await rowB.getByRole("radio", { name: "No" }).isChecked()).toBe(true);
 
@@ -98,6 +121,7 @@ describe("scheduling a meeting in the browser", () => {
     await expectAccessible(coordinator, "the meeting page (coordinator, with answers)");
     await submit(coordinator, coordinator.getByRole("button", { name: "Choose this slot and tell everyone" }));
     await coordinator.getByRole("heading", { level: 3, name: "Answers to the invitation" }).waitFor();
+    expect(await coordinator.locator(".page-message").textContent()).toContain("The time is set");
     expect(normalise(await coordinator.locator(".page-header .lead").textContent())).toBe(
       `${dayText("en-GB", SLOT_A.date)}, ${SLOT_A.time}–17:00 CET (Europe/Amsterdam)`,
     );

@@ -133,8 +133,17 @@ describe("threat input in the browser", () => {
     await analyst.getByRole("heading", { level: 1, name: "Donau Privatbank AG" }).waitFor();
     await submit(analyst, analyst.getByRole("button", { name: "Accept" }));
     await expect.poll(() => analyst.locator(".page-header").textContent()).toContain("Accepted");
+    expect(await analyst.locator(".page-message").textContent()).toContain("The input is accepted");
     const stored = portal.db().select().from(threatInputs).where(eq(threatInputs.consultationId, consultationId)).get()!;
     expect(stored.triageState).toBe("accepted");
+    // A question sent leaves an empty box behind it, and says it went.
+    const question = analyst.getByLabel("Ask the organisation a question");
+    await question.fill("Which app versions does the overlay target?");
+    await submit(analyst, analyst.getByRole("button", { name: "Send the question" }));
+    await expect.poll(() => analyst.locator(".page-message").textContent()).toContain("Your question is sent.");
+    await expect.poll(() => question.inputValue()).toBe("");
+    expect(await analyst.getByText("Which app versions does the overlay target?").count()).toBeGreaterThan(0);
+    await expectAccessible(analyst, "the input with a question sent");
     expect(analystProblems).toEqual([]);
     await context.close();
     await analystContext.close();

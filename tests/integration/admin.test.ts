@@ -124,7 +124,7 @@ describe("adding a person", () => {
   it("refuses an address already in use, whatever its case, at the email field", async () => {
     const users = userCount();
     const response = await admin.post("/admin/users/new", person({ email: "ANNA.Visser@Taskforce.EXAMPLE" }));
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(409);
     const html = await response.text();
     expectFieldError(html, "email", "Another account already uses this address.");
     expect(attr(tagWithId(html, "email"), "value")).toBe("ANNA.Visser@Taskforce.EXAMPLE");
@@ -141,7 +141,7 @@ describe("adding a person", () => {
     expect(response.status).toBe(302);
     const created = user("sofia.castano@bancocordillera.example");
     expect(created).toBeDefined();
-    expect(response.headers.get("Location")).toBe(`/admin/users/${created!.id}?saved=1`);
+    expect(response.headers.get("Location")).toBe(`/admin/users/${created!.id}`);
     expect(userCount()).toBe(users + 1);
     expect(created).toMatchObject({
       name: "Sofía Castaño",
@@ -162,8 +162,9 @@ describe("adding a person", () => {
     const page = await admin.get(response.headers.get("Location")!);
     expect(page.status).toBe(200);
     const text = mainText(await page.text());
-    expect(text).toContain("Sofía Castaño");
-    expect(text).toContain("Saved.");
+    expect(text).toContain("Sofía Castaño is added, and can sign in with sofia.castano@bancocordillera.example.");
+    // Said once: the next visit shows the page alone.
+    expect(mainText(await (await admin.get(response.headers.get("Location")!)).text())).not.toContain("is added");
   });
 
   it("audits role changes as grants and revocations", async () => {
@@ -181,7 +182,7 @@ describe("adding a person", () => {
       }),
     );
     expect(response.status).toBe(302);
-    expect(response.headers.get("Location")).toBe(`/admin/users/${thomas.id}?saved=1`);
+    expect(response.headers.get("Location")).toBe(`/admin/users/${thomas.id}`);
     expect(rolesOf(thomas.id)).toEqual(["admin", "coordinator"]);
     const events = roleEvents(thomas.id);
     expect(events).toHaveLength(3);
@@ -237,7 +238,7 @@ describe("organisations", () => {
   it("refuses a name already in use, whatever its case, at the name field", async () => {
     const before = organisationCount();
     const response = await admin.post("/admin/organisations/new", organisation({ name: "donau privatbank ag", country: "AT" }));
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(409);
     const html = await response.text();
     expectFieldError(html, "name", "An organisation with this name already exists.");
     expect(attr(tagWithId(html, "name"), "value")).toBe("donau privatbank ag");
@@ -250,7 +251,7 @@ describe("organisations", () => {
     expect(response.status).toBe(302);
     const created = organisationNamed("Banca Alpina S.p.A.");
     expect(created).toMatchObject({ sector: "bank", country: "IT", kind: "private", active: true });
-    expect(response.headers.get("Location")).toBe(`/admin/organisations/${created!.id}?saved=1`);
+    expect(response.headers.get("Location")).toBe(`/admin/organisations/${created!.id}`);
     expect(organisationCount()).toBe(before + 1);
   });
 

@@ -246,9 +246,34 @@ describe("targets", () => {
 describe("publishing and exports", () => {
   let frozen: string[][];
 
+  it("asks for confirmation on a page of its own that says what publishing freezes, and refuses a post without it", async () => {
+    const draft = await page(analyst, `/assessments/${editionId}`);
+    // The draft's page has no publishing button, only the way to the page that asks.
+    expect(draft).not.toMatch(/name="intent" value="publish"/);
+    expect(draft).toContain(`href="/assessments/${editionId}/publish"`);
+    const confirm = mainText(await page(analyst, `/assessments/${editionId}/publish`));
+    expect(confirm).toContain("Publish this edition?");
+    expect(confirm).toContain("Publishing freezes the figures for good; it cannot be undone.");
+    expect(confirm).toMatch(/\d+ accepted items? from /);
+    expect(confirm).toContain("Nobody is sent mail.");
+    expect(confirm).toContain("Publish and freeze the figures");
+
+    const unconfirmed = await analyst.post(`/assessments/${editionId}`, { intent: "publish" });
+    expect(unconfirmed.status).toBe(400);
+    expect(mainText(await unconfirmed.text())).toContain("Publishing freezes the edition for good: confirm it on the publishing page first.");
+    expect(db().select().from(assessmentEditions).where(eq(assessmentEditions.id, editionId)).get()!.status).toBe("draft");
+    // The coordinator reads the edition but may not publish it; a stakeholder learns nothing.
+    for (const [visitor, status] of [[coordinator, 403], [katharina, 404]] as const) {
+      const response = await visitor.get(`/assessments/${editionId}/publish`);
+      expect(response.status).toBe(status);
+      await response.text();
+    }
+  });
+
   it("freezes the figures: later input changes nothing in the published edition", async () => {
-    const response = await analyst.post(`/assessments/${editionId}`, { intent: "publish" });
+    const response = await analyst.post(`/assessments/${editionId}`, { intent: "publish", confirmed: "yes" });
     expect(response.status).toBe(302);
+    expect((await analyst.get(`/assessments/${editionId}/publish`)).status).toBe(409);
     expect(db().select().from(assessmentEditions).where(eq(assessmentEditions.id, editionId)).get()!.status).toBe("published");
     frozen = areaRows(await page(analyst, `/assessments/${editionId}`));
 

@@ -58,7 +58,7 @@ function writer(admin: Visitor, writerNo: number, acknowledged: Write[], failure
         kind: "private",
       });
       await response.text();
-      const id = response.headers.get("Location")?.match(/^\/admin\/organisations\/(\d+)\?saved=1$/)?.[1];
+      const id = response.headers.get("Location")?.match(/^\/admin\/organisations\/(\d+)$/)?.[1];
       if (response.status !== 302 || !id) {
         failures.push(`${name}: ${response.status} ${response.headers.get("Location")}`);
         return;

@@ -312,7 +312,7 @@ describe("closing a consultation", () => {
 
     const page = await coordinator.get(`/consultations/${consultationId}`);
     const html = await page.text();
-    expect(mainText(html)).toMatch(/^Consultation · Closed\b/);
+    expect(mainText(html)).toMatch(/^The consultation is closed: its input can no longer be changed\. Consultation · Closed\b/);
     expect(mainText(html)).not.toContain("Propose a meeting");
     expect(mainText(html)).not.toContain("Close (stop new input)");
 
@@ -334,7 +334,7 @@ describe("closing a consultation", () => {
       `/consultations/${consultationId}/meetings/new`,
       meetingForm([{ date: slotDate, time: "16:00" }]),
     );
-    expect(proposed.status).toBe(400);
+    expect(proposed.status).toBe(409);
     expect(mainText(await proposed.text())).toContain("Meetings can be proposed while the consultation is open.");
     expect(rowCount(portal, meetings)).toBe(meetingsBefore);
     // The deadline's instant is still the one entered (the oracle agrees with the stored UTC).

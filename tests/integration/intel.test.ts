@@ -47,7 +47,7 @@ async function publishEdition(title: string) {
   const created = await thomas.post("/assessments/new", { title, periodFrom: "2026-01-01", periodTo: "2026-12-31", consultationIds: String(consultation) });
   expect(created.status, `${created.status} ${created.headers.get("Location")} ${(await created.text()).slice(0, 300)}`).toBe(302);
   const id = Number(/\/assessments\/(\d+)$/.exec(created.headers.get("Location")!)![1]);
-  expect((await thomas.post(`/assessments/${id}`, { intent: "publish" })).status).toBe(302);
+  expect((await thomas.post(`/assessments/${id}`, { intent: "publish", confirmed: "yes" })).status).toBe(302);
   const exported = await thomas.get(`/assessments/${id}/export/stix`);
   expect(exported.status).toBe(200);
   editions.push(id);

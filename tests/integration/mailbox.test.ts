@@ -59,7 +59,7 @@ beforeAll(async () => {
   expect(proposed.status).toBe(302);
   const meetingId = Number(/\/meetings\/(\d+)$/.exec(proposed.headers.get("Location") ?? "")?.[1]);
   const slot = demo.db().select().from(meetingSlots).where(eq(meetingSlots.meetingId, meetingId)).orderBy(asc(meetingSlots.startsAt)).get()!;
-  const finalised = await coordinator.post(`/meetings/${meetingId}`, { intent: "finalise", slotId: String(slot.id) });
+  const finalised = await coordinator.post(`/meetings/${meetingId}`, { intent: "finalise", slotId: String(slot.id), confirmed: "yes" });
   await finalised.text();
   expect(finalised.status).toBe(302);
   invitation = await eventually(() => filed(GIULIA, "Meeting scheduled:%"));

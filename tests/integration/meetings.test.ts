@@ -330,16 +330,25 @@ describe("bad proposals are refused at the field, keep what was typed, and write
 
 describe("answering the poll", () => {
   it("collects answers from Bogota and Rome and ranks the slots by yes, then if-need-be", async () => {
-    await act(
-      andres,
-      { intent: "vote", [`slot-${slotIds[0]}`]: "yes", [`slot-${slotIds[1]}`]: "no", [`slot-${slotIds[2]}`]: "if_need_be", [`slot-${slotIds[3]}`]: "yes" },
-      `/meetings/${meetingId}?voted=1`,
-    );
-    await act(
-      giulia,
-      { intent: "vote", [`slot-${slotIds[0]}`]: "yes", [`slot-${slotIds[1]}`]: "if_need_be", [`slot-${slotIds[2]}`]: "yes", [`slot-${slotIds[3]}`]: "no" },
-      `/meetings/${meetingId}?voted=1`,
-    );
+    // Before anyone has answered, no slot is put forward.
+    expect(ranking(await page(coordinator)).map((slot) => slot.preselected)).toEqual([false, false, false, false]);
+    await act(andres, {
+      intent: "vote",
+      [`slot-${slotIds[0]}`]: "yes",
+      [`slot-${slotIds[1]}`]: "no",
+      [`slot-${slotIds[2]}`]: "if_need_be",
+      [`slot-${slotIds[3]}`]: "yes",
+    });
+    // Said once, on the page the vote leads back to.
+    expect(mainText(await page(andres))).toMatch(/^Your answers are saved\. You can change them until the time is chosen\./);
+    expect(mainText(await page(andres))).not.toContain("Your answers are saved.");
+    await act(giulia, {
+      intent: "vote",
+      [`slot-${slotIds[0]}`]: "yes",
+      [`slot-${slotIds[1]}`]: "if_need_be",
+      [`slot-${slotIds[2]}`]: "yes",
+      [`slot-${slotIds[3]}`]: "no",
+    });
     expect(allVotes()).toHaveLength(8);
 
     const html = await page(coordinator);
@@ -382,7 +391,7 @@ describe("answering the poll", () => {
     const mine = voteRows(await page(andres));
     expect([0, 1, 2, 3].map((index) => rowFor(mine, index).checked)).toEqual(["yes", "no", "if_need_be", "yes"]);
 
-    await act(andres, { intent: "vote", [`slot-${slotIds[1]}`]: "yes" }, `/meetings/${meetingId}?voted=1`);
+    await act(andres, { intent: "vote", [`slot-${slotIds[1]}`]: "yes" });
     expect(allVotes()).toHaveLength(8);
     expect(allVotes().find((vote) => vote.slotId === slotIds[1] && vote.userId === userId(ANDRES.email))?.answer).toBe("yes");
     const changed = voteRows(await page(andres));
@@ -436,8 +445,44 @@ describe("answering the poll", () => {
 });
 
 describe("finalising, RSVPs, rescheduling and cancelling", () => {
+  it("asks the coordinator to confirm on a page of its own while someone has not answered, and refuses a post without it", async () => {
+    const html = await page(coordinator);
+    // The meeting's page leads to the confirmation page (a GET), not to finalising.
+    expect(html).toMatch(new RegExp(`<form method="get" action="/meetings/${meetingId}/finalise"`));
+    const confirm = await page(coordinator, `/meetings/${meetingId}/finalise?slotId=${slotIds[0]}`);
+    const text = mainText(confirm);
+    expect(text).toContain("Settle the time before everyone has answered?");
+    expect(text).toMatch(/16:00–17:00 CET \(Europe\/Amsterdam\) ?: 2 yes, 0 if need be, 0 no\./);
+    expect(text).toContain(`1 of 3 invitees has not answered yet: ${KATHARINA.name} (Donau Privatbank AG).`);
+    expect(text).toContain("All 3 invitees are sent the invitation by email");
+    expect(confirm).toContain('name="confirmed" value="yes"');
+
+    const before = writes();
+    const unconfirmed = await coordinator.post(`/meetings/${meetingId}`, { intent: "finalise", slotId: String(slotIds[0]) });
+    expect(unconfirmed.status).toBe(409);
+    expect(mainText(await unconfirmed.text())).toContain(
+      "1 invitee has not answered yet. Choose the slot again and confirm on the next page that you want to settle the time without them.",
+    );
+    expect(writes()).toEqual(before);
+    expect(meeting()).toMatchObject({ status: "polling", startsAt: null });
+
+    for (const [path, status] of [
+      [`/meetings/${meetingId}/finalise`, 400],
+      [`/meetings/${meetingId}/finalise?slotId=999999`, 400],
+      [`/meetings/${meetingId + 1000}/finalise?slotId=${slotIds[0]}`, 404],
+    ] as const) {
+      const response = await coordinator.get(path);
+      expect(response.status, path).toBe(status);
+      await response.text();
+    }
+    const stakeholder = await andres.get(`/meetings/${meetingId}/finalise?slotId=${slotIds[0]}`);
+    expect(stakeholder.status).toBe(403);
+    await stakeholder.text();
+  });
+
   it("finalising sends exactly one email per invitee through the outbox, each in their own zone", async () => {
-    await act(coordinator, { intent: "finalise", slotId: String(slotIds[0]) });
+    await act(coordinator, { intent: "finalise", slotId: String(slotIds[0]), confirmed: "yes" });
+    expect(mainText(await page(coordinator))).toMatch(/^The time is set: everyone invited is sent the invitation by email/);
     expect(meeting()).toMatchObject({ status: "scheduled", revision: 0 });
     expect(meeting().startsAt!.toISOString()).toBe(SLOTS[0]!.utc);
     expect(await outboxTo("meeting-scheduled")).toEqual(INVITEES);

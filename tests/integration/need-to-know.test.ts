@@ -71,6 +71,7 @@ const visitors = {} as Record<Viewer, Visitor>;
 const ids = {} as {
   consultation: number;
   meeting: number;
+  slot: number;
   donauInput: number;
   cordilleraInput: number;
   vigilanzaInput: number;
@@ -168,7 +169,8 @@ beforeAll(async () => {
   await expectStatus(proposed, 302, "proposing the meeting");
   ids.meeting = idFrom(proposed, /^\/meetings\/(\d+)$/);
   const slot = db().select().from(meetingSlots).where(eq(meetingSlots.meetingId, ids.meeting)).get()!;
-  await expectStatus(await visitors.anna.post(`/meetings/${ids.meeting}`, { intent: "finalise", slotId: String(slot.id) }), 302, "finalising");
+  ids.slot = slot.id;
+  await expectStatus(await visitors.anna.post(`/meetings/${ids.meeting}`, { intent: "finalise", slotId: String(slot.id), confirmed: "yes" }), 302, "finalising");
 
   // The inputs: Donau named; Banco Cordillera anonymous, naming itself in its text, and a RED item for Thomas.
   await expectStatus(await submitInput("katharina", ids.consultation, itemFields(0, { title: SECRET.donauTitle, malware: "Grandoreiro" })), 303, "Donau's input");
@@ -233,7 +235,7 @@ beforeAll(async () => {
     302,
     "an override",
   );
-  await expectStatus(await visitors.thomas.post(`/assessments/${ids.published}`, { intent: "publish" }), 302, "publishing");
+  await expectStatus(await visitors.thomas.post(`/assessments/${ids.published}`, { intent: "publish", confirmed: "yes" }), 302, "publishing");
   ids.draft = await edition("Summer 2026 assessment");
 
   ids.organisation = cordillera.id;
@@ -401,7 +403,7 @@ describe("the findings of the review", () => {
 
     // A self-endorsement from before the rule blocks publishing until someone else decides.
     db().update(targetProposals).set({ state: "endorsed", decidedByUserId: userId(PEOPLE.thomas), decidedAt: new Date() }).where(eq(targetProposals.id, proposal.id)).run();
-    const publish = await visitors.thomas.post(`/assessments/${ids.draft}`, { intent: "publish" });
+    const publish = await visitors.thomas.post(`/assessments/${ids.draft}`, { intent: "publish", confirmed: "yes" });
     expect(mainText(await expectStatus(publish, 409, "publishing"))).toContain("no endorser other than the analyst who proposed it");
     db().update(targetProposals).set({ state: "proposed", decidedByUserId: null, decidedAt: null }).where(eq(targetProposals.id, proposal.id)).run();
   });
@@ -617,6 +619,9 @@ function expectedStatus(viewer: Viewer, routeId: string, path: string): number |
     case "routes/consultations.$consultationId.edit":
     case "routes/consultations.$consultationId.meetings.new":
       return viewer === "anna" ? 200 : 403;
+    case "routes/meetings.$meetingId_.finalise":
+      // Only a coordinator finalises, and this meeting's time is settled already.
+      return viewer === "anna" ? 409 : 403;
     case "routes/consultations.$consultationId._index":
     case "routes/meetings.$meetingId":
     case "routes/meetings.$meetingId_.calendar[.ics]":
@@ -635,6 +640,10 @@ function expectedStatus(viewer: Viewer, routeId: string, path: string): number |
       return staff ? 200 : 404;
     case "routes/assessments.new":
       return analyst ? 200 : staff ? 403 : 404;
+    case "routes/assessments.$editionId.publish":
+      if (!staff) return 404;
+      if (!analyst) return 403;
+      return path.includes(`/${ids.published}/`) ? 409 : 200;
     case "routes/assessments.$editionId.export.$format":
       if (!staff) return 404;
       if (!analyst) return 403;
@@ -680,6 +689,7 @@ function requestsFor(routeId: string, viewer: Viewer): Url[] | undefined {
     "routes/consultations.$consultationId.meetings.new": [{ path: `/consultations/${c}/meetings/new` }],
     "routes/meetings.$meetingId": [{ path: `/meetings/${ids.meeting}` }],
     "routes/meetings.$meetingId_.calendar[.ics]": [{ path: `/meetings/${ids.meeting}/calendar.ics` }],
+    "routes/meetings.$meetingId_.finalise": [{ path: `/meetings/${ids.meeting}/finalise?slotId=${ids.slot}` }],
     "routes/calendar.$feed": [
       ...(viewer === "signedOut" ? [] : [{ path: `/calendar/${feeds[viewer]}.ics` }]),
       { path: "/calendar/not-a-feed-token-at-all-000000000000000000000.ics" },
@@ -696,6 +706,7 @@ function requestsFor(routeId: string, viewer: Viewer): Url[] | undefined {
       { path: `/assessments/${id}/items` },
     ]),
     "routes/assessments.$editionId.print": editions.map((id) => ({ path: `/assessments/${id}/print` })),
+    "routes/assessments.$editionId.publish": editions.map((id) => ({ path: `/assessments/${id}/publish` })),
     "routes/assessments.$editionId.export.$format": editions.flatMap((id) => [
       { path: `/assessments/${id}/export/stix` },
       { path: `/assessments/${id}/export/csv` },

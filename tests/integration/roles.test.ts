@@ -124,7 +124,7 @@ describe("deactivating a person", () => {
 
     const response = await admin.post(`/admin/users/${lukas.id}`, { intent: "deactivate" });
     expect(response.status).toBe(302);
-    expect(response.headers.get("Location")).toBe(`/admin/users/${lukas.id}?saved=1`);
+    expect(response.headers.get("Location")).toBe(`/admin/users/${lukas.id}`);
     expect(user(email).active).toBe(false);
     expect(portal.db().select().from(sessions).where(eq(sessions.userId, lukas.id)).all()).toHaveLength(0);
 

@@ -118,8 +118,11 @@ describe("a stakeholder's input", () => {
     const draft = itemFields(0, { title: "Draft: Grandoreiro against our app users", impact: "" });
     const response = await katharina.post(formPath, { ...draft, intent: "save" });
     expect(response.status).toBe(302);
-    expect(response.headers.get("Location")).toBe(`${formPath}?saved`);
+    expect(response.headers.get("Location")).toBe(formPath);
     expect(inputOf(KATHARINA)).toMatchObject({ status: "draft", currentVersion: 0 });
+    // Said once, on the page the save leads to.
+    expect(mainText(await (await katharina.get(formPath)).text())).toMatch(/^Draft saved\. Anyone of your organisation can carry on with it/);
+    expect(mainText(await (await katharina.get(formPath)).text())).not.toContain("Draft saved.");
 
     await katharina.post("/logout", {});
     katharina = await signIn(portal, smtp, KATHARINA);
@@ -167,11 +170,12 @@ describe("a stakeholder's input", () => {
     const { response } = await submit(katharina, inputFields({}, { crimeArea: "online_fraud", title: "BEC wave against treasury desks", indicators: "" }));
     expect(response.status).toBe(303);
     const input = inputOf(KATHARINA)!;
-    expect(response.headers.get("Location")).toBe(`/inputs/${input.id}?submitted=1`);
+    expect(response.headers.get("Location")).toBe(`/inputs/${input.id}`);
     expect(input).toMatchObject({ status: "submitted", currentVersion: 1, triageState: "new" });
 
-    const html = await (await katharina.get(`/inputs/${input.id}?submitted=1`)).text();
+    const html = await (await katharina.get(`/inputs/${input.id}`)).text();
     expect(mainText(html)).toContain("Version 1 is submitted.");
+    expect(mainText(await (await katharina.get(`/inputs/${input.id}`)).text())).not.toContain("Version 1 is submitted.");
     expect(mainText(html)).toContain("BEC wave against treasury desks");
     expect(mainText(html)).toContain("https://secure-login.donau-pay.example/auth");
 
@@ -192,7 +196,7 @@ describe("a stakeholder's input", () => {
     const answers = await Promise.all(Array.from({ length: 20 }, () => submit(katharina, fields, key)));
     expect(writes().versions).toBe(before.versions + 1);
     expect(new Set(answers.map(({ response }) => `${response.status} ${response.headers.get("Location")}`))).toEqual(
-      new Set([`303 /inputs/${inputOf(KATHARINA)!.id}?submitted=2`]),
+      new Set([`303 /inputs/${inputOf(KATHARINA)!.id}`]),
     );
   });
 

@@ -1,3 +1,8 @@
+let keys = 0;
+/** A one-time key such as a page renders into its forms. */
+export const newKey = () => `test-key-${String(++keys).padStart(8, "0")}-${process.pid}-${Date.now()}`;
+const withKey = (form: Record<string, string | string[]>) => ("submitKey" in form ? form : { ...form, submitKey: newKey() });
+
 /**
  * A small cookie-keeping HTTP client, like a browser without JavaScript: forms are posted as
  * application/x-www-form-urlencoded with the portal's own Origin, redirects are not followed
@@ -44,7 +49,16 @@ export class Visitor {
     return response;
   }
 
+  /**
+   * Posts a form as the portal's pages render it: with a one-time key (`submitKey`), a fresh one
+   * unless the form carries its own (to repeat a post, pass the key again). `postWithoutKey`
+   * sends exactly what it is given.
+   */
   post(path: string, form: Record<string, string | string[]>, headers: Record<string, string> = {}) {
+    return this.postWithoutKey(path, withKey(form), headers);
+  }
+
+  postWithoutKey(path: string, form: Record<string, string | string[]>, headers: Record<string, string> = {}) {
     const body = new URLSearchParams();
     for (const [key, value] of Object.entries(form)) {
       for (const item of Array.isArray(value) ? value : [value]) body.append(key, item);
@@ -68,7 +82,7 @@ export class Visitor {
     files: Record<string, { name: string; type: string; content: string | Uint8Array }> = {},
   ) {
     const body = new FormData();
-    for (const [key, value] of Object.entries(form)) {
+    for (const [key, value] of Object.entries(withKey(form))) {
       for (const item of Array.isArray(value) ? value : [value]) body.append(key, item);
     }
     for (const [key, file] of Object.entries(files)) {

@@ -50,7 +50,7 @@ beforeAll(() => {
   const stakeholder = { ...sanne, organisationId: sanne.organisationId! };
   const values = itemFields(0, { crimeArea: "underground_forums", observedFrom: iso(-80), observedTo: iso(-70) });
   const items = threatInputFormSchema(inputFormFor(db, stakeholder, forums, at(-60)).context).parse(values).items;
-  const { inputId } = submitInput(db, stakeholder, forums, { items, idempotencyKey: "forums-input-0000", values }, actor(sanne.email), at(-60));
+  const { inputId } = submitInput(db, stakeholder, forums, { items, values }, actor(sanne.email), at(-60));
   decideTriage(db, analyst(), inputId, { decision: "accept" }, actor(DEMO_SIGN_INS.analyst), at(-59));
   const edition = createEdition(
     db,

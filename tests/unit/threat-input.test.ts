@@ -92,8 +92,8 @@ function parsed(fields: Record<string, string | string[]>, email = KATHARINA) {
   return result.data.items;
 }
 
-function submit(email: string, fields: Record<string, string | string[]>, key = "key-0000000000000001", now = later(T0, HOUR)) {
-  return submitInput(db, stakeholder(email), consultationId, { items: parsed(fields, email), idempotencyKey: key, values: fields }, actorOf(email), now);
+function submit(email: string, fields: Record<string, string | string[]>, now = later(T0, HOUR)) {
+  return submitInput(db, stakeholder(email), consultationId, { items: parsed(fields, email), values: fields }, actorOf(email), now);
 }
 
 const written = () => ({
@@ -277,7 +277,7 @@ describe("submitting", () => {
   it("freezes version 1 with its items and indicators, audits it and tells each analyst without content", () => {
     const before = written();
     const outcome = submit(KATHARINA, inputFields({}, { crimeArea: "online_fraud", title: "BEC against treasury desks", indicators: "" }));
-    expect(outcome).toMatchObject({ version: 1, repeated: false });
+    expect(outcome).toMatchObject({ version: 1 });
     expect(written()).toMatchObject({
       inputs: before.inputs + 1,
       versions: before.versions + 1,
@@ -301,32 +301,11 @@ describe("submitting", () => {
     }
   });
 
-  it("answers a repeat of the same post with the first version, and writes nothing more", () => {
-    const first = submit(KATHARINA, itemFields(0));
-    const before = written();
-    const again = submit(KATHARINA, itemFields(0));
-    expect(again).toEqual({ ...first, repeated: true });
-    expect(written()).toEqual(before);
-  });
-
-  it("refuses the same key with other content, and writes nothing", () => {
-    submit(KATHARINA, itemFields(0));
-    const before = written();
-    const error = appErrorFrom(() => submit(KATHARINA, itemFields(0, { title: "Something else entirely" })), "conflict");
-    expect(error.message).toMatch(/already submitted, with other content/);
-    expect(written()).toEqual(before);
-  });
-
-  it("answers a repeat with the first version even after the deadline has passed", () => {
-    const first = submit(KATHARINA, itemFields(0));
-    expect(submit(KATHARINA, itemFields(0), undefined, later(DEADLINE, HOUR))).toEqual({ ...first, repeated: true });
-  });
-
   it("keeps every version: a revision is version 2 and goes back to the analysts as new", () => {
     const first = submit(KATHARINA, itemFields(0));
     decideTriage(db, account(THOMAS), first.inputId, { decision: "accept" }, viewerActor(THOMAS), later(T0, 2 * HOUR));
-    const second = submit(KATHARINA, itemFields(0, { title: "Grandoreiro, updated" }), "key-0000000000000002", later(T0, 3 * HOUR));
-    expect(second).toMatchObject({ inputId: first.inputId, version: 2, repeated: false });
+    const second = submit(KATHARINA, itemFields(0, { title: "Grandoreiro, updated" }), later(T0, 3 * HOUR));
+    expect(second).toEqual({ inputId: first.inputId, version: 2 });
     const input = visibleInput(db, account(THOMAS), first.inputId);
     expect(input).toMatchObject({ currentVersion: 2, triageState: "new" });
     const v1 = viewInput(db, account(KATHARINA), first.inputId, viewerActor(KATHARINA), { version: 1 });
@@ -339,12 +318,12 @@ describe("submitting", () => {
 
   it("is refused after the deadline and once the consultation is closed, writing nothing", () => {
     const before = written();
-    expect(appErrorFrom(() => submit(KATHARINA, itemFields(0), undefined, DEADLINE), "conflict").message).toMatch(/deadline/);
+    expect(appErrorFrom(() => submit(KATHARINA, itemFields(0), DEADLINE), "conflict").message).toMatch(/deadline/);
     closeConsultation(db, consultationId, actorOf(ANNA), later(T0, HOUR));
     const afterClose = written();
     expect(afterClose.inputs).toBe(before.inputs);
     expect(afterClose.versions).toBe(before.versions);
-    expect(appErrorFrom(() => submit(KATHARINA, itemFields(0), undefined, later(T0, 2 * HOUR)), "conflict").message).toMatch(/closed/);
+    expect(appErrorFrom(() => submit(KATHARINA, itemFields(0), later(T0, 2 * HOUR)), "conflict").message).toMatch(/closed/);
     expect(written()).toEqual(afterClose);
   });
 
@@ -376,7 +355,7 @@ describe("who sees what", () => {
 
   it("keeps another organisation's input from a stakeholder, the current version and the earlier ones", () => {
     const { inputId } = submit(KATHARINA, itemFields(0));
-    submit(KATHARINA, itemFields(0, { title: "revised" }), "key-0000000000000002");
+    submit(KATHARINA, itemFields(0, { title: "revised" }));
     appErrorFrom(() => viewInput(db, account(ANDRES), inputId, viewerActor(ANDRES)), "not_found");
     appErrorFrom(() => viewInput(db, account(ANDRES), inputId, viewerActor(ANDRES), { version: 1 }), "not_found");
     appErrorFrom(() => viewInput(db, account(OLIVIA), inputId, viewerActor(OLIVIA)), "not_found");

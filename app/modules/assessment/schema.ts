@@ -64,6 +64,14 @@ export const proposalFormSchema = z.object({
 });
 export type ProposalInput = z.output<typeof proposalFormSchema>;
 
+/** Publishing is irreversible: it is confirmed on a page of its own, whose form says so. */
+export const publishFormSchema = z.object({
+  confirmed: z
+    .string()
+    .optional()
+    .transform((value) => value === "yes"),
+});
+
 export const decisionFormSchema = z.object({
   proposalId: z.coerce.number().int().positive(),
   decision: z.enum(["endorsed", "declined"], "Endorse or decline."),

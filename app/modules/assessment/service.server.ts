@@ -834,6 +834,16 @@ export function decideTarget(
   });
 }
 
+/**
+ * Publishing cannot be undone: it is confirmed on a page of its own, and a post that was not
+ * confirmed there is refused (once the viewer is known to be an analyst, of a draft).
+ */
+export function assertPublishConfirmed(db: DbOrTx, viewer: Viewer, id: number, confirmed: boolean) {
+  assertAnalyst(viewer);
+  assertDraft(getEdition(db, id));
+  if (!confirmed) throw new AppError("invalid", "Publishing freezes the edition for good: confirm it on the publishing page first.");
+}
+
 /** Freezes the edition: its items (as read now, with their grades), names and overrides stay as they are. */
 export function publishEdition(db: Db, viewer: Viewer, id: number, actor: Actor & { appUrl?: string }, now = new Date()) {
   assertAnalyst(viewer);

@@ -1,5 +1,6 @@
-import { eq } from "drizzle-orm";
-import { sessions } from "../../../db/schema";
+import { randomBytes } from "node:crypto";
+import { and, eq, isNotNull } from "drizzle-orm";
+import { sessions, type Flash } from "../../../db/schema";
 import type { Db } from "~/lib/db.server";
 import { SESSION_IDLE_MS } from "~/lib/session.server";
 import { findSignInAccount, getAccount, type Account } from "../accounts/service.server";
@@ -40,4 +41,21 @@ export function endSession(db: Db, token: string, origin: RequestOrigin, now = n
   if (ended) {
     recordAudit(db, { action: "sign_out", actorUserId: ended.userId, origin, at: now });
   }
+}
+
+/** Keeps a message for the next page the session loads, in place of any still unseen. */
+export function setFlash(db: Db, token: string, message: string): Flash {
+  const flash = { id: randomBytes(6).toString("base64url"), message };
+  db.update(sessions).set({ flash }).where(eq(sessions.idHash, hashToken(token))).run();
+  return flash;
+}
+
+/** The message kept for this page, if any, and gone once read: it is shown once. */
+export function takeFlash(db: Db, token: string): Flash | null {
+  const idHash = hashToken(token);
+  // Read first: most pages have no message, and a read takes no write lock.
+  const row = db.select({ flash: sessions.flash }).from(sessions).where(and(eq(sessions.idHash, idHash), isNotNull(sessions.flash))).get();
+  if (!row?.flash) return null;
+  db.update(sessions).set({ flash: null }).where(eq(sessions.idHash, idHash)).run();
+  return row.flash;
 }

@@ -106,6 +106,11 @@ export const rsvpFormSchema = z.object({
 
 export const finaliseFormSchema = z.object({
   slotId: z.coerce.number({ error: "Choose a slot." }).int().positive("Choose a slot."),
+  // Sent by the confirmation page, which finalising before everyone answered goes through.
+  confirmed: z
+    .string()
+    .optional()
+    .transform((value) => value === "yes"),
 });
 
 export const rescheduleFormSchema = z.object({

@@ -20,6 +20,7 @@ import { renderMeetingUpdateEmail, type MeetingUpdateData } from "../../../email
 import type { Db, DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { formatTimeRange, zonedToUtc } from "~/lib/time";
+import { counted } from "~/lib/words";
 import { accountIsUsable, type Account, type Actor } from "../accounts/service.server";
 import { recordAudit } from "../audit/audit.server";
 import { consultationVisibleTo, isTaskforceStaff } from "../access/gate.server";
@@ -542,6 +543,35 @@ export function finaliseMeeting(db: Db, meetingId: number, slotId: number, actor
       at: now,
     });
   });
+}
+
+/**
+ * What finalising the poll on this slot will do, for the page where the coordinator confirms
+ * it: the slot and its answers, everyone who is sent the invitation, and who has not answered.
+ */
+export function finaliseConsequences(db: DbOrTx, meetingId: number, slotId: number, now = new Date()) {
+  const meeting = getMeeting(db, meetingId);
+  if (meeting.status !== "polling") throw new AppError("conflict", "This meeting's time has already been settled.");
+  const poll = pollOverview(db, meetingId, now);
+  const slot = poll.slots.find((candidate) => candidate.id === slotId);
+  const tally = poll.ranking.find((candidate) => candidate.slotId === slotId);
+  if (!slot || !tally) throw new AppError("invalid", "Choose one of this poll's slots on the meeting's page.", "slotId");
+  return { meeting, slot, tally, invitees: poll.grid.map((row) => row.invitee), silent: poll.silent };
+}
+
+/**
+ * Finalising before every invitee has answered is confirmed on a page of its own (the people
+ * who have not answered lose their say); a post that was not confirmed there is refused.
+ */
+export function assertFinaliseConfirmed(db: DbOrTx, meetingId: number, confirmed: boolean) {
+  if (confirmed || getMeeting(db, meetingId).status !== "polling") return;
+  const { silent } = pollOverview(db, meetingId);
+  if (silent.length > 0) {
+    throw new AppError(
+      "conflict",
+      `${counted(silent.length, "invitee has", "invitees have")} not answered yet. Choose the slot again and confirm on the next page that you want to settle the time without them.`,
+    );
+  }
 }
 
 export function rescheduleMeeting(

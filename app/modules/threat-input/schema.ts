@@ -340,9 +340,6 @@ export function threatInputFormSchema(context: ItemContext) {
   );
 }
 
-/** Where an idempotent submit's key comes from: the form, rendered once. */
-export const submitKeySchema = z.string("The form has expired; reload the page.").regex(/^[A-Za-z0-9_-]{16,64}$/, "The form has expired; reload the page.");
-
 /** Rejecting says why; accepting needs nothing more than the button. */
 export const rejectFormSchema = z.object({
   reason: z.string().trim().min(3, "Say why the input is rejected.").max(2000, "Keep the reason under 2,000 characters."),

@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from "node:crypto";
 import { and, asc, count, desc, eq, getTableColumns, isNotNull, lt, or, sql, type SQL } from "drizzle-orm";
 import {
   consultations,
@@ -215,57 +214,27 @@ export function saveDraft(
   });
 }
 
-/** The one-time key a rendered submit form carries (see submitInput). */
-export const newSubmitKey = () => randomBytes(18).toString("base64url");
-
-const contentHash = (items: ItemInput[]) => createHash("sha256").update(JSON.stringify(items)).digest("hex");
-
-export type SubmitOutcome = { inputId: number; version: number; repeated: boolean };
+export type SubmitOutcome = { inputId: number; version: number };
 
 /**
  * Freezes the items as the input's next version, in one transaction with its audit entry and
- * the analysts' notices. The form's one-time key makes a repeat (a double click, a resent post)
- * answer with the version it already made; the same key with other content is refused.
+ * the analysts' notices. (The route runs it once per form: a repeat gets the first version.)
  */
 export function submitInput(
   db: Db,
   viewer: Account & { organisationId: number },
   consultationId: number,
-  submission: { items: ItemInput[]; idempotencyKey: string; values: FormValues },
+  submission: { items: ItemInput[]; values: FormValues },
   actor: AppActor,
   now = new Date(),
 ): SubmitOutcome {
-  const hash = contentHash(submission.items);
   return db.transaction((tx) => {
     const consultation = consultationForInput(tx, viewer, consultationId);
-    const existing = findInput(tx, viewer, consultationId);
-    if (existing) {
-      const earlier = tx
-        .select({ number: threatInputVersions.number, contentHash: threatInputVersions.contentHash })
-        .from(threatInputVersions)
-        .where(
-          and(
-            eq(threatInputVersions.inputId, existing.id),
-            eq(threatInputVersions.idempotencyKey, submission.idempotencyKey),
-            versionReadableBy(viewer),
-          ),
-        )
-        .get();
-      if (earlier) {
-        if (earlier.contentHash !== hash) {
-          throw new AppError(
-            "conflict",
-            "This form was already submitted, with other content. Reload the page to submit your changes as a new revision.",
-          );
-        }
-        return { inputId: existing.id, version: earlier.number, repeated: true };
-      }
-    }
     const locked = lockedReason(consultation, now);
     if (locked) throw new AppError("conflict", locked);
 
     const input =
-      existing ??
+      findInput(tx, viewer, consultationId) ??
       tx
         .insert(threatInputs)
         .values({ consultationId, organisationId: viewer.organisationId, createdAt: now })
@@ -279,8 +248,6 @@ export function submitInput(
         number,
         submittedByUserId: viewer.id,
         submittedAt: now,
-        idempotencyKey: submission.idempotencyKey,
-        contentHash: hash,
       })
       .returning({ id: threatInputVersions.id })
       .get();
@@ -320,7 +287,7 @@ export function submitInput(
         link: inputLink(actor.appUrl, input.id),
       }, actor.appUrl, now);
     }
-    return { inputId: input.id, version: number, repeated: false };
+    return { inputId: input.id, version: number };
   });
 }
 

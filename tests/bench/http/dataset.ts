@@ -81,7 +81,7 @@ export function buildDataset(file: string, scale: Scale, now = Date.now()): Data
   const insertSlot = prepare("insert into meeting_slots (meeting_id, starts_at, ends_at, time_zone) values (?, ?, ?, ?)");
   const insertRsvp = prepare("insert into meeting_rsvps (meeting_id, user_id, response, updated_at) values (?, ?, ?, ?)");
   const insertInput = prepare("insert into threat_inputs (consultation_id, organisation_id, status, triage_state, current_version, created_at, submitted_at) values (?, ?, 'submitted', ?, 1, ?, ?)");
-  const insertVersion = prepare("insert into threat_input_versions (input_id, number, submitted_by_user_id, submitted_at, idempotency_key, content_hash) values (?, 1, ?, ?, ?, 'bench')");
+  const insertVersion = prepare("insert into threat_input_versions (input_id, number, submitted_by_user_id, submitted_at) values (?, 1, ?, ?)");
   const insertItem = prepare(`insert into threat_input_items (version_id, position, crime_area, title, observed_from, observed_to, trend, impact, likelihood, sectors, countries, actors, malware, techniques, source_reliability, information_credibility, tlp, share_onward, attribution, narrative, recommended_actions)
     values (?, ?, ?, ?, ?, null, ?, ?, ?, '["finance"]', ?, ?, ?, '["T1566"]', ?, ?, ?, ?, ?, 'Seen by our fraud desk over the quarter.', 'Share the indicators with the CERTs.')`);
   const insertIndicator = prepare("insert or ignore into threat_input_indicators (item_id, type, value) values (?, ?, ?)");
@@ -173,7 +173,7 @@ export function buildDataset(file: string, scale: Scale, now = Date.now()): Data
         const inputId = Number(insertInput.run(consultationId, organisationId, r.next() < 0.6 ? "accepted" : r.pick(["new", "needs_clarification", "rejected"]), submitted, submitted).lastInsertRowid);
         if (!first.inputId) first = { consultationId, inputId };
         count("threat_inputs");
-        const versionId = Number(insertVersion.run(inputId, members.get(organisationId)![0], submitted, randomUUID()).lastInsertRowid);
+        const versionId = Number(insertVersion.run(inputId, members.get(organisationId)![0], submitted).lastInsertRowid);
         const items = r.next() < 0.5 ? 5 : 6;
         for (let position = 0; position < items; position++) {
           const tlp = r.pick(TLPS);

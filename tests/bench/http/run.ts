@@ -136,7 +136,7 @@ async function broadcastUnderLoad(portal: Server, data: Dataset) {
       Origin: portal.url,
       "Sec-Fetch-Site": "same-origin",
     },
-    body: new URLSearchParams({ intent: "finalise", slotId: String(data.bigPollSlotId), confirm: "on", formKey: `bench-${Date.now()}` }),
+    body: new URLSearchParams({ intent: "finalise", slotId: String(data.bigPollSlotId), confirmed: "yes", submitKey: `bench-finalise-${Date.now()}-0000` }),
   });
   const finaliseMs = performance.now() - began;
   await response.arrayBuffer();
