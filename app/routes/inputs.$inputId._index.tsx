@@ -3,6 +3,7 @@ import { useActionData, useLoaderData, useSearchParams } from "@remix-run/react"
 import { z } from "zod";
 import { InputOutcome } from "~/components/input-outcome";
 import { InputView } from "~/components/threat-input-view";
+import { countryLabels } from "~/lib/countries";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { readForm } from "~/lib/form-reader.server";
@@ -36,6 +37,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return {
     viewer,
     view,
+    countries: countryLabels(view.items.flatMap((item) => item.countries)),
     // What other organisations reported of the same, for the analysts: counts and a search link.
     correlations: analyst ? correlationsForInput(db, viewer, view.input.id, view.items) : {},
     handlingMark: view.handlingMark,
@@ -104,7 +106,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function InputPage() {
-  const { viewer, view, canTriage, reply, editLink, contributions, correlations } = useLoaderData<typeof loader>();
+  const { viewer, view, countries, canTriage, reply, editLink, contributions, correlations } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
   const state = failure && !failure.ok ? failure : undefined;
@@ -119,6 +121,7 @@ export default function InputPage() {
       <InputView
         view={view}
         viewer={viewer}
+        countries={countries}
         triage={{ state, canTriage }}
         correlations={correlations}
         editLink={editLink}
