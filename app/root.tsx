@@ -52,9 +52,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
  * A route declares the handling mark of what it shows, in its handle or, when the mark belongs
  * to the record shown (a meeting's own marking), as `handlingMark` in its loader data. The most
  * specific route wins. A route whose forms are larger than MAX_BODY_BYTES declares its own
- * `bodyLimit`, which the request guard reads from the server build.
+ * `bodyLimit`, which the request guard reads from the server build. A page that is only ever
+ * sent as the answer to another address (routes/refused) says `hydrate: false`: the browser's
+ * router would match the address in the bar, not the page it got, and fail to hydrate it.
  */
-export type RouteHandle = { tlp?: Tlp } & BodyLimitHandle;
+export type RouteHandle = { tlp?: Tlp; hydrate?: false } & BodyLimitHandle;
 
 function useHandlingMark(): Tlp {
   const matches = useMatches();
@@ -70,6 +72,7 @@ function useHandlingMark(): Tlp {
 function Document({ children, tlp, reference }: { children: ReactNode; tlp: Tlp; reference?: string }) {
   const nonce = useNonce();
   const data = useRouteLoaderData<typeof loader>("root");
+  const hydrate = !useMatches().some((match) => (match.handle as RouteHandle | undefined)?.hydrate === false);
   return (
     <html lang="en">
       <head>
@@ -90,8 +93,12 @@ function Document({ children, tlp, reference }: { children: ReactNode; tlp: Tlp;
           {children}
         </main>
         <HandlingMark tlp={tlp} position="bottom" />
-        <ScrollRestoration nonce={nonce} />
-        <Scripts nonce={nonce} />
+        {hydrate ? (
+          <>
+            <ScrollRestoration nonce={nonce} />
+            <Scripts nonce={nonce} />
+          </>
+        ) : null}
       </body>
     </html>
   );

@@ -1,21 +1,18 @@
 import { ActionForm } from "./action-form";
 import { ORGANISATION_KINDS, SECTORS, SOURCE_RELIABILITY } from "../../db/schema";
 import { FormErrorSummary, SelectField, TextAreaField, TextField, type FormState } from "./form-fields";
-import { COUNTRY_CODES, countryName, MEMBER_COUNTRIES } from "~/lib/countries";
 import { KIND_LABELS, SECTOR_LABELS } from "~/lib/labels";
 import { SOURCE_RELIABILITY_LABELS } from "~/modules/threat-input/scales";
-
-const countryOptions = [
-  ...MEMBER_COUNTRIES,
-  ...COUNTRY_CODES.filter((code) => !MEMBER_COUNTRIES.includes(code)),
-].map((code) => ({ value: code, label: `${countryName(code)} (${code})` }));
 
 export function OrganisationForm({
   state,
   defaults,
   submitLabel,
+  countryOptions,
 }: {
   state: FormState;
+  /** countryChoices(), from the loader (see app/lib/countries.ts). */
+  countryOptions: { value: string; label: string }[];
   defaults?: { name: string; sector: string; country: string; kind: string; usualSourceReliability: string | null; aliases: string[] };
   submitLabel: string;
 }) {

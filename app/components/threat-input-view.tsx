@@ -4,7 +4,6 @@ import { INFORMATION_CREDIBILITY, SOURCE_RELIABILITY, type Tlp } from "../../db/
 import { EmptyState } from "~/components/empty-state";
 import { FormErrorSummary, SelectField, TextAreaField, type FormState } from "~/components/form-fields";
 import { LocalTime } from "~/components/local-time";
-import { countryName } from "~/lib/countries";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
 import type { Viewer } from "~/lib/time";
 import { INDICATOR_TYPE_LABELS, type IndicatorType } from "~/modules/threat-input/indicators";
@@ -83,7 +82,7 @@ function IndicatorsTable({ indicators, label, canClear, state }: { indicators: S
         {indicators.length.toLocaleString("en")} {indicators.length === 1 ? "indicator" : "indicators"}
       </summary>
       <div className="table-wrap" {...scrollRegion(label)}>
-        <table>
+        <table className="stacked-table">
           <caption className="visually-hidden">{label}</caption>
           <thead>
             <tr>
@@ -95,11 +94,11 @@ function IndicatorsTable({ indicators, label, canClear, state }: { indicators: S
           <tbody>
             {indicators.map((indicator) => (
               <tr key={`${indicator.type}:${indicator.value}`}>
-                <td>{INDICATOR_TYPE_LABELS[indicator.type as IndicatorType] ?? indicator.type}</td>
-                <td>
+                <td data-label="Type">{INDICATOR_TYPE_LABELS[indicator.type as IndicatorType] ?? indicator.type}</td>
+                <td className="stacked-table__key">
                   <code className="break">{indicator.value}</code>
                 </td>
-                <td>
+                <td data-label="Comment">
                   {indicator.comment ?? ""}
                   <WarningCell indicator={indicator} canClear={canClear} state={state} />
                 </td>
@@ -170,7 +169,19 @@ function AlsoReported({ correlations }: { correlations: Correlation[] | undefine
   );
 }
 
-function Item({ item, viewer, triage, correlations }: { item: InputViewData["items"][number]; viewer: Viewer; triage?: TriageControls; correlations?: Correlation[] }) {
+function Item({
+  item,
+  viewer,
+  countries,
+  triage,
+  correlations,
+}: {
+  item: InputViewData["items"][number];
+  viewer: Viewer;
+  countries: Record<string, string>;
+  triage?: TriageControls;
+  correlations?: Correlation[];
+}) {
   return (
     <article className="item card" id={`item-${item.id}`} aria-labelledby={`item-${item.id}-title`}>
       <header className="item__header">
@@ -218,7 +229,7 @@ function Item({ item, viewer, triage, correlations }: { item: InputViewData["ite
         {item.countries.length ? (
           <>
             <dt>Countries</dt>
-            <dd>{item.countries.map((code) => `${countryName(code)} (${code})`).join(", ")}</dd>
+            <dd>{item.countries.map((code) => countries[code] ?? code).join(", ")}</dd>
           </>
         ) : null}
         {item.actors.length ? (
@@ -270,6 +281,7 @@ function Item({ item, viewer, triage, correlations }: { item: InputViewData["ite
 export function InputView({
   view,
   viewer,
+  countries,
   triage,
   reply,
   editLink,
@@ -277,6 +289,8 @@ export function InputView({
 }: {
   view: InputViewData;
   viewer: Viewer;
+  /** The items' countries' labels, countryLabels() from the loader (see app/lib/countries.ts). */
+  countries: Record<string, string>;
   triage?: TriageControls;
   /** For analysts: per item id, what other organisations reported of the same. */
   correlations?: Record<number, Correlation[]>;
@@ -334,7 +348,7 @@ export function InputView({
         {view.items.length === 0 ? (
           <EmptyState title={version ? "No items you may read." : "Nothing has been submitted yet."} />
         ) : (
-          view.items.map((item) => <Item key={item.id} item={item} viewer={viewer} triage={triage} correlations={correlations?.[item.id]} />)
+          view.items.map((item) => <Item key={item.id} item={item} viewer={viewer} countries={countries} triage={triage} correlations={correlations?.[item.id]} />)
         )}
       </section>
 

@@ -12,3 +12,21 @@ export const isCountryCode = (code: string) => known.has(code);
 
 const names = new Intl.DisplayNames(["en"], { type: "region" });
 export const countryName = (code: string) => names.of(code) ?? code;
+
+// Region names come from ICU, whose data differs between Node and the browsers (Chromium says
+// "Hong Kong" where Node says "Hong Kong SAR China"), so a name computed while rendering does not
+// hydrate. Pages take their names from the loader: computed once, on the server.
+
+/** "Austria (AT)", as forms and pages show a country. */
+export const countryLabel = (code: string) => `${countryName(code)} (${code})`;
+
+/** The label of each of the given codes, for a loader to hand to its page. */
+export const countryLabels = (codes: Iterable<string>): Record<string, string> =>
+  Object.fromEntries([...new Set(codes)].map((code) => [code, countryLabel(code)]));
+
+/** Every country as a choice, the member countries first. */
+export const countryChoices = () =>
+  [...MEMBER_COUNTRIES, ...COUNTRY_CODES.filter((code) => !MEMBER_COUNTRIES.includes(code))].map((code) => ({
+    value: code,
+    label: countryLabel(code),
+  }));

@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { EmptyState } from "~/components/empty-state";
 import { FormErrorSummary, TextField } from "~/components/form-fields";
-import { countryName } from "~/lib/countries";
+import { countryLabels } from "~/lib/countries";
 import { getDb } from "~/lib/db.server";
 import { readForm } from "~/lib/form-reader.server";
 import { parseForm } from "~/lib/forms";
@@ -14,7 +14,8 @@ export const meta: MetaFunction = () => [{ title: "Member agencies · Taskforce 
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, "admin");
-  return { agencies: listAgencies(getDb(), viewer) };
+  const agencies = listAgencies(getDb(), viewer);
+  return { agencies, countries: countryLabels(agencies.map((agency) => agency.country)) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -27,7 +28,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Agencies() {
-  const { agencies } = useLoaderData<typeof loader>();
+  const { agencies, countries } = useLoaderData<typeof loader>();
   const state = useActionData<typeof action>();
   return (
     <>
@@ -37,7 +38,7 @@ export default function Agencies() {
         <EmptyState title="No member agencies yet." />
       ) : (
         <div className="table-wrap">
-          <table>
+          <table className="stacked-table">
             <caption className="visually-hidden">Member agencies</caption>
             <thead>
               <tr>
@@ -52,10 +53,10 @@ export default function Agencies() {
                   <td>
                     <Link to={`/admin/agencies/${agency.id}`}>{agency.name}</Link>
                   </td>
-                  <td>
-                    {countryName(agency.country)} ({agency.country})
+                  <td data-label="Country">{countries[agency.country]}</td>
+                  <td className="num" data-label="Keys in use">
+                    {agency.keys}
                   </td>
-                  <td className="num">{agency.keys}</td>
                 </tr>
               ))}
             </tbody>

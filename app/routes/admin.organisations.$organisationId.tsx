@@ -3,6 +3,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { ActionForm } from "~/components/action-form";
 import { z } from "zod";
 import { OrganisationForm } from "~/components/organisation-form";
+import { countryChoices } from "~/lib/countries";
 import { getDb } from "~/lib/db.server";
 import { readForm } from "~/lib/form-reader.server";
 import { formFailure, formValues, parseForm } from "~/lib/forms";
@@ -18,7 +19,7 @@ const intentSchema = z.enum(["save", "deactivate", "reactivate"]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireRole(request, "admin");
-  return { organisation: orStatusPage(() => getOrganisation(getDb(), parseId(params.organisationId))) };
+  return { organisation: orStatusPage(() => getOrganisation(getDb(), parseId(params.organisationId))), countryOptions: countryChoices() };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -49,7 +50,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function OrganisationPage() {
-  const { organisation } = useLoaderData<typeof loader>();
+  const { organisation, countryOptions } = useLoaderData<typeof loader>();
   const state = useActionData<typeof action>();
   return (
     <section className="narrow" aria-labelledby="organisation-title">
@@ -57,7 +58,7 @@ export default function OrganisationPage() {
       {!organisation.active ? (
         <p className="notice notice--warning">This organisation is deactivated: its members cannot sign in.</p>
       ) : null}
-      <OrganisationForm state={state} defaults={organisation} submitLabel="Save changes" />
+      <OrganisationForm state={state} defaults={organisation} submitLabel="Save changes" countryOptions={countryOptions} />
       <ActionForm className="danger-zone">
         <h2>{organisation.active ? "Deactivate" : "Reactivate"}</h2>
         <p>

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { EmptyState } from "~/components/empty-state";
-import { countryName } from "~/lib/countries";
+import { countryLabels } from "~/lib/countries";
 import { getDb } from "~/lib/db.server";
 import { KIND_LABELS, SECTOR_LABELS } from "~/lib/labels";
 import { requireRole } from "~/modules/auth/guard.server";
@@ -12,11 +12,12 @@ export const meta: MetaFunction = () => [{ title: "Organisations · Taskforce Co
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");
-  return { organisations: listOrganisations(getDb()) };
+  const organisations = listOrganisations(getDb());
+  return { organisations, countries: countryLabels(organisations.map((organisation) => organisation.country)) };
 }
 
 export default function Organisations() {
-  const { organisations } = useLoaderData<typeof loader>();
+  const { organisations, countries } = useLoaderData<typeof loader>();
   return (
     <>
       <div className="page-header page-header--row">
@@ -29,7 +30,7 @@ export default function Organisations() {
         <EmptyState title="No organisations yet.">Add the banks, ISPs, vendors, CERTs and ministries the taskforce consults.</EmptyState>
       ) : (
         <div className="table-wrap" {...scrollRegion("Stakeholder organisations")}>
-          <table>
+          <table className="stacked-table">
             <caption className="visually-hidden">Stakeholder organisations</caption>
             <thead>
               <tr>
@@ -49,13 +50,13 @@ export default function Organisations() {
                   <td>
                     <Link to={`/admin/organisations/${organisation.id}`}>{organisation.name}</Link>
                   </td>
-                  <td>{SECTOR_LABELS[organisation.sector]}</td>
-                  <td>
-                    {countryName(organisation.country)} ({organisation.country})
+                  <td data-label="Sector">{SECTOR_LABELS[organisation.sector]}</td>
+                  <td data-label="Country">{countries[organisation.country]}</td>
+                  <td data-label="Public or private">{KIND_LABELS[organisation.kind]}</td>
+                  <td className="num" data-label="Active members">
+                    {organisation.members}
                   </td>
-                  <td>{KIND_LABELS[organisation.kind]}</td>
-                  <td className="num">{organisation.members}</td>
-                  <td>{organisation.active ? "Active" : <span className="badge badge--muted">Deactivated</span>}</td>
+                  <td data-label="State">{organisation.active ? "Active" : <span className="badge badge--muted">Deactivated</span>}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useActionData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { OrganisationForm } from "~/components/organisation-form";
+import { countryChoices } from "~/lib/countries";
 import { getDb } from "~/lib/db.server";
 import { readForm } from "~/lib/form-reader.server";
 import { parseForm } from "~/lib/forms";
@@ -14,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Add an organisation · Taskfo
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");
-  return null;
+  return { countryOptions: countryChoices() };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -29,10 +30,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function NewOrganisation() {
   const state = useActionData<typeof action>();
+  const { countryOptions } = useLoaderData<typeof loader>();
   return (
     <section className="narrow" aria-labelledby="new-organisation-title">
       <h1 id="new-organisation-title">Add an organisation</h1>
-      <OrganisationForm state={state} submitLabel="Add organisation" />
+      <OrganisationForm state={state} submitLabel="Add organisation" countryOptions={countryOptions} />
     </section>
   );
 }

@@ -80,7 +80,7 @@ export default function Outbox() {
         <EmptyState title="Every message so far was delivered at the first try." />
       ) : (
         <div className="table-wrap" {...scrollRegion("Messages being retried or given up")}>
-          <table>
+          <table className="stacked-table">
             <caption className="visually-hidden">Messages being retried or given up</caption>
             <thead>
               <tr>
@@ -97,12 +97,14 @@ export default function Outbox() {
             <tbody>
               {outbox.troubled.map((message) => (
                 <tr key={message.id}>
-                  <td>
+                  <td data-label="Written">
                     <LocalTime at={message.createdAt} viewer={viewer} />
                   </td>
-                  <td>{message.toAddress}</td>
-                  <td>{message.subject}</td>
-                  <td>
+                  <td data-label="To" className="wrap-anywhere">
+                    {message.toAddress}
+                  </td>
+                  <td className="stacked-table__key">{message.subject}</td>
+                  <td data-label="State" className="stacked-table__key">
                     {message.status === "dead" ? (
                       <span className="badge badge--danger">Given up</span>
                     ) : (
@@ -111,7 +113,9 @@ export default function Outbox() {
                       </>
                     )}
                   </td>
-                  <td className="small">{message.lastError}</td>
+                  <td className="small wrap-anywhere" data-label="Last error">
+                    {message.lastError}
+                  </td>
                   <td>
                     {message.status === "dead" ? (
                       <ActionForm>

@@ -56,7 +56,7 @@ export default function People() {
         <EmptyState title="Nobody matches this filter." />
       ) : (
         <div className="table-wrap" {...scrollRegion("People with an account")}>
-          <table>
+          <table className="stacked-table">
             <caption className="visually-hidden">People with an account</caption>
             <thead>
               <tr>
@@ -73,10 +73,10 @@ export default function People() {
                   <td>
                     <Link to={`/admin/users/${person.id}`}>{person.name}</Link>
                   </td>
-                  <td>{person.email}</td>
-                  <td>{person.organisationName ?? "Taskforce"}</td>
-                  <td>{person.roles.map((role) => ROLE_LABELS[role]).join(", ")}</td>
-                  <td>{person.active ? "Active" : <span className="badge badge--muted">Deactivated</span>}</td>
+                  <td data-label="Email" className="wrap-anywhere">{person.email}</td>
+                  <td data-label="Organisation">{person.organisationName ?? "Taskforce"}</td>
+                  <td data-label="Roles">{person.roles.map((role) => ROLE_LABELS[role]).join(", ")}</td>
+                  <td data-label="State">{person.active ? "Active" : <span className="badge badge--muted">Deactivated</span>}</td>
                 </tr>
               ))}
             </tbody>

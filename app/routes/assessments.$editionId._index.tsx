@@ -286,7 +286,7 @@ function Entities({ editionId, entities, canEdit, state }: { editionId: number; 
         <EmptyState title="No actor or malware is named in the accepted input." />
       ) : (
         <div className="table-wrap" {...scrollRegion("Actors, networks and malware families by weight")}>
-          <table>
+          <table className="stacked-table">
             <caption className="visually-hidden">Actors, networks and malware families by weight</caption>
             <thead>
               <tr>
@@ -305,13 +305,17 @@ function Entities({ editionId, entities, canEdit, state }: { editionId: number; 
                     {entity.name}
                     {entity.aliases.length ? <span className="muted small"> aka {entity.aliases.join(", ")}</span> : null}
                   </th>
-                  <td>{entity.kind === "actor" ? "Actor or network" : "Malware"}</td>
-                  <td className="num">{entity.weight.toFixed(2)}</td>
-                  <td className="num">
+                  <td data-label="Kind">{entity.kind === "actor" ? "Actor or network" : "Malware"}</td>
+                  <td className="num" data-label="Weight">
+                    {entity.weight.toFixed(2)}
+                  </td>
+                  <td className="num" data-label="Items">
                     <Link to={itemsLink(editionId, { [entity.kind]: entity.name })}>{entity.itemIds.length}</Link>
                   </td>
-                  <td className="num">{entity.organisations}</td>
-                  <td>{entity.crimeAreas.map((area) => CRIME_AREA_LABELS[area]).join(", ")}</td>
+                  <td className="num" data-label="Organisations">
+                    {entity.organisations}
+                  </td>
+                  <td data-label="Crime areas">{entity.crimeAreas.map((area) => CRIME_AREA_LABELS[area]).join(", ")}</td>
                 </tr>
               ))}
             </tbody>

@@ -57,7 +57,7 @@ export default function ItemsBehind() {
         <EmptyState title="No item you may read." />
       ) : (
         <div className="table-wrap" {...scrollRegion("The items, with their figures")}>
-          <table>
+          <table className="stacked-table">
             <caption className="visually-hidden">The items, with their figures</caption>
             <thead>
               <tr>
@@ -77,16 +77,16 @@ export default function ItemsBehind() {
                     <Link to={`/inputs/${item.inputId}#item-${item.id}`}>{item.title}</Link>
                     <div className="muted small">{CRIME_AREA_LABELS[item.crimeArea]}</div>
                   </th>
-                  <td>{item.source}</td>
-                  <td>
+                  <td data-label="Source">{item.source}</td>
+                  <td data-label="Impact">
                     {item.impact} · {IMPACT_SCALE[item.impact]?.word}
                   </td>
-                  <td>
+                  <td data-label="Likelihood">
                     {item.likelihood} · {LIKELIHOOD_SCALE[item.likelihood]?.word}
                   </td>
-                  <td>{evaluationLabel(item.sourceReliability, item.informationCredibility)}</td>
-                  <td>{TREND_LABELS[item.trend]}</td>
-                  <td>
+                  <td data-label="Evaluation">{evaluationLabel(item.sourceReliability, item.informationCredibility)}</td>
+                  <td data-label="Trend">{TREND_LABELS[item.trend]}</td>
+                  <td data-label="TLP">
                     <TlpBadge tlp={item.tlp} />
                   </td>
                 </tr>

@@ -58,7 +58,7 @@ export default function PrintableReport() {
         {scored.length === 0 ? (
           <EmptyState title="No crime area has figures in this report." />
         ) : (
-          <table>
+          <table className="stacked-table">
             <caption className="visually-hidden">Crime areas by score</caption>
             <thead>
               <tr>
@@ -75,15 +75,21 @@ export default function PrintableReport() {
               {scored.map((area) => (
                 <tr key={area.crimeArea}>
                   <th scope="row">{CRIME_AREA_LABELS[area.crimeArea]}</th>
-                  <td className="num">
+                  <td className="num stacked-table__key" data-label="Score">
                     {area.finalScore.toFixed(1)}
                     {area.final.band ? ` ${RISK_BAND_WORDS[area.final.band]}` : ""}
                   </td>
-                  <td className="num">{area.change === null ? "—" : `${area.change > 0 ? "+" : ""}${area.change.toFixed(1)}`}</td>
-                  <td>{area.final.likelihoodWords ?? "—"}</td>
-                  <td className="num">{area.final.impact?.toFixed(1) ?? "—"}</td>
-                  <td>{area.finalTrend ? TREND_LABELS[area.finalTrend] : "—"}</td>
-                  <td className="num">{area.organisations}</td>
+                  <td className="num" data-label="Change">
+                    {area.change === null ? "—" : `${area.change > 0 ? "+" : ""}${area.change.toFixed(1)}`}
+                  </td>
+                  <td data-label="Likelihood">{area.final.likelihoodWords ?? "—"}</td>
+                  <td className="num" data-label="Impact">
+                    {area.final.impact?.toFixed(1) ?? "—"}
+                  </td>
+                  <td data-label="Trend">{area.finalTrend ? TREND_LABELS[area.finalTrend] : "—"}</td>
+                  <td className="num" data-label="Organisations">
+                    {area.organisations}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -40,7 +40,7 @@ export default function Assessments() {
         </EmptyState>
       ) : (
         <div className="table-wrap" {...scrollRegion("Assessment editions, newest first")}>
-          <table>
+          <table className="stacked-table">
             <caption className="visually-hidden">Assessment editions, newest first</caption>
             <thead>
               <tr>
@@ -55,10 +55,10 @@ export default function Assessments() {
                   <td>
                     <Link to={`/assessments/${edition.id}`}>{edition.title}</Link>
                   </td>
-                  <td>
+                  <td data-label="Period">
                     {edition.periodFrom} to {edition.periodTo}
                   </td>
-                  <td>
+                  <td data-label="State" className="stacked-table__key">
                     {edition.publishedAt ? (
                       <>
                         Published <LocalTime at={edition.publishedAt} viewer={viewer} />

@@ -224,7 +224,7 @@ export default function ConsultationPage() {
             <EmptyState title="Nobody is invited yet.">Invitations go out when the consultation opens.</EmptyState>
           ) : (
             <div className="table-wrap" {...scrollRegion("Invitees and how far each has got")}>
-              <table>
+              <table className="stacked-table">
                 <caption className="visually-hidden">Invitees and how far each has got</caption>
                 <thead>
                   <tr>
@@ -238,9 +238,11 @@ export default function ConsultationPage() {
                   {invitees.map((invitee) => (
                     <tr key={invitee.userId}>
                       <td>{invitee.name}</td>
-                      <td>{invitee.organisationName ?? "Taskforce"}</td>
-                      <td>{invitee.input ? INPUT_LABELS[invitee.input] : STATE_LABELS[invitee.state]}</td>
-                      <td>
+                      <td data-label="Organisation">{invitee.organisationName ?? "Taskforce"}</td>
+                      <td data-label="State" className="stacked-table__key">
+                        {invitee.input ? INPUT_LABELS[invitee.input] : STATE_LABELS[invitee.state]}
+                      </td>
+                      <td data-label="Since">
                         {invitee.viewedAt ? (
                           <LocalTime at={invitee.viewedAt} viewer={viewer} />
                         ) : invitee.invitedAt ? (

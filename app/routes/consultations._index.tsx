@@ -41,7 +41,7 @@ export default function Consultations() {
         </EmptyState>
       ) : (
         <div className="table-wrap" {...scrollRegion("Consultations, newest first")}>
-          <table>
+          <table className="stacked-table">
             <caption className="visually-hidden">Consultations, newest first</caption>
             <thead>
               <tr>
@@ -57,11 +57,11 @@ export default function Consultations() {
                   <td>
                     <Link to={`/consultations/${consultation.id}`}>{consultation.title}</Link>
                   </td>
-                  <td>{consultation.crimeAreas.map((area) => CRIME_AREA_LABELS[area]).join(", ")}</td>
-                  <td>
+                  <td data-label="Crime areas">{consultation.crimeAreas.map((area) => CRIME_AREA_LABELS[area]).join(", ")}</td>
+                  <td data-label="Input deadline">
                     <LocalTime at={consultation.inputDeadline} viewer={viewer} />
                   </td>
-                  <td>
+                  <td data-label="State" className="stacked-table__key">
                     <span className={`badge badge--${consultation.status}`}>
                       {CONSULTATION_STATUS_LABELS[consultation.status]}
                     </span>

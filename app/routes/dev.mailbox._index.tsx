@@ -30,7 +30,7 @@ export default function Mailbox() {
         <EmptyState title="No messages yet.">Ask for a sign-in link on the sign-in page; it will land here.</EmptyState>
       ) : (
         <div className="table-wrap" {...scrollRegion("Messages, newest first")}>
-          <table>
+          <table className="stacked-table">
             <caption className="visually-hidden">Messages, newest first</caption>
             <thead>
               <tr>
@@ -42,11 +42,13 @@ export default function Mailbox() {
             <tbody>
               {messages.map((message) => (
                 <tr key={message.id}>
-                  <td>{message.toAddress}</td>
-                  <td>
+                  <td data-label="To" className="wrap-anywhere">
+                    {message.toAddress}
+                  </td>
+                  <td className="stacked-table__key">
                     <Link to={`/dev/mailbox/${message.id}`}>{message.subject}</Link>
                   </td>
-                  <td>
+                  <td data-label="Received (UTC)">
                     <time dateTime={new Date(message.receivedAt).toISOString()}>
                       {new Date(message.receivedAt).toISOString().replace("T", " ").slice(0, 19)}
                     </time>

@@ -3,6 +3,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { InputOutcome } from "~/components/input-outcome";
 import { InputView } from "~/components/threat-input-view";
+import { countryLabels } from "~/lib/countries";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { readForm } from "~/lib/form-reader.server";
@@ -37,6 +38,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return {
     viewer,
     view,
+    countries: countryLabels(view.items.flatMap((item) => item.countries)),
     // What other organisations reported of the same, for the analysts: counts and a search link.
     correlations: analyst ? correlationsForInput(db, viewer, view.input.id, view.items) : {},
     handlingMark: view.handlingMark,
@@ -114,7 +116,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function InputPage() {
-  const { viewer, view, canTriage, reply, editLink, contributions, correlations } = useLoaderData<typeof loader>();
+  const { viewer, view, countries, canTriage, reply, editLink, contributions, correlations } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const state = failure && !failure.ok ? failure : undefined;
   return (
@@ -122,6 +124,7 @@ export default function InputPage() {
       <InputView
         view={view}
         viewer={viewer}
+        countries={countries}
         triage={{ state, canTriage }}
         correlations={correlations}
         editLink={editLink}

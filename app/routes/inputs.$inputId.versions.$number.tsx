@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { InputView } from "~/components/threat-input-view";
+import { countryLabels } from "~/lib/countries";
 import { getDb } from "~/lib/db.server";
 import { orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { requireUser } from "~/modules/auth/guard.server";
@@ -17,10 +18,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       version: parseId(params.number),
     }),
   );
-  return { viewer, view, handlingMark: view.handlingMark };
+  return { viewer, view, countries: countryLabels(view.items.flatMap((item) => item.countries)), handlingMark: view.handlingMark };
 }
 
 export default function InputVersionPage() {
-  const { viewer, view } = useLoaderData<typeof loader>();
-  return <InputView view={view} viewer={viewer} />;
+  const { viewer, view, countries } = useLoaderData<typeof loader>();
+  return <InputView view={view} viewer={viewer} countries={countries} />;
 }

@@ -265,7 +265,7 @@ export default function MeetingPage() {
             <FormErrorSummary state={stateFor(result, "vote")} />
             <input type="hidden" name="intent" value="vote" />
             <div className="table-wrap" {...scrollRegion("Your answer for each proposed slot")}>
-              <table>
+              <table className="stacked-table vote-table">
                 <caption className="visually-hidden">Your answer for each proposed slot</caption>
                 <thead>
                   <tr>
@@ -291,13 +291,16 @@ export default function MeetingPage() {
                       </th>
                       {VOTE_ANSWERS.map((answer) => (
                         <td key={answer}>
-                          <input
-                            type="radio"
-                            name={`slot-${slot.id}`}
-                            value={answer}
-                            defaultChecked={myVotes[slot.id] === answer}
-                            aria-label={`${VOTE_LABELS[answer]}: ${formatTimeRange(new Date(slot.startsAt), new Date(slot.endsAt), viewer)}`}
-                          />
+                          {/* The whole label is the tap target; on a phone it shows the answer's word (data-label). */}
+                          <label className="vote-choice" data-label={VOTE_LABELS[answer]}>
+                            <input
+                              type="radio"
+                              name={`slot-${slot.id}`}
+                              value={answer}
+                              defaultChecked={myVotes[slot.id] === answer}
+                              aria-label={`${VOTE_LABELS[answer]}: ${formatTimeRange(new Date(slot.startsAt), new Date(slot.endsAt), viewer)}`}
+                            />
+                          </label>
                         </td>
                       ))}
                     </tr>
@@ -374,7 +377,7 @@ function CoordinatorPanel({ page, result }: { page: ReturnType<typeof useLoaderD
             <EmptyState title="Nobody is invited yet." />
           ) : (
             <div className="table-wrap" {...scrollRegion("Each invitee's answer per slot")}>
-              <table className="grid-table">
+              <table className="grid-table stacked-table">
                 <caption className="visually-hidden">Each invitee's answer per slot</caption>
                 <thead>
                   <tr>
@@ -398,7 +401,11 @@ function CoordinatorPanel({ page, result }: { page: ReturnType<typeof useLoaderD
                       {poll.slots.map((slot) => {
                         const answer = row.answers[slot.id];
                         return (
-                          <td key={slot.id} className={answer ? `answer answer--${answer}` : "answer"}>
+                          <td
+                            key={slot.id}
+                            className={answer ? `answer answer--${answer}` : "answer"}
+                            data-label={formatTimeRange(new Date(slot.startsAt), new Date(slot.endsAt), viewer)}
+                          >
                             {answer ? VOTE_LABELS[answer] : "—"}
                           </td>
                         );

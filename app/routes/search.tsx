@@ -69,7 +69,7 @@ export default function Search() {
         <EmptyState title={values.q ? "Nothing you may read matches." : "Type what to search for."} />
       ) : (
         <div className="table-wrap">
-          <table>
+          <table className="stacked-table">
             <caption className="visually-hidden">Items that match</caption>
             <thead>
               <tr>
@@ -87,13 +87,13 @@ export default function Search() {
                   <td>
                     <Link to={`/inputs/${row.inputId}#item-${row.id}`}>{row.title}</Link>
                   </td>
-                  <td>{row.source}</td>
-                  <td>{row.consultationTitle}</td>
-                  <td>{CRIME_AREA_LABELS[row.crimeArea]}</td>
-                  <td>
+                  <td data-label="From">{row.source}</td>
+                  <td data-label="Consultation">{row.consultationTitle}</td>
+                  <td data-label="Crime area">{CRIME_AREA_LABELS[row.crimeArea]}</td>
+                  <td data-label="TLP">
                     <TlpBadge tlp={row.tlp} />
                   </td>
-                  <td>
+                  <td data-label="Observed">
                     {row.observedFrom} to {row.observedTo ?? "now"}
                   </td>
                 </tr>

@@ -597,7 +597,7 @@ export function RiskMatrix({ areas, title, id }: { areas: MatrixArea[]; title: s
       <details className="chart__table">
         <summary>Figures as a table</summary>
         <div className="table-wrap" {...scrollRegion(`${title}: the figures as a table`)}>
-          <table>
+          <table className="stacked-table">
             <caption>{title}: impact, likelihood and score of each crime area, highest score first</caption>
             <thead>
               <tr>
@@ -620,28 +620,38 @@ export function RiskMatrix({ areas, title, id }: { areas: MatrixArea[]; title: s
             <tbody>
               {placed.map((area, rank) => (
                 <tr key={area.crimeArea} data-crime-area={area.crimeArea}>
-                  <td className="num">{numberOf(area, rank)}</td>
+                  <td className="num" data-label="No.">
+                    {numberOf(area, rank)}
+                  </td>
                   <th scope="row">
                     <a href={area.href}>{area.label}</a>
                   </th>
-                  <td className="num">{formatFigure(area.impact)}</td>
-                  <td className="num">
+                  <td className="num" data-label="Impact (1–5)">
+                    {formatFigure(area.impact)}
+                  </td>
+                  <td className="num" data-label="Likelihood (1–5)">
                     {formatFigure(area.likelihood)}
                     {area.likelihoodWords ? ` (${area.likelihoodWords})` : ""}
                   </td>
-                  <td className="num">{formatFigure(area.score)}</td>
-                  <td>{riskBand(area.impact, area.likelihood).label}</td>
+                  <td className="num" data-label="Score">
+                    {formatFigure(area.score)}
+                  </td>
+                  <td data-label="Band">{riskBand(area.impact, area.likelihood).label}</td>
                 </tr>
               ))}
               {missing.map((area) => (
                 <tr key={area.crimeArea} data-crime-area={area.crimeArea}>
-                  <td className="num">–</td>
+                  <td className="num" data-label="No.">
+                    –
+                  </td>
                   <th scope="row">
                     <a href={area.href}>{area.label}</a>
                   </th>
                   <td colSpan={2}>No accepted input</td>
-                  <td className="num">{formatFigure(area.score)}</td>
-                  <td>–</td>
+                  <td className="num" data-label="Score">
+                    {formatFigure(area.score)}
+                  </td>
+                  <td data-label="Band">–</td>
                 </tr>
               ))}
             </tbody>

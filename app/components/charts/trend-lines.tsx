@@ -280,7 +280,7 @@ export function TrendLines({
       <details className="chart__table">
         <summary>Figures as a table</summary>
         <div className="table-wrap" {...scrollRegion(`${title}: the figures as a table`)}>
-          <table>
+          <table className="stacked-table">
             <caption>{title}: final score of each crime area by edition</caption>
             <thead>
               <tr>
@@ -299,7 +299,7 @@ export function TrendLines({
                   {editions.map((edition, index) => {
                     const value = one.points[index];
                     return (
-                      <td key={edition.id} className="num">
+                      <td key={edition.id} className="num" data-label={edition.title}>
                         {typeof value === "number" ? (
                           formatFigure(value)
                         ) : (
