@@ -143,12 +143,12 @@ export default function AuditLog() {
                   <td data-label="When">
                     <LocalTime at={event.at} viewer={viewer} seconds />
                   </td>
-                  <td data-label="Who">{event.actorName ? `${event.actorName} (${event.actorEmail})` : "—"}</td>
+                  <td data-label="Who" className="wrap-anywhere">{event.actorName ? `${event.actorName} (${event.actorEmail})` : "—"}</td>
                   <td data-label="What" className="stacked-table__key">
                     {auditActionLabel(event.action)} <code className="muted small">{event.action}</code>
                     {event.details ? <div className="muted small">{event.details}</div> : null}
                   </td>
-                  <td data-label="On">{event.target || "—"}</td>
+                  <td data-label="On" className="wrap-anywhere">{event.target || "—"}</td>
                   <td data-label="From">
                     {event.ip ?? "—"}
                     {event.userAgent ? <div className="muted small wrap-anywhere">{event.userAgent}</div> : null}

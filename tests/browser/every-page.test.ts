@@ -5,7 +5,7 @@ import { and, count, eq, ne } from "drizzle-orm";
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoRound } from "../../db/demo-round";
-import { assessmentEditions, consultations, meetings, organisations, outbox, threatInputs, users } from "../../db/schema";
+import { assessmentEditions, consultations, meetings, meetingSlots, organisations, outbox, threatInputs, users } from "../../db/schema";
 import { getAccount } from "~/modules/accounts/service.server";
 import { claimDueMail, enqueueMail, markFailed } from "~/modules/mail/outbox.server";
 import { agencyFormSchema, createAgency, issueKey, keyFormSchema } from "~/modules/taxii/service.server";
@@ -68,11 +68,13 @@ function arrange(portal: Portal) {
       .where(and(eq(threatInputs.consultationId, autumn), eq(threatInputs.organisationId, organisationId)))
       .get()!.id;
   };
+  const roundTable = byTitle(db.select().from(meetings).all(), /^Round table/);
   return {
     autumn,
     spring: byTitle(db.select().from(consultations).all(), /spring round/),
     kickOff: byTitle(db.select().from(meetings).all(), /^Kick-off/),
-    roundTable: byTitle(db.select().from(meetings).all(), /^Round table/),
+    roundTable,
+    roundTableSlot: db.select().from(meetingSlots).where(eq(meetingSlots.meetingId, roundTable)).orderBy(meetingSlots.startsAt).get()!.id,
     published: byTitle(db.select().from(assessmentEditions).all(), /autumn/),
     draft: byTitle(db.select().from(assessmentEditions).all(), /winter/),
     bogotaInput: inputOf(PEOPLE.bogota),
@@ -298,6 +300,8 @@ story("coordinator", [
     },
   },
   { name: "meeting-poll", path: (ids) => `/meetings/${ids.roundTable}` },
+  // Settling the time while some invitees have not answered asks first.
+  { name: "meeting-finalise", path: (ids) => `/meetings/${ids.roundTable}/finalise?slotId=${ids.roundTableSlot}` },
   { name: "meeting-scheduled", path: (ids) => `/meetings/${ids.kickOff}` },
   { name: "assessments", path: () => "/assessments" },
   { name: "edition-published", path: (ids) => `/assessments/${ids.published}` },
@@ -351,6 +355,7 @@ story("analyst", [
   { name: "assessments", path: () => "/assessments" },
   { name: "edition-new", path: () => "/assessments/new" },
   { name: "edition-draft", path: (ids) => `/assessments/${ids.draft}` },
+  { name: "publish-confirm", path: (ids) => `/assessments/${ids.draft}/publish` },
   { name: "edition-published", path: (ids) => `/assessments/${ids.published}` },
   { name: "items-behind", path: (ids) => `/assessments/${ids.published}/items?area=banking_trojans` },
   { name: "print", path: (ids) => `/assessments/${ids.published}/print` },
