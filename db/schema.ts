@@ -740,6 +740,36 @@ export const assessmentEditionItems = sqliteTable(
   (t) => [primaryKey({ columns: [t.editionId, t.itemId] }), index("assessment_edition_items_item_idx").on(t.itemId)],
 );
 
+/**
+ * Who a published edition's frozen figures are for (docs/decisions/021): "staff", every taskforce
+ * reader who reads none of its TLP:RED items (they all read the same items); "export", the
+ * default export and the printable report (cleared for onward sharing, no TLP:RED), the same for
+ * every reader. Anyone else (an analyst named on a RED item) has the figures computed anew.
+ */
+export const FIGURE_AUDIENCES = ["staff", "export"] as const;
+export type FigureAudience = (typeof FIGURE_AUDIENCES)[number];
+
+/**
+ * A published edition's figures as publishing computed them, per audience: its pages, timeline
+ * and trend lines read them instead of recomputing. The shapes are the assessment module's
+ * (AreaResult[], RankedEntity[]); free text in them is redacted when read, as names may gain
+ * aliases later.
+ */
+export const assessmentEditionFigures = sqliteTable(
+  "assessment_edition_figures",
+  {
+    editionId: integer("edition_id")
+      .notNull()
+      .references(() => assessmentEditions.id, { onDelete: "cascade" }),
+    audience: text("audience", { enum: FIGURE_AUDIENCES }).notNull(),
+    items: integer("items").notNull(),
+    handlingMark: text("handling_mark", { enum: TLP_MARKS }).notNull(),
+    areas: text("areas", { mode: "json" }).$type<unknown[]>().notNull(),
+    entities: text("entities", { mode: "json" }).$type<unknown[]>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.editionId, t.audience] })],
+);
+
 export const assessmentEditionConsultations = sqliteTable(
   "assessment_edition_consultations",
   {
