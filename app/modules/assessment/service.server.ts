@@ -1293,8 +1293,16 @@ function leftOut(db: DbOrTx, viewer: Viewer, edition: Edition, request: ExportRe
     },
     itemReadableBy(viewer),
   ).get() as unknown as { notShareable: number; red: number };
+  const exported = basis(db, edition, { id: threatInputItems.id }, itemReadableBy(viewer), SELECTIONS[exportSelection(request)]);
+  const listed = db
+    .select({ values: count() })
+    .from(threatInputIndicators)
+    .where(and(inArray(threatInputIndicators.itemId, exported), indicatorReadableBy(viewer), LISTED))
+    .get()!;
   return {
     notShareable: counts.notShareable,
+    /** Values on a warning list, not cleared by an analyst, of the items the export carries: left out of it. */
+    listed: listed.values,
     /** TLP:RED items the person may read that this export leaves out (all of them but in a named-recipient export). */
     red: request.recipient === undefined ? counts.red : 0,
     /** Items the exporting person may not read (TLP:RED for other analysts): never exported. */
