@@ -545,6 +545,9 @@ export const threatInputs = sqliteTable(
   (t) => [
     uniqueIndex("threat_inputs_consultation_organisation_unique").on(t.consultationId, t.organisationId),
     index("threat_inputs_triage_idx").on(t.status, t.triageState),
+    // The triage queue, newest first (keyset on submitted_at, id), and an organisation's inputs.
+    index("threat_inputs_submitted_idx").on(t.submittedAt, t.id),
+    index("threat_inputs_organisation_idx").on(t.organisationId),
   ],
 );
 
@@ -602,6 +605,8 @@ export const threatInputItems = sqliteTable(
   (t) => [
     index("threat_input_items_version_idx").on(t.versionId),
     index("threat_input_items_area_idx").on(t.crimeArea),
+    // Whether a reader reads any TLP:RED item of the published editions (the frozen figures' audience).
+    index("threat_input_items_tlp_idx").on(t.tlp),
   ],
 );
 

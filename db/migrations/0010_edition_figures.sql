@@ -8,3 +8,7 @@ CREATE TABLE `assessment_edition_figures` (
 	PRIMARY KEY(`edition_id`, `audience`),
 	FOREIGN KEY (`edition_id`) REFERENCES `assessment_editions`(`id`) ON UPDATE no action ON DELETE cascade
 );
+--> statement-breakpoint
+CREATE INDEX `threat_input_items_tlp_idx` ON `threat_input_items` (`tlp`);--> statement-breakpoint
+CREATE INDEX `threat_inputs_submitted_idx` ON `threat_inputs` (`submitted_at`,`id`);--> statement-breakpoint
+CREATE INDEX `threat_inputs_organisation_idx` ON `threat_inputs` (`organisation_id`);

@@ -187,6 +187,8 @@ function basis<F extends Record<string, unknown>>(db: DbOrTx, edition: Edition, 
     .$dynamic();
 }
 
+const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
+
 /** On a warning list and not cleared by an analyst: kept, but never exported. */
 const LISTED = sql`(${threatInputIndicators.warnings} is not null and ${threatInputIndicators.clearedAt} is null)`;
 
@@ -213,9 +215,7 @@ function readableItems(db: DbOrTx, viewer: Viewer, edition: Edition, selection: 
     },
     itemReadableBy(viewer),
     SELECTIONS[selection],
-  )
-    .orderBy(asc(threatInputItems.id))
-    .all() as {
+  ).all() as {
     item: typeof threatInputItems.$inferSelect;
     grades: Pick<AssessedItem, "sourceReliability" | "informationCredibility">;
     inputId: number;
@@ -225,8 +225,9 @@ function readableItems(db: DbOrTx, viewer: Viewer, edition: Edition, selection: 
   }[];
   const ids = basis(db, edition, { id: threatInputItems.id }, itemReadableBy(viewer), SELECTIONS[selection]);
   const indicators = new Map<number, { type: string; value: string; listed: boolean }[]>();
-  for (const row of db
+  const found = db
     .select({
+      id: threatInputIndicators.id,
       itemId: threatInputIndicators.itemId,
       type: threatInputIndicators.type,
       value: threatInputIndicators.value,
@@ -240,12 +241,14 @@ function readableItems(db: DbOrTx, viewer: Viewer, edition: Edition, selection: 
         selection === "page" ? undefined : sql`not ${LISTED}`,
       ),
     )
-    .orderBy(asc(threatInputIndicators.id))
-    .all()) {
+    .all();
+  // In the order of their ids, sorted here: in SQL the edition's rows come in join order, and an
+  // ORDER BY would sort them through a temporary B-tree (tests/unit/query-plans.test.ts).
+  for (const row of found.sort(byId)) {
     if (!indicators.has(row.itemId)) indicators.set(row.itemId, []);
     indicators.get(row.itemId)!.push({ type: row.type, value: row.value, listed: row.listed === 1 });
   }
-  return rows.map(({ item, grades, source: shown, ...row }) => ({
+  return rows.sort((a, b) => a.item.id - b.item.id).map(({ item, grades, source: shown, ...row }) => ({
     id: item.id,
     inputId: row.inputId,
     organisationId: row.organisationId,
@@ -292,17 +295,23 @@ function itemCounts(db: DbOrTx, viewer: Viewer, edition: Edition) {
  */
 function withheldOrganisationIds(db: DbOrTx, edition: Edition | null): number[] {
   if (!edition) return [];
-  return (
-    basis(
-      db,
-      edition,
-      { id: organisations.id },
-      beyondViewer("checking free text against every withheld source"),
-      ne(threatInputItems.attribution, "named"),
-    )
-      .groupBy(organisations.id)
-      .all() as { id: number }[]
-  ).map((row) => row.id);
+  return organisationsBehind(
+    db,
+    basis(db, edition, { id: organisations.id }, beyondViewer("checking free text against every withheld source"), ne(threatInputItems.attribution, "named")),
+  );
+}
+
+/**
+ * The organisations behind a set of the edition's items, each once: read from the (few)
+ * organisations, so that the items are not grouped through a temporary B-tree.
+ */
+function organisationsBehind(db: DbOrTx, items: ReturnType<typeof basis>): number[] {
+  return db
+    .select({ id: organisations.id })
+    .from(organisations)
+    .where(inArray(organisations.id, items))
+    .all()
+    .map((row) => row.id);
 }
 
 /** Finds every name and alias of the edition's withheld sources. */
@@ -623,13 +632,14 @@ export function viewEdition(db: DbOrTx, viewer: Viewer, id: number, actor: Actor
       status: edition.status,
       publishedAt: edition.publishedAt,
     },
+    // A few, sorted here rather than through a temporary B-tree over consultations.
     consultations: db
       .select({ id: consultations.id, title: consultations.title })
       .from(assessmentEditionConsultations)
       .innerJoin(consultations, eq(consultations.id, assessmentEditionConsultations.consultationId))
       .where(eq(assessmentEditionConsultations.editionId, id))
-      .orderBy(asc(consultations.title))
-      .all(),
+      .all()
+      .sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : a.id - b.id)),
     previous: earlier.at(-1) ? { id: earlier.at(-1)!.edition.id, title: earlier.at(-1)!.edition.title } : null,
     areas: redactedAreas(page.areas, matcher),
     itemCount: page.items,
@@ -1076,9 +1086,7 @@ const exportSelection = (request: ExportRequest): Selection => (request.recipien
  * withheld source.
  */
 function exportNames(db: DbOrTx, viewer: Viewer, edition: Edition, selection: Selection) {
-  const behind = (
-    basis(db, edition, { id: organisations.id }, itemReadableBy(viewer), SELECTIONS[selection]).groupBy(organisations.id).all() as { id: number }[]
-  ).map((row) => row.id);
+  const behind = organisationsBehind(db, basis(db, edition, { id: organisations.id }, itemReadableBy(viewer), SELECTIONS[selection]));
   return [...organisationNames(db, behind), ...organisationNames(db, withheldOrganisationIds(db, edition))];
 }
 
