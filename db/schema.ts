@@ -545,6 +545,9 @@ export const threatInputs = sqliteTable(
   (t) => [
     uniqueIndex("threat_inputs_consultation_organisation_unique").on(t.consultationId, t.organisationId),
     index("threat_inputs_triage_idx").on(t.status, t.triageState),
+    // The triage queue, newest first (keyset on submitted_at, id), and an organisation's inputs.
+    index("threat_inputs_submitted_idx").on(t.submittedAt, t.id),
+    index("threat_inputs_organisation_idx").on(t.organisationId),
   ],
 );
 
@@ -602,6 +605,8 @@ export const threatInputItems = sqliteTable(
   (t) => [
     index("threat_input_items_version_idx").on(t.versionId),
     index("threat_input_items_area_idx").on(t.crimeArea),
+    // Whether a reader reads any TLP:RED item of the published editions (the frozen figures' audience).
+    index("threat_input_items_tlp_idx").on(t.tlp),
   ],
 );
 
@@ -738,6 +743,36 @@ export const assessmentEditionItems = sqliteTable(
     informationCredibility: text("information_credibility", { enum: INFORMATION_CREDIBILITY }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.editionId, t.itemId] }), index("assessment_edition_items_item_idx").on(t.itemId)],
+);
+
+/**
+ * Who a published edition's frozen figures are for (docs/decisions/021): "staff", every taskforce
+ * reader who reads none of its TLP:RED items (they all read the same items); "export", the
+ * default export and the printable report (cleared for onward sharing, no TLP:RED), the same for
+ * every reader. Anyone else (an analyst named on a RED item) has the figures computed anew.
+ */
+export const FIGURE_AUDIENCES = ["staff", "export"] as const;
+export type FigureAudience = (typeof FIGURE_AUDIENCES)[number];
+
+/**
+ * A published edition's figures as publishing computed them, per audience: its pages, timeline
+ * and trend lines read them instead of recomputing. The shapes are the assessment module's
+ * (AreaResult[], RankedEntity[]); free text in them is redacted when read, as names may gain
+ * aliases later.
+ */
+export const assessmentEditionFigures = sqliteTable(
+  "assessment_edition_figures",
+  {
+    editionId: integer("edition_id")
+      .notNull()
+      .references(() => assessmentEditions.id, { onDelete: "cascade" }),
+    audience: text("audience", { enum: FIGURE_AUDIENCES }).notNull(),
+    items: integer("items").notNull(),
+    handlingMark: text("handling_mark", { enum: TLP_MARKS }).notNull(),
+    areas: text("areas", { mode: "json" }).$type<unknown[]>().notNull(),
+    entities: text("entities", { mode: "json" }).$type<unknown[]>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.editionId, t.audience] })],
 );
 
 export const assessmentEditionConsultations = sqliteTable(

@@ -609,7 +609,8 @@ export default function EditionPage() {
           </p>
           <p className="small muted">
             Exports leave out TLP:RED items{exports.red ? ` (${exports.red} here)` : ""} and items their organisations did not clear for
-            onward sharing{exports.notShareable ? ` (${exports.notShareable} here)` : ""}; no export names an organisation.
+            onward sharing{exports.notShareable ? ` (${exports.notShareable} here)` : ""}, and values on a warning list that no analyst
+            cleared{exports.listed ? ` (${exports.listed} here)` : ""}; no export names an organisation.
             {exports.unreadable
               ? ` Items you may not read never leave with your exports (${exports.unreadable} here).`
               : ""}

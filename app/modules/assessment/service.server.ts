@@ -1,6 +1,8 @@
-import { and, asc, count, desc, eq, inArray, lt, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, lt, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import {
   assessmentEditionConsultations,
+  assessmentEditionFigures,
   assessmentEditionItems,
   assessmentEditions,
   assessmentOverrides,
@@ -8,6 +10,7 @@ import {
   editionStixObjects,
   CRIME_AREAS,
   entityMerges,
+  FIGURE_AUDIENCES,
   organisations,
   targetEvidence,
   targetProposals,
@@ -17,6 +20,7 @@ import {
   threatInputVersions,
   users,
   type CrimeArea,
+  type FigureAudience,
   type Tlp,
 } from "../../../db/schema";
 import { csvDocument } from "~/lib/csv";
@@ -183,11 +187,20 @@ function basis<F extends Record<string, unknown>>(db: DbOrTx, edition: Edition, 
     .$dynamic();
 }
 
+const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
+
+/** On a warning list and not cleared by an analyst: kept, but never exported. */
+const LISTED = sql`(${threatInputIndicators.warnings} is not null and ${threatInputIndicators.clearedAt} is null)`;
+
 /** An edition's item as a page shows it: its source in the words the gate allows. */
 type EditionItem = AssessedItem & { source: string; disclosure: "named" | "sector_country" | "anonymous" };
 
-/** The edition's items that this viewer may read, with their indicators: what every figure is built from. */
-function readableItems(db: DbOrTx, viewer: Viewer, edition: Edition): EditionItem[] {
+/**
+ * The edition's items that this viewer may read (of a selection), with their indicators: what
+ * every figure is built from. Outside the page, values on a warning list leave only once an
+ * analyst has cleared them.
+ */
+function readableItems(db: DbOrTx, viewer: Viewer, edition: Edition, selection: Selection = "page"): EditionItem[] {
   const source = disclosedSource(itemDisclosure(viewer, "edition"));
   const rows = basis(
     db,
@@ -201,9 +214,8 @@ function readableItems(db: DbOrTx, viewer: Viewer, edition: Edition): EditionIte
       source,
     },
     itemReadableBy(viewer),
-  )
-    .orderBy(asc(threatInputItems.id))
-    .all() as {
+    SELECTIONS[selection],
+  ).all() as {
     item: typeof threatInputItems.$inferSelect;
     grades: Pick<AssessedItem, "sourceReliability" | "informationCredibility">;
     inputId: number;
@@ -211,24 +223,32 @@ function readableItems(db: DbOrTx, viewer: Viewer, edition: Edition): EditionIte
     organisationCountry: string;
     source: { disclosure: EditionItem["disclosure"]; name: string | null; sector: string | null; country: string | null };
   }[];
-  const ids = basis(db, edition, { id: threatInputItems.id }, itemReadableBy(viewer));
+  const ids = basis(db, edition, { id: threatInputItems.id }, itemReadableBy(viewer), SELECTIONS[selection]);
   const indicators = new Map<number, { type: string; value: string; listed: boolean }[]>();
-  for (const row of db
+  const found = db
     .select({
+      id: threatInputIndicators.id,
       itemId: threatInputIndicators.itemId,
       type: threatInputIndicators.type,
       value: threatInputIndicators.value,
-      // On a warning list and not cleared by an analyst: kept, but never exported.
-      listed: sql<number>`(${threatInputIndicators.warnings} is not null and ${threatInputIndicators.clearedAt} is null)`,
+      listed: sql<number>`${LISTED}`,
     })
     .from(threatInputIndicators)
-    .where(and(inArray(threatInputIndicators.itemId, ids), indicatorReadableBy(viewer)))
-    .orderBy(asc(threatInputIndicators.id))
-    .all()) {
+    .where(
+      and(
+        inArray(threatInputIndicators.itemId, ids),
+        indicatorReadableBy(viewer),
+        selection === "page" ? undefined : sql`not ${LISTED}`,
+      ),
+    )
+    .all();
+  // In the order of their ids, sorted here: in SQL the edition's rows come in join order, and an
+  // ORDER BY would sort them through a temporary B-tree (tests/unit/query-plans.test.ts).
+  for (const row of found.sort(byId)) {
     if (!indicators.has(row.itemId)) indicators.set(row.itemId, []);
     indicators.get(row.itemId)!.push({ type: row.type, value: row.value, listed: row.listed === 1 });
   }
-  return rows.map(({ item, grades, source: shown, ...row }) => ({
+  return rows.sort((a, b) => a.item.id - b.item.id).map(({ item, grades, source: shown, ...row }) => ({
     id: item.id,
     inputId: row.inputId,
     organisationId: row.organisationId,
@@ -275,17 +295,23 @@ function itemCounts(db: DbOrTx, viewer: Viewer, edition: Edition) {
  */
 function withheldOrganisationIds(db: DbOrTx, edition: Edition | null): number[] {
   if (!edition) return [];
-  return (
-    basis(
-      db,
-      edition,
-      { id: organisations.id },
-      beyondViewer("checking free text against every withheld source"),
-      ne(threatInputItems.attribution, "named"),
-    )
-      .groupBy(organisations.id)
-      .all() as { id: number }[]
-  ).map((row) => row.id);
+  return organisationsBehind(
+    db,
+    basis(db, edition, { id: organisations.id }, beyondViewer("checking free text against every withheld source"), ne(threatInputItems.attribution, "named")),
+  );
+}
+
+/**
+ * The organisations behind a set of the edition's items, each once: read from the (few)
+ * organisations, so that the items are not grouped through a temporary B-tree.
+ */
+function organisationsBehind(db: DbOrTx, items: ReturnType<typeof basis>): number[] {
+  return db
+    .select({ id: organisations.id })
+    .from(organisations)
+    .where(inArray(organisations.id, items))
+    .all()
+    .map((row) => row.id);
 }
 
 /** Finds every name and alias of the edition's withheld sources. */
@@ -358,6 +384,8 @@ function publishedBefore(db: DbOrTx, edition: Edition): Edition[] {
 }
 
 type Figures = { items: EditionItem[]; resolve: NameResolver; areas: AreaResult[] };
+/** The items a set of figures is computed from, and the selection they were read with. */
+type Basis = { items: EditionItem[]; selection: Selection };
 type Scores = Map<CrimeArea, number>;
 
 /** Every actor, alias and malware name an item gives, as names compare. */
@@ -371,15 +399,13 @@ const namesOf = (item: Pick<AssessedItem, "actors" | "malware">) => [
  * touch a name only items outside the set give (a TLP:RED actor's, say). Merged into or from, such
  * a name would otherwise name an entity or be listed among its aliases for readers of the set.
  */
-function resolverFor(db: DbOrTx, viewer: Viewer, edition: Edition, items: EditionItem[]): NameResolver {
-  const kept = new Set(items.map((item) => item.id));
+function resolverFor(db: DbOrTx, viewer: Viewer, edition: Edition, { items, selection }: Basis): NameResolver {
+  const names = { actors: threatInputItems.actors, malware: threatInputItems.malware };
+  const left = SELECTIONS[selection];
   const outside = [
-    ...(basis(db, edition, { actors: threatInputItems.actors, malware: threatInputItems.malware }, itemHiddenFrom(viewer)).all() as Pick<
-      AssessedItem,
-      "actors" | "malware"
-    >[]),
-    ...readableItems(db, viewer, edition).filter((item) => !kept.has(item.id)),
-  ];
+    ...basis(db, edition, names, itemHiddenFrom(viewer)).all(),
+    ...(left ? basis(db, edition, names, itemReadableBy(viewer), sql`not ${left}`).all() : []),
+  ] as Pick<AssessedItem, "actors" | "malware">[];
   const inside = new Set(items.flatMap(namesOf));
   const hidden = new Set(outside.flatMap(namesOf).filter((key) => !inside.has(key)));
   const merges = mergesOf(db, edition).filter((merge) => !hidden.has(nameKey(merge.from)) && !hidden.has(nameKey(merge.into)));
@@ -393,13 +419,13 @@ const REFERENCE_NAMES: ReferenceNames = { name: referenceName, key: entityKey };
  * The figures of an edition from a set of its items: computed, then the analysts' overrides,
  * then the change against the previous published edition's final scores.
  */
-function figuresFrom(db: DbOrTx, viewer: Viewer, edition: Edition, items: EditionItem[], previousScores: Scores): Figures {
-  const resolve = resolverFor(db, viewer, edition, items);
-  const computed = scoreAreas(items, resolve, CRIME_AREAS);
-  return { items, resolve, areas: applyOverrides(computed, overridesOf(db, edition.id), previousScores) };
+function figuresFrom(db: DbOrTx, viewer: Viewer, edition: Edition, set: Basis, previousScores: Scores): Figures {
+  const resolve = resolverFor(db, viewer, edition, set);
+  const computed = scoreAreas(set.items, resolve, CRIME_AREAS);
+  return { items: set.items, resolve, areas: applyOverrides(computed, overridesOf(db, edition.id), previousScores) };
 }
 
-const finalScores = (figures: Figures): Scores =>
+const finalScores = (figures: Pick<Figures, "areas">): Scores =>
   new Map(figures.areas.filter(hasFigures).map((area) => [area.crimeArea, area.finalScore]));
 
 /** The crime areas an edition covers: those its consultations asked about. */
@@ -427,13 +453,15 @@ function comparableBefore(db: DbOrTx, edition: Edition): { edition: Edition; sha
 
 /**
  * The final scores of the comparable editions before this one, oldest first, each from the items
- * this viewer may read of it (and `keep` of those), for the areas both cover: the trend is built
- * from what the viewer may read, like every other figure. An area's previous score is its score
- * in the latest of them that covers it.
+ * this viewer may read of it (and the selection's of those), for the areas both cover: the trend
+ * is built from what the viewer may read, like every other figure. An area's previous score is
+ * its score in the latest of them that covers it. Where the viewer reads what an audience's
+ * frozen figures were computed from, those are read; otherwise each edition is computed anew.
  */
-function timelineOf(db: DbOrTx, viewer: Viewer, edition: Edition, keep: (item: EditionItem) => boolean = () => true) {
+function timelineOf(db: DbOrTx, viewer: Viewer, edition: Edition, selection: Selection, audience: FigureAudience | null) {
+  const frozen = audience ? frozenScoresBefore(db, edition, audience) : new Map<number, Scores>();
   const earlier = comparableBefore(db, edition).map(({ edition: entry, shared }) => {
-    const scores = finalScores(figuresFrom(db, viewer, entry, readableItems(db, viewer, entry).filter(keep), new Map()));
+    const scores = frozen.get(entry.id) ?? finalScores(figuresFrom(db, viewer, entry, selected(db, viewer, entry, selection), new Map()));
     return { edition: entry, shared, scores: new Map([...scores].filter(([area]) => shared.has(area))) };
   });
   const previousScores = new Map<CrimeArea, number>();
@@ -443,6 +471,114 @@ function timelineOf(db: DbOrTx, viewer: Viewer, edition: Edition, keep: (item: E
     if (score !== undefined) previousScores.set(area, score);
   }
   return { earlier, previousScores };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Selections and frozen figures (docs/decisions/021)
+
+/**
+ * Which of the items a viewer may read a set of figures is built from: all of them on the
+ * edition's page; in a default export and the printable report those cleared for onward sharing
+ * and not TLP:RED; in a named-recipient export TLP:RED too (only items naming the exporting
+ * analyst, the only ones the gate lets them read). Values on a warning list leave only once an
+ * analyst has cleared them.
+ */
+type Selection = "page" | "export" | "named";
+
+/** Each selection's condition on the items the viewer may read (none: all of them). */
+const SELECTIONS: Record<Selection, SQL | undefined> = {
+  page: undefined,
+  export: sql`(${threatInputItems.shareOnward} = 1 and ${threatInputItems.tlp} <> 'TLP:RED')`,
+  named: sql`${threatInputItems.shareOnward} = 1`,
+};
+
+/** The items of a selection the viewer may read, with what figures are computed from them. */
+const selected = (db: DbOrTx, viewer: Viewer, edition: Edition, selection: Selection): Basis => ({
+  items: readableItems(db, viewer, edition, selection),
+  selection,
+});
+
+/** The figures publishing freezes for each audience, and the selection each is computed with. */
+const FROZEN_SELECTIONS: Record<FigureAudience, Selection> = { staff: "page", export: "export" };
+
+/**
+ * The audience whose frozen figures are exactly what this viewer would compute for a selection
+ * over an edition and the editions before it, if any. A default export's items are the same for
+ * every reader (no TLP:RED in it, and staff read every other item). On the page, a reader who
+ * reads no TLP:RED item of the published editions up to this one reads what "staff" was computed
+ * from; one who does (an analyst a RED item names) has every figure computed anew, so that no
+ * reader sees figures over items they may not read, nor misses what they may.
+ */
+function audienceOf(db: DbOrTx, viewer: Viewer, edition: Edition, selection: Selection): FigureAudience | null {
+  if (selection === "export") return "export";
+  if (selection === "named") return null;
+  const red = db
+    .select({ one: sql<number>`1` })
+    .from(threatInputItems)
+    .innerJoin(assessmentEditionItems, eq(assessmentEditionItems.itemId, threatInputItems.id))
+    .innerJoin(assessmentEditions, eq(assessmentEditions.id, assessmentEditionItems.editionId))
+    .where(
+      and(
+        eq(threatInputItems.tlp, "TLP:RED"),
+        itemReadableBy(viewer),
+        eq(assessmentEditions.status, "published"),
+        edition.publishedAt ? sql`${assessmentEditions.publishedAt} <= ${edition.publishedAt.getTime()}` : undefined,
+      ),
+    )
+    .limit(1)
+    .get();
+  return red ? null : "staff";
+}
+
+type FrozenFigures = { items: number; handlingMark: Tlp; areas: AreaResult[]; entities: RankedEntity[] };
+
+/** A published edition's figures for an audience, as publishing froze them (null for a draft). */
+function frozenFigures(db: DbOrTx, edition: Edition, audience: FigureAudience | null): FrozenFigures | null {
+  if (edition.status !== "published" || audience === null) return null;
+  const row = db
+    .select()
+    .from(assessmentEditionFigures)
+    .where(and(eq(assessmentEditionFigures.editionId, edition.id), eq(assessmentEditionFigures.audience, audience)))
+    .get();
+  if (!row) return null;
+  // JSON keeps an override's date as text.
+  const areas = (row.areas as AreaResult[]).map((area) =>
+    area.override ? { ...area, override: { ...area.override, at: new Date(area.override.at) } } : area,
+  );
+  return { items: row.items, handlingMark: row.handlingMark, areas, entities: row.entities as RankedEntity[] };
+}
+
+/**
+ * The final scores an audience's frozen figures give the editions published before this one, by
+ * edition, read from the frozen areas in SQL (an area counts with items or a score set by hand).
+ */
+function frozenScoresBefore(db: DbOrTx, edition: Edition, audience: FigureAudience): Map<number, Scores> {
+  const figures = assessmentEditionFigures;
+  const editions = assessmentEditions;
+  // json_each is a table-valued function, which drizzle's builder cannot join: the query is written out.
+  const rows = db.all<{ editionId: number; crimeArea: CrimeArea; finalScore: number }>(sql`
+    select ${figures.editionId} as editionId, json_extract(area.value, '$.crimeArea') as crimeArea,
+      json_extract(area.value, '$.finalScore') as finalScore
+    from ${figures} inner join ${editions} on ${editions.id} = ${figures.editionId}, json_each(${figures.areas}) area
+    where ${figures.audience} = ${audience} and ${editions.status} = 'published' and ${editions.id} <> ${edition.id}
+      ${edition.publishedAt ? sql`and ${editions.publishedAt} < ${edition.publishedAt.getTime()}` : sql``}
+      and (json_extract(area.value, '$.items') > 0 or json_extract(area.value, '$.override') is not null)`);
+  const scores = new Map<number, Scores>();
+  for (const row of rows) {
+    if (!scores.has(row.editionId)) scores.set(row.editionId, new Map());
+    scores.get(row.editionId)!.set(row.crimeArea, row.finalScore);
+  }
+  return scores;
+}
+
+/**
+ * An edition's figures for a viewer and a selection, computed from the items (and the change
+ * against the timeline's previous scores, unless given): what frozen figures are made with.
+ */
+function computeFigures(db: DbOrTx, viewer: Viewer, edition: Edition, selection: Selection, previousScores?: Scores): Figures {
+  const set = selected(db, viewer, edition, selection);
+  const previous = previousScores ?? timelineOf(db, viewer, edition, selection, audienceOf(db, viewer, edition, selection)).previousScores;
+  return figuresFrom(db, viewer, edition, set, previous);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -457,18 +593,36 @@ function redactedEntities(entities: RankedEntity[], matcher: NameMatcher): Ranke
   return entities.map((entity) => ({ ...entity, name: matcher.redact(entity.name), aliases: entity.aliases.map((alias) => matcher.redact(alias)) }));
 }
 
+/**
+ * The figures of the edition's page for this viewer: those frozen for their audience where there
+ * are some, else computed from the items they may read (with the items a draft's analyst may cite).
+ */
+function pageFigures(db: DbOrTx, viewer: Viewer, edition: Edition, audience: FigureAudience | null, previousScores: Scores, editable: boolean) {
+  const frozen = frozenFigures(db, edition, audience);
+  if (frozen) return { ...frozen, candidates: [] };
+  const figures = computeFigures(db, viewer, edition, "page", previousScores);
+  const { items } = figures;
+  return {
+    items: items.length,
+    handlingMark: strictestMark(items.map((item) => item.tlp)),
+    areas: figures.areas,
+    entities: rankEntities(items, figures.resolve),
+    candidates: editable ? items.map((item) => ({ id: item.id, title: item.title, crimeArea: item.crimeArea, tlp: item.tlp })) : [],
+  };
+}
+
 export function viewEdition(db: DbOrTx, viewer: Viewer, id: number, actor: Actor, now = new Date()) {
   assertReader(viewer);
   const edition = getEdition(db, id);
-  const { earlier, previousScores } = timelineOf(db, viewer, edition);
-  const items = readableItems(db, viewer, edition);
-  const figures = figuresFrom(db, viewer, edition, items, previousScores);
+  const audience = audienceOf(db, viewer, edition, "page");
+  const { earlier, previousScores } = timelineOf(db, viewer, edition, "page", audience);
+  const editable = isAnalyst(viewer) && edition.status === "draft";
+  const page = pageFigures(db, viewer, edition, audience, previousScores, editable);
   const counts = itemCounts(db, viewer, edition);
   const matcher = withheldSources(db, edition);
-  const proposals = proposalsFor(db, viewer, edition, items, matcher);
-  const editable = isAnalyst(viewer) && edition.status === "draft";
-  // Proposing lists the items to cite, titles and marks: an audited view.
-  if (editable) auditSensitiveView(db, viewer, items, { type: "assessment", id }, actor, now);
+  const proposals = proposalsFor(db, viewer, edition, matcher);
+  // Proposing lists the items to cite, titles and marks: an audited view, once per view.
+  if (editable) auditSensitiveView(db, viewer, page.candidates, { type: "assessment", id }, actor, now);
   return {
     edition: {
       id: edition.id,
@@ -478,31 +632,30 @@ export function viewEdition(db: DbOrTx, viewer: Viewer, id: number, actor: Actor
       status: edition.status,
       publishedAt: edition.publishedAt,
     },
+    // A few, sorted here rather than through a temporary B-tree over consultations.
     consultations: db
       .select({ id: consultations.id, title: consultations.title })
       .from(assessmentEditionConsultations)
       .innerJoin(consultations, eq(consultations.id, assessmentEditionConsultations.consultationId))
       .where(eq(assessmentEditionConsultations.editionId, id))
-      .orderBy(asc(consultations.title))
-      .all(),
+      .all()
+      .sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : a.id - b.id)),
     previous: earlier.at(-1) ? { id: earlier.at(-1)!.edition.id, title: earlier.at(-1)!.edition.title } : null,
-    areas: redactedAreas(figures.areas, matcher),
-    itemCount: items.length,
+    areas: redactedAreas(page.areas, matcher),
+    itemCount: page.items,
     /** Items of the edition this viewer may not read: left out of every figure here, and only counted. */
     hiddenItems: counts.hidden,
     /** The strictest mark among the items behind the figures: the page's own handling mark. */
-    handlingMark: strictestMark(items.map((item) => item.tlp)),
-    entities: redactedEntities(rankEntities(items, figures.resolve), matcher),
+    handlingMark: page.handlingMark,
+    entities: redactedEntities(page.entities, matcher),
     proposals: proposals.shown,
     hiddenProposals: proposals.hidden,
-    candidates: editable
-      ? items.map((item) => ({ id: item.id, title: matcher.redact(item.title), crimeArea: item.crimeArea, tlp: item.tlp }))
-      : [],
+    candidates: page.candidates.map((item) => ({ ...item, title: matcher.redact(item.title) })),
     timeline: {
       editions: [...earlier.map((entry) => entry.edition), edition].map((entry) => ({ id: entry.id, title: entry.title })),
       series: CRIME_AREAS.map((area) => ({
         crimeArea: area,
-        points: [...earlier.map((entry) => entry.scores), finalScores(figures)].map((scores) => scores.get(area) ?? null),
+        points: [...earlier.map((entry) => entry.scores), finalScores(page)].map((scores) => scores.get(area) ?? null),
       })),
     },
     canEdit: editable,
@@ -523,9 +676,20 @@ type ProposalRow = {
   proposedBy: string | null;
   decidedBy: string | null;
   itemIds: number[];
+  /** Whether every supporting item is among the items `within` keeps. */
+  within: boolean;
 };
 
-function proposalsOf(db: DbOrTx, editionId: number): ProposalRow[] {
+const outsideEvidence = alias(targetEvidence, "outside_evidence");
+
+/**
+ * The edition's proposals, each with whether every item it rests on is among the edition's items
+ * that a gate condition (and `also`) keeps: decided in SQL, without reading the items. Without
+ * a condition, `within` is left true: for rules on the proposals alone (four eyes).
+ */
+function proposalsOf(db: DbOrTx, edition: Edition, where?: Gated, also?: SQL): ProposalRow[] {
+  const editionId = edition.id;
+  const kept = where ? basis(db, edition, { id: threatInputItems.id }, where, also) : null;
   const rows = db
     .select({
       id: targetProposals.id,
@@ -540,6 +704,9 @@ function proposalsOf(db: DbOrTx, editionId: number): ProposalRow[] {
       decidedByUserId: targetProposals.decidedByUserId,
       proposedBy: sql<string | null>`(select name from users where id = ${targetProposals.proposedByUserId})`,
       decidedBy: sql<string | null>`(select name from users where id = ${targetProposals.decidedByUserId})`,
+      within: kept
+        ? sql<number>`not exists (select 1 from ${targetEvidence} ${sql.identifier("outside_evidence")} where ${outsideEvidence.proposalId} = ${targetProposals.id} and ${notInArray(outsideEvidence.itemId, kept)})`
+        : sql<number>`1`,
     })
     .from(targetProposals)
     .where(eq(targetProposals.editionId, editionId))
@@ -551,9 +718,15 @@ function proposalsOf(db: DbOrTx, editionId: number): ProposalRow[] {
     .innerJoin(targetProposals, eq(targetProposals.id, targetEvidence.proposalId))
     .where(eq(targetProposals.editionId, editionId))
     .all();
+  const byProposal = new Map<number, number[]>();
+  for (const entry of evidence) {
+    if (!byProposal.has(entry.proposalId)) byProposal.set(entry.proposalId, []);
+    byProposal.get(entry.proposalId)!.push(entry.itemId);
+  }
   return rows.map((row) => ({
     ...row,
-    itemIds: evidence.filter((entry) => entry.proposalId === row.id).map((entry) => entry.itemId).sort((a, b) => a - b),
+    within: row.within === 1,
+    itemIds: (byProposal.get(row.id) ?? []).sort((a, b) => a - b),
   }));
 }
 
@@ -562,12 +735,11 @@ function proposalsOf(db: DbOrTx, editionId: number): ProposalRow[] {
  * resting on a TLP:RED item is as sensitive as the item), free text without a withheld source,
  * and whether the viewer may decide each (four eyes: never their own proposal).
  */
-function proposalsFor(db: DbOrTx, viewer: Viewer, edition: Edition, items: EditionItem[], matcher: NameMatcher) {
-  const readable = new Set(items.map((item) => item.id));
-  const all = proposalsOf(db, edition.id);
+function proposalsFor(db: DbOrTx, viewer: Viewer, edition: Edition, matcher: NameMatcher) {
+  const all = proposalsOf(db, edition, itemReadableBy(viewer));
   const shown = all
-    .filter((proposal) => proposal.itemIds.every((itemId) => readable.has(itemId)))
-    .map(({ proposedByUserId, decidedByUserId: _decider, ...proposal }) => ({
+    .filter((proposal) => proposal.within)
+    .map(({ proposedByUserId, decidedByUserId: _decider, within: _within, ...proposal }) => ({
       ...proposal,
       name: matcher.redact(proposal.name),
       rationale: matcher.redact(proposal.rationale),
@@ -587,8 +759,11 @@ export function itemsBehind(db: DbOrTx, viewer: Viewer, id: number, filter: Item
   assertReader(viewer);
   const edition = getEdition(db, id);
   const items = readableItems(db, viewer, edition);
-  const resolve = resolverFor(db, viewer, edition, items);
-  const evidence = filter.target ? new Set(proposalsOf(db, id).find((proposal) => proposal.id === filter.target)?.itemIds ?? []) : null;
+  const resolve = resolverFor(db, viewer, edition, { items, selection: "page" });
+  // The proposal's items, of which only those the viewer may read are among `items`.
+  const evidence = filter.target
+    ? new Set(proposalsOf(db, edition, itemReadableBy(viewer)).find((proposal) => proposal.id === filter.target)?.itemIds ?? [])
+    : null;
   const namedActor = filter.actor && resolve("actor", filter.actor);
   const malware = filter.malware && resolve("malware", filter.malware);
   const matches = items.filter(
@@ -806,7 +981,7 @@ export function decideTarget(
   assertReader(viewer);
   db.transaction((tx) => {
     const edition = getEdition(tx, id);
-    const proposal = proposalsFor(tx, viewer, edition, readableItems(tx, viewer, edition), nameMatcher([])).shown.find(
+    const proposal = proposalsFor(tx, viewer, edition, nameMatcher([])).shown.find(
       (shown) => shown.id === input.proposalId,
     );
     if (!proposal) throw new AppError("not_found", "There is no such proposal.");
@@ -850,7 +1025,7 @@ export function publishEdition(db: Db, viewer: Viewer, id: number, actor: Actor 
   db.transaction((tx) => {
     const edition = getEdition(tx, id);
     assertDraft(edition);
-    const selfEndorsed = proposalsOf(tx, id).filter(
+    const selfEndorsed = proposalsOf(tx, edition).filter(
       (proposal) => proposal.state === "endorsed" && proposal.decidedByUserId === proposal.proposedByUserId,
     );
     if (selfEndorsed.length > 0) {
@@ -873,7 +1048,8 @@ export function publishEdition(db: Db, viewer: Viewer, id: number, actor: Actor 
       .set({ status: "published", publishedAt: now, publishedByUserId: viewer.id, snapshot: { merges: currentMerges(tx) } satisfies Snapshot, updatedAt: now })
       .where(eq(assessmentEditions.id, id))
       .run();
-    freezeStixObjects(tx, getEdition(tx, id), actor.appUrl ?? "http://localhost");
+    const published = getEdition(tx, id);
+    freezeFigures(tx, published, actor.appUrl ?? "http://localhost");
     recordAudit(tx, {
       action: "assessment.published",
       actorUserId: viewer.id,
@@ -898,28 +1074,26 @@ export type ExportRequest = { format: "stix" | "csv" | "print"; recipient?: stri
  * The figures are computed anew from exactly those items, so nothing withheld shows through.
  */
 function exportable(db: DbOrTx, viewer: Viewer, edition: Edition, request: ExportRequest) {
-  const keep = (item: EditionItem) => item.shareOnward && (request.recipient !== undefined || item.tlp !== "TLP:RED");
-  // Values on a warning list leave only once an analyst has cleared them.
-  const allowed = readableItems(db, viewer, edition)
-    .filter(keep)
-    .map((item) => ({ ...item, indicators: item.indicators.filter((indicator) => !indicator.listed) }));
-  const figures = figuresFrom(db, viewer, edition, allowed, timelineOf(db, viewer, edition, keep).previousScores);
-  return {
-    ...figures,
-    left: leftOut(db, viewer, edition, request),
-    /** What free text in an export may not name: every organisation behind its items, and every withheld source. */
-    names: [
-      ...organisationNames(db, [...new Set(allowed.map((item) => item.organisationId))]),
-      ...organisationNames(db, withheldOrganisationIds(db, edition)),
-    ],
-  };
+  const selection = exportSelection(request);
+  const figures = computeFigures(db, viewer, edition, selection);
+  return { ...figures, selection, left: leftOut(db, viewer, edition, request), names: exportNames(db, viewer, edition, selection) };
+}
+
+const exportSelection = (request: ExportRequest): Selection => (request.recipient === undefined ? "export" : "named");
+
+/**
+ * What free text in an export may not name: every organisation behind its items, and every
+ * withheld source.
+ */
+function exportNames(db: DbOrTx, viewer: Viewer, edition: Edition, selection: Selection) {
+  const behind = organisationsBehind(db, basis(db, edition, { id: organisations.id }, itemReadableBy(viewer), SELECTIONS[selection]));
+  return [...organisationNames(db, behind), ...organisationNames(db, withheldOrganisationIds(db, edition))];
 }
 
 /** The targets that may leave with an export: every supporting item among those exported, and not declined. */
-function exportedTargets(db: DbOrTx, edition: Edition, items: EditionItem[], matcher: NameMatcher) {
-  const exported = new Set(items.map((item) => item.id));
-  return proposalsOf(db, edition.id)
-    .filter((proposal) => proposal.itemIds.every((itemId) => exported.has(itemId)))
+function exportedTargets(db: DbOrTx, viewer: Viewer, edition: Edition, selection: Selection, matcher: NameMatcher) {
+  return proposalsOf(db, edition, itemReadableBy(viewer), SELECTIONS[selection])
+    .filter((proposal) => proposal.within)
     .map((proposal) => ({
       id: proposal.id,
       kind: proposal.kind,
@@ -939,7 +1113,7 @@ export function exportEdition(db: DbOrTx, viewer: Viewer, id: number, request: E
   const figures = exportable(db, viewer, edition, request);
   const matcher = nameMatcher(figures.names);
   const tlp = strictestMark(figures.items.map((item) => item.tlp));
-  const targets = exportedTargets(db, edition, figures.items, matcher);
+  const targets = exportedTargets(db, viewer, edition, figures.selection, matcher);
   const areas = redactedAreas(figures.areas, matcher);
   const slug = `taskforce-assessment-${edition.id}${request.recipient ? "-named-recipient" : ""}`;
   const file: ExportFile =
@@ -947,7 +1121,8 @@ export function exportEdition(db: DbOrTx, viewer: Viewer, id: number, request: E
       ? {
           filename: `${slug}.stix.json`,
           contentType: "application/stix+json;version=2.1",
-          body: JSON.stringify(datedBundle(db, edition, stixBundleFrom(edition, figures, areas, targets, actor.appUrl)), null, 2),
+          // Compact: the bundle is read by machines, and indentation doubled its size.
+          body: JSON.stringify(datedBundle(db, edition, stixBundleFrom(edition, figures, areas, targets, actor.appUrl))),
           tlp,
         }
       : { filename: `${slug}.csv`, contentType: "text/csv; charset=utf-8", body: editionCsv(areas, targets, tlp), tlp };
@@ -972,7 +1147,7 @@ export function exportEdition(db: DbOrTx, viewer: Viewer, id: number, request: E
 
 function stixBundleFrom(
   edition: Edition,
-  figures: ReturnType<typeof exportable>,
+  figures: Pick<ReturnType<typeof exportable>, "items" | "resolve" | "names">,
   areas: AreaResult[],
   targets: ReturnType<typeof exportedTargets>,
   portalUrl: string,
@@ -990,10 +1165,11 @@ function stixBundleFrom(
 }
 
 /** What the member agencies may receive of a published edition, as a STIX bundle: a default export read for them. */
-function memberAgencyBundle(db: DbOrTx, edition: Edition, portalUrl: string): StixBundle {
-  const figures = exportable(db, MEMBER_AGENCIES, edition, { format: "stix" });
-  const matcher = nameMatcher(figures.names);
-  return stixBundleFrom(edition, figures, redactedAreas(figures.areas, matcher), exportedTargets(db, edition, figures.items, matcher), portalUrl);
+function memberAgencyBundle(db: DbOrTx, edition: Edition, figures: Figures, portalUrl: string): StixBundle {
+  const names = exportNames(db, MEMBER_AGENCIES, edition, "export");
+  const matcher = nameMatcher(names);
+  const targets = exportedTargets(db, MEMBER_AGENCIES, edition, "export", matcher);
+  return stixBundleFrom(edition, { ...figures, names }, redactedAreas(figures.areas, matcher), targets, portalUrl);
 }
 
 /**
@@ -1034,8 +1210,8 @@ const datedBundle = (db: DbOrTx, edition: Edition, bundle: StixBundle): StixBund
  * Freezes, at publication, the STIX objects the member agencies may receive of the edition,
  * dated against the editions published before it: what TAXII serves, unchanged ever after.
  */
-function freezeStixObjects(tx: DbOrTx, edition: Edition, portalUrl: string) {
-  const bundle = datedBundle(tx, edition, memberAgencyBundle(tx, edition, portalUrl));
+function freezeStixObjects(tx: DbOrTx, edition: Edition, figures: Figures, portalUrl: string) {
+  const bundle = datedBundle(tx, edition, memberAgencyBundle(tx, edition, figures, portalUrl));
   for (const object of bundle.objects) {
     const created = new Date(object.created);
     tx.insert(editionStixObjects)
@@ -1049,6 +1225,29 @@ function freezeStixObjects(tx: DbOrTx, edition: Edition, portalUrl: string) {
         object: object as unknown as Record<string, unknown>,
       })
       .run();
+  }
+}
+
+/**
+ * Freezes, at publication, the figures of each audience (docs/decisions/021), computed as their
+ * readers' pages would compute them, and the member agencies' STIX objects from the default
+ * export's: what the edition's pages, timeline and TAXII read ever after.
+ */
+function freezeFigures(tx: DbOrTx, edition: Edition, portalUrl: string) {
+  for (const audience of FIGURE_AUDIENCES) {
+    // The member agencies' reader reads as every audience's does: every item but TLP:RED.
+    const figures = computeFigures(tx, MEMBER_AGENCIES, edition, FROZEN_SELECTIONS[audience]);
+    tx.insert(assessmentEditionFigures)
+      .values({
+        editionId: edition.id,
+        audience,
+        items: figures.items.length,
+        handlingMark: strictestMark(figures.items.map((item) => item.tlp)),
+        areas: figures.areas,
+        entities: rankEntities(figures.items, figures.resolve),
+      })
+      .run();
+    if (audience === "export") freezeStixObjects(tx, edition, figures, portalUrl);
   }
 }
 
@@ -1070,16 +1269,25 @@ export function stixObjectsForMemberAgencies(db: DbOrTx, editionId: number) {
 export function printableEdition(db: DbOrTx, viewer: Viewer, id: number) {
   assertReader(viewer);
   const edition = getEdition(db, id);
-  const figures = exportable(db, viewer, edition, { format: "print" });
-  const matcher = nameMatcher(figures.names);
+  const names = exportNames(db, viewer, edition, "export");
+  const matcher = nameMatcher(names);
+  const figures = reportFigures(db, viewer, edition);
   return {
     edition: { id: edition.id, title: edition.title, periodFrom: edition.periodFrom, periodTo: edition.periodTo, status: edition.status, publishedAt: edition.publishedAt },
     areas: redactedAreas(figures.areas, matcher),
-    entities: redactedEntities(rankEntities(figures.items, figures.resolve), matcher).slice(0, 20),
-    proposals: exportedTargets(db, edition, figures.items, matcher).filter((proposal) => proposal.state !== "declined"),
-    left: figures.left,
-    handlingMark: strictestMark(figures.items.map((item) => item.tlp)),
+    entities: redactedEntities(figures.entities.slice(0, 20), matcher),
+    proposals: exportedTargets(db, viewer, edition, "export", matcher).filter((proposal) => proposal.state !== "declined"),
+    left: leftOut(db, viewer, edition, { format: "print" }),
+    handlingMark: figures.handlingMark,
   };
+}
+
+/** The default export's figures: as frozen for a published edition (the same for every reader), else computed. */
+function reportFigures(db: DbOrTx, viewer: Viewer, edition: Edition): Omit<FrozenFigures, "items"> {
+  const frozen = frozenFigures(db, edition, audienceOf(db, viewer, edition, "export"));
+  if (frozen) return frozen;
+  const figures = computeFigures(db, viewer, edition, "export");
+  return { areas: figures.areas, entities: rankEntities(figures.items, figures.resolve), handlingMark: strictestMark(figures.items.map((item) => item.tlp)) };
 }
 
 /** What an export leaves out, counted in SQL: never what the items say. */
@@ -1093,8 +1301,16 @@ function leftOut(db: DbOrTx, viewer: Viewer, edition: Edition, request: ExportRe
     },
     itemReadableBy(viewer),
   ).get() as unknown as { notShareable: number; red: number };
+  const exported = basis(db, edition, { id: threatInputItems.id }, itemReadableBy(viewer), SELECTIONS[exportSelection(request)]);
+  const listed = db
+    .select({ values: count() })
+    .from(threatInputIndicators)
+    .where(and(inArray(threatInputIndicators.itemId, exported), indicatorReadableBy(viewer), LISTED))
+    .get()!;
   return {
     notShareable: counts.notShareable,
+    /** Values on a warning list, not cleared by an analyst, of the items the export carries: left out of it. */
+    listed: listed.values,
     /** TLP:RED items the person may read that this export leaves out (all of them but in a named-recipient export). */
     red: request.recipient === undefined ? counts.red : 0,
     /** Items the exporting person may not read (TLP:RED for other analysts): never exported. */

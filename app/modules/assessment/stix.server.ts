@@ -264,7 +264,7 @@ type Derived = { key: string; rank: number };
 export function buildStixBundle(input: StixExportInput): StixBundle {
   const { edition } = input;
   const timestamp = edition.publishedAt.toISOString();
-  const idOf = stixIdOf;
+  const idOf = onceEach(stixIdOf);
   const identityId = idOf("identity", nameKey(TASKFORCE_NAME));
   const common = <T extends StixObject["type"]>(type: T, id: StixId) => ({
     type,
@@ -511,10 +511,28 @@ export function buildStixBundle(input: StixExportInput): StixBundle {
   };
 }
 
+const TYPE_RANK = new Map(TYPE_ORDER.map((type, rank) => [type, rank]));
+
+/** By type (TYPE_ORDER), then id: each object's rank looked up once, not at every comparison. */
 function sortObjects<T extends StixObject>(objects: T[]): T[] {
-  return objects.sort(
-    (a, b) => TYPE_ORDER.indexOf(a.type) - TYPE_ORDER.indexOf(b.type) || byCodeUnit(a.id, b.id),
-  );
+  return objects
+    .map((object) => ({ object, rank: TYPE_RANK.get(object.type)! }))
+    .sort((a, b) => a.rank - b.rank || byCodeUnit(a.object.id, b.object.id))
+    .map((entry) => entry.object);
+}
+
+/**
+ * An id function that hashes each natural key once per bundle: the same entity, indicator or
+ * technique recurs across items and relationships, and each id is a SHA-1.
+ */
+function onceEach(idOf: (type: string, naturalKey: string) => StixId) {
+  const ids = new Map<string, StixId>();
+  return (type: string, naturalKey: string): StixId => {
+    const key = `${type}/${naturalKey}`;
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = idOf(type, naturalKey)));
+    return id;
+  };
 }
 
 /** The report's text: the period, the figures per crime area, the endorsed targets. */
@@ -525,8 +543,8 @@ function describe(input: StixExportInput, redact: (text: string) => string): str
     "",
     "Crime areas (final score 0-25, trend, estimative likelihood):",
   ];
-  const order = Object.keys(CRIME_AREA_LABELS);
-  const areas = [...input.areas].sort((a, b) => order.indexOf(a.crimeArea) - order.indexOf(b.crimeArea));
+  const order = new Map(Object.keys(CRIME_AREA_LABELS).map((area, rank) => [area, rank]));
+  const areas = [...input.areas].sort((a, b) => order.get(a.crimeArea)! - order.get(b.crimeArea)!);
   for (const area of areas) lines.push(`- ${areaLine(area)}`);
   const endorsed = input.targets
     .filter((target) => target.state === "endorsed")

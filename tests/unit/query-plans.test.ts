@@ -1,0 +1,109 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { seedDemoRound } from "../../db/demo-round";
+import { DEMO_SIGN_INS } from "../../db/seed";
+import { getAccount } from "~/modules/accounts/service.server";
+import { exportSummary, itemsBehind, listEditions, printableEdition, viewEdition } from "~/modules/assessment/service.server";
+import { triageQueue } from "~/modules/threat-input/service.server";
+import { freshDatabase } from "../support/db";
+import { userIdOf } from "./helpers";
+
+// The query plans of the main pages (issue 13.2), by structure: every statement a page runs is
+// explained (EXPLAIN QUERY PLAN, with the parameters it ran with), and none may read a large
+// table whole without an index, or sort one through a temporary B-tree. The plans do not depend
+// on how many rows there are (no ANALYZE statistics), so the demo round shows them.
+
+const LARGE = ["threat_inputs", "threat_input_items", "threat_input_indicators", "meetings", "consultations", "audit_events", "outbox"];
+const NOW = new Date("2026-11-10T09:00:00.000Z");
+
+let fixture: ReturnType<typeof freshDatabase>;
+
+type Step = { id: number; parent: number; detail: string };
+type Plan = { sql: string; steps: Step[] };
+
+/** Every statement `run` runs on the connection, with its plan. */
+function plansOf(run: () => unknown): Plan[] {
+  const { sqlite } = fixture;
+  const prepare = sqlite.prepare;
+  const ran: { sql: string; args: unknown[] }[] = [];
+  sqlite.prepare = ((source: string) => {
+    const statement = prepare.call(sqlite, source);
+    for (const method of ["all", "get", "run", "iterate"] as const) {
+      const original = statement[method].bind(statement) as (...args: unknown[]) => unknown;
+      (statement as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+        ran.push({ sql: source, args });
+        return original(...args);
+      };
+    }
+    return statement;
+  }) as typeof prepare;
+  try {
+    run();
+  } finally {
+    sqlite.prepare = prepare;
+  }
+  return ran
+    .filter((statement) => /^\s*(select|with)\b/i.test(statement.sql))
+    .map((statement) => ({
+      sql: statement.sql,
+      steps: sqlite.prepare(`explain query plan ${statement.sql}`).all(...statement.args) as Step[],
+    }));
+}
+
+const readsLarge = (detail: string) => LARGE.some((table) => new RegExp(`^(SCAN|SEARCH) ${table}\\b`).test(detail));
+
+/**
+ * The steps that read a large table whole without an index, or sort the rows of one through a
+ * temporary B-tree (a sort whose query, at the same level of the plan, reads a large table).
+ */
+function badSteps(plans: Plan[]): string[] {
+  const bad: string[] = [];
+  for (const { sql, steps } of plans) {
+    for (const step of steps) {
+      const scan = /^SCAN (\S+)(?: AS \S+)?$/.exec(step.detail);
+      // A DISTINCT within a correlated subquery over one input's items is bounded by that input.
+      const sortsLarge =
+        /USE TEMP B-TREE/.test(step.detail) &&
+        !/USE TEMP B-TREE FOR group_concat\(DISTINCT\)/.test(step.detail) && steps.some((other) => other.parent === step.parent && readsLarge(other.detail));
+      if ((scan && LARGE.includes(scan[1]!)) || sortsLarge) bad.push(`${step.detail}\n    in ${sql}`);
+    }
+  }
+  return bad;
+}
+
+const person = (email: string) => getAccount(fixture.db, userIdOf(fixture.db, email));
+const actorOf = (email: string) => ({ userId: userIdOf(fixture.db, email), origin: {} });
+
+beforeAll(() => {
+  fixture = freshDatabase({ seed: true });
+  seedDemoRound(fixture.db, { appUrl: "http://localhost:3000", now: NOW });
+});
+
+describe("the main pages' queries", () => {
+  const pages: Record<string, () => unknown> = {
+    "edition figures, draft and published": () => {
+      for (const edition of listEditions(fixture.db, person(DEMO_SIGN_INS.analyst))) {
+        viewEdition(fixture.db, person(DEMO_SIGN_INS.analyst), edition.id, actorOf(DEMO_SIGN_INS.analyst), NOW);
+        viewEdition(fixture.db, person(DEMO_SIGN_INS.coordinator), edition.id, actorOf(DEMO_SIGN_INS.coordinator), NOW);
+        printableEdition(fixture.db, person(DEMO_SIGN_INS.coordinator), edition.id);
+        exportSummary(fixture.db, person(DEMO_SIGN_INS.analyst), edition.id);
+      }
+    },
+    "drill-down": () => {
+      for (const edition of listEditions(fixture.db, person(DEMO_SIGN_INS.analyst))) {
+        itemsBehind(fixture.db, person(DEMO_SIGN_INS.analyst), edition.id, { area: "banking_trojans" }, actorOf(DEMO_SIGN_INS.analyst), NOW);
+      }
+    },
+    "triage queue page": () => {
+      triageQueue(fixture.db, person(DEMO_SIGN_INS.analyst), {});
+      triageQueue(fixture.db, person(DEMO_SIGN_INS.analyst), { crimeArea: "banking_trojans", after: `${NOW.getTime()}.999999` });
+    },
+  };
+
+  for (const [page, run] of Object.entries(pages)) {
+    it(`of the ${page} read no large table whole and sort none through a temporary B-tree`, () => {
+      const plans = plansOf(run);
+      expect(plans.length).toBeGreaterThan(0);
+      expect(badSteps(plans)).toEqual([]);
+    });
+  }
+});
