@@ -13,7 +13,7 @@ import {
   type Tlp,
 } from "../../../db/schema";
 import type { DbOrTx } from "~/lib/db.server";
-import { disclosedSource, indicatorReadableBy, inputReadableBy, itemDisclosure, itemReadableBy, type Viewer } from "../access/gate.server";
+import { disclosedSource, indicatorReadableBy, inputReadableBy, itemDisclosure, itemReadableBy, type Gated, type Viewer } from "../access/gate.server";
 import { TECHNIQUE_ID } from "../reference/attack";
 import { referenceName, resolvedKey } from "../reference/names";
 import { detectIndicatorType, validateIndicator } from "../threat-input/indicators";
@@ -79,14 +79,14 @@ function keysOf(subject: Extract<Subject, { kind: ItemEntityKind }>, merged: Map
  */
 export type Exclusion = { organisationId?: number; itemIds?: number[] };
 
-function excluded(exclude: Exclusion): SQL {
+function excluded(viewer: Viewer, exclude: Exclusion): SQL {
   const parts: SQL[] = [];
   if (exclude.organisationId !== undefined) parts.push(sql`${threatInputs.organisationId} <> ${exclude.organisationId}`);
   if (exclude.itemIds?.length) {
-    // Aliased, so that the subquery's names never capture the outer query's rows.
-    parts.push(sql`${threatInputs.id} not in (select excluded_versions.input_id from ${threatInputVersions} excluded_versions
-      inner join ${threatInputItems} excluded_items on excluded_items.version_id = excluded_versions.id
-      where excluded_items.id in (select value from json_each(${json(exclude.itemIds)})))`);
+    // The subquery's own tables hide the outer query's of the same names (SQL scoping).
+    parts.push(sql`${threatInputs.id} not in (select ${threatInputVersions.inputId} from ${threatInputVersions}
+      inner join ${threatInputItems} on ${threatInputItems.versionId} = ${threatInputVersions.id}
+      where ${threatInputItems.id} in (select value from json_each(${json(exclude.itemIds)})) and ${itemReadableBy(viewer)})`);
   }
   return parts.length ? sql.join(parts, sql` and `) : sql`1`;
 }
@@ -101,7 +101,7 @@ export function correlate(db: DbOrTx, viewer: Viewer, subjects: Subject[], exclu
   const found = new Map<string, Reported>();
   const indicators = subjects.filter((subject): subject is Extract<Subject, { kind: "indicator" }> => subject.kind === "indicator");
   const entities = subjects.filter((subject): subject is Extract<Subject, { kind: ItemEntityKind }> => subject.kind !== "indicator");
-  const other = excluded(exclude);
+  const other = excluded(viewer, exclude);
   if (indicators.length) {
     const wanted = [...new Map(indicators.map((subject) => [subjectKey(subject), [subject.type, subject.value]])).values()];
     const rows = db.all<{ type: string; value: string; organisations: number; inputs: number }>(sql`
@@ -289,15 +289,15 @@ export function corroborationOfInputs(db: DbOrTx, viewer: Viewer, inputIds: numb
     return kind === "technique" ? [] : [[kind, key, group[0]!]];
   });
   // The page's items as the viewer may read them, joined from the page's ids.
-  const pageItems = sql`json_each(${json(inputIds)}) page
+  const pageItems = (readable: Gated) => sql`json_each(${json(inputIds)}) page
     inner join ${threatInputs} on ${threatInputs.id} = page.value
     inner join ${threatInputVersions} on ${threatInputVersions.inputId} = ${threatInputs.id} and ${threatInputVersions.number} = ${threatInputs.currentVersion}
-    inner join ${threatInputItems} on ${threatInputItems.versionId} = ${threatInputVersions.id}`;
+    inner join ${threatInputItems} on ${threatInputItems.versionId} = ${threatInputVersions.id} and ${readable}`;
   // Elsewhere: items of current, submitted inputs the viewer may read.
-  const elsewhere = sql`inner join ${threatInputItems} on ${threatInputItems.id} = source.item_id
+  const elsewhere = (readable: Gated) => sql`inner join ${threatInputItems} on ${threatInputItems.id} = source.item_id
     inner join ${threatInputVersions} on ${threatInputVersions.id} = ${threatInputItems.versionId}
     inner join ${threatInputs} on ${threatInputs.id} = ${threatInputVersions.inputId}
-    where ${current} and ${itemReadableBy(viewer)}`;
+    where ${current} and ${readable}`;
   const rows = db.all<{
     inputId: number;
     indicators: number;
@@ -315,13 +315,12 @@ export function corroborationOfInputs(db: DbOrTx, viewer: Viewer, inputIds: numb
     with merged(kind, key, subject) as materialized (select value ->> 0, value ->> 1, value ->> 2 from json_each(${json(merged)})),
     mine(input_id, organisation_id, kind, a, b) as materialized (
       select ${threatInputs.id}, ${threatInputs.organisationId}, 'indicator', ${threatInputIndicators.type}, ${threatInputIndicators.value}
-      from ${pageItems} inner join ${threatInputIndicators} on ${threatInputIndicators.itemId} = ${threatInputItems.id}
-      where ${itemReadableBy(viewer)}
+      from ${pageItems(itemReadableBy(viewer))} inner join ${threatInputIndicators} on ${threatInputIndicators.itemId} = ${threatInputItems.id}
       union
       select ${threatInputs.id}, ${threatInputs.organisationId}, ${threatInputItemEntities.kind}, ${threatInputItemEntities.kind}, coalesce(merged.subject, ${threatInputItemEntities.key})
-      from ${pageItems} inner join ${threatInputItemEntities} on ${threatInputItemEntities.itemId} = ${threatInputItems.id}
+      from ${pageItems(itemReadableBy(viewer))} inner join ${threatInputItemEntities} on ${threatInputItemEntities.itemId} = ${threatInputItems.id}
         left join merged on merged.kind = ${threatInputItemEntities.kind} and merged.key = ${threatInputItemEntities.key}
-      where ${threatInputItemEntities.kind} in ('actor', 'malware') and ${itemReadableBy(viewer)}
+      where ${threatInputItemEntities.kind} in ('actor', 'malware')
     ),
     wanted(kind, key, subject) as (
       select distinct kind, b, b from mine where kind <> 'indicator'
@@ -329,11 +328,11 @@ export function corroborationOfInputs(db: DbOrTx, viewer: Viewer, inputIds: numb
     ),
     others(kind, a, b, organisation_id, input_id) as (
       select 'indicator', source.type, source.value, ${threatInputs.organisationId}, ${threatInputs.id}
-      from ${threatInputIndicators} source ${elsewhere}
+      from ${threatInputIndicators} source ${elsewhere(itemReadableBy(viewer))}
         and (source.type, source.value) in (select a, b from mine where kind = 'indicator')
       union all
       select wanted.kind, wanted.kind, wanted.subject, ${threatInputs.organisationId}, ${threatInputs.id}
-      from wanted inner join ${threatInputItemEntities} source on source.kind = wanted.kind and source.key = wanted.key ${elsewhere}
+      from wanted inner join ${threatInputItemEntities} source on source.kind = wanted.kind and source.key = wanted.key ${elsewhere(itemReadableBy(viewer))}
     ),
     pairs as materialized (
       select mine.input_id, mine.kind, mine.b, others.organisation_id, others.input_id as other
