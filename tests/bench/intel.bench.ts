@@ -38,7 +38,7 @@ const value = (item: number, n: number) => (n % 3 === 0 ? `shared-${(item * 7 + 
   const input = sqlite.prepare(
     "insert into threat_inputs (consultation_id, organisation_id, status, triage_state, current_version, submitted_at) values (?, ?, 'submitted', 'accepted', 1, ?) returning id",
   );
-  const version = sqlite.prepare("insert into threat_input_versions (input_id, number, submitted_at, idempotency_key, content_hash) values (?, 1, 0, ?, '') returning id");
+  const version = sqlite.prepare("insert into threat_input_versions (input_id, number, submitted_at) values (?, 1, 0) returning id");
   const item = sqlite.prepare(
     `insert into threat_input_items (version_id, position, crime_area, title, observed_from, trend, impact, likelihood, sectors, countries, actors, malware, techniques,
       source_reliability, information_credibility, tlp, share_onward, attribution, narrative, recommended_actions)
@@ -52,7 +52,7 @@ const value = (item: number, n: number) => (n % 3 === 0 ? `shared-${(item * 7 + 
       const round = Math.floor(k / orgs.length);
       consultations[round] ??= (consultation.get(`Bench ${round}`, analyst.id) as { id: number }).id;
       const { id } = input.get(consultations[round], orgs[k % orgs.length], k + 1) as { id: number };
-      return (version.get(id, `bench-${k}`) as { id: number }).id;
+      return (version.get(id) as { id: number }).id;
     });
     for (let i = 0; i < ITEMS; i++) {
       const malware = [MALWARE[i % MALWARE.length]!, MALWARE[(i + 3) % MALWARE.length]!];

@@ -107,12 +107,12 @@ export function correlate(db: DbOrTx, viewer: Viewer, subjects: Subject[], exclu
     const rows = db.all<{ type: string; value: string; organisations: number; inputs: number }>(sql`
       select ${threatInputIndicators.type} as type, ${threatInputIndicators.value} as value,
         count(distinct ${threatInputs.organisationId}) as organisations, count(distinct ${threatInputs.id}) as inputs
-      from ${threatInputIndicators}
+      from json_each(${json(wanted)}) wanted
+        cross join ${threatInputIndicators} on ${threatInputIndicators.type} = wanted.value ->> 0 and ${threatInputIndicators.value} = wanted.value ->> 1
         inner join ${threatInputItems} on ${threatInputItems.id} = ${threatInputIndicators.itemId}
         inner join ${threatInputVersions} on ${threatInputVersions.id} = ${threatInputItems.versionId}
         inner join ${threatInputs} on ${threatInputs.id} = ${threatInputVersions.inputId}
-      where (${threatInputIndicators.type}, ${threatInputIndicators.value}) in (select value ->> 0, value ->> 1 from json_each(${json(wanted)}))
-        and ${current} and ${other} and ${indicatorReadableBy(viewer)}
+      where ${current} and ${other} and ${indicatorReadableBy(viewer)}
       group by ${threatInputIndicators.type}, ${threatInputIndicators.value}`);
     for (const row of rows) found.set(subjectKey({ kind: "indicator", type: row.type, value: row.value }), row);
   }
@@ -125,7 +125,7 @@ export function correlate(db: DbOrTx, viewer: Viewer, subjects: Subject[], exclu
       select wanted.value ->> 0 as subject,
         count(distinct ${threatInputs.organisationId}) as organisations, count(distinct ${threatInputs.id}) as inputs
       from json_each(${json(wanted)}) wanted
-        inner join ${threatInputItemEntities} on ${threatInputItemEntities.kind} = wanted.value ->> 1 and ${threatInputItemEntities.key} = wanted.value ->> 2
+        cross join ${threatInputItemEntities} on ${threatInputItemEntities.kind} = wanted.value ->> 1 and ${threatInputItemEntities.key} = wanted.value ->> 2
         inner join ${threatInputItems} on ${threatInputItems.id} = ${threatInputItemEntities.itemId}
         inner join ${threatInputVersions} on ${threatInputVersions.id} = ${threatInputItems.versionId}
         inner join ${threatInputs} on ${threatInputs.id} = ${threatInputVersions.inputId}
@@ -290,10 +290,12 @@ export function corroborationOfInputs(db: DbOrTx, viewer: Viewer, inputIds: numb
   });
   // The page's items as the viewer may read them, joined from the page's ids.
   const pageItems = (readable: Gated) => sql`json_each(${json(inputIds)}) page
-    inner join ${threatInputs} on ${threatInputs.id} = page.value
+    cross join ${threatInputs} on ${threatInputs.id} = page.value
     inner join ${threatInputVersions} on ${threatInputVersions.inputId} = ${threatInputs.id} and ${threatInputVersions.number} = ${threatInputs.currentVersion}
     inner join ${threatInputItems} on ${threatInputItems.versionId} = ${threatInputVersions.id} and ${readable}`;
-  // Elsewhere: items of current, submitted inputs the viewer may read.
+  // Elsewhere: items of current, submitted inputs the viewer may read. (Every list here is the
+  // left side of a CROSS JOIN, which SQLite keeps as the outer loop: the look-ups then go by
+  // index from the page's values, never by a scan of every input.)
   const elsewhere = (readable: Gated) => sql`inner join ${threatInputItems} on ${threatInputItems.id} = source.item_id
     inner join ${threatInputVersions} on ${threatInputVersions.id} = ${threatInputItems.versionId}
     inner join ${threatInputs} on ${threatInputs.id} = ${threatInputVersions.inputId}
@@ -328,11 +330,11 @@ export function corroborationOfInputs(db: DbOrTx, viewer: Viewer, inputIds: numb
     ),
     others(kind, a, b, organisation_id, input_id) as (
       select 'indicator', source.type, source.value, ${threatInputs.organisationId}, ${threatInputs.id}
-      from ${threatInputIndicators} source ${elsewhere(itemReadableBy(viewer))}
-        and (source.type, source.value) in (select a, b from mine where kind = 'indicator')
+      from (select distinct a, b from mine where kind = 'indicator') wanted_values
+        cross join ${threatInputIndicators} source on source.type = wanted_values.a and source.value = wanted_values.b ${elsewhere(itemReadableBy(viewer))}
       union all
       select wanted.kind, wanted.kind, wanted.subject, ${threatInputs.organisationId}, ${threatInputs.id}
-      from wanted inner join ${threatInputItemEntities} source on source.kind = wanted.kind and source.key = wanted.key ${elsewhere(itemReadableBy(viewer))}
+      from wanted cross join ${threatInputItemEntities} source on source.kind = wanted.kind and source.key = wanted.key ${elsewhere(itemReadableBy(viewer))}
     ),
     pairs as materialized (
       select mine.input_id, mine.kind, mine.b, others.organisation_id, others.input_id as other
