@@ -42,7 +42,7 @@ const json = (value: unknown) => sql`${JSON.stringify(value)}`;
  * names, so correlation and the edition's corroboration count one thing as one. Merges are few
  * (one row each an analyst made), read whole.
  */
-export function mergedKeys(db: DbOrTx): Map<string, string[]> {
+function mergedKeys(db: DbOrTx): Map<string, string[]> {
   const parent = new Map<string, string>();
   const find = (key: string): string => {
     const up = parent.get(key) ?? key;
@@ -284,10 +284,8 @@ export type InputCorroboration = {
  */
 export function corroborationOfInputs(db: DbOrTx, viewer: Viewer, inputIds: number[]): Record<number, InputCorroboration> {
   if (inputIds.length === 0) return {};
-  const merged = [...mergedKeys(db)].flatMap(([kindKey, group]) => {
-    const [kind, key] = [kindKey.slice(0, kindKey.indexOf(" ")), kindKey.slice(kindKey.indexOf(" ") + 1)];
-    return kind === "technique" ? [] : [[kind, key, group[0]!]];
-  });
+  // Each merged key with its group's first key, which stands for the group.
+  const merged = [...mergedKeys(db)].map(([kindKey, group]) => [kindKey.slice(0, kindKey.indexOf(" ")), kindKey.slice(kindKey.indexOf(" ") + 1), group[0]!]);
   // The page's items as the viewer may read them, joined from the page's ids.
   const pageItems = (readable: Gated) => sql`json_each(${json(inputIds)}) page
     cross join ${threatInputs} on ${threatInputs.id} = page.value
@@ -393,7 +391,7 @@ export type Beyond = Reported & { search: string };
  * name it merged into it, each target by its name): how many organisations report it in how many
  * inputs beyond the edition's, counting only what the viewer may read. `itemIds` are the items the
  * page draws on; their inputs are the edition's. A network is looked up among actor names (the
- * ranking files networks and actors together). One statement for the page.
+ * ranking files networks and actors together). The merges, then one statement for the page.
  */
 export function reportedBeyondEdition(
   db: DbOrTx,
