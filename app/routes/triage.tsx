@@ -92,9 +92,9 @@ export default function Triage() {
                 <th scope="col">Crime areas</th>
                 <th scope="col">TLP</th>
                 <th scope="col" className="num">Items</th>
-                <th scope="col">Reported elsewhere</th>
                 <th scope="col">State</th>
                 <th scope="col">Submitted</th>
+                <th scope="col">Reported elsewhere</th>
               </tr>
             </thead>
             <tbody>
@@ -114,14 +114,14 @@ export default function Triage() {
                     {row.items}
                     {row.withheld ? <span className="muted small"> (+{row.withheld} RED)</span> : null}
                   </td>
-                  <td data-label="Reported elsewhere">
-                    <InputCorroborationCell inputId={row.id} corroboration={corroboration[row.id]} />
-                  </td>
                   <td data-label="State" className="stacked-table__key">
                     {row.status === "withdrawn" ? THREAT_INPUT_STATUS_LABELS.withdrawn : TRIAGE_STATE_LABELS[row.triageState]}
                   </td>
                   <td data-label="Submitted" className="stacked-table__key">
                     <LocalTime at={row.submittedAt} viewer={viewer} /> · v{row.version}
+                  </td>
+                  <td data-label="Reported elsewhere">
+                    <InputCorroborationCell inputId={row.id} corroboration={corroboration[row.id]} />
                   </td>
                 </tr>
               ))}
