@@ -4,6 +4,7 @@ import { ActionForm } from "~/components/action-form";
 import { z } from "zod";
 import { CRIME_AREAS, TARGET_KINDS, TRENDS } from "../../db/schema";
 import { AreaMatrix } from "~/components/area-matrix";
+import { ReportedBeyond } from "~/components/corroboration";
 import { TrendLines } from "~/components/charts/trend-lines";
 import { EmptyState } from "~/components/empty-state";
 import { CheckboxGroup, FormErrorSummary, SelectField, TextAreaField, TextField, type FormState } from "~/components/form-fields";
@@ -34,6 +35,7 @@ import {
   setOverride,
   viewEdition,
 } from "~/modules/assessment/service.server";
+import { reportedBeyondEdition } from "~/modules/intel/correlation.server";
 import { TREND_LABELS } from "~/modules/threat-input/scales";
 import { hasFigures, RISK_BAND_WORDS } from "~/modules/assessment/scoring";
 import { releaseChoices, releaseEdition, releaseFormSchema } from "~/modules/taxii/service.server";
@@ -52,9 +54,18 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const actor = { userId: viewer.id, origin: requestOrigin(request, context) };
   const view = orStatusPage(() => viewEdition(db, viewer, id, actor));
   const analyst = viewer.roles.includes("analyst");
+  const ranked = view.entities.slice(0, RANKED_SHOWN);
   return {
     viewer,
     ...view,
+    // For analysts, what input beyond this edition's names the same (as correlation on an input).
+    beyond: analyst
+      ? reportedBeyondEdition(db, viewer, {
+          entities: ranked,
+          targets: view.proposals,
+          itemIds: [...new Set([...view.entities, ...view.proposals].flatMap((entry) => entry.itemIds))],
+        })
+      : null,
     exports: analyst ? exportSummary(db, viewer, id) : null,
     releases: view.edition.status === "published" ? releaseChoices(db, viewer, id) : null,
     // A refused named export comes back here with its message and what was typed.
@@ -127,6 +138,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       });
   }
 }
+
+/** How many actors and malware families the ranking lists. */
+const RANKED_SHOWN = 40;
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 type Area = Data["areas"][number];
@@ -299,7 +313,7 @@ function Entities({ editionId, entities, canEdit, state }: { editionId: number; 
               </tr>
             </thead>
             <tbody>
-              {entities.slice(0, 40).map((entity) => (
+              {entities.slice(0, RANKED_SHOWN).map((entity) => (
                 <tr key={`${entity.kind}:${entity.name}`}>
                   <th scope="row">
                     {entity.name}
@@ -559,6 +573,7 @@ export default function EditionPage() {
         proposeState={stateFor(state, "propose")}
         decideState={stateFor(state, "decide")}
       />
+      {loaded.beyond ? <ReportedBeyond entities={entities.slice(0, RANKED_SHOWN)} targets={proposals} beyond={loaded.beyond} /> : null}
 
       {canEdit ? (
         <section className="section card" aria-labelledby="publish-title">

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { CRIME_AREAS, TLP_MARKS, TRIAGE_STATES } from "../../db/schema";
+import { InputCorroborationCell } from "~/components/corroboration";
 import { EmptyState } from "~/components/empty-state";
 import { SelectField } from "~/components/form-fields";
 import { LocalTime } from "~/components/local-time";
@@ -8,6 +9,7 @@ import { TlpBadge } from "~/components/threat-input-view";
 import { getDb } from "~/lib/db.server";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
 import { requireRole } from "~/modules/auth/guard.server";
+import { corroborationOfInputs } from "~/modules/intel/correlation.server";
 import { THREAT_INPUT_STATUS_LABELS, TRIAGE_STATE_LABELS } from "~/modules/threat-input/scales";
 import { triageFilterSchema } from "~/modules/threat-input/schema";
 import { triageChoices, triageQueue } from "~/modules/threat-input/service.server";
@@ -23,11 +25,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const values = Object.fromEntries(url.searchParams);
   const filter = triageFilterSchema.parse(values);
   const db = getDb();
-  return { viewer, values, queue: triageQueue(db, viewer, filter), choices: triageChoices(db, viewer) };
+  const queue = triageQueue(db, viewer, filter);
+  return {
+    viewer,
+    values,
+    queue,
+    // One statement for the page of the queue, whatever its inputs hold.
+    corroboration: corroborationOfInputs(db, viewer, queue.rows.map((row) => row.id)),
+    choices: triageChoices(db, viewer),
+  };
 }
 
 export default function Triage() {
-  const { viewer, values, queue, choices } = useLoaderData<typeof loader>();
+  const { viewer, values, queue, corroboration, choices } = useLoaderData<typeof loader>();
   const state = { values };
   return (
     <>
@@ -84,6 +94,7 @@ export default function Triage() {
                 <th scope="col" className="num">Items</th>
                 <th scope="col">State</th>
                 <th scope="col">Submitted</th>
+                <th scope="col">Reported elsewhere</th>
               </tr>
             </thead>
             <tbody>
@@ -108,6 +119,9 @@ export default function Triage() {
                   </td>
                   <td data-label="Submitted" className="stacked-table__key">
                     <LocalTime at={row.submittedAt} viewer={viewer} /> · v{row.version}
+                  </td>
+                  <td data-label="Reported elsewhere">
+                    <InputCorroborationCell inputId={row.id} corroboration={corroboration[row.id]} />
                   </td>
                 </tr>
               ))}

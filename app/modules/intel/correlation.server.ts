@@ -1,6 +1,7 @@
 import { and, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
 import {
   consultations,
+  entityMerges,
   organisations,
   threatInputIndicators,
   threatInputItemEntities,
@@ -12,9 +13,9 @@ import {
   type Tlp,
 } from "../../../db/schema";
 import type { DbOrTx } from "~/lib/db.server";
-import { disclosedSource, indicatorReadableBy, inputReadableBy, itemDisclosure, itemReadableBy, type Viewer } from "../access/gate.server";
+import { disclosedSource, indicatorReadableBy, inputReadableBy, itemDisclosure, itemReadableBy, type Gated, type Viewer } from "../access/gate.server";
 import { TECHNIQUE_ID } from "../reference/attack";
-import { resolvedKey } from "../reference/names";
+import { referenceName, resolvedKey } from "../reference/names";
 import { detectIndicatorType, validateIndicator } from "../threat-input/indicators";
 import { sourceLabel } from "../threat-input/service.server";
 
@@ -23,66 +24,137 @@ import { sourceLabel } from "../threat-input/service.server";
 // conditions in every query), by index (threat_input_indicators_value_idx,
 // threat_input_item_entities_key_idx), in a constant number of statements per page.
 
-export type Subject = { kind: "indicator"; type: string; value: string } | { kind: ItemEntityKind; key: string };
+export type Subject = { kind: "indicator"; type: string; value: string } | { kind: ItemEntityKind; key: string; also?: string[] };
 export type Reported = { organisations: number; inputs: number };
 
 export const subjectKey = (subject: Subject) =>
-  subject.kind === "indicator" ? `indicator ${subject.type} ${subject.value}` : `${subject.kind} ${subject.key}`;
+  subject.kind === "indicator" ? `indicator ${subject.type} ${subject.value}` : `${subject.kind} ${[subject.key, ...(subject.also ?? [])].join(" ")}`;
 
 /** Only inputs as they stand: their current version, submitted, not withdrawn. */
 const current = sql`${threatInputs.currentVersion} = ${threatInputVersions.number} and ${threatInputs.status} = 'submitted'`;
 
+/** A list as one bound parameter, read back with json_each: one statement whatever its length. */
+const json = (value: unknown) => sql`${JSON.stringify(value)}`;
+
 /**
- * How many other organisations, in how many inputs, report each subject, counting only what the
- * viewer may read, leaving out the organisation given (the one whose item is on the page). Two
- * statements, whatever the number of subjects.
+ * The keys the analysts' merges make one (docs/decisions/021): "kind key" -> every key of its
+ * group, for keys some merge touches. The assessment's resolver (buildResolver) joins the same
+ * names, so correlation and the edition's corroboration count one thing as one. Merges are few
+ * (one row each an analyst made), read whole.
  */
-export function correlate(db: DbOrTx, viewer: Viewer, subjects: Subject[], exclude: { organisationId?: number } = {}): Map<string, Reported> {
+function mergedKeys(db: DbOrTx): Map<string, string[]> {
+  const parent = new Map<string, string>();
+  const find = (key: string): string => {
+    const up = parent.get(key) ?? key;
+    if (up === key) return key;
+    const root = find(up);
+    parent.set(key, root);
+    return root;
+  };
+  for (const merge of db.select({ kind: entityMerges.kind, from: entityMerges.fromName, into: entityMerges.intoName }).from(entityMerges).all()) {
+    const [from, into] = [resolvedKey(merge.kind, merge.from), resolvedKey(merge.kind, merge.into)];
+    if (from === "" || into === "") continue;
+    const [a, b] = [find(`${merge.kind} ${from}`), find(`${merge.kind} ${into}`)];
+    if (a !== b) parent.set(a < b ? b : a, a < b ? a : b);
+    for (const key of [`${merge.kind} ${from}`, `${merge.kind} ${into}`]) if (!parent.has(key)) parent.set(key, key);
+  }
+  const groups = new Map<string, string[]>();
+  for (const key of parent.keys()) {
+    const root = find(key);
+    groups.set(root, [...(groups.get(root) ?? []), key.slice(key.indexOf(" ") + 1)]);
+  }
+  return new Map([...parent.keys()].map((key) => [key, groups.get(find(key))!.sort()]));
+}
+
+/** Every key a subject is filed under: its own, the other names given with it, and their merges. */
+function keysOf(subject: Extract<Subject, { kind: ItemEntityKind }>, merged: Map<string, string[]>): string[] {
+  const own = [subject.key, ...(subject.also ?? [])].filter((key) => key !== "");
+  return [...new Set(own.flatMap((key) => merged.get(`${subject.kind} ${key}`) ?? [key]))];
+}
+
+/**
+ * Which inputs do not count, as a condition on threat_inputs: those of an organisation (the one
+ * whose item is on the page, "other organisations") or those behind given items (an edition's:
+ * "beyond this edition's input").
+ */
+export type Exclusion = { organisationId?: number; itemIds?: number[] };
+
+function excluded(viewer: Viewer, exclude: Exclusion): SQL {
+  const parts: SQL[] = [];
+  if (exclude.organisationId !== undefined) parts.push(sql`${threatInputs.organisationId} <> ${exclude.organisationId}`);
+  if (exclude.itemIds?.length) {
+    // The subquery's own tables hide the outer query's of the same names (SQL scoping).
+    parts.push(sql`${threatInputs.id} not in (select ${threatInputVersions.inputId} from ${threatInputVersions}
+      inner join ${threatInputItems} on ${threatInputItems.versionId} = ${threatInputVersions.id}
+      where ${threatInputItems.id} in (select value from json_each(${json(exclude.itemIds)})) and ${itemReadableBy(viewer)})`);
+  }
+  return parts.length ? sql.join(parts, sql` and `) : sql`1`;
+}
+
+/**
+ * How many organisations, in how many inputs, report each subject, counting only what the viewer
+ * may read, leaving out the inputs `exclude` names. An actor or malware family counts under every
+ * key it is known by (the names given with it, the analysts' merges). Two statements, whatever
+ * the number of subjects (the subjects travel as one JSON parameter).
+ */
+export function correlate(db: DbOrTx, viewer: Viewer, subjects: Subject[], exclude: Exclusion = {}): Map<string, Reported> {
   const found = new Map<string, Reported>();
   const indicators = subjects.filter((subject): subject is Extract<Subject, { kind: "indicator" }> => subject.kind === "indicator");
   const entities = subjects.filter((subject): subject is Extract<Subject, { kind: ItemEntityKind }> => subject.kind !== "indicator");
-  const other = exclude.organisationId === undefined ? sql`1` : sql`${threatInputs.organisationId} <> ${exclude.organisationId}`;
-  const values = (rows: SQL[]) => sql.join(rows, sql`, `);
-  for (let from = 0; from < indicators.length; from += 400) {
-    const chunk = indicators.slice(from, from + 400);
+  const other = excluded(viewer, exclude);
+  if (indicators.length) {
+    const wanted = [...new Map(indicators.map((subject) => [subjectKey(subject), [subject.type, subject.value]])).values()];
     const rows = db.all<{ type: string; value: string; organisations: number; inputs: number }>(sql`
       select ${threatInputIndicators.type} as type, ${threatInputIndicators.value} as value,
         count(distinct ${threatInputs.organisationId}) as organisations, count(distinct ${threatInputs.id}) as inputs
-      from ${threatInputIndicators}
+      from json_each(${json(wanted)}) wanted
+        cross join ${threatInputIndicators} on ${threatInputIndicators.type} = wanted.value ->> 0 and ${threatInputIndicators.value} = wanted.value ->> 1
         inner join ${threatInputItems} on ${threatInputItems.id} = ${threatInputIndicators.itemId}
         inner join ${threatInputVersions} on ${threatInputVersions.id} = ${threatInputItems.versionId}
         inner join ${threatInputs} on ${threatInputs.id} = ${threatInputVersions.inputId}
-      where (${threatInputIndicators.type}, ${threatInputIndicators.value}) in (values ${values(chunk.map((s) => sql`(${s.type}, ${s.value})`))})
-        and ${current} and ${other} and ${indicatorReadableBy(viewer)}
+      where ${current} and ${other} and ${indicatorReadableBy(viewer)}
       group by ${threatInputIndicators.type}, ${threatInputIndicators.value}`);
     for (const row of rows) found.set(subjectKey({ kind: "indicator", type: row.type, value: row.value }), row);
   }
-  for (let from = 0; from < entities.length; from += 400) {
-    const chunk = entities.slice(from, from + 400);
-    const rows = db.all<{ kind: ItemEntityKind; key: string; organisations: number; inputs: number }>(sql`
-      select ${threatInputItemEntities.kind} as kind, ${threatInputItemEntities.key} as key,
+  if (entities.length) {
+    const merged = mergedKeys(db);
+    const wanted = [...new Map(entities.map((subject) => [subjectKey(subject), subject])).entries()].flatMap(([id, subject]) =>
+      keysOf(subject, merged).map((key) => [id, subject.kind, key]),
+    );
+    const rows = db.all<{ subject: string; organisations: number; inputs: number }>(sql`
+      select wanted.value ->> 0 as subject,
         count(distinct ${threatInputs.organisationId}) as organisations, count(distinct ${threatInputs.id}) as inputs
-      from ${threatInputItemEntities}
+      from json_each(${json(wanted)}) wanted
+        cross join ${threatInputItemEntities} on ${threatInputItemEntities.kind} = wanted.value ->> 1 and ${threatInputItemEntities.key} = wanted.value ->> 2
         inner join ${threatInputItems} on ${threatInputItems.id} = ${threatInputItemEntities.itemId}
         inner join ${threatInputVersions} on ${threatInputVersions.id} = ${threatInputItems.versionId}
         inner join ${threatInputs} on ${threatInputs.id} = ${threatInputVersions.inputId}
-      where (${threatInputItemEntities.kind}, ${threatInputItemEntities.key}) in (values ${values(chunk.map((s) => sql`(${s.kind}, ${s.key})`))})
-        and ${current} and ${other} and ${itemReadableBy(viewer)}
-      group by ${threatInputItemEntities.kind}, ${threatInputItemEntities.key}`);
-    for (const row of rows) found.set(subjectKey({ kind: row.kind, key: row.key }), row);
+      where ${current} and ${other} and ${itemReadableBy(viewer)}
+      group by wanted.value ->> 0`);
+    for (const row of rows) found.set(row.subject, { organisations: row.organisations, inputs: row.inputs });
   }
   return found;
 }
 
-/** The subjects an item names, as correlation looks them up. */
-export function subjectsOf(item: { indicators: { type: string; value: string }[]; actors: { name: string; aliases: string[] }[]; malware: string[]; techniques: string[] }): Subject[] {
+type NamingItem = { indicators: { type: string; value: string }[]; actors: { name: string; aliases: string[] }[]; malware: string[]; techniques: string[] };
+
+/**
+ * The subjects an item names, as correlation looks them up, each with the words it is shown by:
+ * an actor with the aliases the item gives it (the assessment reads them as one entity too).
+ */
+function subjectsOf(item: NamingItem): { subject: Subject; label: string }[] {
   return [
-    ...item.indicators.map((indicator) => ({ kind: "indicator" as const, type: indicator.type, value: indicator.value })),
-    ...item.actors.map((actor) => ({ kind: "actor" as const, key: resolvedKey("actor", actor.name) })),
-    ...item.malware.map((name) => ({ kind: "malware" as const, key: resolvedKey("malware", name) })),
-    ...item.techniques.map((id) => ({ kind: "technique" as const, key: id })),
+    ...item.indicators.map((indicator) => ({ subject: { kind: "indicator" as const, type: indicator.type, value: indicator.value }, label: indicator.value })),
+    ...item.actors.map((actor) => ({
+      subject: { kind: "actor" as const, key: resolvedKey("actor", actor.name), also: actor.aliases.map((alias) => resolvedKey("actor", alias)) },
+      label: actor.name,
+    })),
+    ...item.malware.map((name) => ({ subject: { kind: "malware" as const, key: resolvedKey("malware", name) }, label: name })),
+    ...item.techniques.map((id) => ({ subject: { kind: "technique" as const, key: id }, label: id })),
   ];
 }
+
+export const searchLink = (q: string) => `/search?${new URLSearchParams({ q })}`;
 
 // ---------------------------------------------------------------------------------------------
 // Search
@@ -171,31 +243,183 @@ export type ItemCorrelation = { label: string; search: string; organisations: nu
  * For each item of an input shown to an analyst: what else the taskforce holds on what it names,
  * from other organisations (two statements for the whole page).
  */
-export function correlationsForInput(
-  db: DbOrTx,
-  viewer: Viewer,
-  inputId: number,
-  items: { id: number; indicators: { type: string; value: string }[]; actors: { name: string; aliases: string[] }[]; malware: string[]; techniques: string[] }[],
-): Record<number, ItemCorrelation[]> {
+export function correlationsForInput(db: DbOrTx, viewer: Viewer, inputId: number, items: (NamingItem & { id: number })[]): Record<number, ItemCorrelation[]> {
   const input = db.select({ organisationId: threatInputs.organisationId }).from(threatInputs).where(and(eq(threatInputs.id, inputId), inputReadableBy(viewer))).get();
   if (!input) return {};
-  const named = items.map((item) => ({
-    id: item.id,
-    subjects: [
-      ...item.indicators.map((indicator) => ({ subject: { kind: "indicator" as const, type: indicator.type, value: indicator.value }, label: indicator.value })),
-      ...item.actors.map((actor) => ({ subject: { kind: "actor" as const, key: resolvedKey("actor", actor.name) }, label: actor.name })),
-      ...item.malware.map((name) => ({ subject: { kind: "malware" as const, key: resolvedKey("malware", name) }, label: name })),
-      ...item.techniques.map((id) => ({ subject: { kind: "technique" as const, key: id }, label: id })),
-    ],
-  }));
+  const named = items.map((item) => ({ id: item.id, subjects: subjectsOf(item) }));
   const found = correlate(db, viewer, named.flatMap((item) => item.subjects.map((entry) => entry.subject)), { organisationId: input.organisationId });
   return Object.fromEntries(
     named.map((item) => [
       item.id,
       item.subjects.flatMap(({ subject, label }) => {
         const reported = found.get(subjectKey(subject));
-        return reported ? [{ label, search: `/search?${new URLSearchParams({ q: label })}`, ...reported }] : [];
+        return reported ? [{ label, search: searchLink(label), ...reported }] : [];
       }),
     ]),
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Triage: how much of each input in the queue is reported elsewhere
+
+export type Share = { reported: number; of: number };
+export type InputCorroboration = {
+  indicators: Share;
+  actors: Share;
+  malware: Share;
+  /** Other organisations, and their inputs, reporting at least one of these. */
+  organisations: number;
+  inputs: number;
+  /** What most other organisations report too: the first value to look up. */
+  top: { label: string; search: string; organisations: number } | null;
+};
+
+/**
+ * For a page of the triage queue (at most one page of input ids): per input, how many of the
+ * indicators, actor names and malware families of its current version that the viewer may read
+ * other organisations report too, in inputs the viewer may read, and by how many organisations in
+ * how many inputs. One grouped statement for the page: the page's ids travel as one parameter and
+ * every look-up goes by index (threat_input_indicators_value_idx, threat_input_item_entities_key_idx).
+ * Names count as correlation counts them (resolved keys, aliases, the analysts' merges).
+ */
+export function corroborationOfInputs(db: DbOrTx, viewer: Viewer, inputIds: number[]): Record<number, InputCorroboration> {
+  if (inputIds.length === 0) return {};
+  // Each merged key with its group's first key, which stands for the group.
+  const merged = [...mergedKeys(db)].map(([kindKey, group]) => [kindKey.slice(0, kindKey.indexOf(" ")), kindKey.slice(kindKey.indexOf(" ") + 1), group[0]!]);
+  // The page's items as the viewer may read them, joined from the page's ids.
+  const pageItems = (readable: Gated) => sql`json_each(${json(inputIds)}) page
+    cross join ${threatInputs} on ${threatInputs.id} = page.value
+    inner join ${threatInputVersions} on ${threatInputVersions.inputId} = ${threatInputs.id} and ${threatInputVersions.number} = ${threatInputs.currentVersion}
+    inner join ${threatInputItems} on ${threatInputItems.versionId} = ${threatInputVersions.id} and ${readable}`;
+  // Elsewhere: items of current, submitted inputs the viewer may read. (Every list here is the
+  // left side of a CROSS JOIN, which SQLite keeps as the outer loop: the look-ups then go by
+  // index from the page's values, never by a scan of every input.)
+  const elsewhere = (readable: Gated) => sql`inner join ${threatInputItems} on ${threatInputItems.id} = source.item_id
+    inner join ${threatInputVersions} on ${threatInputVersions.id} = ${threatInputItems.versionId}
+    inner join ${threatInputs} on ${threatInputs.id} = ${threatInputVersions.inputId}
+    where ${current} and ${readable}`;
+  const rows = db.all<{
+    inputId: number;
+    indicators: number;
+    actors: number;
+    malware: number;
+    reportedIndicators: number;
+    reportedActors: number;
+    reportedMalware: number;
+    organisations: number;
+    inputs: number;
+    topKind: "indicator" | "actor" | "malware" | null;
+    topValue: string | null;
+    topOrganisations: number | null;
+  }>(sql`
+    with merged(kind, key, subject) as materialized (select value ->> 0, value ->> 1, value ->> 2 from json_each(${json(merged)})),
+    mine(input_id, organisation_id, kind, a, b) as materialized (
+      select ${threatInputs.id}, ${threatInputs.organisationId}, 'indicator', ${threatInputIndicators.type}, ${threatInputIndicators.value}
+      from ${pageItems(itemReadableBy(viewer))} inner join ${threatInputIndicators} on ${threatInputIndicators.itemId} = ${threatInputItems.id}
+      union
+      select ${threatInputs.id}, ${threatInputs.organisationId}, ${threatInputItemEntities.kind}, ${threatInputItemEntities.kind}, coalesce(merged.subject, ${threatInputItemEntities.key})
+      from ${pageItems(itemReadableBy(viewer))} inner join ${threatInputItemEntities} on ${threatInputItemEntities.itemId} = ${threatInputItems.id}
+        left join merged on merged.kind = ${threatInputItemEntities.kind} and merged.key = ${threatInputItemEntities.key}
+      where ${threatInputItemEntities.kind} in ('actor', 'malware')
+    ),
+    wanted(kind, key, subject) as (
+      select distinct kind, b, b from mine where kind <> 'indicator'
+      union select merged.kind, merged.key, merged.subject from merged where (merged.kind, merged.subject) in (select kind, b from mine where kind <> 'indicator')
+    ),
+    others(kind, a, b, organisation_id, input_id) as (
+      select 'indicator', source.type, source.value, ${threatInputs.organisationId}, ${threatInputs.id}
+      from (select distinct a, b from mine where kind = 'indicator') wanted_values
+        cross join ${threatInputIndicators} source on source.type = wanted_values.a and source.value = wanted_values.b ${elsewhere(itemReadableBy(viewer))}
+      union all
+      select wanted.kind, wanted.kind, wanted.subject, ${threatInputs.organisationId}, ${threatInputs.id}
+      from wanted cross join ${threatInputItemEntities} source on source.kind = wanted.kind and source.key = wanted.key ${elsewhere(itemReadableBy(viewer))}
+    ),
+    pairs as materialized (
+      select mine.input_id, mine.kind, mine.b, others.organisation_id, others.input_id as other
+      from mine inner join others on others.kind = mine.kind and others.a = mine.a and others.b = mine.b and others.organisation_id <> mine.organisation_id
+    ),
+    per_subject as materialized (
+      select input_id, kind, b, count(distinct organisation_id) as organisations from pairs group by input_id, kind, b
+    ),
+    ranked as (
+      select input_id, kind, b, organisations,
+        row_number() over (partition by input_id order by organisations desc, kind = 'indicator' desc, b) as place
+      from per_subject
+    ),
+    totals as (
+      select input_id, sum(kind = 'indicator') as indicators, sum(kind = 'actor') as actors, sum(kind = 'malware') as malware from mine group by input_id
+    ),
+    spread as (
+      select input_id, count(distinct organisation_id) as organisations, count(distinct other) as inputs from pairs group by input_id
+    ),
+    reported as (
+      select input_id, sum(kind = 'indicator') as indicators, sum(kind = 'actor') as actors, sum(kind = 'malware') as malware from per_subject group by input_id
+    )
+    select totals.input_id as inputId, totals.indicators, totals.actors, totals.malware,
+      coalesce(reported.indicators, 0) as reportedIndicators, coalesce(reported.actors, 0) as reportedActors, coalesce(reported.malware, 0) as reportedMalware,
+      coalesce(spread.organisations, 0) as organisations, coalesce(spread.inputs, 0) as inputs,
+      ranked.kind as topKind, ranked.b as topValue, ranked.organisations as topOrganisations
+    from totals
+      left join reported on reported.input_id = totals.input_id
+      left join spread on spread.input_id = totals.input_id
+      left join ranked on ranked.input_id = totals.input_id and ranked.place = 1`);
+  return Object.fromEntries(
+    rows.map((row) => {
+      const label = row.topKind === null || row.topValue === null ? null : row.topKind === "indicator" ? row.topValue : (referenceName(row.topKind, row.topValue) ?? row.topValue);
+      return [
+        row.inputId,
+        {
+          indicators: { reported: row.reportedIndicators, of: row.indicators },
+          actors: { reported: row.reportedActors, of: row.actors },
+          malware: { reported: row.reportedMalware, of: row.malware },
+          organisations: row.organisations,
+          inputs: row.inputs,
+          top: label === null ? null : { label, search: searchLink(label), organisations: row.topOrganisations ?? 0 },
+        },
+      ];
+    }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The edition: what beyond its input reports its actors, malware and targets
+
+export type Beyond = Reported & { search: string };
+
+/**
+ * For the names an edition's page shows, as the assessment resolved them (each entity with every
+ * name it merged into it, each target by its name): how many organisations report it in how many
+ * inputs beyond the edition's, counting only what the viewer may read. `itemIds` are the items the
+ * page draws on; their inputs are the edition's. A network is looked up among actor names (the
+ * ranking files networks and actors together). The merges, then one statement for the page.
+ */
+export function reportedBeyondEdition(
+  db: DbOrTx,
+  viewer: Viewer,
+  page: {
+    entities: { kind: "actor" | "malware"; name: string; aliases: string[] }[];
+    targets: { id: number; kind: "actor" | "network"; name: string }[];
+    itemIds: number[];
+  },
+): { entities: Record<string, Beyond>; targets: Record<number, Beyond> } {
+  const entitySubject = (entity: (typeof page.entities)[number]): Subject => ({
+    kind: entity.kind,
+    key: resolvedKey(entity.kind, entity.name),
+    also: entity.aliases.map((alias) => resolvedKey(entity.kind, alias)),
+  });
+  // A target named as a ranked entity (or one of its names) is that entity.
+  const byName = new Map(page.entities.filter((entity) => entity.kind === "actor").flatMap((entity) => [entity.name, ...entity.aliases].map((name) => [resolvedKey("actor", name), entity])));
+  const targetSubject = (target: (typeof page.targets)[number]): Subject => {
+    const entity = byName.get(resolvedKey("actor", target.name));
+    return entity ? entitySubject(entity) : { kind: "actor", key: resolvedKey("actor", target.name) };
+  };
+  const found = correlate(db, viewer, [...page.entities.map(entitySubject), ...page.targets.map(targetSubject)], { itemIds: page.itemIds });
+  const beyond = (subject: Subject, name: string): Beyond[] => {
+    const reported = found.get(subjectKey(subject));
+    return reported ? [{ ...reported, search: searchLink(name) }] : [];
+  };
+  return {
+    entities: Object.fromEntries(page.entities.flatMap((entity) => beyond(entitySubject(entity), entity.name).map((entry) => [`${entity.kind} ${entity.name}`, entry]))),
+    targets: Object.fromEntries(page.targets.flatMap((target) => beyond(targetSubject(target), target.name).map((entry) => [target.id, entry]))),
+  };
 }
