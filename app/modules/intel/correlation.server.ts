@@ -37,7 +37,7 @@ const current = sql`${threatInputs.currentVersion} = ${threatInputVersions.numbe
 const json = (value: unknown) => sql`${JSON.stringify(value)}`;
 
 /**
- * The keys the analysts' merges make one (docs/decisions/021): "kind key" -> every key of its
+ * The keys the analysts' merges make one (docs/decisions/022): "kind key" -> every key of its
  * group, for keys some merge touches. The assessment's resolver (buildResolver) joins the same
  * names, so correlation and the edition's corroboration count one thing as one. Merges are few
  * (one row each an analyst made), read whole.
