@@ -5,7 +5,7 @@ import {
   TLP_MARKS,
   TRENDS,
   type CrimeArea,
-} from "../../db/schema";
+} from "~/modules/threat-input/vocabulary";
 import { CheckboxGroup, RadioGroup, SelectField, TextAreaField, TextField, type FormState } from "~/components/form-fields";
 import { ItemAdviceNotes, KnownNameFields } from "~/components/item-advice";
 import type { ItemAdvice } from "~/modules/intel/advice.server";

@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import { ActionForm } from "~/components/action-form";
-import { INFORMATION_CREDIBILITY, SOURCE_RELIABILITY, type Tlp } from "../../db/schema";
+import { INFORMATION_CREDIBILITY, SOURCE_RELIABILITY, type Tlp } from "~/modules/threat-input/vocabulary";
 import { EmptyState } from "~/components/empty-state";
 import { FormErrorSummary, SelectField, TextAreaField, type FormState } from "~/components/form-fields";
 import { LocalTime } from "~/components/local-time";

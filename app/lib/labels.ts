@@ -1,13 +1,8 @@
-import type {
-  ConsultationStatus,
-  CrimeArea,
-  MeetingStatus,
-  OrganisationKind,
-  Role,
-  RsvpResponse,
-  Sector,
-  VoteAnswer,
-} from "../../db/schema";
+import type { Role } from "~/modules/accounts/vocabulary";
+import type { ConsultationStatus } from "~/modules/consultations/vocabulary";
+import type { OrganisationKind, Sector } from "~/modules/organisations/vocabulary";
+import type { MeetingStatus, RsvpResponse, VoteAnswer } from "~/modules/scheduling/vocabulary";
+import type { CrimeArea } from "~/modules/threat-input/vocabulary";
 
 // The product's words for stored values, in one place.
 export const SECTOR_LABELS: Record<Sector, string> = {

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { ROLES } from "../../db/schema";
+import { ROLES } from "~/modules/accounts/vocabulary";
 import { EmptyState } from "~/components/empty-state";
 import { getDb } from "~/lib/db.server";
 import { ROLE_LABELS } from "~/lib/labels";

@@ -2,7 +2,8 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ActionForm } from "~/components/action-form";
 import { z } from "zod";
-import { CRIME_AREAS, TARGET_KINDS, TRENDS } from "../../db/schema";
+import { TARGET_KINDS } from "~/modules/assessment/vocabulary";
+import { CRIME_AREAS, TRENDS } from "~/modules/threat-input/vocabulary";
 import { AreaMatrix } from "~/components/area-matrix";
 import { TrendLines } from "~/components/charts/trend-lines";
 import { EmptyState } from "~/components/empty-state";

@@ -45,7 +45,7 @@ import {
   withdrawInput,
 } from "~/modules/threat-input/service.server";
 import { answer, answerOnce } from "~/modules/submissions/answer.server";
-import type { Tlp } from "../../db/schema";
+import type { Tlp } from "~/modules/threat-input/vocabulary";
 import type { RouteHandle } from "~/root";
 
 export const meta: MetaFunction = () => [{ title: "Threat input · Taskforce Consult" }];

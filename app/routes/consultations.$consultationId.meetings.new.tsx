@@ -13,7 +13,7 @@ import { editSlotRows, MAX_SLOT_ROWS, meetingFormSchema, slotFields, slotRowsOf 
 import { previewSlots, proposeMeeting } from "~/modules/scheduling/service.server";
 import { answerOnce } from "~/modules/submissions/answer.server";
 import type { RouteHandle } from "~/root";
-import { TLP_MARKS } from "../../db/schema";
+import { TLP_MARKS } from "~/modules/threat-input/vocabulary";
 
 export const meta: MetaFunction = () => [{ title: "Propose a meeting · Taskforce Consult" }];
 export const handle: RouteHandle = { tlp: "TLP:AMBER" };

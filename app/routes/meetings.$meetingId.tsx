@@ -42,7 +42,7 @@ import {
   viewMeeting,
 } from "~/modules/scheduling/service.server";
 import { answerChange, answerOnce } from "~/modules/submissions/answer.server";
-import { RSVP_RESPONSES, VOTE_ANSWERS, type RsvpResponse } from "../../db/schema";
+import { RSVP_RESPONSES, VOTE_ANSWERS, type RsvpResponse } from "~/modules/scheduling/vocabulary";
 import type { RouteHandle } from "~/root";
 import { scrollRegion } from "~/components/table-wrap";
 

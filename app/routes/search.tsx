@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { CRIME_AREAS, TLP_MARKS } from "../../db/schema";
+import { CRIME_AREAS, TLP_MARKS } from "~/modules/threat-input/vocabulary";
 import { EmptyState } from "~/components/empty-state";
 import { SelectField, TextField } from "~/components/form-fields";
 import { TlpBadge } from "~/components/threat-input-view";

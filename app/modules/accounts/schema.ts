@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ROLES } from "../../../db/schema";
+import { ROLES } from "./vocabulary";
 import { checkboxes } from "~/lib/forms";
 import { LOCALES } from "~/lib/labels";
 import { isValidTimeZone } from "~/lib/time";

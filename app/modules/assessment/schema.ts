@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { CRIME_AREAS, ENTITY_KINDS, TARGET_KINDS, TRENDS } from "../../../db/schema";
+import { ENTITY_KINDS, TARGET_KINDS } from "./vocabulary";
+import { CRIME_AREAS, TRENDS } from "~/modules/threat-input/vocabulary";
 import { checkboxes, optionalText } from "~/lib/forms";
 import { dateField } from "../consultations/schema";
 

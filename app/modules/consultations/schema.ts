@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CRIME_AREAS } from "../../../db/schema";
+import { CRIME_AREAS } from "~/modules/threat-input/vocabulary";
 import { checkboxes } from "~/lib/forms";
 import { timeZoneField } from "../accounts/schema";
 

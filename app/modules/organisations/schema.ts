@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ORGANISATION_KINDS, SECTORS, SOURCE_RELIABILITY } from "../../../db/schema";
+import { ORGANISATION_KINDS, SECTORS } from "./vocabulary";
+import { SOURCE_RELIABILITY } from "~/modules/threat-input/vocabulary";
 import { isCountryCode } from "~/lib/countries";
 
 export const organisationFormSchema = z.object({

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { RSVP_RESPONSES, TLP_MARKS, VOTE_ANSWERS } from "../../../db/schema";
+import { RSVP_RESPONSES, VOTE_ANSWERS } from "./vocabulary";
+import { TLP_MARKS } from "~/modules/threat-input/vocabulary";
 import { optionalText } from "~/lib/forms";
 import { timeZoneField } from "../accounts/schema";
 import { clockField, dateField } from "../consultations/schema";

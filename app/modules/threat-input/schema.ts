@@ -10,7 +10,7 @@ import {
   TRIAGE_STATES,
   type CrimeArea,
   type ThreatActor,
-} from "../../../db/schema";
+} from "./vocabulary";
 import { isCountryCode } from "~/lib/countries";
 import { checkboxes, type FormValues } from "~/lib/forms";
 import { dateField } from "../consultations/schema";
