@@ -11,7 +11,7 @@ import { ItemAdviceNotes, KnownNameFields } from "~/components/item-advice";
 import type { ItemAdvice } from "~/modules/intel/advice.server";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
 import { INDICATOR_TYPE_LABELS, parseIndicatorLines, type IndicatorType } from "~/modules/threat-input/indicators";
-import { importFieldName, itemFieldName, setAsideFieldName, type ItemField } from "~/modules/threat-input/schema";
+import { importFieldName, itemFieldName, setAsideFieldName, type ItemField } from "~/modules/threat-input/fields";
 import {
   ATTRIBUTION_LABELS,
   IMPACT_SCALE,

@@ -19,6 +19,7 @@ import { requireUser } from "~/modules/auth/guard.server";
 import {
   clearOverrideFormSchema,
   decisionFormSchema,
+  editionIntentSchema,
   mergeFormSchema,
   overrideFormSchema,
   proposalFormSchema,
@@ -68,14 +69,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-const intentSchema = z.enum(["override", "clear-override", "merge", "propose", "decide", "publish", "release"]);
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = await requireUser(request);
   const id = parseId(params.editionId);
   const formData = await readForm(request, context);
   const values = formValues(formData);
-  const intent = intentSchema.safeParse(values.intent);
+  const intent = editionIntentSchema.safeParse(values.intent);
   if (!intent.success) return data<FormFailure>(formFailure(values, "Unknown action."), { status: 400 });
   const db = getDb();
   const actor = { userId: viewer.id, origin: requestOrigin(request, context), appUrl: getEnv().APP_URL };

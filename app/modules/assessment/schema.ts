@@ -94,3 +94,6 @@ export const itemsFilterSchema = z.object({
   target: z.coerce.number().int().positive().optional().catch(undefined),
 });
 export type ItemsFilter = z.output<typeof itemsFilterSchema>;
+
+/** What an edition's page asks (app/routes/assessments.$editionId._index.tsx). */
+export const editionIntentSchema = z.enum(["override", "clear-override", "merge", "propose", "decide", "publish", "release"]);

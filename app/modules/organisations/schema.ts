@@ -29,3 +29,6 @@ export const organisationFormSchema = z.object({
   ),
 });
 export type OrganisationInput = z.output<typeof organisationFormSchema>;
+
+/** What an organisation's page in the admin asks (app/routes/admin.organisations.$organisationId.tsx). */
+export const organisationIntentSchema = z.enum(["save", "deactivate", "reactivate"]);

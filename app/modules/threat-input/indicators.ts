@@ -2,7 +2,6 @@ import { keccak_256 } from "@noble/hashes/sha3.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { base58, base58xmr, bech32, bech32m } from "@scure/base";
 import ipaddr from "ipaddr.js";
-import { z } from "zod";
 
 // The parsing rules for a threat input item's indicators: typing, refanging, validation and
 // de-duplication of pasted lines, CSV files and STIX 2.1 bundles. Pure functions with no Node-only
@@ -1133,16 +1132,3 @@ function readObservable(object: Record<string, unknown>, line: number, label: st
   }
   if (!found) out.reject(line, label, "This file observable has no MD5, SHA-1 or SHA-256 hash and no name.");
 }
-
-/** One indicator from a form: the type chosen and the value typed, validated and normalised. */
-export const indicatorSchema = z
-  .object({
-    type: z.enum(INDICATOR_TYPES, "Choose the indicator's type."),
-    value: z.string("Give the indicator's value."),
-  })
-  .transform((input, ctx) => {
-    const checked = validateIndicator(input.type, input.value);
-    if (checked.ok) return { type: input.type, value: checked.value };
-    ctx.addIssue({ code: "custom", message: checked.reason, path: ["value"] });
-    return z.NEVER;
-  });
