@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
-import { INDICATOR_TYPE_LABELS, type IndicatorType } from "~/modules/threat-input/indicators";
+import type { IndicatorType } from "~/modules/threat-input/indicators";
+import { INDICATOR_TYPE_LABELS } from "~/lib/labels";
 import { itemFieldName } from "~/modules/threat-input/fields";
 import type { ItemAdvice } from "~/modules/intel/advice.server";
 

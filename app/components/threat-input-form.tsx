@@ -10,7 +10,8 @@ import { CheckboxGroup, RadioGroup, SelectField, TextAreaField, TextField, type 
 import { ItemAdviceNotes, KnownNameFields } from "~/components/item-advice";
 import type { ItemAdvice } from "~/modules/intel/advice.server";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
-import { INDICATOR_TYPE_LABELS, parseIndicatorLines, type IndicatorType } from "~/modules/threat-input/indicators";
+import { parseIndicatorLines, type IndicatorType } from "~/modules/threat-input/indicators";
+import { INDICATOR_TYPE_LABELS } from "~/lib/labels";
 import { importFieldName, itemFieldName, setAsideFieldName, type ItemField } from "~/modules/threat-input/fields";
 import {
   ATTRIBUTION_LABELS,

@@ -6,7 +6,8 @@ import { FormErrorSummary, SelectField, TextAreaField, type FormState } from "~/
 import { LocalTime } from "~/components/local-time";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
 import type { Viewer } from "~/lib/time";
-import { INDICATOR_TYPE_LABELS, type IndicatorType } from "~/modules/threat-input/indicators";
+import type { IndicatorType } from "~/modules/threat-input/indicators";
+import { INDICATOR_TYPE_LABELS } from "~/lib/labels";
 import {
   ATTRIBUTION_LABELS,
   evaluationLabel,

@@ -25,21 +25,7 @@ export const INDICATOR_TYPES = [
 ] as const;
 export type IndicatorType = (typeof INDICATOR_TYPES)[number];
 
-export const INDICATOR_TYPE_LABELS: Record<IndicatorType, string> = {
-  ipv4: "IPv4 address",
-  ipv6: "IPv6 address",
-  domain: "Domain name",
-  url: "URL",
-  email: "Email address",
-  sha256: "SHA-256 hash",
-  sha1: "SHA-1 hash",
-  md5: "MD5 hash",
-  btc_wallet: "Bitcoin wallet",
-  xmr_wallet: "Monero wallet",
-  file_name: "File name",
-};
-
-// The same words inside a sentence.
+// The words of INDICATOR_TYPE_LABELS (app/lib/labels.ts) inside a sentence.
 const A_LABEL: Record<IndicatorType, string> = {
   ipv4: "an IPv4 address",
   ipv6: "an IPv6 address",
