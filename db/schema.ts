@@ -8,6 +8,38 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
+import { ROLES, TIME_ZONE_SOURCES } from "../app/modules/accounts/vocabulary";
+import { EDITION_STATUSES, ENTITY_KINDS, TARGET_KINDS, TARGET_STATES } from "../app/modules/assessment/vocabulary";
+import { CONSULTATION_STATUSES } from "../app/modules/consultations/vocabulary";
+import { OUTBOX_STATUSES } from "../app/modules/mail/vocabulary";
+import { ORGANISATION_KINDS, SECTORS } from "../app/modules/organisations/vocabulary";
+import { MEETING_STATUSES, RSVP_RESPONSES, VOTE_ANSWERS } from "../app/modules/scheduling/vocabulary";
+import {
+  ATTRIBUTIONS,
+  CRIME_AREAS,
+  INFORMATION_CREDIBILITY,
+  ITEM_ENTITY_KINDS,
+  SOURCE_RELIABILITY,
+  TARGETED_SECTORS,
+  THREAT_INPUT_STATUSES,
+  TLP_MARKS,
+  TRENDS,
+  TRIAGE_STATES,
+  type CrimeArea,
+  type TargetedSector,
+  type ThreatActor,
+} from "../app/modules/threat-input/vocabulary";
+
+// The product's vocabulary lives in the modules, in plain files a page can import without
+// drizzle (docs/decisions/023). The columns below take their enums from there; the server code
+// that reads tables and vocabulary together may keep taking both from here.
+export * from "../app/modules/accounts/vocabulary";
+export * from "../app/modules/assessment/vocabulary";
+export * from "../app/modules/consultations/vocabulary";
+export * from "../app/modules/mail/vocabulary";
+export * from "../app/modules/organisations/vocabulary";
+export * from "../app/modules/scheduling/vocabulary";
+export * from "../app/modules/threat-input/vocabulary";
 
 // Times are stored as epoch milliseconds (UTC); the IANA zone a person lives in is kept beside
 // them on the user so that every page can show times in the viewer's own zone.
@@ -15,37 +47,6 @@ const createdAt = (column = "created_at") =>
   integer(column, { mode: "timestamp_ms" })
     .notNull()
     .default(sql`(unixepoch('subsec') * 1000)`);
-
-export const SECTORS = [
-  "bank",
-  "isp",
-  "security_vendor",
-  "cert",
-  "ministry",
-  "payment_provider",
-] as const;
-export type Sector = (typeof SECTORS)[number];
-
-export const ORGANISATION_KINDS = ["public", "private"] as const;
-export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
-
-export const ROLES = ["coordinator", "analyst", "stakeholder", "admin"] as const;
-export type Role = (typeof ROLES)[number];
-
-/** Traffic Light Protocol 2.0 marks (FIRST), as the portal shows and exports them. */
-export const TLP_MARKS = ["TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"] as const;
-export type Tlp = (typeof TLP_MARKS)[number];
-
-export const TIME_ZONE_SOURCES = ["default", "browser", "chosen"] as const;
-
-/** Admiralty code: how reliable the source is (A-F) and how credible the information (1-6). */
-export const SOURCE_RELIABILITY = ["A", "B", "C", "D", "E", "F"] as const;
-export type SourceReliability = (typeof SOURCE_RELIABILITY)[number];
-export const INFORMATION_CREDIBILITY = ["1", "2", "3", "4", "5", "6"] as const;
-export type InformationCredibility = (typeof INFORMATION_CREDIBILITY)[number];
-
-export const OUTBOX_STATUSES = ["pending", "sent", "dead"] as const;
-export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
 export const organisations = sqliteTable(
   "organisations",
@@ -274,24 +275,6 @@ export const auditEvents = sqliteTable(
 // ---------------------------------------------------------------------------------------------
 // Consultations and meeting scheduling
 
-/** The taxonomy the whole product speaks (DESIGN.md). */
-export const CRIME_AREAS = [
-  "malware_coding",
-  "malware_testing",
-  "malware_distribution",
-  "botnets",
-  "crime_as_a_service",
-  "online_fraud",
-  "intrusion",
-  "banking_trojans",
-  "underground_forums",
-  "offenders_and_networks",
-] as const;
-export type CrimeArea = (typeof CRIME_AREAS)[number];
-
-export const CONSULTATION_STATUSES = ["draft", "open", "closed"] as const;
-export type ConsultationStatus = (typeof CONSULTATION_STATUSES)[number];
-
 export const consultations = sqliteTable("consultations", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   title: text("title").notNull(),
@@ -352,9 +335,6 @@ export const consultationInvitees = sqliteTable(
   ],
 );
 
-export const MEETING_STATUSES = ["polling", "scheduled", "cancelled"] as const;
-export type MeetingStatus = (typeof MEETING_STATUSES)[number];
-
 export const meetings = sqliteTable(
   "meetings",
   {
@@ -406,9 +386,6 @@ export const meetingSlots = sqliteTable(
   (t) => [uniqueIndex("meeting_slots_unique").on(t.meetingId, t.startsAt)],
 );
 
-export const VOTE_ANSWERS = ["yes", "if_need_be", "no"] as const;
-export type VoteAnswer = (typeof VOTE_ANSWERS)[number];
-
 export const slotVotes = sqliteTable(
   "slot_votes",
   {
@@ -423,9 +400,6 @@ export const slotVotes = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.slotId, t.userId] })],
 );
-
-export const RSVP_RESPONSES = ["accepted", "tentative", "declined"] as const;
-export type RsvpResponse = (typeof RSVP_RESPONSES)[number];
 
 export const meetingRsvps = sqliteTable(
   "meeting_rsvps",
@@ -483,35 +457,6 @@ export const calendarFeeds = sqliteTable("calendar_feeds", {
 
 // ---------------------------------------------------------------------------------------------
 // Threat input
-
-export const THREAT_INPUT_STATUSES = ["draft", "submitted", "withdrawn"] as const;
-export type ThreatInputStatus = (typeof THREAT_INPUT_STATUSES)[number];
-
-export const TRIAGE_STATES = ["new", "accepted", "needs_clarification", "rejected"] as const;
-export type TriageState = (typeof TRIAGE_STATES)[number];
-
-export const TRENDS = ["new", "increasing", "stable", "decreasing"] as const;
-export type Trend = (typeof TRENDS)[number];
-
-export const ATTRIBUTIONS = ["named", "sector_country", "anonymous"] as const;
-export type Attribution = (typeof ATTRIBUTIONS)[number];
-
-export const TARGETED_SECTORS = [
-  "finance",
-  "telecom",
-  "health",
-  "energy",
-  "government",
-  "retail",
-  "transport",
-  "manufacturing",
-  "education",
-  "technology",
-  "individuals",
-] as const;
-export type TargetedSector = (typeof TARGETED_SECTORS)[number];
-
-export type ThreatActor = { name: string; aliases: string[] };
 
 /**
  * One organisation's input to one consultation. The draft (what the form held when last saved,
@@ -642,9 +587,6 @@ export const threatInputIndicators = sqliteTable(
 
 export type IndicatorWarning = { list: string; name: string; why: string };
 
-export const ITEM_ENTITY_KINDS = ["actor", "malware", "technique"] as const;
-export type ItemEntityKind = (typeof ITEM_ENTITY_KINDS)[number];
-
 /**
  * What an item names, one row a thing, filed under its resolved key (app/modules/reference:
  * the reference lists' name where they know it, letters and digits only): what correlation and
@@ -695,15 +637,6 @@ export const threatInputMessages = sqliteTable(
 
 // ---------------------------------------------------------------------------------------------
 // Threat assessment
-
-export const EDITION_STATUSES = ["draft", "published"] as const;
-export type EditionStatus = (typeof EDITION_STATUSES)[number];
-
-export const ENTITY_KINDS = ["actor", "malware"] as const;
-export const TARGET_KINDS = ["actor", "network"] as const;
-export type TargetKind = (typeof TARGET_KINDS)[number];
-export const TARGET_STATES = ["proposed", "endorsed", "declined"] as const;
-export type TargetState = (typeof TARGET_STATES)[number];
 
 /**
  * An edition of the threat assessment. While a draft its figures follow the accepted input;

@@ -1,5 +1,5 @@
 import { ActionForm } from "./action-form";
-import { ROLES } from "../../db/schema";
+import { ROLES } from "~/modules/accounts/vocabulary";
 import { CheckboxGroup, FormErrorSummary, SelectField, TextField, type FormState } from "./form-fields";
 import { LOCALES, ROLE_LABELS } from "~/lib/labels";
 

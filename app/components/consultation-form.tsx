@@ -1,5 +1,5 @@
 import { ActionForm } from "./action-form";
-import { CRIME_AREAS } from "../../db/schema";
+import { CRIME_AREAS } from "~/modules/threat-input/vocabulary";
 import { CheckboxGroup, FormErrorSummary, SelectField, TextAreaField, TextField, type FormState } from "./form-fields";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
 

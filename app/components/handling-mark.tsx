@@ -1,4 +1,4 @@
-import type { Tlp } from "../../db/schema";
+import type { Tlp } from "~/modules/threat-input/vocabulary";
 
 export type { Tlp };
 

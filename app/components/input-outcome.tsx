@@ -1,7 +1,7 @@
 import { LocalTime } from "~/components/local-time";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
 import type { Viewer } from "~/lib/time";
-import type { CrimeArea } from "../../db/schema";
+import type { CrimeArea } from "~/modules/threat-input/vocabulary";
 
 type Contribution = {
   id: number;

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
-import { INDICATOR_TYPE_LABELS, type IndicatorType } from "~/modules/threat-input/indicators";
-import { itemFieldName } from "~/modules/threat-input/schema";
+import type { IndicatorType } from "~/modules/threat-input/indicators";
+import { INDICATOR_TYPE_LABELS } from "~/lib/labels";
+import { itemFieldName } from "~/modules/threat-input/fields";
 import type { ItemAdvice } from "~/modules/intel/advice.server";
 
 // What the reference data says of an item as the form stands (app/modules/intel/advice.server.ts),

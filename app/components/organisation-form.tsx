@@ -1,5 +1,6 @@
 import { ActionForm } from "./action-form";
-import { ORGANISATION_KINDS, SECTORS, SOURCE_RELIABILITY } from "../../db/schema";
+import { ORGANISATION_KINDS, SECTORS } from "~/modules/organisations/vocabulary";
+import { SOURCE_RELIABILITY } from "~/modules/threat-input/vocabulary";
 import { FormErrorSummary, SelectField, TextAreaField, TextField, type FormState } from "./form-fields";
 import { KIND_LABELS, SECTOR_LABELS } from "~/lib/labels";
 import { SOURCE_RELIABILITY_LABELS } from "~/modules/threat-input/scales";

@@ -1,5 +1,5 @@
 import { Form, NavLink } from "@remix-run/react";
-import type { Role } from "../../db/schema";
+import type { Role } from "~/modules/accounts/vocabulary";
 import { ROLE_LABELS } from "~/lib/labels";
 
 type Viewer = { name: string; roles: Role[]; organisationName: string | null };

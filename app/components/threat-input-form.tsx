@@ -5,13 +5,14 @@ import {
   TLP_MARKS,
   TRENDS,
   type CrimeArea,
-} from "../../db/schema";
+} from "~/modules/threat-input/vocabulary";
 import { CheckboxGroup, RadioGroup, SelectField, TextAreaField, TextField, type FormState } from "~/components/form-fields";
 import { ItemAdviceNotes, KnownNameFields } from "~/components/item-advice";
 import type { ItemAdvice } from "~/modules/intel/advice.server";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
-import { INDICATOR_TYPE_LABELS, parseIndicatorLines, type IndicatorType } from "~/modules/threat-input/indicators";
-import { importFieldName, itemFieldName, setAsideFieldName, type ItemField } from "~/modules/threat-input/schema";
+import { parseIndicatorLines, type IndicatorType } from "~/modules/threat-input/indicators";
+import { INDICATOR_TYPE_LABELS } from "~/lib/labels";
+import { importFieldName, itemFieldName, setAsideFieldName, type ItemField } from "~/modules/threat-input/fields";
 import {
   ATTRIBUTION_LABELS,
   IMPACT_SCALE,

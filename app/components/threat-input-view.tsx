@@ -1,12 +1,13 @@
 import { Link } from "@remix-run/react";
 import { ActionForm } from "~/components/action-form";
-import { INFORMATION_CREDIBILITY, SOURCE_RELIABILITY, type Tlp } from "../../db/schema";
+import { INFORMATION_CREDIBILITY, SOURCE_RELIABILITY, type Tlp } from "~/modules/threat-input/vocabulary";
 import { EmptyState } from "~/components/empty-state";
 import { FormErrorSummary, SelectField, TextAreaField, type FormState } from "~/components/form-fields";
 import { LocalTime } from "~/components/local-time";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
 import type { Viewer } from "~/lib/time";
-import { INDICATOR_TYPE_LABELS, type IndicatorType } from "~/modules/threat-input/indicators";
+import type { IndicatorType } from "~/modules/threat-input/indicators";
+import { INDICATOR_TYPE_LABELS } from "~/lib/labels";
 import {
   ATTRIBUTION_LABELS,
   evaluationLabel,

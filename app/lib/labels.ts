@@ -1,13 +1,9 @@
-import type {
-  ConsultationStatus,
-  CrimeArea,
-  MeetingStatus,
-  OrganisationKind,
-  Role,
-  RsvpResponse,
-  Sector,
-  VoteAnswer,
-} from "../../db/schema";
+import type { Role } from "~/modules/accounts/vocabulary";
+import type { ConsultationStatus } from "~/modules/consultations/vocabulary";
+import type { OrganisationKind, Sector } from "~/modules/organisations/vocabulary";
+import type { MeetingStatus, RsvpResponse, VoteAnswer } from "~/modules/scheduling/vocabulary";
+import type { IndicatorType } from "~/modules/threat-input/indicators";
+import type { CrimeArea } from "~/modules/threat-input/vocabulary";
 
 // The product's words for stored values, in one place.
 export const SECTOR_LABELS: Record<Sector, string> = {
@@ -121,6 +117,21 @@ export const CRIME_AREA_LABELS: Record<CrimeArea, string> = {
   banking_trojans: "Banking trojans",
   underground_forums: "Underground forums and marketplaces",
   offenders_and_networks: "High-profile offenders and networks",
+};
+
+// Here, not beside the parsing rules, so that a page showing indicators loads the words without them.
+export const INDICATOR_TYPE_LABELS: Record<IndicatorType, string> = {
+  ipv4: "IPv4 address",
+  ipv6: "IPv6 address",
+  domain: "Domain name",
+  url: "URL",
+  email: "Email address",
+  sha256: "SHA-256 hash",
+  sha1: "SHA-1 hash",
+  md5: "MD5 hash",
+  btc_wallet: "Bitcoin wallet",
+  xmr_wallet: "Monero wallet",
+  file_name: "File name",
 };
 
 export const CONSULTATION_STATUS_LABELS: Record<ConsultationStatus, string> = {

@@ -10,7 +10,7 @@ import { formFailure, formValues, parseForm } from "~/lib/forms";
 import { attempt, orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { requireRole } from "~/modules/auth/guard.server";
 import { API_ROOT_PATH } from "~/modules/taxii/protocol.server";
-import { issueKey, keyFormSchema, revokeKey, viewAgency } from "~/modules/taxii/service.server";
+import { agencyIntentSchema, issueKey, keyFormSchema, revokeKey, viewAgency } from "~/modules/taxii/service.server";
 
 export const meta: MetaFunction = () => [{ title: "Member agency · Taskforce Consult" }];
 
@@ -20,14 +20,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { viewer, ...view, apiRoot: new URL(API_ROOT_PATH, getEnv().APP_URL).toString() };
 }
 
-const intentSchema = z.enum(["issue", "revoke"]);
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = await requireRole(request, "admin");
   const agencyId = parseId(params.agencyId);
   const formData = await readForm(request, context);
   const values = formValues(formData);
-  const intent = intentSchema.safeParse(values.intent);
+  const intent = agencyIntentSchema.safeParse(values.intent);
   if (!intent.success) return data(formFailure(values, "Unknown action."), { status: 400 });
   const actor = { userId: viewer.id, origin: requestOrigin(request, context) };
   if (intent.data === "revoke") {

@@ -8,7 +8,8 @@ import { AUDIT_ACTION_FAMILIES, AUDIT_ACTION_LABELS, auditActionLabel } from "~/
 import { listAccounts } from "~/modules/accounts/service.server";
 import { requireRole } from "~/modules/auth/guard.server";
 import { auditFilterChoices, listAuditEvents } from "~/modules/audit/audit.server";
-import { auditFilterFrom, auditFilterSchema, auditQueryString } from "~/modules/audit/schema";
+import { auditFilterFrom, auditFilterSchema } from "~/modules/audit/schema";
+import { auditQueryString } from "~/modules/audit/query";
 import { detailWords, targetWords } from "~/modules/audit/words";
 import { listOrganisations } from "~/modules/organisations/service.server";
 

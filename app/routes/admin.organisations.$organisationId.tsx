@@ -1,7 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { ActionForm } from "~/components/action-form";
-import { z } from "zod";
 import { OrganisationForm } from "~/components/organisation-form";
 import { countryChoices } from "~/lib/countries";
 import { getDb } from "~/lib/db.server";
@@ -9,13 +8,11 @@ import { readForm } from "~/lib/form-reader.server";
 import { formFailure, formValues, parseForm } from "~/lib/forms";
 import { orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { requireRole } from "~/modules/auth/guard.server";
-import { organisationFormSchema } from "~/modules/organisations/schema";
+import { organisationFormSchema, organisationIntentSchema } from "~/modules/organisations/schema";
 import { getOrganisation, setOrganisationActive, updateOrganisation } from "~/modules/organisations/service.server";
 import { answerChange } from "~/modules/submissions/answer.server";
 
 export const meta: MetaFunction = () => [{ title: "Organisation · Taskforce Consult" }];
-
-const intentSchema = z.enum(["save", "deactivate", "reactivate"]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireRole(request, "admin");
@@ -26,7 +23,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
   const id = parseId(params.organisationId);
   const formData = await readForm(request, context);
-  const intent = intentSchema.safeParse(formData.get("intent"));
+  const intent = organisationIntentSchema.safeParse(formData.get("intent"));
   if (!intent.success) return data(formFailure({}, "Unknown action."), { status: 400 });
   const actor = { userId: admin.id, origin: requestOrigin(request, context) };
   const db = getDb();

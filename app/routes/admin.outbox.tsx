@@ -1,6 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { ActionForm } from "~/components/action-form";
 import { EmptyState } from "~/components/empty-state";
 import { LocalTime } from "~/components/local-time";
@@ -12,6 +11,7 @@ import { notFound } from "~/lib/http.server";
 import { requireRole } from "~/modules/auth/guard.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { outboxOverview, retryDeadMail } from "~/modules/mail/outbox.server";
+import { retryFormSchema } from "~/modules/mail/schema";
 import { scrollRegion } from "~/components/table-wrap";
 import { answerOnce } from "~/modules/submissions/answer.server";
 
@@ -22,12 +22,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { viewer, mailMode: getEnv().mailMode, outbox: outboxOverview(getDb()) };
 }
 
-const retrySchema = z.object({ id: z.coerce.number().int().positive() });
-
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
   const values = formValues(await readForm(request, context));
-  const form = retrySchema.safeParse(values);
+  const form = retryFormSchema.safeParse(values);
   if (!form.success) notFound();
   const db = getDb();
   // Sending again is once per click, however often the click arrives.

@@ -1,21 +1,18 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { ActionForm } from "~/components/action-form";
-import { z } from "zod";
 import { AccountForm } from "~/components/account-form";
 import { getDb } from "~/lib/db.server";
 import { readForm } from "~/lib/form-reader.server";
 import { formFailure, formValues, parseForm } from "~/lib/forms";
 import { orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { requireRole } from "~/modules/auth/guard.server";
-import { accountFormSchema } from "~/modules/accounts/schema";
+import { accountFormSchema, accountIntentSchema } from "~/modules/accounts/schema";
 import { getAccount, setAccountActive, updateAccount } from "~/modules/accounts/service.server";
 import { listOrganisations } from "~/modules/organisations/service.server";
 import { answerChange } from "~/modules/submissions/answer.server";
 
 export const meta: MetaFunction = () => [{ title: "Person · Taskforce Consult" }];
-
-const intentSchema = z.enum(["save", "deactivate", "reactivate"]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const admin = await requireRole(request, "admin");
@@ -33,7 +30,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
   const id = parseId(params.userId);
   const formData = await readForm(request, context);
-  const intent = intentSchema.safeParse(formData.get("intent"));
+  const intent = accountIntentSchema.safeParse(formData.get("intent"));
   if (!intent.success) return data(formFailure({}, "Unknown action."), { status: 400 });
   const actor = { userId: admin.id, origin: requestOrigin(request, context) };
   const db = getDb();

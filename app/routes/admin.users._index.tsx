@@ -1,24 +1,19 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
-import { ROLES } from "../../db/schema";
+import { ROLES } from "~/modules/accounts/vocabulary";
 import { EmptyState } from "~/components/empty-state";
 import { getDb } from "~/lib/db.server";
 import { ROLE_LABELS } from "~/lib/labels";
 import { requireRole } from "~/modules/auth/guard.server";
 import { listAccounts } from "~/modules/accounts/service.server";
 import { scrollRegion } from "~/components/table-wrap";
+import { peopleFilterSchema } from "~/modules/accounts/schema";
 
 export const meta: MetaFunction = () => [{ title: "People · Taskforce Consult" }];
 
-const filterSchema = z.object({
-  q: z.string().trim().max(100).optional().catch(undefined),
-  role: z.enum(ROLES).optional().catch(undefined),
-});
-
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");
-  const filter = filterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const filter = peopleFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   return { filter, people: listAccounts(getDb(), filter) };
 }
 

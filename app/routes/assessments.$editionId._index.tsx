@@ -2,7 +2,8 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ActionForm } from "~/components/action-form";
 import { z } from "zod";
-import { CRIME_AREAS, TARGET_KINDS, TRENDS } from "../../db/schema";
+import { TARGET_KINDS } from "~/modules/assessment/vocabulary";
+import { CRIME_AREAS, TRENDS } from "~/modules/threat-input/vocabulary";
 import { AreaMatrix } from "~/components/area-matrix";
 import { ReportedBeyond } from "~/components/corroboration";
 import { TrendLines } from "~/components/charts/trend-lines";
@@ -19,6 +20,7 @@ import { requireUser } from "~/modules/auth/guard.server";
 import {
   clearOverrideFormSchema,
   decisionFormSchema,
+  editionIntentSchema,
   mergeFormSchema,
   overrideFormSchema,
   proposalFormSchema,
@@ -78,14 +80,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-const intentSchema = z.enum(["override", "clear-override", "merge", "propose", "decide", "publish", "release"]);
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = await requireUser(request);
   const id = parseId(params.editionId);
   const formData = await readForm(request, context);
   const values = formValues(formData);
-  const intent = intentSchema.safeParse(values.intent);
+  const intent = editionIntentSchema.safeParse(values.intent);
   if (!intent.success) return data<FormFailure>(formFailure(values, "Unknown action."), { status: 400 });
   const db = getDb();
   const actor = { userId: viewer.id, origin: requestOrigin(request, context), appUrl: getEnv().APP_URL };

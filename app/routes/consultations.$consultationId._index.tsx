@@ -1,6 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { ActionForm } from "~/components/action-form";
 import { EmptyState } from "~/components/empty-state";
 import { LocalTime } from "~/components/local-time";
@@ -14,6 +13,7 @@ import { CONSULTATION_STATUS_LABELS, CRIME_AREA_LABELS, MEETING_STATUS_LABELS } 
 import { counted } from "~/lib/words";
 import { isStakeholder, isTaskforceStaff } from "~/modules/access/viewer";
 import { requireRole, requireUser } from "~/modules/auth/guard.server";
+import { consultationIntentSchema } from "~/modules/consultations/schema";
 import {
   chosenOrganisationNames,
   closeConsultation,
@@ -57,13 +57,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-const intentSchema = z.enum(["open", "close"]);
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = await requireRole(request, "coordinator");
   const id = parseId(params.consultationId);
   const values = formValues(await readForm(request, context));
-  const intent = intentSchema.safeParse(values.intent);
+  const intent = consultationIntentSchema.safeParse(values.intent);
   if (!intent.success) return data(formFailure({}, "Unknown action."), { status: 400 });
   const actor = { userId: viewer.id, origin: requestOrigin(request, context), appUrl: getEnv().APP_URL };
   const db = getDb();

@@ -24,6 +24,7 @@ import { requireStakeholder } from "~/modules/auth/guard.server";
 import { adviceFor, suggestionsFor, withPickedNames, type ItemAdvice } from "~/modules/intel/advice.server";
 import { appendIndicators, importIndicatorFile, MAX_IMPORT_BYTES } from "~/modules/threat-input/imports";
 import { THREAT_INPUT_STATUS_LABELS, TRIAGE_STATE_LABELS } from "~/modules/threat-input/scales";
+import { threatInputFormSchema } from "~/modules/threat-input/schema";
 import {
   groupItems,
   importFieldName,
@@ -33,10 +34,9 @@ import {
   setAsideFieldName,
   setAsideMessage,
   setAsideRejectedIndicators,
-  threatInputFormSchema,
   MAX_DRAFT_CHARACTERS,
   MAX_ITEMS,
-} from "~/modules/threat-input/schema";
+} from "~/modules/threat-input/fields";
 import {
   inputFormFor,
   saveDraft,
@@ -45,7 +45,7 @@ import {
   withdrawInput,
 } from "~/modules/threat-input/service.server";
 import { answer, answerOnce } from "~/modules/submissions/answer.server";
-import type { Tlp } from "../../db/schema";
+import type { Tlp } from "~/modules/threat-input/vocabulary";
 import type { RouteHandle } from "~/root";
 
 export const meta: MetaFunction = () => [{ title: "Threat input · Taskforce Consult" }];

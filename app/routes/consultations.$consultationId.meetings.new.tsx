@@ -9,11 +9,12 @@ import { formValues, parseValues } from "~/lib/forms";
 import { orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { requireRole } from "~/modules/auth/guard.server";
 import { getConsultation } from "~/modules/consultations/service.server";
-import { editSlotRows, MAX_SLOT_ROWS, meetingFormSchema, slotFields, slotRowsOf } from "~/modules/scheduling/schema";
+import { meetingFormSchema } from "~/modules/scheduling/schema";
+import { editSlotRows, MAX_SLOT_ROWS, slotFields, slotRowsOf } from "~/modules/scheduling/slots";
 import { previewSlots, proposeMeeting } from "~/modules/scheduling/service.server";
 import { answerOnce } from "~/modules/submissions/answer.server";
 import type { RouteHandle } from "~/root";
-import { TLP_MARKS } from "../../db/schema";
+import { TLP_MARKS } from "~/modules/threat-input/vocabulary";
 
 export const meta: MetaFunction = () => [{ title: "Propose a meeting · Taskforce Consult" }];
 export const handle: RouteHandle = { tlp: "TLP:AMBER" };

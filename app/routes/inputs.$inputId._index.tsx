@@ -1,6 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { InputOutcome } from "~/components/input-outcome";
 import { InputView } from "~/components/threat-input-view";
 import { countryLabels } from "~/lib/countries";
@@ -13,7 +12,7 @@ import { contributionsOf } from "~/modules/assessment/service.server";
 import { requireRole, requireUser } from "~/modules/auth/guard.server";
 import { correlationsForInput } from "~/modules/intel/correlation.server";
 import { clearIndicatorWarning, clearWarningFormSchema } from "~/modules/intel/warnings.server";
-import { gradeFormSchema, messageFormSchema, rejectFormSchema } from "~/modules/threat-input/schema";
+import { gradeFormSchema, inputIntentSchema, messageFormSchema, rejectFormSchema } from "~/modules/threat-input/schema";
 import {
   answerQuestion,
   askQuestion,
@@ -49,13 +48,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-const intentSchema = z.enum(["accept", "reject", "ask", "answer", "grade", "clear-warning"]);
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const id = parseId(params.inputId);
   const formData = await readForm(request, context);
   const values = formValues(formData);
-  const intent = intentSchema.safeParse(values.intent);
+  const intent = inputIntentSchema.safeParse(values.intent);
   if (!intent.success) return data<FormFailure>(formFailure(values, "Unknown action."), { status: 400 });
   const db = getDb();
   const origin = requestOrigin(request, context);

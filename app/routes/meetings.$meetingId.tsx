@@ -19,6 +19,7 @@ import {
   actionItemDoneSchema,
   actionItemFormSchema,
   finaliseFormSchema,
+  meetingIntentSchema,
   recordFormSchema,
   rescheduleFormSchema,
   rsvpFormSchema,
@@ -42,7 +43,7 @@ import {
   viewMeeting,
 } from "~/modules/scheduling/service.server";
 import { answerChange, answerOnce } from "~/modules/submissions/answer.server";
-import { RSVP_RESPONSES, VOTE_ANSWERS, type RsvpResponse } from "../../db/schema";
+import { RSVP_RESPONSES, VOTE_ANSWERS, type RsvpResponse } from "~/modules/scheduling/vocabulary";
 import type { RouteHandle } from "~/root";
 import { scrollRegion } from "~/components/table-wrap";
 
@@ -73,19 +74,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-const INVITEE_INTENTS = ["vote", "rsvp"] as const;
-const COORDINATOR_INTENTS = [
-  "remind",
-  "finalise",
-  "reschedule",
-  "cancel",
-  "attendee-list",
-  "record",
-  "action-item",
-  "action-item-done",
-] as const;
-const intentSchema = z.enum([...INVITEE_INTENTS, ...COORDINATOR_INTENTS]);
-type Intent = z.infer<typeof intentSchema>;
+type Intent = z.infer<typeof meetingIntentSchema>;
 
 const RSVP_SAID: Record<RsvpResponse, string> = { accepted: "you will attend", tentative: "you may attend", declined: "you will not attend" };
 
@@ -93,7 +82,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const id = parseId(params.meetingId);
   const formData = await readForm(request, context);
   const values = formValues(formData);
-  const intent = intentSchema.safeParse(values.intent);
+  const intent = meetingIntentSchema.safeParse(values.intent);
   if (!intent.success) return data(formFailure(values, "Unknown action."), { status: 400 });
   const db = getDb();
   const location = `/meetings/${id}`;

@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
-import { CRIME_AREAS, TLP_MARKS } from "../../db/schema";
+import { CRIME_AREAS, TLP_MARKS } from "~/modules/threat-input/vocabulary";
 import { EmptyState } from "~/components/empty-state";
 import { SelectField, TextField } from "~/components/form-fields";
 import { TlpBadge } from "~/components/threat-input-view";
@@ -9,31 +8,17 @@ import { getDb } from "~/lib/db.server";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
 import { requireRole } from "~/modules/auth/guard.server";
 import { searchItems } from "~/modules/intel/correlation.server";
+import { searchFormSchema } from "~/modules/intel/schema";
 import { triageChoices } from "~/modules/threat-input/service.server";
 import type { RouteHandle } from "~/root";
 
 export const meta: MetaFunction = () => [{ title: "Search · Taskforce Consult" }];
 export const handle: RouteHandle = { tlp: "TLP:AMBER" };
 
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === "" || value === null ? undefined : value), schema.optional()).catch(undefined);
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** The search's fields: a bad filter is ignored, not an error (they come from an address). */
-const searchSchema = z.object({
-  q: z.string().max(4096).catch(""),
-  crimeArea: optional(z.enum(CRIME_AREAS)),
-  consultationId: optional(z.coerce.number().int().positive()),
-  tlp: optional(z.enum(TLP_MARKS)),
-  from: optional(z.string().regex(DATE)),
-  to: optional(z.string().regex(DATE)),
-  after: optional(z.coerce.number().int().positive()),
-});
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, "analyst");
   const values = Object.fromEntries(new URL(request.url).searchParams);
-  const query = searchSchema.parse({ q: "", ...values });
+  const query = searchFormSchema.parse({ q: "", ...values });
   const db = getDb();
   return { values, found: searchItems(db, viewer, query), consultations: triageChoices(db, viewer).consultations };
 }

@@ -1,7 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { ActionForm } from "~/components/action-form";
-import { z } from "zod";
 import { FormErrorSummary, SelectField, type FormState } from "~/components/form-fields";
 import { LocalTime } from "~/components/local-time";
 import { getDb } from "~/lib/db.server";
@@ -10,7 +9,7 @@ import { readForm } from "~/lib/form-reader.server";
 import { formFailure, formValues, parseForm } from "~/lib/forms";
 import { LOCALES } from "~/lib/labels";
 import { requireUser } from "~/modules/auth/guard.server";
-import { preferencesSchema } from "~/modules/accounts/schema";
+import { preferencesSchema, settingsIntentSchema } from "~/modules/accounts/schema";
 import { updatePreferences } from "~/modules/accounts/service.server";
 import { feedStatus, feedUrls, issueFeedToken, revokeFeed } from "~/modules/calendar/feeds.server";
 import { answer } from "~/modules/submissions/answer.server";
@@ -22,12 +21,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { viewer, timeZones: Intl.supportedValuesOf("timeZone"), feed: feedStatus(getDb(), viewer.id) };
 }
 
-const intentSchema = z.enum(["preferences", "feed-issue", "feed-revoke"]);
-
 export async function action({ request, context }: ActionFunctionArgs) {
   const viewer = await requireUser(request);
   const formData = await readForm(request, context);
-  const intent = intentSchema.safeParse(formData.get("intent"));
+  const intent = settingsIntentSchema.safeParse(formData.get("intent"));
   if (!intent.success) return data(formFailure(formValues(formData), "Unknown action."), { status: 400 });
   const db = getDb();
   switch (intent.data) {

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { CRIME_AREAS, TLP_MARKS, TRIAGE_STATES } from "../../db/schema";
+import { CRIME_AREAS, TLP_MARKS, TRIAGE_STATES } from "~/modules/threat-input/vocabulary";
 import { InputCorroborationCell } from "~/components/corroboration";
 import { EmptyState } from "~/components/empty-state";
 import { SelectField } from "~/components/form-fields";

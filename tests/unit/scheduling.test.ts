@@ -15,7 +15,8 @@ import { formatTimeRange } from "~/lib/time";
 import { getAccount } from "~/modules/accounts/service.server";
 import { consultationFormSchema } from "~/modules/consultations/schema";
 import { closeConsultation, createConsultation, openConsultation } from "~/modules/consultations/service.server";
-import { editSlotRows, meetingFormSchema, rescheduleFormSchema, slotFields, slotRowsOf } from "~/modules/scheduling/schema";
+import { meetingFormSchema, rescheduleFormSchema } from "~/modules/scheduling/schema";
+import { editSlotRows, slotFields, slotRowsOf } from "~/modules/scheduling/slots";
 import {
   cancelMeeting,
   castVotes,

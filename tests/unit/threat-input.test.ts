@@ -13,7 +13,8 @@ import { DEMO_SIGN_INS } from "../../db/seed";
 import { getAccount } from "~/modules/accounts/service.server";
 import { consultationFormSchema } from "~/modules/consultations/schema";
 import { closeConsultation, createConsultation, openConsultation } from "~/modules/consultations/service.server";
-import { groupItems, renumberItems, setAsideMessage, setAsideRejectedIndicators, threatInputFormSchema, type ItemContext } from "~/modules/threat-input/schema";
+import { threatInputFormSchema, type ItemContext } from "~/modules/threat-input/schema";
+import { groupItems, renumberItems, setAsideMessage, setAsideRejectedIndicators } from "~/modules/threat-input/fields";
 import {
   answerQuestion,
   askQuestion,

@@ -1,4 +1,5 @@
-import type { Attribution, Sector } from "../../../db/schema";
+import type { Sector } from "~/modules/organisations/vocabulary";
+import type { Attribution } from "~/modules/threat-input/vocabulary";
 import { countryName } from "~/lib/countries";
 import { SECTOR_LABELS } from "~/lib/labels";
 

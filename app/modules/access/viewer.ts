@@ -1,4 +1,4 @@
-import type { Role } from "../../../db/schema";
+import type { Role } from "~/modules/accounts/vocabulary";
 
 /** Who is asking: what the need-to-know gate decides on. An Account satisfies it. */
 export type Viewer = { id: number; roles: readonly Role[]; organisationId: number | null };

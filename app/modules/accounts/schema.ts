@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ROLES } from "../../../db/schema";
+import { ROLES } from "./vocabulary";
 import { checkboxes } from "~/lib/forms";
 import { LOCALES } from "~/lib/labels";
 import { isValidTimeZone } from "~/lib/time";
@@ -37,3 +37,15 @@ export const preferencesSchema = z.object({
   locale: localeField,
 });
 export type PreferencesInput = z.output<typeof preferencesSchema>;
+
+/** What a person's page in the admin asks (app/routes/admin.users.$userId.tsx). */
+export const accountIntentSchema = z.enum(["save", "deactivate", "reactivate"]);
+
+/** What the settings page asks (app/routes/settings.tsx). */
+export const settingsIntentSchema = z.enum(["preferences", "feed-issue", "feed-revoke"]);
+
+/** The people list's filters, from its address: a bad one is ignored, not an error. */
+export const peopleFilterSchema = z.object({
+  q: z.string().trim().max(100).optional().catch(undefined),
+  role: z.enum(ROLES).optional().catch(undefined),
+});

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { CRIME_AREAS, ENTITY_KINDS, TARGET_KINDS, TRENDS } from "../../../db/schema";
+import { ENTITY_KINDS, TARGET_KINDS } from "./vocabulary";
+import { CRIME_AREAS, TRENDS } from "~/modules/threat-input/vocabulary";
 import { checkboxes, optionalText } from "~/lib/forms";
 import { dateField } from "../consultations/schema";
 
@@ -93,3 +94,6 @@ export const itemsFilterSchema = z.object({
   target: z.coerce.number().int().positive().optional().catch(undefined),
 });
 export type ItemsFilter = z.output<typeof itemsFilterSchema>;
+
+/** What an edition's page asks (app/routes/assessments.$editionId._index.tsx). */
+export const editionIntentSchema = z.enum(["override", "clear-override", "merge", "propose", "decide", "publish", "release"]);

@@ -4,7 +4,7 @@ import {
   type InformationCredibility,
   type SourceReliability,
   type Trend,
-} from "../../../db/schema";
+} from "~/modules/threat-input/vocabulary";
 import type {
   AreaFigures,
   AreaOverride,

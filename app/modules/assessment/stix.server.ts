@@ -3,7 +3,8 @@ import type { Tlp } from "../../../db/schema";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
 import { nameMatcher } from "../access/sources";
 import { technique as attackTechnique } from "../reference/attack";
-import { INDICATOR_TYPE_LABELS, type IndicatorType } from "../threat-input/indicators";
+import type { IndicatorType } from "../threat-input/indicators";
+import { INDICATOR_TYPE_LABELS } from "~/lib/labels";
 import type { AreaResult, AssessedItem, EntityKind, RankedEntity } from "./types";
 
 // An assessment edition as a STIX 2.1 bundle. Pure apart from node:crypto (UUIDv5) and

@@ -7,7 +7,7 @@ import type {
   ThreatActor,
   Tlp,
   Trend,
-} from "../../../db/schema";
+} from "~/modules/threat-input/vocabulary";
 
 // The shapes the assessment's pure parts (scoring, charts, exports) share with its service.
 

@@ -57,11 +57,3 @@ export function auditFilterFrom(query: AuditQuery, timeZone: string): AuditFilte
     after: ms !== undefined && id !== undefined ? { at: new Date(ms), id } : undefined,
   };
 }
-
-/** The address of the same filter, without the page, for links and the export. */
-export function auditQueryString(query: AuditQuery, extra: Record<string, string> = {}): string {
-  const entries = Object.entries({ ...query, after: undefined, ...extra }).filter(
-    (entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== "",
-  );
-  return new URLSearchParams(entries.map(([key, value]) => [key, String(value)])).toString();
-}

@@ -1,4 +1,5 @@
-import { CRIME_AREAS, ROLES, TRENDS, type CrimeArea, type Role, type Trend } from "../../../db/schema";
+import { ROLES, type Role } from "~/modules/accounts/vocabulary";
+import { CRIME_AREAS, TRENDS, type CrimeArea, type Trend } from "~/modules/threat-input/vocabulary";
 import { csvDocument } from "~/lib/csv";
 import { auditActionLabel, CRIME_AREA_LABELS, ROLE_LABELS } from "~/lib/labels";
 import { formatDateTimeWithSeconds, type Viewer } from "~/lib/time";

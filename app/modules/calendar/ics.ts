@@ -7,7 +7,8 @@ import icalGenerator, {
   ICalEventStatus,
 } from "ical-generator";
 import { DateTime } from "luxon";
-import type { RsvpResponse, Tlp } from "../../../db/schema";
+import type { RsvpResponse } from "~/modules/scheduling/vocabulary";
+import type { Tlp } from "~/modules/threat-input/vocabulary";
 import { isRepeatedWallTime } from "~/lib/time";
 import { vtimezone } from "./vtimezone";
 

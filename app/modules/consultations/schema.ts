@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CRIME_AREAS } from "../../../db/schema";
+import { CRIME_AREAS } from "~/modules/threat-input/vocabulary";
 import { checkboxes } from "~/lib/forms";
 import { timeZoneField } from "../accounts/schema";
 
@@ -34,3 +34,6 @@ export const consultationFormSchema = z.object({
   personIds: checkboxes(z.coerce.number().int().positive()),
 });
 export type ConsultationInput = z.output<typeof consultationFormSchema>;
+
+/** What a consultation's page asks (app/routes/consultations.$consultationId._index.tsx). */
+export const consultationIntentSchema = z.enum(["open", "close"]);

@@ -3,7 +3,8 @@ import { relatedTechniques, technique, TECHNIQUE_ID } from "../reference/attack"
 import { namesLike, referenceName, type NameKind } from "../reference/names";
 import { warningListsFor, type WarningMatch } from "../reference/warning-lists";
 import { parseIndicatorLines } from "../threat-input/indicators";
-import { groupItems, parseActors } from "../threat-input/schema";
+import { parseActors } from "../threat-input/schema";
+import { groupItems } from "../threat-input/fields";
 
 // What the threat input form tells a stakeholder about each item beyond right or wrong, from the
 // reference data (which stays on the server): indicators on warning lists, technique names and

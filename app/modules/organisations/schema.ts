@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ORGANISATION_KINDS, SECTORS, SOURCE_RELIABILITY } from "../../../db/schema";
+import { ORGANISATION_KINDS, SECTORS } from "./vocabulary";
+import { SOURCE_RELIABILITY } from "~/modules/threat-input/vocabulary";
 import { isCountryCode } from "~/lib/countries";
 
 export const organisationFormSchema = z.object({
@@ -28,3 +29,6 @@ export const organisationFormSchema = z.object({
   ),
 });
 export type OrganisationInput = z.output<typeof organisationFormSchema>;
+
+/** What an organisation's page in the admin asks (app/routes/admin.organisations.$organisationId.tsx). */
+export const organisationIntentSchema = z.enum(["save", "deactivate", "reactivate"]);

@@ -1,4 +1,4 @@
-import type { VoteAnswer } from "../../../db/schema";
+import type { VoteAnswer } from "./vocabulary";
 import { localDateTime, zoneOffsetMinutes } from "~/lib/time";
 
 /** Local working hours, 08:00 to 18:00, in minutes after midnight. */

@@ -1,50 +1,10 @@
 import { z } from "zod";
-import { RSVP_RESPONSES, TLP_MARKS, VOTE_ANSWERS } from "../../../db/schema";
+import { RSVP_RESPONSES, VOTE_ANSWERS } from "./vocabulary";
+import { TLP_MARKS } from "~/modules/threat-input/vocabulary";
 import { optionalText } from "~/lib/forms";
 import { timeZoneField } from "../accounts/schema";
 import { clockField, dateField } from "../consultations/schema";
-
-/** How many slot rows a new proposal form starts with, and the most it takes. */
-export const FIRST_SLOT_ROWS = 3;
-export const MAX_SLOT_ROWS = 20;
-
-const text = (value: unknown) => (typeof value === "string" ? value.trim() : "");
-
-/** The form's slot rows as typed, in order: `slotRows` says how many there are, else the highest row sent. */
-export function slotRowsOf(values: Record<string, unknown>): { date: string; time: string }[] {
-  const sent = Object.keys(values).flatMap((key) => {
-    const match = /^slot(\d{1,2})(?:Date|Time)$/.exec(key);
-    return match ? [Number(match[1]) + 1] : [];
-  });
-  const count = Math.min(MAX_SLOT_ROWS, Math.max(1, Number.parseInt(text(values.slotRows), 10) || Math.max(FIRST_SLOT_ROWS, ...sent)));
-  return Array.from({ length: count }, (_, row) => ({ date: text(values[`slot${row}Date`]), time: text(values[`slot${row}Time`]) }));
-}
-
-/** The rows written back as the form's fields. */
-export function slotFields(rows: { date: string; time: string }[]): Record<string, string> {
-  const fields: Record<string, string> = { slotRows: String(rows.length) };
-  rows.forEach((row, index) => {
-    fields[`slot${index}Date`] = row.date;
-    fields[`slot${index}Time`] = row.time;
-  });
-  return fields;
-}
-
-const nextDay = (date: string) =>
-  /^\d{4}-\d{2}-\d{2}$/.test(date) ? new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10) : date;
-
-/**
- * The rows after one of the form's row buttons: add a blank row, remove row n, or copy row n to
- * the next day (inserted after it). Works on what was typed, valid or not: nothing is checked here.
- */
-export function editSlotRows(rows: { date: string; time: string }[], edit: { verb: "add" } | { verb: "remove" | "copy"; row: number }) {
-  if (edit.verb === "add") return rows.length >= MAX_SLOT_ROWS ? rows : [...rows, { date: "", time: "" }];
-  if (edit.row < 0 || edit.row >= rows.length) return rows;
-  if (edit.verb === "remove") return rows.length === 1 ? [{ date: "", time: "" }] : rows.filter((_, index) => index !== edit.row);
-  if (rows.length >= MAX_SLOT_ROWS) return rows;
-  const copy = { date: nextDay(rows[edit.row]!.date), time: rows[edit.row]!.time };
-  return [...rows.slice(0, edit.row + 1), copy, ...rows.slice(edit.row + 1)];
-}
+import { slotRowsOf } from "./slots";
 
 // Slots arrive as numbered rows (slot0Date, slot0Time, ...) so that the form works as plain
 // HTML; blank rows are ignored, half-filled ones are refused at their field.
@@ -143,3 +103,17 @@ export const actionItemDoneSchema = z.object({
   itemId: z.coerce.number().int().positive(),
   done: z.enum(["true", "false"]).transform((value) => value === "true"),
 });
+
+/** What the meeting page asks: invitees answer, the coordinator runs the meeting (app/routes/meetings.$meetingId.tsx). */
+const INVITEE_INTENTS = ["vote", "rsvp"] as const;
+const COORDINATOR_INTENTS = [
+  "remind",
+  "finalise",
+  "reschedule",
+  "cancel",
+  "attendee-list",
+  "record",
+  "action-item",
+  "action-item-done",
+] as const;
+export const meetingIntentSchema = z.enum([...INVITEE_INTENTS, ...COORDINATOR_INTENTS]);

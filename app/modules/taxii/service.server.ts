@@ -287,3 +287,6 @@ export function collectionObjects(db: DbOrTx, collection: Collection, filter: Ob
     more: rows.length > filter.limit,
   };
 }
+
+/** What a member agency's page asks (app/routes/admin.agencies.$agencyId.tsx). */
+export const agencyIntentSchema = z.enum(["issue", "revoke"]);

@@ -2,7 +2,6 @@ import { keccak_256 } from "@noble/hashes/sha3.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { base58, base58xmr, bech32, bech32m } from "@scure/base";
 import ipaddr from "ipaddr.js";
-import { z } from "zod";
 
 // The parsing rules for a threat input item's indicators: typing, refanging, validation and
 // de-duplication of pasted lines, CSV files and STIX 2.1 bundles. Pure functions with no Node-only
@@ -26,21 +25,7 @@ export const INDICATOR_TYPES = [
 ] as const;
 export type IndicatorType = (typeof INDICATOR_TYPES)[number];
 
-export const INDICATOR_TYPE_LABELS: Record<IndicatorType, string> = {
-  ipv4: "IPv4 address",
-  ipv6: "IPv6 address",
-  domain: "Domain name",
-  url: "URL",
-  email: "Email address",
-  sha256: "SHA-256 hash",
-  sha1: "SHA-1 hash",
-  md5: "MD5 hash",
-  btc_wallet: "Bitcoin wallet",
-  xmr_wallet: "Monero wallet",
-  file_name: "File name",
-};
-
-// The same words inside a sentence.
+// The words of INDICATOR_TYPE_LABELS (app/lib/labels.ts) inside a sentence.
 const A_LABEL: Record<IndicatorType, string> = {
   ipv4: "an IPv4 address",
   ipv6: "an IPv6 address",
@@ -1133,16 +1118,3 @@ function readObservable(object: Record<string, unknown>, line: number, label: st
   }
   if (!found) out.reject(line, label, "This file observable has no MD5, SHA-1 or SHA-256 hash and no name.");
 }
-
-/** One indicator from a form: the type chosen and the value typed, validated and normalised. */
-export const indicatorSchema = z
-  .object({
-    type: z.enum(INDICATOR_TYPES, "Choose the indicator's type."),
-    value: z.string("Give the indicator's value."),
-  })
-  .transform((input, ctx) => {
-    const checked = validateIndicator(input.type, input.value);
-    if (checked.ok) return { type: input.type, value: checked.value };
-    ctx.addIssue({ code: "custom", message: checked.reason, path: ["value"] });
-    return z.NEVER;
-  });

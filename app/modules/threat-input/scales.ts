@@ -6,7 +6,7 @@ import type {
   ThreatInputStatus,
   Trend,
   TriageState,
-} from "../../../db/schema";
+} from "./vocabulary";
 
 // The words of each scale, shown beside the numbers in the form and wherever a grade is read.
 

@@ -43,7 +43,8 @@ import { enqueueMail } from "../mail/outbox.server";
 import { indexItemEntities } from "../intel/entities.server";
 import { ATTACK_CATALOGUE, techniqueLabel } from "../reference/attack";
 import { warningListsFor } from "../reference/warning-lists";
-import { MAX_DRAFT_CHARACTERS, type ItemContext, type ItemInput, type TriageFilter } from "./schema";
+import type { ItemContext, ItemInput, TriageFilter } from "./schema";
+import { MAX_DRAFT_CHARACTERS } from "./fields";
 
 export type ThreatInput = typeof threatInputs.$inferSelect;
 /** An input as anyone but its own organisation's form reads it: the draft in the making stays out. */

@@ -8,8 +8,10 @@ import { openDatabase } from "~/lib/db.server";
 import { getAccount } from "~/modules/accounts/service.server";
 import { publishEdition } from "~/modules/assessment/service.server";
 import { freePort } from "../../support/portal";
+import { pageJavaScript, readBrowserBuild } from "../../support/browser-build";
 import { startSmtpServer } from "../../support/smtp";
 import { itemFields } from "../../support/threat-input";
+import { bundleReport } from "../bundle";
 import { buildDataset, LARGE, SMALL, type Dataset, type Scale } from "./dataset";
 import { PAGES } from "./pages";
 
@@ -175,13 +177,6 @@ async function submits(portal: Server, data: Dataset) {
   return { perSecond: accepted / SECONDS, p99: result.latency.p99, other: result.requests.total - accepted };
 }
 
-/** The JavaScript a page makes the browser load: its module preloads, as the build wrote them. */
-async function javascriptOf(url: string, headers: Record<string, string>) {
-  const html = await (await fetch(url, { headers })).text();
-  const files = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)"/g)].map((match) => match[1]!);
-  return files.reduce((sum, file) => sum + (fs.statSync(path.join("public", file)).size ?? 0), 0) / 1024;
-}
-
 const figure = (value: number, digits = 0) => value.toFixed(digits).padStart(8);
 
 async function measure(scale: Scale, label: string, smtpUrl: string) {
@@ -213,7 +208,7 @@ async function measure(scale: Scale, label: string, smtpUrl: string) {
     await load(`${bare.url}${target}`, headers, { duration: 1 });
     const theirs = await load(`${bare.url}${target}`, headers);
     results[page.name] = { portal: ours, bare: theirs };
-    const js = page.as ? await javascriptOf(`${portal.url}${target}`, headers) : 0;
+    const js = (pageJavaScript(browser, new URL(target, portal.url).pathname) ?? 0) / 1024;
     rows.push(
       `${page.name.padEnd(34)}${figure(ours.rps)}${figure(ours.p50)}${figure(ours.p99)}${figure(theirs.rps)}${figure(theirs.p99)}${figure((100 * ours.rps) / Math.max(theirs.rps, 1))}%${figure(ours.bytes / 1024, 1)}${figure(js)}${ours.non2xx || ours.errors ? `  (${ours.non2xx} non-2xx, ${ours.errors} errors)` : ""}`,
     );
@@ -237,6 +232,11 @@ async function measure(scale: Scale, label: string, smtpUrl: string) {
   fs.rmSync(dir, { recursive: true, force: true });
   return results;
 }
+
+// The JavaScript each page makes the browser load, from the build's manifest (tests/bench/bundle.ts).
+const browser = readBrowserBuild();
+for (const line of bundleReport(browser)) console.log(line);
+console.log("");
 
 const smtp = await startSmtpServer();
 const small = await measure(SMALL, "1,000 inputs", smtp.url);
