@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CURSOR_PATTERN } from "~/lib/cursor";
 import { zonedToUtc } from "~/lib/time";
 
 /** What the audit log can be narrowed to; instants, not dates: the viewer's days are turned into them. */
@@ -27,8 +28,8 @@ export const auditFilterSchema = z.object({
   targetId: optional(z.string().trim().max(40)),
   from: optional(day),
   to: optional(day),
-  /** The last row of the page before: "<ms>.<id>". */
-  after: optional(z.string().regex(/^\d{1,15}\.\d{1,15}$/)),
+  /** The last row of the page before (a keyset cursor). */
+  after: optional(z.string().regex(CURSOR_PATTERN)),
 });
 export type AuditQuery = z.output<typeof auditFilterSchema>;
 
@@ -44,8 +45,7 @@ function startOfDay(date: string, timeZone: string): Date | undefined {
 const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 /** The query as the module's filter: whole days in the viewer's zone, "to" included. */
-export function auditFilterFrom(query: AuditQuery, timeZone: string): AuditFilter & { after?: { at: Date; id: number } } {
-  const [ms, id] = query.after?.split(".").map(Number) ?? [];
+export function auditFilterFrom(query: AuditQuery, timeZone: string): AuditFilter & { after?: string } {
   return {
     actorUserId: query.person,
     organisationId: query.organisation,
@@ -54,7 +54,7 @@ export function auditFilterFrom(query: AuditQuery, timeZone: string): AuditFilte
     targetId: query.targetId,
     from: query.from ? startOfDay(query.from, timeZone) : undefined,
     to: query.to ? startOfDay(nextDay(query.to), timeZone) : undefined,
-    after: ms !== undefined && id !== undefined ? { at: new Date(ms), id } : undefined,
+    after: query.after,
   };
 }
 

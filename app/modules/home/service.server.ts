@@ -2,7 +2,7 @@ import type { DbOrTx } from "~/lib/db.server";
 import type { Account } from "../accounts/service.server";
 import { isStakeholder } from "../access/viewer";
 import { countActiveAccounts } from "../accounts/service.server";
-import { listAuditEvents } from "../audit/audit.server";
+import { latestAuditEvents } from "../audit/audit.server";
 import { outboxOverview } from "../mail/outbox.server";
 import { listConsultationsFor } from "../consultations/service.server";
 import { countActiveOrganisations } from "../organisations/service.server";
@@ -15,7 +15,7 @@ export function adminOverview(db: DbOrTx) {
     activeAccounts: countActiveAccounts(db),
     activeOrganisations: countActiveOrganisations(db),
     mail: { pending, dead },
-    recentAudit: listAuditEvents(db, {}, 5).rows,
+    recentAudit: latestAuditEvents(db, 5),
   };
 }
 

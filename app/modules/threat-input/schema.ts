@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CURSOR_PATTERN } from "~/lib/cursor";
 import {
   ATTRIBUTIONS,
   CRIME_AREAS,
@@ -367,6 +368,6 @@ export const triageFilterSchema = z.object({
   tlp: optionalFilter(z.enum(TLP_MARKS)),
   state: optionalFilter(z.enum(TRIAGE_STATES)),
   /** The cursor of the last row of the page before (keyset pagination). */
-  after: optionalFilter(z.string().regex(/^\d{1,15}\.\d{1,15}$/)),
+  after: optionalFilter(z.string().regex(CURSOR_PATTERN)),
 });
 export type TriageFilter = z.output<typeof triageFilterSchema>;

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, getTableColumns, isNotNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, getTableColumns, isNotNull, sql, type SQL } from "drizzle-orm";
 import {
   consultations,
   organisations,
@@ -19,6 +19,7 @@ import {
 import { renderThreatInputNoticeEmail, type ThreatInputNoticeData } from "../../../emails/threat-input-notice";
 import type { Db, DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
+import { keyset } from "~/lib/keyset.server";
 import type { FormValues } from "~/lib/forms";
 import { accountIsUsable, type Account, type Actor } from "../accounts/service.server";
 import {
@@ -602,6 +603,16 @@ function messagesOf(db: DbOrTx, inputId: number, redact: NameMatcher | null) {
 
 export const TRIAGE_PAGE_SIZE = 50;
 
+/** Newest submission first (the index threat_inputs_submitted_idx). */
+const triagePages = keyset<{ submittedAt: Date | null; id: number }>({
+  order: "desc",
+  keys: [
+    { column: threatInputs.submittedAt, kind: "date", of: (row) => row.submittedAt! },
+    { column: threatInputs.id, kind: "number", of: (row) => row.id },
+  ],
+  size: TRIAGE_PAGE_SIZE,
+});
+
 /**
  * The analysts' queue: inputs submitted or withdrawn, newest first, a page at a time (keyset:
  * `after` is the last row's cursor), with what this viewer may read of each. Filters, counts and
@@ -610,7 +621,6 @@ export const TRIAGE_PAGE_SIZE = 50;
 export function triageQueue(db: DbOrTx, viewer: Viewer, filter: TriageFilter) {
   const readable = (extra?: SQL) =>
     sql`from ${threatInputItems} where ${threatInputItems.versionId} = ${threatInputVersions.id} and ${itemReadableBy(viewer)}${extra ? sql` and ${extra}` : sql``}`;
-  const cursor = filter.after ? parseCursor(filter.after) : null;
   const rows = db
     .select({
       id: threatInputs.id,
@@ -642,18 +652,14 @@ export function triageQueue(db: DbOrTx, viewer: Viewer, filter: TriageFilter) {
         filter.state ? and(eq(threatInputs.triageState, filter.state), eq(threatInputs.status, "submitted")) : undefined,
         filter.crimeArea ? sql`exists (select 1 ${readable(eq(threatInputItems.crimeArea, filter.crimeArea))})` : undefined,
         filter.tlp ? sql`exists (select 1 ${readable(eq(threatInputItems.tlp, filter.tlp))})` : undefined,
-        cursor
-          ? or(
-              lt(threatInputs.submittedAt, cursor.submittedAt),
-              and(eq(threatInputs.submittedAt, cursor.submittedAt), lt(threatInputs.id, cursor.id)),
-            )
-          : undefined,
+        triagePages.after(filter.after),
       ),
     )
-    .orderBy(desc(threatInputs.submittedAt), desc(threatInputs.id))
-    .limit(TRIAGE_PAGE_SIZE + 1)
+    .orderBy(...triagePages.orderBy)
+    .limit(triagePages.limit)
     .all();
-  const page = rows.slice(0, TRIAGE_PAGE_SIZE).map(({ source, total, crimeAreas, marks, submittedAt, ...row }) => ({
+  const { rows: shown, next } = triagePages.page(rows);
+  const page = shown.map(({ source, total, crimeAreas, marks, submittedAt, ...row }) => ({
     ...row,
     submittedAt: submittedAt!,
     source: sourceLabel(source),
@@ -661,13 +667,7 @@ export function triageQueue(db: DbOrTx, viewer: Viewer, filter: TriageFilter) {
     marks: (marks?.split(",") ?? []) as Tlp[],
     withheld: total - row.items,
   }));
-  const last = page.at(-1);
-  return { rows: page, next: rows.length > TRIAGE_PAGE_SIZE && last ? `${last.submittedAt.getTime()}.${last.id}` : null };
-}
-
-function parseCursor(after: string) {
-  const [ms, id] = after.split(".").map(Number);
-  return { submittedAt: new Date(ms!), id: id! };
+  return { rows: page, next };
 }
 
 /** The filters' choices: consultations and organisations with input the viewer may read. */
