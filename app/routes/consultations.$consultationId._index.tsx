@@ -51,7 +51,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         }))
       : null,
     inputs: staff ? inputsOfConsultation(db, viewer, consultation.id) : null,
-    ownInput: isStakeholder(viewer) && givesInput(db, viewer, consultation.id) ? (ownInputStates(db, viewer).get(consultation.id) ?? null) : undefined,
+    ownInput: isStakeholder(viewer) && givesInput(db, viewer, consultation.id) ? (ownInputStates(db, viewer, [consultation.id]).get(consultation.id) ?? null) : undefined,
     invitedByNameOnly: isStakeholder(viewer) && !givesInput(db, viewer, consultation.id),
     meetings: meetingsOf(db, consultation.id),
   };

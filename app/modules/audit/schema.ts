@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CURSOR_PATTERN } from "~/lib/cursor";
+import { addressParam, cursorParam } from "~/lib/forms";
 import { zonedToUtc } from "~/lib/time";
 
 /** What the audit log can be narrowed to; instants, not dates: the viewer's days are turned into them. */
@@ -15,21 +15,19 @@ export type AuditFilter = {
   to?: Date;
 };
 
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === "" || value === null ? undefined : value), schema.optional()).catch(undefined);
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 /** The log's filters, as they come in its address: a value that does not parse is ignored, never an error. */
 export const auditFilterSchema = z.object({
-  person: optional(z.coerce.number().int().positive()),
-  organisation: optional(z.coerce.number().int().positive()),
-  action: optional(z.string().trim().regex(/^[a-z_.]{1,60}$/)),
-  targetType: optional(z.string().trim().regex(/^[a-z_]{1,40}$/)),
-  targetId: optional(z.string().trim().max(40)),
-  from: optional(day),
-  to: optional(day),
+  person: addressParam(z.coerce.number().int().positive()),
+  organisation: addressParam(z.coerce.number().int().positive()),
+  action: addressParam(z.string().trim().regex(/^[a-z_.]{1,60}$/)),
+  targetType: addressParam(z.string().trim().regex(/^[a-z_]{1,40}$/)),
+  targetId: addressParam(z.string().trim().max(40)),
+  from: addressParam(day),
+  to: addressParam(day),
   /** The last row of the page before (a keyset cursor). */
-  after: optional(z.string().regex(CURSOR_PATTERN)),
+  after: cursorParam(),
 });
 export type AuditQuery = z.output<typeof auditFilterSchema>;
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { CRIME_AREAS } from "../../../db/schema";
-import { checkboxes } from "~/lib/forms";
+import { CONSULTATION_STATUSES, CRIME_AREAS } from "../../../db/schema";
+import { addressParam, checkboxes, cursorParam } from "~/lib/forms";
 import { timeZoneField } from "../accounts/schema";
 
 /** A calendar date that exists (no 30 February). */
@@ -34,3 +34,19 @@ export const consultationFormSchema = z.object({
   personIds: checkboxes(z.coerce.number().int().positive()),
 });
 export type ConsultationInput = z.output<typeof consultationFormSchema>;
+
+/** The consultations list's address: a value that does not parse is ignored (it comes from a URL). */
+export const consultationListSchema = z.object({
+  status: addressParam(z.enum(CONSULTATION_STATUSES)),
+  q: addressParam(z.string().trim().min(1).max(100)),
+  after: cursorParam(),
+});
+export type ConsultationListQuery = z.output<typeof consultationListSchema>;
+
+/** Where a consultation's page stands in each of its lists (one cursor a list). */
+export const consultationPageSchema = z.object({
+  invitees: cursorParam(),
+  inputs: cursorParam(),
+  meetings: cursorParam(),
+});
+export type ConsultationPageQuery = z.output<typeof consultationPageSchema>;

@@ -11,6 +11,7 @@ import {
 import { renderConsultationInvitationEmail } from "../../../emails/consultation-invitation";
 import type { Db, DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
+import { containing, keyset } from "~/lib/keyset.server";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
 import { formatDateTime, zonedToUtc } from "~/lib/time";
 import type { Account, Actor } from "../accounts/service.server";
@@ -18,7 +19,7 @@ import { consultationVisibleTo, reachedByConsultation, type Viewer } from "../ac
 import { recordAudit, type RequestOrigin } from "../audit/audit.server";
 import { enqueueBroadcast, type BroadcastBatch } from "../broadcasts/service.server";
 import { enqueueMail, withdrawMailBeyondAccess } from "../mail/outbox.server";
-import type { ConsultationInput } from "./schema";
+import type { ConsultationInput, ConsultationListQuery } from "./schema";
 
 export type Consultation = typeof consultations.$inferSelect;
 
@@ -363,19 +364,57 @@ const viewsOf = (consultationId: number) =>
     eq(auditEvents.action, "consultation.viewed"),
   );
 
-export function listConsultationsFor(db: DbOrTx, viewer: Viewer) {
-  return db
+export const CONSULTATIONS_PAGE_SIZE = 25;
+
+/** Newest first (the index consultations_created_idx). */
+const consultationPages = keyset<{ createdAt: Date; id: number }>({
+  order: "desc",
+  keys: [
+    { column: consultations.createdAt, kind: "date", of: (row) => row.createdAt },
+    { column: consultations.id, kind: "number", of: (row) => row.id },
+  ],
+  size: CONSULTATIONS_PAGE_SIZE,
+});
+
+/** The consultations this person may see, a page at a time, by state and words of the title. */
+export function listConsultationsFor(db: DbOrTx, viewer: Viewer, query: ConsultationListQuery = {}) {
+  const matching = and(
+    consultationVisibleTo(viewer),
+    query.status ? eq(consultations.status, query.status) : undefined,
+    query.q ? containing(consultations.title, query.q) : undefined,
+  );
+  const rows = db
     .select({
       id: consultations.id,
       title: consultations.title,
       status: consultations.status,
       crimeAreas: consultations.crimeAreas,
       inputDeadline: consultations.inputDeadline,
+      createdAt: consultations.createdAt,
     })
     .from(consultations)
-    .where(consultationVisibleTo(viewer))
-    .orderBy(desc(consultations.createdAt))
+    .where(and(matching, consultationPages.after(query.after)))
+    .orderBy(...consultationPages.orderBy)
+    .limit(consultationPages.limit)
     .all();
+  return {
+    ...consultationPages.page(rows),
+    total: db.select({ n: count() }).from(consultations).where(matching).get()?.n ?? 0,
+  };
+}
+
+/** How many consultations this person may see in each state: the home page's figures. */
+export function countConsultationsFor(db: DbOrTx, viewer: Viewer): Record<Consultation["status"], number> {
+  const counts = { draft: 0, open: 0, closed: 0 };
+  for (const row of db
+    .select({ status: consultations.status, n: count() })
+    .from(consultations)
+    .where(consultationVisibleTo(viewer))
+    .groupBy(consultations.status)
+    .all()) {
+    counts[row.status] = row.n;
+  }
+  return counts;
 }
 
 export type InviteeState = "chosen" | "invited" | "viewed";

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, getTableColumns, isNotNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, getTableColumns, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
 import {
   consultations,
   organisations,
@@ -913,9 +913,9 @@ export function countAwaitingTriage(db: DbOrTx, viewer: Viewer): number {
   );
 }
 
-/** A stakeholder's own organisation's input per consultation, for their home page. */
-export function ownInputStates(db: DbOrTx, viewer: Viewer) {
-  if (!isStakeholder(viewer)) return new Map<number, never>();
+/** A stakeholder's own organisation's input to each of these consultations (those a page shows). */
+export function ownInputStates(db: DbOrTx, viewer: Viewer, consultationIds: number[]) {
+  if (!isStakeholder(viewer) || consultationIds.length === 0) return new Map<number, never>();
   return new Map(
     db
       .select({
@@ -925,7 +925,13 @@ export function ownInputStates(db: DbOrTx, viewer: Viewer) {
         triageState: threatInputs.triageState,
       })
       .from(threatInputs)
-      .where(and(eq(threatInputs.organisationId, viewer.organisationId), inputReadableBy(viewer)))
+      .where(
+        and(
+          eq(threatInputs.organisationId, viewer.organisationId),
+          inArray(threatInputs.consultationId, consultationIds),
+          inputReadableBy(viewer),
+        ),
+      )
       .all()
       .map((row) => [row.consultationId, row]),
   );

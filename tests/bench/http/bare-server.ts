@@ -40,7 +40,7 @@ async function answer(request: http.IncomingMessage): Promise<{ status: number; 
   const id = Number(url.pathname.split("/")[2]);
   if (url.pathname === "/") {
     const home = homeFor(db, viewer);
-    return { status: 200, type: "text/html", body: page(list("Consultations", home.consultations), list("Meetings", home.meetings.scheduled), list("Polls", home.meetings.polls)) };
+    return { status: 200, type: "text/html", body: page(list("Consultations", home.consultations?.open ?? []), list("Meetings", home.meetings?.scheduled ?? []), list("Polls", home.meetings?.polls ?? [])) };
   }
   if (url.pathname.startsWith("/consultations/")) {
     const consultation = viewConsultation(db, viewer, id);
