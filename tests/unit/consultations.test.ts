@@ -13,6 +13,7 @@ import { getAccount, setAccountActive } from "~/modules/accounts/service.server"
 import { consultationFormSchema } from "~/modules/consultations/schema";
 import {
   closeConsultation,
+  consultationInviteeCounts,
   consultationInviteeStates,
   createConsultation,
   getConsultation,
@@ -296,7 +297,7 @@ describe("who sees a consultation", () => {
     const looks = db.select().from(auditEvents).where(eq(auditEvents.action, "consultation.viewed")).all();
     expect(looks.map((event) => [event.actorUserId, event.at])).toEqual([[userIdOf(db, OLIVIA), firstLook]]);
 
-    const rows = consultationInviteeStates(db, id);
+    const rows = consultationInviteeStates(db, id).rows;
     expect(rows.find((row) => row.email === OLIVIA)!.viewedAt).toEqual(firstLook);
     expect(rows.find((row) => row.email === ETIENNE)!.invitedAt).toEqual(later(T0, minutes(5)));
     const states = Object.fromEntries(rows.map((row) => [row.email, row.state]));
@@ -307,6 +308,8 @@ describe("who sees a consultation", () => {
       [MICHAEL]: "invited",
       [ANDRES]: "invited",
     });
+    // The figures on top of the table count the same states, in one grouped query.
+    expect(consultationInviteeCounts(db, id)).toEqual({ chosen: 0, invited: 4, viewed: 1 });
   });
 });
 

@@ -419,15 +419,28 @@ export function countConsultationsFor(db: DbOrTx, viewer: Viewer): Record<Consul
 
 export type InviteeState = "chosen" | "invited" | "viewed";
 
-/** The coordinator's view of who the consultation reaches now and how far each has got. */
-export function consultationInviteeStates(db: DbOrTx, consultationId: number) {
-  const firstViews = db
-    .select({ userId: sql<number>`${auditEvents.actorUserId}`.as("viewer_id"), at: sql<number>`min(${auditEvents.at})`.as("first_view") })
-    .from(auditEvents)
-    .where(viewsOf(consultationId))
-    .groupBy(auditEvents.actorUserId)
-    .as("first_views");
-  return db
+export const INVITEES_PAGE_SIZE = 50;
+
+/** By name, ties by id (the index users_name_idx). */
+const inviteePages = keyset<{ name: string; userId: number }>({
+  order: "asc",
+  keys: [
+    { column: users.name, kind: "string", of: (row) => row.name },
+    { column: users.id, kind: "number", of: (row) => row.userId },
+  ],
+  size: INVITEES_PAGE_SIZE,
+});
+
+/** When the person of the row first looked at the consultation (audit_events_target_idx). */
+const firstViewOf = (consultationId: number) =>
+  sql<number | null>`(select min(${auditEvents.at}) from ${auditEvents} where ${viewsOf(consultationId)} and ${auditEvents.actorUserId} = ${users.id})`;
+
+/**
+ * The coordinator's view of who the consultation reaches now and how far each has got, a page
+ * at a time by name, continuing after the cursor `after`.
+ */
+export function consultationInviteeStates(db: DbOrTx, consultationId: number, after?: string) {
+  const rows = db
     .select({
       userId: users.id,
       name: users.name,
@@ -436,7 +449,7 @@ export function consultationInviteeStates(db: DbOrTx, consultationId: number) {
       organisationName: organisations.name,
       byName: sql<boolean>`coalesce(${consultationInvitees.byName}, 0)`.mapWith(Boolean),
       invitedAt: consultationInvitees.invitedAt,
-      viewedAt: sql<number | null>`${firstViews.at}`.mapWith((ms: number) => new Date(ms)),
+      viewedAt: firstViewOf(consultationId).mapWith((ms: number) => new Date(ms)),
     })
     .from(users)
     .leftJoin(organisations, eq(organisations.id, users.organisationId))
@@ -444,14 +457,36 @@ export function consultationInviteeStates(db: DbOrTx, consultationId: number) {
       consultationInvitees,
       and(eq(consultationInvitees.consultationId, consultationId), eq(consultationInvitees.userId, users.id)),
     )
-    .leftJoin(firstViews, eq(firstViews.userId, users.id))
-    .where(reachedByConsultation(consultationId))
-    .orderBy(asc(organisations.name), asc(users.name))
+    .where(and(reachedByConsultation(consultationId), inviteePages.after(after)))
+    .orderBy(...inviteePages.orderBy)
+    .limit(inviteePages.limit)
     .all()
     .map((row) => ({
       ...row,
       state: (row.viewedAt ? "viewed" : row.invitedAt ? "invited" : "chosen") as InviteeState,
     }));
+  return inviteePages.page(rows);
+}
+
+/** How many of the people the consultation reaches are in each state, in one grouped statement. */
+export function consultationInviteeCounts(db: DbOrTx, consultationId: number): Record<InviteeState, number> {
+  const viewed = sql`exists (select 1 from ${auditEvents} where ${viewsOf(consultationId)} and ${auditEvents.actorUserId} = ${users.id})`;
+  const row = db
+    .select({
+      viewed: sql<number>`coalesce(sum(case when ${viewed} then 1 else 0 end), 0)`,
+      invited: sql<number>`coalesce(sum(case when ${consultationInvitees.invitedAt} is not null and not ${viewed} then 1 else 0 end), 0)`,
+      all: count(),
+    })
+    .from(users)
+    .leftJoin(organisations, eq(organisations.id, users.organisationId))
+    .leftJoin(
+      consultationInvitees,
+      and(eq(consultationInvitees.consultationId, consultationId), eq(consultationInvitees.userId, users.id)),
+    )
+    .where(reachedByConsultation(consultationId))
+    .get();
+  const { viewed: seen = 0, invited = 0, all = 0 } = row ?? {};
+  return { chosen: all - seen - invited, invited, viewed: seen };
 }
 
 /** What the edit form needs: the current choices (a by-name choice only while it holds). */
@@ -479,27 +514,52 @@ export function consultationChoices(db: DbOrTx, consultationId: number) {
   };
 }
 
-export function chosenOrganisationNames(db: DbOrTx, consultationId: number) {
-  return db
-    .select({ id: organisations.id, name: organisations.name })
-    .from(consultationOrganisations)
-    .innerJoin(organisations, eq(organisations.id, consultationOrganisations.organisationId))
-    .where(eq(consultationOrganisations.consultationId, consultationId))
-    .orderBy(asc(organisations.name))
-    .all();
+/** How many organisations the consultation is put to, and the first few of them by name. */
+export function chosenOrganisationNames(db: DbOrTx, consultationId: number, limit = 20) {
+  const chosen = eq(consultationOrganisations.consultationId, consultationId);
+  return {
+    total: db.select({ n: count() }).from(consultationOrganisations).where(chosen).get()?.n ?? 0,
+    first: db
+      .select({ id: organisations.id, name: organisations.name })
+      .from(consultationOrganisations)
+      .innerJoin(organisations, eq(organisations.id, consultationOrganisations.organisationId))
+      .where(chosen)
+      .orderBy(asc(organisations.name))
+      .limit(limit)
+      .all(),
+  };
 }
 
-export function meetingsOf(db: DbOrTx, consultationId: number) {
-  return db
+export const MEETINGS_PAGE_SIZE = 10;
+
+/** Newest first (the index meetings_consultation_created_idx). */
+const meetingPages = keyset<{ createdAt: Date; id: number }>({
+  order: "desc",
+  keys: [
+    { column: meetings.createdAt, kind: "date", of: (row) => row.createdAt },
+    { column: meetings.id, kind: "number", of: (row) => row.id },
+  ],
+  size: MEETINGS_PAGE_SIZE,
+});
+
+/** A consultation's meetings, newest first, a page at a time after the cursor `after`, and how many there are. */
+export function meetingsOf(db: DbOrTx, consultationId: number, after?: string) {
+  const rows = db
     .select({
       id: meetings.id,
       title: meetings.title,
       status: meetings.status,
       startsAt: meetings.startsAt,
       endsAt: meetings.endsAt,
+      createdAt: meetings.createdAt,
     })
     .from(meetings)
-    .where(eq(meetings.consultationId, consultationId))
-    .orderBy(desc(meetings.createdAt))
+    .where(and(eq(meetings.consultationId, consultationId), meetingPages.after(after)))
+    .orderBy(...meetingPages.orderBy)
+    .limit(meetingPages.limit)
     .all();
+  return {
+    ...meetingPages.page(rows),
+    total: db.select({ n: count() }).from(meetings).where(eq(meetings.consultationId, consultationId)).get()?.n ?? 0,
+  };
 }

@@ -886,9 +886,21 @@ export function inputProgressByOrganisation(db: DbOrTx, viewer: Viewer, consulta
   return new Map(rows.map((row) => [row.organisationId, row.status === "draft" ? "drafted" : row.status]));
 }
 
-/** The inputs in for a consultation that the viewer may read. */
-export function inputsOfConsultation(db: DbOrTx, viewer: Viewer, consultationId: number) {
-  return db
+export const CONSULTATION_INPUTS_PAGE_SIZE = 25;
+
+/** Newest submission first, within one consultation (threat_inputs_consultation_submitted_idx). */
+const consultationInputPages = keyset<{ submittedAt: Date | null; id: number }>({
+  order: "desc",
+  keys: [
+    { column: threatInputs.submittedAt, kind: "date", of: (row) => row.submittedAt! },
+    { column: threatInputs.id, kind: "number", of: (row) => row.id },
+  ],
+  size: CONSULTATION_INPUTS_PAGE_SIZE,
+});
+
+/** The inputs in for a consultation that the viewer may read, a page at a time after the cursor `after`. */
+export function inputsOfConsultation(db: DbOrTx, viewer: Viewer, consultationId: number, after?: string) {
+  const rows = db
     .select({
       id: threatInputs.id,
       status: threatInputs.status,
@@ -897,9 +909,34 @@ export function inputsOfConsultation(db: DbOrTx, viewer: Viewer, consultationId:
       submittedAt: threatInputs.submittedAt,
     })
     .from(threatInputs)
-    .where(and(eq(threatInputs.consultationId, consultationId), isNotNull(threatInputs.submittedAt), inputReadableBy(viewer)))
-    .orderBy(desc(threatInputs.submittedAt))
+    .where(
+      and(
+        eq(threatInputs.consultationId, consultationId),
+        isNotNull(threatInputs.submittedAt),
+        inputReadableBy(viewer),
+        consultationInputPages.after(after),
+      ),
+    )
+    .orderBy(...consultationInputPages.orderBy)
+    .limit(consultationInputPages.limit)
     .all();
+  return consultationInputPages.page(rows);
+}
+
+/** How many of those inputs are withdrawn, and how many of the others in each triage state. */
+export function inputCountsOfConsultation(db: DbOrTx, viewer: Viewer, consultationId: number) {
+  const counts = { withdrawn: 0, new: 0, accepted: 0, needs_clarification: 0, rejected: 0 } satisfies Record<
+    "withdrawn" | TriageState,
+    number
+  >;
+  const rows = db
+    .select({ status: threatInputs.status, triageState: threatInputs.triageState, n: count() })
+    .from(threatInputs)
+    .where(and(eq(threatInputs.consultationId, consultationId), isNotNull(threatInputs.submittedAt), inputReadableBy(viewer)))
+    .groupBy(threatInputs.status, threatInputs.triageState)
+    .all();
+  for (const row of rows) counts[row.status === "withdrawn" ? "withdrawn" : row.triageState] += row.n;
+  return { ...counts, submitted: rows.reduce((sum, row) => sum + (row.status === "submitted" ? row.n : 0), 0) };
 }
 
 /** How many inputs the viewer may read wait for an analyst's decision. */
