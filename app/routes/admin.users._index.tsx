@@ -4,22 +4,26 @@ import { z } from "zod";
 import { ROLES } from "../../db/schema";
 import { EmptyState } from "~/components/empty-state";
 import { getDb } from "~/lib/db.server";
+import { addressParam, cursorParam } from "~/lib/forms";
+import { counted } from "~/lib/words";
+import { Pager } from "~/components/pager";
 import { ROLE_LABELS } from "~/lib/labels";
 import { requireRole } from "~/modules/auth/guard.server";
-import { listAccounts } from "~/modules/accounts/service.server";
+import { accountsPage } from "~/modules/accounts/service.server";
 import { scrollRegion } from "~/components/table-wrap";
 
 export const meta: MetaFunction = () => [{ title: "People · Taskforce Consult" }];
 
 const filterSchema = z.object({
-  q: z.string().trim().max(100).optional().catch(undefined),
-  role: z.enum(ROLES).optional().catch(undefined),
+  q: addressParam(z.string().trim().max(100)),
+  role: addressParam(z.enum(ROLES)),
+  after: cursorParam(),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");
   const filter = filterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  return { filter, people: listAccounts(getDb(), filter) };
+  return { filter, people: accountsPage(getDb(), filter) };
 }
 
 export default function People() {
@@ -52,7 +56,10 @@ export default function People() {
           Filter
         </button>
       </Form>
-      {people.length === 0 ? (
+      <p className="small">
+        {counted(people.total, "person", "people")} {filter.q || filter.role ? "match" : "in all"}
+      </p>
+      {people.rows.length === 0 ? (
         <EmptyState title="Nobody matches this filter." />
       ) : (
         <div className="table-wrap" {...scrollRegion("People with an account")}>
@@ -68,7 +75,7 @@ export default function People() {
               </tr>
             </thead>
             <tbody>
-              {people.map((person) => (
+              {people.rows.map((person) => (
                 <tr key={person.id}>
                   <td>
                     <Link to={`/admin/users/${person.id}`}>{person.name}</Link>
@@ -83,6 +90,7 @@ export default function People() {
           </table>
         </div>
       )}
+      <Pager next={people.next} label="Pages of people" />
     </>
   );
 }

@@ -2,14 +2,14 @@ import type { DbOrTx } from "~/lib/db.server";
 import type { Account } from "../accounts/service.server";
 import { countActiveAccounts } from "../accounts/service.server";
 import { latestAuditEvents } from "../audit/audit.server";
-import { outboxOverview } from "../mail/outbox.server";
+import { outboxCounts } from "../mail/outbox.server";
 import { countConsultationsFor, listConsultationsFor } from "../consultations/service.server";
 import { countActiveOrganisations } from "../organisations/service.server";
 import { countUpcomingFor, upcomingFor } from "../scheduling/service.server";
 import { countAwaitingTriage, ownInputStates } from "../threat-input/service.server";
 
 export function adminOverview(db: DbOrTx) {
-  const { pending, dead } = outboxOverview(db);
+  const { pending, dead } = outboxCounts(db);
   return {
     activeAccounts: countActiveAccounts(db),
     activeOrganisations: countActiveOrganisations(db),
