@@ -212,7 +212,7 @@ export const outbox = sqliteTable(
     // The admins' list of mail with trouble, newest first; the condition is troubledMail's.
     index("outbox_troubled_idx")
       .on(t.createdAt)
-      .where(sql`${t.status} = 'dead' or (${t.status} = 'pending' and ${t.attempts} > 0)`),
+      .where(sql`(case when ${t.status} = 'dead' then 1 when ${t.status} = 'pending' and ${t.attempts} > 0 then 1 else 0 end) = 1`),
   ],
 );
 

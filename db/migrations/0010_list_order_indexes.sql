@@ -4,7 +4,7 @@ CREATE INDEX `meetings_status_starts_idx` ON `meetings` (`status`,`starts_at`);-
 CREATE INDEX `meetings_status_created_idx` ON `meetings` (`status`,`created_at`);--> statement-breakpoint
 CREATE INDEX `consultations_created_idx` ON `consultations` (`created_at`);--> statement-breakpoint
 CREATE INDEX `organisations_name_idx` ON `organisations` (`name`);--> statement-breakpoint
-CREATE INDEX `outbox_troubled_idx` ON `outbox` (`created_at`) WHERE "outbox"."status" = 'dead' or ("outbox"."status" = 'pending' and "outbox"."attempts" > 0);--> statement-breakpoint
+CREATE INDEX `outbox_troubled_idx` ON `outbox` (`created_at`) WHERE (case when "outbox"."status" = 'dead' then 1 when "outbox"."status" = 'pending' and "outbox"."attempts" > 0 then 1 else 0 end) = 1;--> statement-breakpoint
 CREATE INDEX `threat_inputs_submitted_idx` ON `threat_inputs` (`submitted_at`);--> statement-breakpoint
 CREATE INDEX `threat_inputs_consultation_submitted_idx` ON `threat_inputs` (`consultation_id`,`submitted_at`);--> statement-breakpoint
 CREATE INDEX `users_name_idx` ON `users` (`name`);

@@ -66,7 +66,7 @@ const bulk = (rows: string[]) => rows.filter((row) => row.includes(PREFIX));
  */
 function weight(html: string): number {
   const varying = [/name="submitKey" value="([^"]+)"/, /nonce="([^"]+)"/].map((pattern) => html.match(pattern)?.[1]);
-  const steady = varying.reduce((text, value) => (value ? text.split(value).join("") : text), html);
+  const steady = varying.reduce<string>((text, value) => (value ? text.split(value).join("") : text), html);
   return steady.replace(/\d+/g, "0").length;
 }
 

@@ -92,12 +92,13 @@ export function findSignInAccount(db: DbOrTx, email: string) {
 
 export type AccountFilter = { q?: string; role?: Role };
 
-function accountWhere(db: DbOrTx, filter: AccountFilter) {
+function accountWhere(filter: AccountFilter) {
   const q = filter.q?.trim();
   return and(
     q ? or(containing(users.name, q), containing(users.email, q), containing(organisations.name, q)) : undefined,
+    // EXISTS, not IN: SQLite then walks users in the list's order and checks each one's grants.
     filter.role
-      ? inArray(users.id, db.select({ id: roleGrants.userId }).from(roleGrants).where(eq(roleGrants.role, filter.role)))
+      ? sql`exists (select 1 from ${roleGrants} where ${roleGrants.userId} = ${users.id} and ${roleGrants.role} = ${filter.role})`
       : undefined,
   );
 }
@@ -108,7 +109,7 @@ export function listAccounts(db: DbOrTx, filter: AccountFilter) {
     .select(accountColumns)
     .from(users)
     .leftJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(accountWhere(db, filter))
+    .where(accountWhere(filter))
     .orderBy(asc(users.name), asc(users.id))
     .all();
   return withRoles(db, rows);
@@ -128,7 +129,7 @@ const peoplePages = keyset<{ name: string; id: number }>({
 
 /** The accounts the filter matches, a page at a time by name after the cursor `after`, and how many match. */
 export function accountsPage(db: DbOrTx, filter: AccountFilter & { after?: string }) {
-  const where = accountWhere(db, filter);
+  const where = accountWhere(filter);
   const page = peoplePages.page(
     db
       .select(accountColumns)
