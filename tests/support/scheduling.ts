@@ -227,7 +227,7 @@ export function ranking(html: string): RankedSlot[] {
 
 /** The coordinator's grid of answers: invitee name -> the answer text per column (slot order). */
 export function answerGrid(html: string): Map<string, string[]> {
-  const table = html.match(/<table class="grid-table">([\s\S]*?)<\/table>/)?.[1];
+  const table = html.match(/<table class="grid-table\b[^"]*">([\s\S]*?)<\/table>/)?.[1];
   if (!table) throw new Error("no answer grid on the page");
   const body = table.match(/<tbody\b[^>]*>([\s\S]*?)<\/tbody>/)?.[1] ?? "";
   const grid = new Map<string, string[]>();
