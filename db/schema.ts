@@ -66,7 +66,11 @@ export const organisations = sqliteTable(
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
     deactivatedAt: integer("deactivated_at", { mode: "timestamp_ms" }),
   },
-  (t) => [uniqueIndex("organisations_name_unique").on(sql`lower(${t.name})`)],
+  (t) => [
+    uniqueIndex("organisations_name_unique").on(sql`lower(${t.name})`),
+    // The admin list's order (name, then id: the rowid every index carries).
+    index("organisations_name_idx").on(t.name),
+  ],
 );
 
 export const users = sqliteTable(
@@ -92,6 +96,8 @@ export const users = sqliteTable(
   (t) => [
     uniqueIndex("users_email_unique").on(sql`lower(${t.email})`),
     index("users_organisation_idx").on(t.organisationId),
+    // The people list's and a consultation's invitees' order.
+    index("users_name_idx").on(t.name),
   ],
 );
 
@@ -204,6 +210,10 @@ export const outbox = sqliteTable(
     index("outbox_due_idx").on(t.status, t.nextAttemptAt),
     // A worker's heartbeat renews the leases it holds; a worker that stops frees them.
     index("outbox_lease_owner_idx").on(t.leaseOwner),
+    // The admins' list of mail with trouble, newest first; the condition is troubledMail's.
+    index("outbox_troubled_idx")
+      .on(t.createdAt)
+      .where(sql`(case when ${t.status} = 'dead' then 1 when ${t.status} = 'pending' and ${t.attempts} > 0 then 1 else 0 end) = 1`),
   ],
 );
 
@@ -291,7 +301,10 @@ export const consultations = sqliteTable("consultations", {
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
   openedAt: integer("opened_at", { mode: "timestamp_ms" }),
   closedAt: integer("closed_at", { mode: "timestamp_ms" }),
-});
+},
+  // The consultations list's order, newest first, whatever its filter.
+  (t) => [index("consultations_created_idx").on(t.createdAt)],
+);
 
 /** Organisations chosen for a consultation: all their active members are invited. */
 export const consultationOrganisations = sqliteTable(
@@ -368,7 +381,13 @@ export const meetings = sqliteTable(
     finalisedAt: integer("finalised_at", { mode: "timestamp_ms" }),
     cancelledAt: integer("cancelled_at", { mode: "timestamp_ms" }),
   },
-  (t) => [index("meetings_consultation_idx").on(t.consultationId)],
+  (t) => [
+    // A consultation's meetings, newest first; also every look-up by consultation.
+    index("meetings_consultation_created_idx").on(t.consultationId, t.createdAt),
+    // The home page's meetings to come (soonest first) and polls (oldest first).
+    index("meetings_status_starts_idx").on(t.status, t.startsAt),
+    index("meetings_status_created_idx").on(t.status, t.createdAt),
+  ],
 );
 
 export const meetingSlots = sqliteTable(
@@ -490,9 +509,11 @@ export const threatInputs = sqliteTable(
   (t) => [
     uniqueIndex("threat_inputs_consultation_organisation_unique").on(t.consultationId, t.organisationId),
     index("threat_inputs_triage_idx").on(t.status, t.triageState),
-    // The triage queue, newest first (keyset on submitted_at, id), and an organisation's inputs.
+    // The triage queue, newest first (keyset on submitted_at, id), an organisation's inputs, and
+    // a consultation's inputs in the triage order.
     index("threat_inputs_submitted_idx").on(t.submittedAt, t.id),
     index("threat_inputs_organisation_idx").on(t.organisationId),
+    index("threat_inputs_consultation_submitted_idx").on(t.consultationId, t.submittedAt, t.id),
   ],
 );
 

@@ -6,6 +6,16 @@ import { z } from "zod";
  */
 export const SUBMIT_KEY = "submitKey";
 
+/**
+ * A parameter of a list's address (a filter, a cursor): empty is absent, and a value that does
+ * not parse is ignored rather than refused, since addresses are edited, shared and outlived.
+ */
+export const addressParam = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === "" || value === null ? undefined : value), schema.optional()).catch(undefined);
+
+/** A list's cursor in its address (see app/lib/keyset.server.ts). */
+export const cursorParam = () => addressParam(z.string().regex(/^[A-Za-z0-9_-]{1,1000}$/));
+
 export type FieldErrors = Record<string, string[] | undefined>;
 export type FormValues = Record<string, string | string[]>;
 

@@ -1,10 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { CONSULTATION_STATUSES } from "~/modules/consultations/vocabulary";
 import { EmptyState } from "~/components/empty-state";
 import { LocalTime } from "~/components/local-time";
 import { getDb } from "~/lib/db.server";
 import { auditActionLabel, CONSULTATION_STATUS_LABELS } from "~/lib/labels";
 import { MeetingTime } from "~/components/meeting-time";
+import { counted } from "~/lib/words";
 import { requireUser } from "~/modules/auth/guard.server";
 import { homeFor } from "~/modules/home/service.server";
 import { THREAT_INPUT_STATUS_LABELS, TRIAGE_STATE_LABELS } from "~/modules/threat-input/scales";
@@ -30,26 +32,36 @@ export default function Home() {
         </p>
       </header>
       <div className="grid">
-        {home.roles.some((role) => role !== "admin") ? (
+        {home.meetings ? (
           <section className="card" aria-labelledby="meetings-title">
             <h2 id="meetings-title">Upcoming meetings</h2>
             {home.meetings.scheduled.length === 0 ? (
               <EmptyState title="No meetings scheduled." />
             ) : (
-              <ul className="plain-list">
-                {home.meetings.scheduled.map((meeting) => (
-                  <li key={meeting.id}>
-                    <Link to={`/meetings/${meeting.id}`}>{meeting.title}</Link>
-                    <div className="muted small">
-                      <MeetingTime start={meeting.startsAt!} end={meeting.endsAt!} viewer={viewer} />
-                    </div>
-                  </li>
-                ))}
-              </ul>
+              <>
+                <p className="small">
+                  {counted(home.meetings.counts.scheduled, "meeting")} to come
+                  {home.meetings.counts.scheduled > home.meetings.scheduled.length ? "; the next:" : ":"}
+                </p>
+                <ul className="plain-list">
+                  {home.meetings.scheduled.map((meeting) => (
+                    <li key={meeting.id}>
+                      <Link to={`/meetings/${meeting.id}`}>{meeting.title}</Link>
+                      <div className="muted small">
+                        <MeetingTime start={meeting.startsAt!} end={meeting.endsAt!} viewer={viewer} />
+                      </div>
+                    </li>
+                  ))}
+                </ul>
+              </>
             )}
             {home.meetings.polls.length > 0 ? (
               <>
                 <h3>{home.roles.includes("stakeholder") ? "Polls waiting for your answer" : "Polls you run"}</h3>
+                <p className="small">
+                  {counted(home.meetings.counts.polls, "poll")} open
+                  {home.meetings.counts.polls > home.meetings.polls.length ? "; the oldest:" : ":"}
+                </p>
                 <ul className="plain-list">
                   {home.meetings.polls.map((poll) => (
                     <li key={poll.id}>
@@ -66,12 +78,22 @@ export default function Home() {
             ) : null}
           </section>
         ) : null}
-        {home.roles.some((role) => role !== "admin") ? (
+        {home.consultations ? (
           <section className="card" aria-labelledby="consultations-title">
             <h2 id="consultations-title">
               {home.roles.includes("stakeholder") ? "Your consultations" : "Current consultations"}
             </h2>
-            {home.consultations.length === 0 ? (
+            <dl className="figures">
+              {CONSULTATION_STATUSES.filter((status) => status !== "draft" || home.consultations!.counts.draft > 0).map((status) => (
+                <div key={status}>
+                  <dt>{CONSULTATION_STATUS_LABELS[status]}</dt>
+                  <dd>
+                    <Link to={`/consultations?status=${status}`}>{home.consultations!.counts[status]}</Link>
+                  </dd>
+                </div>
+              ))}
+            </dl>
+            {home.consultations.open.length === 0 ? (
               <EmptyState title="No open consultations.">
                 {home.roles.includes("coordinator") ? (
                   <Link to="/consultations/new">Create a consultation</Link>
@@ -80,35 +102,42 @@ export default function Home() {
                 )}
               </EmptyState>
             ) : (
-              <ul className="plain-list">
-                {home.consultations.map((consultation) => (
-                  <li key={consultation.id}>
-                    <Link to={`/consultations/${consultation.id}`}>{consultation.title}</Link>
-                    <div className="muted small">
-                      {CONSULTATION_STATUS_LABELS[consultation.status]} · input due{" "}
-                      <LocalTime at={consultation.inputDeadline} viewer={viewer} />
-                      {home.roles.includes("stakeholder") ? (
-                        <>
-                          {" "}
-                          ·{" "}
-                          {consultation.input && consultation.input.status !== "draft" ? (
-                            <Link to={`/inputs/${consultation.input.id}`}>
-                              input {THREAT_INPUT_STATUS_LABELS[consultation.input.status].toLowerCase()}
-                              {consultation.input.status === "submitted"
-                                ? `, ${TRIAGE_STATE_LABELS[consultation.input.triageState].toLowerCase()}`
-                                : ""}
-                            </Link>
-                          ) : (
-                            <Link to={`/consultations/${consultation.id}/input`}>
-                              {consultation.input ? "continue your draft input" : "give your input"}
-                            </Link>
-                          )}
-                        </>
-                      ) : null}
-                    </div>
-                  </li>
-                ))}
-              </ul>
+              <>
+                <h3>Open, newest first</h3>
+                <ul className="plain-list">
+                  {home.consultations.open.map((consultation) => (
+                    <li key={consultation.id}>
+                      <Link to={`/consultations/${consultation.id}`}>{consultation.title}</Link>
+                      <div className="muted small">
+                        Input due <LocalTime at={consultation.inputDeadline} viewer={viewer} />
+                        {home.roles.includes("stakeholder") ? (
+                          <>
+                            {" "}
+                            ·{" "}
+                            {consultation.input && consultation.input.status !== "draft" ? (
+                              <Link to={`/inputs/${consultation.input.id}`}>
+                                input {THREAT_INPUT_STATUS_LABELS[consultation.input.status].toLowerCase()}
+                                {consultation.input.status === "submitted"
+                                  ? `, ${TRIAGE_STATE_LABELS[consultation.input.triageState].toLowerCase()}`
+                                  : ""}
+                              </Link>
+                            ) : (
+                              <Link to={`/consultations/${consultation.id}/input`}>
+                                {consultation.input ? "continue your draft input" : "give your input"}
+                              </Link>
+                            )}
+                          </>
+                        ) : null}
+                      </div>
+                    </li>
+                  ))}
+                </ul>
+                {home.consultations.counts.open > home.consultations.open.length ? (
+                  <p>
+                    <Link to="/consultations?status=open">All {counted(home.consultations.counts.open, "open consultation")}</Link>
+                  </p>
+                ) : null}
+              </>
             )}
           </section>
         ) : null}

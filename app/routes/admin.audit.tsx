@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { EmptyState } from "~/components/empty-state";
 import { LocalTime } from "~/components/local-time";
+import { Pager } from "~/components/pager";
 import { scrollRegion } from "~/components/table-wrap";
 import { getDb } from "~/lib/db.server";
 import { AUDIT_ACTION_FAMILIES, AUDIT_ACTION_LABELS, auditActionLabel } from "~/lib/labels";
@@ -25,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     query,
     audit: {
       total: audit.total,
-      next: audit.next && `${audit.next.at.getTime()}.${audit.next.id}`,
+      next: audit.next,
       rows: audit.rows.map((row) => ({ ...row, details: detailWords(row.detail, viewer), target: targetWords(row.targetType, row.targetId) })),
     },
     people: listAccounts(db, {}).map((person) => ({ id: person.id, name: person.name, email: person.email })),
@@ -160,10 +161,7 @@ export default function AuditLog() {
           </table>
         </div>
       )}
-      <nav aria-label="Pages" className="pager">
-        {query.after ? <Link to={`?${filtered}`}>Newest first</Link> : <span />}
-        {audit.next ? <Link to={`?${auditQueryString(query, { after: audit.next })}`}>Older</Link> : <span />}
-      </nav>
+      <Pager next={audit.next} label="Pages of the log" nextLabel="Older" firstLabel="Newest first" />
     </>
   );
 }

@@ -1,23 +1,27 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Pager } from "~/components/pager";
 import { EmptyState } from "~/components/empty-state";
 import { countryLabels } from "~/lib/countries";
 import { getDb } from "~/lib/db.server";
+import { organisationListSchema } from "~/modules/organisations/schema";
+import { counted } from "~/lib/words";
 import { KIND_LABELS, SECTOR_LABELS } from "~/lib/labels";
 import { requireRole } from "~/modules/auth/guard.server";
-import { listOrganisations } from "~/modules/organisations/service.server";
+import { organisationsPage } from "~/modules/organisations/service.server";
 import { scrollRegion } from "~/components/table-wrap";
 
 export const meta: MetaFunction = () => [{ title: "Organisations · Taskforce Consult" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");
-  const organisations = listOrganisations(getDb());
-  return { organisations, countries: countryLabels(organisations.map((organisation) => organisation.country)) };
+  const filter = organisationListSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const organisations = organisationsPage(getDb(), filter);
+  return { filter, organisations, countries: countryLabels(organisations.rows.map((organisation) => organisation.country)) };
 }
 
 export default function Organisations() {
-  const { organisations, countries } = useLoaderData<typeof loader>();
+  const { filter, organisations, countries } = useLoaderData<typeof loader>();
   return (
     <>
       <div className="page-header page-header--row">
@@ -26,7 +30,21 @@ export default function Organisations() {
           Add an organisation
         </Link>
       </div>
-      {organisations.length === 0 ? (
+      <Form method="get" className="filters" role="search" aria-label="Find an organisation">
+        <div className="field">
+          <label htmlFor="q">Name</label>
+          <input id="q" name="q" type="search" defaultValue={filter.q ?? ""} />
+        </div>
+        <button type="submit" className="button button--secondary">
+          Find
+        </button>
+      </Form>
+      <p className="small">
+        {counted(organisations.total, "organisation")} {filter.q ? "match" : "in all"}
+      </p>
+      {organisations.rows.length === 0 && filter.q ? (
+        <EmptyState title="No organisation has that in its name." />
+      ) : organisations.rows.length === 0 ? (
         <EmptyState title="No organisations yet.">Add the banks, ISPs, vendors, CERTs and ministries the taskforce consults.</EmptyState>
       ) : (
         <div className="table-wrap" {...scrollRegion("Stakeholder organisations")}>
@@ -45,7 +63,7 @@ export default function Organisations() {
               </tr>
             </thead>
             <tbody>
-              {organisations.map((organisation) => (
+              {organisations.rows.map((organisation) => (
                 <tr key={organisation.id}>
                   <td>
                     <Link to={`/admin/organisations/${organisation.id}`}>{organisation.name}</Link>
@@ -63,6 +81,7 @@ export default function Organisations() {
           </table>
         </div>
       )}
+      <Pager next={organisations.next} label="Pages of organisations" />
     </>
   );
 }

@@ -3,15 +3,17 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { ActionForm } from "~/components/action-form";
 import { EmptyState } from "~/components/empty-state";
 import { LocalTime } from "~/components/local-time";
+import { Pager } from "~/components/pager";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { readForm } from "~/lib/form-reader.server";
 import { formValues } from "~/lib/forms";
+import { counted } from "~/lib/words";
 import { notFound } from "~/lib/http.server";
 import { requireRole } from "~/modules/auth/guard.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { outboxOverview, retryDeadMail } from "~/modules/mail/outbox.server";
-import { retryFormSchema } from "~/modules/mail/schema";
+import { outboxPageSchema, retryFormSchema } from "~/modules/mail/schema";
 import { scrollRegion } from "~/components/table-wrap";
 import { answerOnce } from "~/modules/submissions/answer.server";
 
@@ -19,7 +21,8 @@ export const meta: MetaFunction = () => [{ title: "Outbox · Taskforce Consult" 
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, "admin");
-  return { viewer, mailMode: getEnv().mailMode, outbox: outboxOverview(getDb()) };
+  const { after } = outboxPageSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  return { viewer, mailMode: getEnv().mailMode, outbox: outboxOverview(getDb(), after) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -74,7 +77,8 @@ export default function Outbox() {
         </div>
       </dl>
       <h2>Messages with trouble</h2>
-      {outbox.troubled.length === 0 ? (
+      {outbox.troubledTotal > 0 ? <p className="small">{counted(outbox.troubledTotal, "message")}, newest first.</p> : null}
+      {outbox.troubled.rows.length === 0 ? (
         <EmptyState title="Every message so far was delivered at the first try." />
       ) : (
         <div className="table-wrap" {...scrollRegion("Messages being retried or given up")}>
@@ -93,7 +97,7 @@ export default function Outbox() {
               </tr>
             </thead>
             <tbody>
-              {outbox.troubled.map((message) => (
+              {outbox.troubled.rows.map((message) => (
                 <tr key={message.id}>
                   <td data-label="Written">
                     <LocalTime at={message.createdAt} viewer={viewer} />
@@ -130,6 +134,7 @@ export default function Outbox() {
           </table>
         </div>
       )}
+      <Pager next={outbox.troubled.next} label="Pages of messages with trouble" nextLabel="Older messages" />
     </>
   );
 }

@@ -3,9 +3,11 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ROLES } from "~/modules/accounts/vocabulary";
 import { EmptyState } from "~/components/empty-state";
 import { getDb } from "~/lib/db.server";
+import { counted } from "~/lib/words";
+import { Pager } from "~/components/pager";
 import { ROLE_LABELS } from "~/lib/labels";
 import { requireRole } from "~/modules/auth/guard.server";
-import { listAccounts } from "~/modules/accounts/service.server";
+import { accountsPage } from "~/modules/accounts/service.server";
 import { scrollRegion } from "~/components/table-wrap";
 import { peopleFilterSchema } from "~/modules/accounts/schema";
 
@@ -14,7 +16,7 @@ export const meta: MetaFunction = () => [{ title: "People · Taskforce Consult" 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");
   const filter = peopleFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  return { filter, people: listAccounts(getDb(), filter) };
+  return { filter, people: accountsPage(getDb(), filter) };
 }
 
 export default function People() {
@@ -47,7 +49,10 @@ export default function People() {
           Filter
         </button>
       </Form>
-      {people.length === 0 ? (
+      <p className="small">
+        {counted(people.total, "person", "people")} {filter.q || filter.role ? "match" : "in all"}
+      </p>
+      {people.rows.length === 0 ? (
         <EmptyState title="Nobody matches this filter." />
       ) : (
         <div className="table-wrap" {...scrollRegion("People with an account")}>
@@ -63,7 +68,7 @@ export default function People() {
               </tr>
             </thead>
             <tbody>
-              {people.map((person) => (
+              {people.rows.map((person) => (
                 <tr key={person.id}>
                   <td>
                     <Link to={`/admin/users/${person.id}`}>{person.name}</Link>
@@ -78,6 +83,7 @@ export default function People() {
           </table>
         </div>
       )}
+      <Pager next={people.next} label="Pages of people" />
     </>
   );
 }

@@ -1,9 +1,11 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { TRIAGE_STATES } from "~/modules/threat-input/vocabulary";
 import { ActionForm } from "~/components/action-form";
 import { EmptyState } from "~/components/empty-state";
 import { LocalTime } from "~/components/local-time";
 import { MeetingTime } from "~/components/meeting-time";
+import { Pager } from "~/components/pager";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { readForm } from "~/lib/form-reader.server";
@@ -17,6 +19,7 @@ import { consultationIntentSchema } from "~/modules/consultations/schema";
 import {
   chosenOrganisationNames,
   closeConsultation,
+  consultationInviteeCounts,
   consultationInviteeStates,
   meetingsOf,
   noteFirstView,
@@ -25,7 +28,14 @@ import {
 } from "~/modules/consultations/service.server";
 import { answerOnce } from "~/modules/submissions/answer.server";
 import { THREAT_INPUT_STATUS_LABELS, TRIAGE_STATE_LABELS } from "~/modules/threat-input/scales";
-import { givesInput, inputProgressByOrganisation, inputsOfConsultation, ownInputStates } from "~/modules/threat-input/service.server";
+import {
+  givesInput,
+  inputCountsOfConsultation,
+  inputProgressByOrganisation,
+  inputsOfConsultation,
+  ownInputStates,
+} from "~/modules/threat-input/service.server";
+import { consultationPageSchema } from "~/modules/consultations/schema";
 import type { RouteHandle } from "~/root";
 import { scrollRegion } from "~/components/table-wrap";
 
@@ -38,22 +48,31 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const consultation = orStatusPage(() => viewConsultation(db, viewer, parseId(params.consultationId)));
   noteFirstView(db, viewer, consultation.id, requestOrigin(request, context));
   const staff = isTaskforceStaff(viewer);
+  const at = consultationPageSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const progress = staff ? inputProgressByOrganisation(db, viewer, consultation.id) : null;
+  const invitees = progress ? consultationInviteeStates(db, consultation.id, at.invitees) : null;
   return {
     viewer,
     consultation,
     canManage: viewer.roles.includes("coordinator"),
     organisations: chosenOrganisationNames(db, consultation.id),
-    invitees: progress
-      ? consultationInviteeStates(db, consultation.id).map((invitee) => ({
-          ...invitee,
-          input: invitee.organisationId === null ? undefined : progress.get(invitee.organisationId),
-        }))
+    invitees:
+      progress && invitees
+        ? {
+            counts: consultationInviteeCounts(db, consultation.id),
+            next: invitees.next,
+            rows: invitees.rows.map((invitee) => ({
+              ...invitee,
+              input: invitee.organisationId === null ? undefined : progress.get(invitee.organisationId),
+            })),
+          }
+        : null,
+    inputs: staff
+      ? { counts: inputCountsOfConsultation(db, viewer, consultation.id), ...inputsOfConsultation(db, viewer, consultation.id, at.inputs) }
       : null,
-    inputs: staff ? inputsOfConsultation(db, viewer, consultation.id) : null,
-    ownInput: isStakeholder(viewer) && givesInput(db, viewer, consultation.id) ? (ownInputStates(db, viewer).get(consultation.id) ?? null) : undefined,
+    ownInput: isStakeholder(viewer) && givesInput(db, viewer, consultation.id) ? (ownInputStates(db, viewer, [consultation.id]).get(consultation.id) ?? null) : undefined,
     invitedByNameOnly: isStakeholder(viewer) && !givesInput(db, viewer, consultation.id),
-    meetings: meetingsOf(db, consultation.id),
+    meetings: meetingsOf(db, consultation.id, at.meetings),
   };
 }
 
@@ -83,7 +102,6 @@ const INPUT_LABELS = { drafted: "Input drafted", submitted: "Input submitted", w
 
 export default function ConsultationPage() {
   const { viewer, consultation, canManage, organisations, invitees, inputs, ownInput, invitedByNameOnly, meetings } = useLoaderData<typeof loader>();
-  const submittedInputs = inputs?.filter((input) => input.status === "submitted") ?? [];
   const failure = useActionData<typeof action>();
   return (
     <>
@@ -172,58 +190,113 @@ export default function ConsultationPage() {
         <section aria-labelledby="inputs-title" className="section">
           <h2 id="inputs-title">Threat input</h2>
           <p>
-            <strong>{submittedInputs.length}</strong> {submittedInputs.length === 1 ? "input is" : "inputs are"} in
-            {inputs.length > submittedInputs.length ? ` (and ${inputs.length - submittedInputs.length} withdrawn)` : ""}.
-            {viewer.roles.includes("analyst") && inputs.length > 0 ? (
+            <strong>{inputs.counts.submitted}</strong> {inputs.counts.submitted === 1 ? "input is" : "inputs are"} in
+            {inputs.counts.withdrawn ? ` (and ${inputs.counts.withdrawn} withdrawn)` : ""}.
+            {viewer.roles.includes("analyst") && inputs.rows.length > 0 ? (
               <>
                 {" "}
                 <Link to={`/triage?consultationId=${consultation.id}`}>Triage them</Link>
               </>
             ) : null}
           </p>
+          {inputs.counts.submitted > 0 ? (
+            <dl className="figures">
+              {TRIAGE_STATES.map((state) => (
+                <div key={state}>
+                  <dt>{TRIAGE_STATE_LABELS[state]}</dt>
+                  <dd>{inputs.counts[state]}</dd>
+                </div>
+              ))}
+            </dl>
+          ) : null}
+          {inputs.rows.length > 0 ? (
+            <div className="table-wrap" {...scrollRegion("Threat input in, newest first")}>
+              <table className="stacked-table">
+                <caption className="visually-hidden">Threat input in, newest first</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Input</th>
+                    <th scope="col">State</th>
+                    <th scope="col">Submitted</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {inputs.rows.map((input) => (
+                    <tr key={input.id}>
+                      <td>
+                        <Link to={`/inputs/${input.id}`}>Input {input.id}</Link> · v{input.version}
+                      </td>
+                      <td data-label="State" className="stacked-table__key">
+                        {input.status === "withdrawn" ? THREAT_INPUT_STATUS_LABELS.withdrawn : TRIAGE_STATE_LABELS[input.triageState]}
+                      </td>
+                      <td data-label="Submitted">{input.submittedAt ? <LocalTime at={input.submittedAt} viewer={viewer} /> : "—"}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : null}
+          <Pager next={inputs.next} param="inputs" label="Pages of threat input" nextLabel="Older input" />
         </section>
       ) : null}
 
       <section aria-labelledby="meetings-title" className="section">
         <h2 id="meetings-title">Meetings</h2>
-        {meetings.length === 0 ? (
+        {meetings.rows.length === 0 ? (
           <EmptyState title="No meetings yet." />
         ) : (
-          <ul className="plain-list">
-            {meetings.map((meeting) => (
-              <li key={meeting.id}>
-                <Link to={`/meetings/${meeting.id}`}>{meeting.title}</Link> ·{" "}
-                <span className={`badge badge--${meeting.status}`}>{MEETING_STATUS_LABELS[meeting.status]}</span>
-                {meeting.startsAt && meeting.endsAt ? (
-                  <>
-                    {" "}
-                    · <MeetingTime start={meeting.startsAt} end={meeting.endsAt} viewer={viewer} />
-                  </>
-                ) : null}
-              </li>
-            ))}
-          </ul>
+          <>
+            <p className="small">{counted(meetings.total, "meeting")}, newest first.</p>
+            <ul className="plain-list">
+              {meetings.rows.map((meeting) => (
+                <li key={meeting.id}>
+                  <Link to={`/meetings/${meeting.id}`}>{meeting.title}</Link> ·{" "}
+                  <span className={`badge badge--${meeting.status}`}>{MEETING_STATUS_LABELS[meeting.status]}</span>
+                  {meeting.startsAt && meeting.endsAt ? (
+                    <>
+                      {" "}
+                      · <MeetingTime start={meeting.startsAt} end={meeting.endsAt} viewer={viewer} />
+                    </>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          </>
         )}
+        <Pager next={meetings.next} param="meetings" label="Pages of meetings" nextLabel="Older meetings" />
       </section>
 
       <section aria-labelledby="organisations-title" className="section">
         <h2 id="organisations-title">Invited organisations</h2>
-        {organisations.length === 0 ? (
+        {organisations.total === 0 ? (
           <EmptyState title="No organisations chosen." />
         ) : (
-          <p>{organisations.map((organisation) => organisation.name).join(" · ")}</p>
+          <p>
+            {organisations.first.map((organisation) => organisation.name).join(" · ")}
+            {organisations.total > organisations.first.length
+              ? ` · and ${counted(organisations.total - organisations.first.length, "other")}`
+              : ""}
+          </p>
         )}
       </section>
 
       {invitees ? (
         <section aria-labelledby="invitees-title" className="section">
           <h2 id="invitees-title">Invitees</h2>
-          {invitees.length === 0 ? (
+          <dl className="figures">
+            {(["chosen", "invited", "viewed"] as const).map((state) => (
+              <div key={state}>
+                <dt>{STATE_LABELS[state]}</dt>
+                <dd>{invitees.counts[state]}</dd>
+              </div>
+            ))}
+          </dl>
+          {invitees.rows.length === 0 ? (
             <EmptyState title="Nobody is invited yet.">Invitations go out when the consultation opens.</EmptyState>
           ) : (
             <div className="table-wrap" {...scrollRegion("Invitees and how far each has got")}>
               <table className="stacked-table">
-                <caption className="visually-hidden">Invitees and how far each has got</caption>
+                <caption className="visually-hidden">Invitees and how far each has got, by name</caption>
                 <thead>
                   <tr>
                     <th scope="col">Name</th>
@@ -233,7 +306,7 @@ export default function ConsultationPage() {
                   </tr>
                 </thead>
                 <tbody>
-                  {invitees.map((invitee) => (
+                  {invitees.rows.map((invitee) => (
                     <tr key={invitee.userId}>
                       <td>{invitee.name}</td>
                       <td data-label="Organisation">{invitee.organisationName ?? "Taskforce"}</td>
@@ -255,6 +328,7 @@ export default function ConsultationPage() {
               </table>
             </div>
           )}
+          <Pager next={invitees.next} param="invitees" label="Pages of invitees" />
         </section>
       ) : null}
     </>

@@ -1,10 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { CONSULTATION_STATUSES } from "~/modules/consultations/vocabulary";
 import { EmptyState } from "~/components/empty-state";
 import { LocalTime } from "~/components/local-time";
+import { Pager } from "~/components/pager";
 import { getDb } from "~/lib/db.server";
 import { CONSULTATION_STATUS_LABELS, CRIME_AREA_LABELS } from "~/lib/labels";
+import { counted } from "~/lib/words";
 import { requireUser } from "~/modules/auth/guard.server";
+import { consultationListSchema } from "~/modules/consultations/schema";
 import { listConsultationsFor } from "~/modules/consultations/service.server";
 import type { RouteHandle } from "~/root";
 import { scrollRegion } from "~/components/table-wrap";
@@ -14,15 +18,18 @@ export const handle: RouteHandle = { tlp: "TLP:GREEN" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);
+  const query = consultationListSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   return {
     viewer,
+    query,
     canCreate: viewer.roles.includes("coordinator"),
-    consultations: listConsultationsFor(getDb(), viewer),
+    consultations: listConsultationsFor(getDb(), viewer, query),
   };
 }
 
 export default function Consultations() {
-  const { viewer, canCreate, consultations } = useLoaderData<typeof loader>();
+  const { viewer, query, canCreate, consultations } = useLoaderData<typeof loader>();
+  const filtered = Boolean(query.status || query.q);
   return (
     <>
       <div className="page-header page-header--row">
@@ -33,7 +40,38 @@ export default function Consultations() {
           </Link>
         ) : null}
       </div>
-      {consultations.length === 0 ? (
+      <Form method="get" className="filters" role="search" aria-label="Filter the consultations">
+        <div className="field">
+          <label htmlFor="q">Title</label>
+          <input id="q" name="q" type="search" defaultValue={query.q ?? ""} />
+        </div>
+        <div className="field">
+          <label htmlFor="status">State</label>
+          <select id="status" name="status" defaultValue={query.status ?? ""}>
+            <option value="">Any state</option>
+            {CONSULTATION_STATUSES.map((status) => (
+              <option key={status} value={status}>
+                {CONSULTATION_STATUS_LABELS[status]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="button button--secondary">
+          Filter
+        </button>
+      </Form>
+      <p className="small">
+        {counted(consultations.total, "consultation")} {filtered ? "match" : "in all"}
+        {filtered ? (
+          <>
+            {" "}
+            · <Link to="/consultations">Clear the filter</Link>
+          </>
+        ) : null}
+      </p>
+      {consultations.rows.length === 0 && filtered ? (
+        <EmptyState title="No consultation matches this filter." />
+      ) : consultations.rows.length === 0 ? (
         <EmptyState title="No consultations yet.">
           {canCreate
             ? "Create one, choose the organisations to consult, and open it to send the invitations."
@@ -52,7 +90,7 @@ export default function Consultations() {
               </tr>
             </thead>
             <tbody>
-              {consultations.map((consultation) => (
+              {consultations.rows.map((consultation) => (
                 <tr key={consultation.id}>
                   <td>
                     <Link to={`/consultations/${consultation.id}`}>{consultation.title}</Link>
@@ -72,6 +110,7 @@ export default function Consultations() {
           </table>
         </div>
       )}
+      <Pager next={consultations.next} label="Pages of consultations" nextLabel="Older consultations" firstLabel="Newest first" />
     </>
   );
 }

@@ -5,6 +5,7 @@ import { InputCorroborationCell } from "~/components/corroboration";
 import { EmptyState } from "~/components/empty-state";
 import { SelectField } from "~/components/form-fields";
 import { LocalTime } from "~/components/local-time";
+import { Pager } from "~/components/pager";
 import { TlpBadge } from "~/components/threat-input-view";
 import { getDb } from "~/lib/db.server";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
@@ -129,11 +130,7 @@ export default function Triage() {
           </table>
         </div>
       )}
-      {queue.next ? (
-        <p>
-          <Link to={`?${new URLSearchParams({ ...values, after: queue.next })}`}>Older inputs</Link>
-        </p>
-      ) : null}
+      <Pager next={queue.next} label="Pages of the queue" nextLabel="Older inputs" firstLabel="Newest first" />
     </>
   );
 }

@@ -68,7 +68,7 @@ describe("the audit log", () => {
     expect(first).toHaveLength(50);
     expect(mainText(html)).toContain("60 events match");
     const older = /href="([^"]*after=[^"]*)"[^>]*>Older</.exec(html)![1]!.replace(/&amp;/g, "&");
-    expect(older).toMatch(/^\/admin\/audit\?action=meeting\.proposed&after=\d+\.\d+$/);
+    expect(older).toMatch(/^\/admin\/audit\?action=meeting\.proposed&after=[A-Za-z0-9_-]+$/);
     const second = tableRows(await (await admin.get(older)).text()).map((row) => row[3]);
     expect(second).toHaveLength(10);
     expect(new Set([...first, ...second]).size).toBe(60);

@@ -19,6 +19,7 @@ import {
 import { issueFeedToken } from "~/modules/calendar/feeds.server";
 import { STIX_ID_NAMESPACE, uuidV5 } from "~/modules/assessment/stix.server";
 import { Visitor } from "../support/http";
+import { encodeCursor } from "~/lib/keyset.server";
 import { startPortal, type Portal } from "../support/portal";
 import { addDays, consultationForm, createConsultation, meetingForm, nextEuWinterDate, openConsultation } from "../support/scheduling";
 import { signIn } from "../support/sign-in";
@@ -681,9 +682,18 @@ function requestsFor(routeId: string, viewer: Viewer): Url[] | undefined {
     "routes/settings": [{ path: "/settings" }],
     "routes/help.assessment": [{ path: "/help/assessment" }],
     "routes/triage": [{ path: "/triage" }, { path: `/triage?consultationId=${c}` }, { path: "/triage?tlp=TLP%3ARED" }],
-    "routes/consultations._index": [{ path: "/consultations" }],
+    "routes/consultations._index": [
+      { path: "/consultations" },
+      // A stakeholder's filter never widens what the gate lets them see (drafts included).
+      { path: "/consultations?status=draft" },
+      { path: "/consultations?q=mule&status=open" },
+    ],
     "routes/consultations.new": [{ path: "/consultations/new" }],
-    "routes/consultations.$consultationId._index": [{ path: `/consultations/${c}` }],
+    "routes/consultations.$consultationId._index": [
+      { path: `/consultations/${c}` },
+      // Each list's cursor moves that list on; none opens what the page itself would not show.
+      { path: `/consultations/${c}?invitees=${encodeCursor(["", 0])}&inputs=${encodeCursor([Date.now(), 1e9])}&meetings=${encodeCursor([Date.now(), 1e9])}` },
+    ],
     "routes/consultations.$consultationId.edit": [{ path: `/consultations/${c}/edit` }],
     "routes/consultations.$consultationId.input": [{ path: `/consultations/${c}/input` }],
     "routes/consultations.$consultationId.meetings.new": [{ path: `/consultations/${c}/meetings/new` }],

@@ -13,6 +13,7 @@ import { getAccount, setAccountActive } from "~/modules/accounts/service.server"
 import { consultationFormSchema } from "~/modules/consultations/schema";
 import {
   closeConsultation,
+  consultationInviteeCounts,
   consultationInviteeStates,
   createConsultation,
   getConsultation,
@@ -225,7 +226,7 @@ describe("openConsultation", () => {
     const id = openedConsultation({ organisationIds: [String(organisationIdOf(db, CORDILLERA))], personIds: String(userIdOf(db, LAURA)) });
     expect(emailsOf(inviteeRows(id).map((row) => row.userId))).toEqual([ANDRES, LAURA].sort());
     expect(invitationMails().map((mail) => mail.toAddress).sort()).toEqual([ANDRES, LAURA].sort());
-    expect(listConsultationsFor(db, account(LAURA)).map((row) => row.id)).toEqual([id]);
+    expect(listConsultationsFor(db, account(LAURA)).rows.map((row) => row.id)).toEqual([id]);
   });
 
   it("refuses to open a consultation twice, and sends nothing the second time", () => {
@@ -254,9 +255,9 @@ describe("openConsultation", () => {
 describe("who sees a consultation", () => {
   it("lists it for a member of an invited organisation and for nobody in a fourth one", () => {
     const id = openedConsultation();
-    expect(listConsultationsFor(db, account(OLIVIA)).map((row) => row.id)).toEqual([id]);
-    expect(listConsultationsFor(db, account(ANDRES)).map((row) => row.id)).toEqual([id]);
-    expect(listConsultationsFor(db, account(GIULIA))).toEqual([]);
+    expect(listConsultationsFor(db, account(OLIVIA)).rows.map((row) => row.id)).toEqual([id]);
+    expect(listConsultationsFor(db, account(ANDRES)).rows.map((row) => row.id)).toEqual([id]);
+    expect(listConsultationsFor(db, account(GIULIA)).rows).toEqual([]);
   });
 
   it("answers not_found to a member of an uninvited organisation, and records nothing", () => {
@@ -272,12 +273,12 @@ describe("who sees a consultation", () => {
 
   it("keeps a draft from stakeholders but shows it to coordinators and analysts", () => {
     const id = createConsultation(db, input(), coordinator, T0);
-    expect(listConsultationsFor(db, account(OLIVIA))).toEqual([]);
+    expect(listConsultationsFor(db, account(OLIVIA)).rows).toEqual([]);
     appErrorFrom(() => viewConsultation(db, account(OLIVIA), id), "not_found");
 
-    expect(listConsultationsFor(db, account(DEMO_SIGN_INS.coordinator)).map((row) => row.id)).toEqual([id]);
+    expect(listConsultationsFor(db, account(DEMO_SIGN_INS.coordinator)).rows.map((row) => row.id)).toEqual([id]);
     expect(viewConsultation(db, account(DEMO_SIGN_INS.coordinator), id).id).toBe(id);
-    expect(listConsultationsFor(db, account(DEMO_SIGN_INS.analyst)).map((row) => row.id)).toEqual([id]);
+    expect(listConsultationsFor(db, account(DEMO_SIGN_INS.analyst)).rows.map((row) => row.id)).toEqual([id]);
     // Staff looking at it are not invitees.
     expect(inviteeRows(id)).toEqual([]);
   });
@@ -296,7 +297,7 @@ describe("who sees a consultation", () => {
     const looks = db.select().from(auditEvents).where(eq(auditEvents.action, "consultation.viewed")).all();
     expect(looks.map((event) => [event.actorUserId, event.at])).toEqual([[userIdOf(db, OLIVIA), firstLook]]);
 
-    const rows = consultationInviteeStates(db, id);
+    const rows = consultationInviteeStates(db, id).rows;
     expect(rows.find((row) => row.email === OLIVIA)!.viewedAt).toEqual(firstLook);
     expect(rows.find((row) => row.email === ETIENNE)!.invitedAt).toEqual(later(T0, minutes(5)));
     const states = Object.fromEntries(rows.map((row) => [row.email, row.state]));
@@ -307,6 +308,8 @@ describe("who sees a consultation", () => {
       [MICHAEL]: "invited",
       [ANDRES]: "invited",
     });
+    // The figures on top of the table count the same states, in one grouped query.
+    expect(consultationInviteeCounts(db, id)).toEqual({ chosen: 0, invited: 4, viewed: 1 });
   });
 });
 
@@ -335,7 +338,7 @@ describe("updateConsultation", () => {
     for (const row of rows) {
       expect(row.invitedAt).toEqual(invitedAtBefore.get(row.userId) ?? updatedAt);
     }
-    expect(listConsultationsFor(db, account(GIULIA)).map((row) => row.id)).toEqual([id]);
+    expect(listConsultationsFor(db, account(GIULIA)).rows.map((row) => row.id)).toEqual([id]);
   });
 
   it("on a draft, changes the choices without inviting anyone", () => {
@@ -359,7 +362,7 @@ describe("closeConsultation", () => {
     expect(writtenRows()).toEqual(before);
     expect(getConsultation(db, id).title).toBe("Banking trojans and BEC, spring round");
     // Invitees still find it in their list.
-    expect(listConsultationsFor(db, account(OLIVIA)).map((row) => row.id)).toEqual([id]);
+    expect(listConsultationsFor(db, account(OLIVIA)).rows.map((row) => row.id)).toEqual([id]);
   });
 
   it("refuses to close a draft", () => {

@@ -93,16 +93,16 @@ describe("the demo round", () => {
 
   it("gives every demo role something to do on its home page", () => {
     const coordinator = homeFor(db, person(DEMO_SIGN_INS.coordinator), NOW);
-    expect(coordinator.meetings.polls.length).toBeGreaterThan(0);
-    expect(coordinator.meetings.scheduled.length).toBeGreaterThan(0);
+    expect(coordinator.meetings!.polls.length).toBeGreaterThan(0);
+    expect(coordinator.meetings!.scheduled.length).toBeGreaterThan(0);
 
     const analyst = homeFor(db, person(DEMO_SIGN_INS.analyst), NOW);
     expect(analyst.awaitingTriage).toBeGreaterThan(0);
     expect(triageQueue(db, person(DEMO_SIGN_INS.analyst), {}).rows.length).toBeGreaterThan(3);
 
     const stakeholder = homeFor(db, person(DEMO_SIGN_INS.stakeholder), NOW);
-    expect(stakeholder.meetings.polls.filter((poll) => !poll.answered).length).toBe(1);
-    expect(stakeholder.consultations.map((consultation) => consultation.input?.triageState)).toContain("needs_clarification");
+    expect(stakeholder.meetings!.polls.filter((poll) => !poll.answered).length).toBe(1);
+    expect(stakeholder.consultations!.open.map((consultation) => consultation.input?.triageState)).toContain("needs_clarification");
 
     const admin = homeFor(db, person(DEMO_SIGN_INS.admin), NOW);
     expect(admin.admin!.recentAudit.length).toBe(5);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ROLES } from "./vocabulary";
-import { checkboxes } from "~/lib/forms";
+import { addressParam, checkboxes, cursorParam } from "~/lib/forms";
 import { LOCALES } from "~/lib/labels";
 import { isValidTimeZone } from "~/lib/time";
 
@@ -46,6 +46,7 @@ export const settingsIntentSchema = z.enum(["preferences", "feed-issue", "feed-r
 
 /** The people list's filters, from its address: a bad one is ignored, not an error. */
 export const peopleFilterSchema = z.object({
-  q: z.string().trim().max(100).optional().catch(undefined),
-  role: z.enum(ROLES).optional().catch(undefined),
+  q: addressParam(z.string().trim().max(100)),
+  role: addressParam(z.enum(ROLES)),
+  after: cursorParam(),
 });

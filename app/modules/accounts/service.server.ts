@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, isNull, like, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import {
   organisations,
   roleGrants,
@@ -9,6 +9,7 @@ import {
 } from "../../../db/schema";
 import type { Db, DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
+import { containing, keyset } from "~/lib/keyset.server";
 import { recordAudit, type RequestOrigin } from "../audit/audit.server";
 import { withdrawMailBeyondAccess } from "../mail/outbox.server";
 import type { AccountInput, PreferencesInput } from "./schema";
@@ -89,28 +90,59 @@ export function findSignInAccount(db: DbOrTx, email: string) {
     .get();
 }
 
-export function listAccounts(db: DbOrTx, filter: { q?: string; role?: Role }) {
-  const pattern = filter.q ? `%${filter.q.trim()}%` : undefined;
+export type AccountFilter = { q?: string; role?: Role };
+
+function accountWhere(filter: AccountFilter) {
+  const q = filter.q?.trim();
+  return and(
+    q ? or(containing(users.name, q), containing(users.email, q), containing(organisations.name, q)) : undefined,
+    // EXISTS, not IN: SQLite then walks users in the list's order and checks each one's grants.
+    filter.role
+      ? sql`exists (select 1 from ${roleGrants} where ${roleGrants.userId} = ${users.id} and ${roleGrants.role} = ${filter.role})`
+      : undefined,
+  );
+}
+
+/** Every account the filter matches, by name: for the choices of a form. */
+export function listAccounts(db: DbOrTx, filter: AccountFilter) {
   const rows = db
     .select(accountColumns)
     .from(users)
     .leftJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(
-      and(
-        pattern
-          ? or(like(users.name, pattern), like(users.email, pattern), like(organisations.name, pattern))
-          : undefined,
-        filter.role
-          ? inArray(
-              users.id,
-              db.select({ id: roleGrants.userId }).from(roleGrants).where(eq(roleGrants.role, filter.role)),
-            )
-          : undefined,
-      ),
-    )
-    .orderBy(asc(users.name))
+    .where(accountWhere(filter))
+    .orderBy(asc(users.name), asc(users.id))
     .all();
   return withRoles(db, rows);
+}
+
+export const PEOPLE_PAGE_SIZE = 50;
+
+/** By name, ties by id (the index users_name_idx). */
+const peoplePages = keyset<{ name: string; id: number }>({
+  order: "asc",
+  keys: [
+    { column: users.name, kind: "string", of: (row) => row.name },
+    { column: users.id, kind: "number", of: (row) => row.id },
+  ],
+  size: PEOPLE_PAGE_SIZE,
+});
+
+/** The accounts the filter matches, a page at a time by name after the cursor `after`, and how many match. */
+export function accountsPage(db: DbOrTx, filter: AccountFilter & { after?: string }) {
+  const where = accountWhere(filter);
+  const page = peoplePages.page(
+    db
+      .select(accountColumns)
+      .from(users)
+      .leftJoin(organisations, eq(organisations.id, users.organisationId))
+      .where(and(where, peoplePages.after(filter.after)))
+      .orderBy(...peoplePages.orderBy)
+      .limit(peoplePages.limit)
+      .all(),
+  );
+  const total =
+    db.select({ n: count() }).from(users).leftJoin(organisations, eq(organisations.id, users.organisationId)).where(where).get()?.n ?? 0;
+  return { rows: withRoles(db, page.rows), next: page.next, total };
 }
 
 export function countActiveAccounts(db: DbOrTx) {

@@ -1,6 +1,7 @@
 import { and, count, desc, eq, gte, like, lt, or, sql, type SQL } from "drizzle-orm";
 import { auditEvents, users } from "../../../db/schema";
 import type { DbOrTx } from "~/lib/db.server";
+import { keyset } from "~/lib/keyset.server";
 import type { AuditFilter } from "./schema";
 
 /** Where a request came from, as the audit log records it. */
@@ -35,8 +36,18 @@ export const AUDIT_PAGE_SIZE = 50;
 /** The most rows one CSV export carries: an investigation narrows its filter before that. */
 export const AUDIT_EXPORT_LIMIT = 100_000;
 
-/** Newest first, ties by id: the order pages and exports follow, and the key they continue from. */
-export type AuditCursor = { at: Date; id: number };
+/** Newest first, ties by id: the order pages and exports follow (the index audit_events_at_idx). */
+const newestFirst = (size: number) =>
+  keyset<{ at: Date; id: number }>({
+    order: "desc",
+    keys: [
+      { column: auditEvents.at, kind: "date", of: (row) => row.at },
+      { column: auditEvents.id, kind: "number", of: (row) => row.id },
+    ],
+    size,
+  });
+const auditPages = newestFirst(AUDIT_PAGE_SIZE);
+const exportPages = newestFirst(1000);
 
 /**
  * The filter as SQL: the person who acted; an organisation (someone of it acted, or it was the
@@ -60,10 +71,7 @@ function auditWhere(filter: AuditFilter): SQL | undefined {
   );
 }
 
-const olderThan = (cursor: AuditCursor) =>
-  or(lt(auditEvents.at, cursor.at), and(eq(auditEvents.at, cursor.at), lt(auditEvents.id, cursor.id)));
-
-function auditRows(db: DbOrTx, filter: AuditFilter, after: AuditCursor | undefined, limit: number) {
+function auditRows(db: DbOrTx, filter: AuditFilter, pages: ReturnType<typeof newestFirst>, after: string | undefined) {
   return db
     .select({
       id: auditEvents.id,
@@ -80,36 +88,37 @@ function auditRows(db: DbOrTx, filter: AuditFilter, after: AuditCursor | undefin
     })
     .from(auditEvents)
     .leftJoin(users, eq(users.id, auditEvents.actorUserId))
-    .where(and(auditWhere(filter), after ? olderThan(after) : undefined))
-    .orderBy(desc(auditEvents.at), desc(auditEvents.id))
-    .limit(limit)
+    .where(and(auditWhere(filter), pages.after(after)))
+    .orderBy(...pages.orderBy)
+    .limit(pages.limit)
     .all();
 }
 
 export type AuditRow = ReturnType<typeof auditRows>[number];
 
-/** One page of the log, newest first, continuing after `after` (keyset: no page grows slower). */
-export function listAuditEvents(db: DbOrTx, filter: AuditFilter & { after?: AuditCursor }, limit = AUDIT_PAGE_SIZE) {
-  const rows = auditRows(db, filter, filter.after, limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
+/** One page of the log, newest first, continuing after the cursor `after` (keyset: no page grows slower). */
+export function listAuditEvents(db: DbOrTx, filter: AuditFilter & { after?: string }) {
   return {
-    rows: page,
-    next: rows.length > limit && last ? ({ at: last.at, id: last.id } satisfies AuditCursor) : null,
+    ...auditPages.page(auditRows(db, filter, auditPages, filter.after)),
     total: db.select({ n: count() }).from(auditEvents).where(auditWhere(filter)).get()?.n ?? 0,
   };
 }
 
+/** The few latest events, for the administrators' home page. */
+export function latestAuditEvents(db: DbOrTx, limit: number) {
+  return auditRows(db, {}, newestFirst(limit), undefined).slice(0, limit);
+}
+
 /** Every event the filter matches, newest first, read in pages of a thousand. */
 export function* auditEventsFor(db: DbOrTx, filter: AuditFilter): Generator<AuditRow> {
-  let after: AuditCursor | undefined;
+  let after: string | undefined;
   for (let read = 0; read < AUDIT_EXPORT_LIMIT; ) {
-    const rows = auditRows(db, filter, after, Math.min(1000, AUDIT_EXPORT_LIMIT - read));
+    const page = exportPages.page(auditRows(db, filter, exportPages, after));
+    const rows = page.rows.slice(0, AUDIT_EXPORT_LIMIT - read);
     yield* rows;
     read += rows.length;
-    const last = rows.at(-1);
-    if (!last || rows.length < 1000) return;
-    after = { at: last.at, id: last.id };
+    if (!page.next) return;
+    after = page.next;
   }
 }
 

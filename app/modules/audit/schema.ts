@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { addressParam, cursorParam } from "~/lib/forms";
 import { zonedToUtc } from "~/lib/time";
 
 /** What the audit log can be narrowed to; instants, not dates: the viewer's days are turned into them. */
@@ -14,21 +15,19 @@ export type AuditFilter = {
   to?: Date;
 };
 
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === "" || value === null ? undefined : value), schema.optional()).catch(undefined);
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 /** The log's filters, as they come in its address: a value that does not parse is ignored, never an error. */
 export const auditFilterSchema = z.object({
-  person: optional(z.coerce.number().int().positive()),
-  organisation: optional(z.coerce.number().int().positive()),
-  action: optional(z.string().trim().regex(/^[a-z_.]{1,60}$/)),
-  targetType: optional(z.string().trim().regex(/^[a-z_]{1,40}$/)),
-  targetId: optional(z.string().trim().max(40)),
-  from: optional(day),
-  to: optional(day),
-  /** The last row of the page before: "<ms>.<id>". */
-  after: optional(z.string().regex(/^\d{1,15}\.\d{1,15}$/)),
+  person: addressParam(z.coerce.number().int().positive()),
+  organisation: addressParam(z.coerce.number().int().positive()),
+  action: addressParam(z.string().trim().regex(/^[a-z_.]{1,60}$/)),
+  targetType: addressParam(z.string().trim().regex(/^[a-z_]{1,40}$/)),
+  targetId: addressParam(z.string().trim().max(40)),
+  from: addressParam(day),
+  to: addressParam(day),
+  /** The last row of the page before (a keyset cursor). */
+  after: cursorParam(),
 });
 export type AuditQuery = z.output<typeof auditFilterSchema>;
 
@@ -44,8 +43,7 @@ function startOfDay(date: string, timeZone: string): Date | undefined {
 const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 /** The query as the module's filter: whole days in the viewer's zone, "to" included. */
-export function auditFilterFrom(query: AuditQuery, timeZone: string): AuditFilter & { after?: { at: Date; id: number } } {
-  const [ms, id] = query.after?.split(".").map(Number) ?? [];
+export function auditFilterFrom(query: AuditQuery, timeZone: string): AuditFilter & { after?: string } {
   return {
     actorUserId: query.person,
     organisationId: query.organisation,
@@ -54,6 +52,6 @@ export function auditFilterFrom(query: AuditQuery, timeZone: string): AuditFilte
     targetId: query.targetId,
     from: query.from ? startOfDay(query.from, timeZone) : undefined,
     to: query.to ? startOfDay(nextDay(query.to), timeZone) : undefined,
-    after: ms !== undefined && id !== undefined ? { at: new Date(ms), id } : undefined,
+    after: query.after,
   };
 }

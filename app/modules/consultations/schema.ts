@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { CONSULTATION_STATUSES } from "~/modules/consultations/vocabulary";
 import { CRIME_AREAS } from "~/modules/threat-input/vocabulary";
-import { checkboxes } from "~/lib/forms";
+import { addressParam, checkboxes, cursorParam } from "~/lib/forms";
 import { timeZoneField } from "../accounts/schema";
 
 /** A calendar date that exists (no 30 February). */
@@ -37,3 +38,19 @@ export type ConsultationInput = z.output<typeof consultationFormSchema>;
 
 /** What a consultation's page asks (app/routes/consultations.$consultationId._index.tsx). */
 export const consultationIntentSchema = z.enum(["open", "close"]);
+
+/** The consultations list's address: a value that does not parse is ignored (it comes from a URL). */
+export const consultationListSchema = z.object({
+  status: addressParam(z.enum(CONSULTATION_STATUSES)),
+  q: addressParam(z.string().trim().min(1).max(100)),
+  after: cursorParam(),
+});
+export type ConsultationListQuery = z.output<typeof consultationListSchema>;
+
+/** Where a consultation's page stands in each of its lists (one cursor a list). */
+export const consultationPageSchema = z.object({
+  invitees: cursorParam(),
+  inputs: cursorParam(),
+  meetings: cursorParam(),
+});
+export type ConsultationPageQuery = z.output<typeof consultationPageSchema>;

@@ -11,6 +11,7 @@ import {
 import { renderConsultationInvitationEmail } from "../../../emails/consultation-invitation";
 import type { Db, DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
+import { containing, keyset } from "~/lib/keyset.server";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
 import { formatDateTime, zonedToUtc } from "~/lib/time";
 import type { Account, Actor } from "../accounts/service.server";
@@ -18,7 +19,7 @@ import { consultationVisibleTo, reachedByConsultation, type Viewer } from "../ac
 import { recordAudit, type RequestOrigin } from "../audit/audit.server";
 import { enqueueBroadcast, type BroadcastBatch } from "../broadcasts/service.server";
 import { enqueueMail, withdrawMailBeyondAccess } from "../mail/outbox.server";
-import type { ConsultationInput } from "./schema";
+import type { ConsultationInput, ConsultationListQuery } from "./schema";
 
 export type Consultation = typeof consultations.$inferSelect;
 
@@ -363,32 +364,83 @@ const viewsOf = (consultationId: number) =>
     eq(auditEvents.action, "consultation.viewed"),
   );
 
-export function listConsultationsFor(db: DbOrTx, viewer: Viewer) {
-  return db
+export const CONSULTATIONS_PAGE_SIZE = 25;
+
+/** Newest first (the index consultations_created_idx). */
+const consultationPages = keyset<{ createdAt: Date; id: number }>({
+  order: "desc",
+  keys: [
+    { column: consultations.createdAt, kind: "date", of: (row) => row.createdAt },
+    { column: consultations.id, kind: "number", of: (row) => row.id },
+  ],
+  size: CONSULTATIONS_PAGE_SIZE,
+});
+
+/** The consultations this person may see, a page at a time, by state and words of the title. */
+export function listConsultationsFor(db: DbOrTx, viewer: Viewer, query: ConsultationListQuery = {}) {
+  const matching = and(
+    consultationVisibleTo(viewer),
+    query.status ? eq(consultations.status, query.status) : undefined,
+    query.q ? containing(consultations.title, query.q) : undefined,
+  );
+  const rows = db
     .select({
       id: consultations.id,
       title: consultations.title,
       status: consultations.status,
       crimeAreas: consultations.crimeAreas,
       inputDeadline: consultations.inputDeadline,
+      createdAt: consultations.createdAt,
     })
     .from(consultations)
-    .where(consultationVisibleTo(viewer))
-    .orderBy(desc(consultations.createdAt))
+    .where(and(matching, consultationPages.after(query.after)))
+    .orderBy(...consultationPages.orderBy)
+    .limit(consultationPages.limit)
     .all();
+  return {
+    ...consultationPages.page(rows),
+    total: db.select({ n: count() }).from(consultations).where(matching).get()?.n ?? 0,
+  };
+}
+
+/** How many consultations this person may see in each state: the home page's figures. */
+export function countConsultationsFor(db: DbOrTx, viewer: Viewer): Record<Consultation["status"], number> {
+  const counts = { draft: 0, open: 0, closed: 0 };
+  for (const row of db
+    .select({ status: consultations.status, n: count() })
+    .from(consultations)
+    .where(consultationVisibleTo(viewer))
+    .groupBy(consultations.status)
+    .all()) {
+    counts[row.status] = row.n;
+  }
+  return counts;
 }
 
 export type InviteeState = "chosen" | "invited" | "viewed";
 
-/** The coordinator's view of who the consultation reaches now and how far each has got. */
-export function consultationInviteeStates(db: DbOrTx, consultationId: number) {
-  const firstViews = db
-    .select({ userId: sql<number>`${auditEvents.actorUserId}`.as("viewer_id"), at: sql<number>`min(${auditEvents.at})`.as("first_view") })
-    .from(auditEvents)
-    .where(viewsOf(consultationId))
-    .groupBy(auditEvents.actorUserId)
-    .as("first_views");
-  return db
+export const INVITEES_PAGE_SIZE = 50;
+
+/** By name, ties by id (the index users_name_idx). */
+const inviteePages = keyset<{ name: string; userId: number }>({
+  order: "asc",
+  keys: [
+    { column: users.name, kind: "string", of: (row) => row.name },
+    { column: users.id, kind: "number", of: (row) => row.userId },
+  ],
+  size: INVITEES_PAGE_SIZE,
+});
+
+/** When the person of the row first looked at the consultation (audit_events_target_idx). */
+const firstViewOf = (consultationId: number) =>
+  sql<number | null>`(select min(${auditEvents.at}) from ${auditEvents} where ${viewsOf(consultationId)} and ${auditEvents.actorUserId} = ${users.id})`;
+
+/**
+ * The coordinator's view of who the consultation reaches now and how far each has got, a page
+ * at a time by name, continuing after the cursor `after`.
+ */
+export function consultationInviteeStates(db: DbOrTx, consultationId: number, after?: string) {
+  const rows = db
     .select({
       userId: users.id,
       name: users.name,
@@ -397,7 +449,7 @@ export function consultationInviteeStates(db: DbOrTx, consultationId: number) {
       organisationName: organisations.name,
       byName: sql<boolean>`coalesce(${consultationInvitees.byName}, 0)`.mapWith(Boolean),
       invitedAt: consultationInvitees.invitedAt,
-      viewedAt: sql<number | null>`${firstViews.at}`.mapWith((ms: number) => new Date(ms)),
+      viewedAt: firstViewOf(consultationId).mapWith((ms: number) => new Date(ms)),
     })
     .from(users)
     .leftJoin(organisations, eq(organisations.id, users.organisationId))
@@ -405,14 +457,36 @@ export function consultationInviteeStates(db: DbOrTx, consultationId: number) {
       consultationInvitees,
       and(eq(consultationInvitees.consultationId, consultationId), eq(consultationInvitees.userId, users.id)),
     )
-    .leftJoin(firstViews, eq(firstViews.userId, users.id))
-    .where(reachedByConsultation(consultationId))
-    .orderBy(asc(organisations.name), asc(users.name))
+    .where(and(reachedByConsultation(consultationId), inviteePages.after(after)))
+    .orderBy(...inviteePages.orderBy)
+    .limit(inviteePages.limit)
     .all()
     .map((row) => ({
       ...row,
       state: (row.viewedAt ? "viewed" : row.invitedAt ? "invited" : "chosen") as InviteeState,
     }));
+  return inviteePages.page(rows);
+}
+
+/** How many of the people the consultation reaches are in each state, in one grouped statement. */
+export function consultationInviteeCounts(db: DbOrTx, consultationId: number): Record<InviteeState, number> {
+  const viewed = sql`exists (select 1 from ${auditEvents} where ${viewsOf(consultationId)} and ${auditEvents.actorUserId} = ${users.id})`;
+  const row = db
+    .select({
+      viewed: sql<number>`coalesce(sum(case when ${viewed} then 1 else 0 end), 0)`,
+      invited: sql<number>`coalesce(sum(case when ${consultationInvitees.invitedAt} is not null and not ${viewed} then 1 else 0 end), 0)`,
+      all: count(),
+    })
+    .from(users)
+    .leftJoin(organisations, eq(organisations.id, users.organisationId))
+    .leftJoin(
+      consultationInvitees,
+      and(eq(consultationInvitees.consultationId, consultationId), eq(consultationInvitees.userId, users.id)),
+    )
+    .where(reachedByConsultation(consultationId))
+    .get();
+  const { viewed: seen = 0, invited = 0, all = 0 } = row ?? {};
+  return { chosen: all - seen - invited, invited, viewed: seen };
 }
 
 /** What the edit form needs: the current choices (a by-name choice only while it holds). */
@@ -440,27 +514,52 @@ export function consultationChoices(db: DbOrTx, consultationId: number) {
   };
 }
 
-export function chosenOrganisationNames(db: DbOrTx, consultationId: number) {
-  return db
-    .select({ id: organisations.id, name: organisations.name })
-    .from(consultationOrganisations)
-    .innerJoin(organisations, eq(organisations.id, consultationOrganisations.organisationId))
-    .where(eq(consultationOrganisations.consultationId, consultationId))
-    .orderBy(asc(organisations.name))
-    .all();
+/** How many organisations the consultation is put to, and the first few of them by name. */
+export function chosenOrganisationNames(db: DbOrTx, consultationId: number, limit = 20) {
+  const chosen = eq(consultationOrganisations.consultationId, consultationId);
+  return {
+    total: db.select({ n: count() }).from(consultationOrganisations).where(chosen).get()?.n ?? 0,
+    first: db
+      .select({ id: organisations.id, name: organisations.name })
+      .from(consultationOrganisations)
+      .innerJoin(organisations, eq(organisations.id, consultationOrganisations.organisationId))
+      .where(chosen)
+      .orderBy(asc(organisations.name))
+      .limit(limit)
+      .all(),
+  };
 }
 
-export function meetingsOf(db: DbOrTx, consultationId: number) {
-  return db
+export const MEETINGS_PAGE_SIZE = 10;
+
+/** Newest first (the index meetings_consultation_created_idx). */
+const meetingPages = keyset<{ createdAt: Date; id: number }>({
+  order: "desc",
+  keys: [
+    { column: meetings.createdAt, kind: "date", of: (row) => row.createdAt },
+    { column: meetings.id, kind: "number", of: (row) => row.id },
+  ],
+  size: MEETINGS_PAGE_SIZE,
+});
+
+/** A consultation's meetings, newest first, a page at a time after the cursor `after`, and how many there are. */
+export function meetingsOf(db: DbOrTx, consultationId: number, after?: string) {
+  const rows = db
     .select({
       id: meetings.id,
       title: meetings.title,
       status: meetings.status,
       startsAt: meetings.startsAt,
       endsAt: meetings.endsAt,
+      createdAt: meetings.createdAt,
     })
     .from(meetings)
-    .where(eq(meetings.consultationId, consultationId))
-    .orderBy(desc(meetings.createdAt))
+    .where(and(eq(meetings.consultationId, consultationId), meetingPages.after(after)))
+    .orderBy(...meetingPages.orderBy)
+    .limit(meetingPages.limit)
     .all();
+  return {
+    ...meetingPages.page(rows),
+    total: db.select({ n: count() }).from(meetings).where(eq(meetings.consultationId, consultationId)).get()?.n ?? 0,
+  };
 }

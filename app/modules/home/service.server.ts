@@ -1,37 +1,46 @@
 import type { DbOrTx } from "~/lib/db.server";
 import type { Account } from "../accounts/service.server";
-import { isStakeholder } from "../access/viewer";
 import { countActiveAccounts } from "../accounts/service.server";
-import { listAuditEvents } from "../audit/audit.server";
-import { outboxOverview } from "../mail/outbox.server";
-import { listConsultationsFor } from "../consultations/service.server";
+import { latestAuditEvents } from "../audit/audit.server";
+import { outboxCounts } from "../mail/outbox.server";
+import { countConsultationsFor, listConsultationsFor } from "../consultations/service.server";
 import { countActiveOrganisations } from "../organisations/service.server";
-import { upcomingFor } from "../scheduling/service.server";
+import { countUpcomingFor, upcomingFor } from "../scheduling/service.server";
 import { countAwaitingTriage, ownInputStates } from "../threat-input/service.server";
 
 export function adminOverview(db: DbOrTx) {
-  const { pending, dead } = outboxOverview(db);
+  const { pending, dead } = outboxCounts(db);
   return {
     activeAccounts: countActiveAccounts(db),
     activeOrganisations: countActiveOrganisations(db),
     mail: { pending, dead },
-    recentAudit: listAuditEvents(db, {}, 5).rows,
+    recentAudit: latestAuditEvents(db, HOME_LIST_SIZE),
   };
 }
 
-/** What waits for this person, by the roles they hold. */
+/** How many rows each short list of the home page shows; the figures beside them count all. */
+export const HOME_LIST_SIZE = 5;
+
+/**
+ * What waits for this person, by the roles they hold: figures, and the first few of each list
+ * with a link to the whole of it, so that the page stays the same size however much there is.
+ */
 export function homeFor(db: DbOrTx, viewer: Account, now = new Date()) {
   const consults = viewer.roles.some((role) => role !== "admin");
-  const inputs = isStakeholder(viewer) ? ownInputStates(db, viewer) : null;
+  const open = consults ? listConsultationsFor(db, viewer, { status: "open" }).rows.slice(0, HOME_LIST_SIZE) : [];
+  const inputs = ownInputStates(db, viewer, open.map((consultation) => consultation.id));
   return {
     roles: viewer.roles,
     consultations: consults
-      ? listConsultationsFor(db, viewer)
-          .filter((consultation) => consultation.status !== "closed")
-          .map((consultation) => ({ ...consultation, input: inputs?.get(consultation.id) ?? null }))
-      : [],
+      ? {
+          counts: countConsultationsFor(db, viewer),
+          open: open.map((consultation) => ({ ...consultation, input: inputs.get(consultation.id) ?? null })),
+        }
+      : null,
     awaitingTriage: viewer.roles.includes("analyst") ? countAwaitingTriage(db, viewer) : null,
-    meetings: consults ? upcomingFor(db, viewer, now) : { scheduled: [], polls: [] },
+    meetings: consults
+      ? { ...upcomingFor(db, viewer, now, HOME_LIST_SIZE), counts: countUpcomingFor(db, viewer, now) }
+      : null,
     admin: viewer.roles.includes("admin") ? adminOverview(db) : null,
   };
 }

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, notExists, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, gte, inArray, isNotNull, isNull, lt, lte, notExists, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { organisations, outbox, users } from "../../../db/schema";
 import { personMaySee } from "../access/gate.server";
 import type { Db, DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
+import { keyset } from "~/lib/keyset.server";
 
 export type MailExtra = {
   icalEvent?: { method: string; content: string; filename?: string };
@@ -223,7 +224,27 @@ export function retryDeadMail(db: Db, id: number, now = new Date()) {
   if (!row) throw new AppError("not_found", "There is no dead message with that number.");
 }
 
-export function outboxOverview(db: DbOrTx) {
+/**
+ * Mail being retried or given up: the partial index outbox_troubled_idx's own condition
+ * (db/schema.ts), word for word and with literals, so that SQLite reads the list through it. A
+ * CASE, because as `status = 'dead' or ...` SQLite would rather read outbox_due_idx twice and sort.
+ */
+export const troubledMail = sql`(case when ${outbox.status} = 'dead' then 1 when ${outbox.status} = 'pending' and ${outbox.attempts} > 0 then 1 else 0 end) = 1`;
+
+export const TROUBLED_PAGE_SIZE = 50;
+
+/** Newest first (the index outbox_troubled_idx). */
+const troubledPages = keyset<{ createdAt: Date; id: number }>({
+  order: "desc",
+  keys: [
+    { column: outbox.createdAt, kind: "date", of: (row) => row.createdAt },
+    { column: outbox.id, kind: "number", of: (row) => row.id },
+  ],
+  size: TROUBLED_PAGE_SIZE,
+});
+
+/** How many messages wait, went and were given up. */
+export function outboxCounts(db: DbOrTx) {
   const counts = Object.fromEntries(
     db
       .select({ status: outbox.status, n: count() })
@@ -232,6 +253,11 @@ export function outboxOverview(db: DbOrTx) {
       .all()
       .map((row) => [row.status, row.n]),
   ) as Partial<Record<OutboxRow["status"], number>>;
+  return { pending: counts.pending ?? 0, sent: counts.sent ?? 0, dead: counts.dead ?? 0 };
+}
+
+/** The counts, and the messages with trouble a page at a time, newest first, after the cursor `after`. */
+export function outboxOverview(db: DbOrTx, after?: string) {
   const troubled = db
     .select({
       id: outbox.id,
@@ -247,14 +273,13 @@ export function outboxOverview(db: DbOrTx) {
       deadAt: outbox.deadAt,
     })
     .from(outbox)
-    .where(or(eq(outbox.status, "dead"), and(eq(outbox.status, "pending"), sql`${outbox.attempts} > 0`)))
-    .orderBy(desc(outbox.createdAt))
-    .limit(100)
+    .where(and(troubledMail, troubledPages.after(after)))
+    .orderBy(...troubledPages.orderBy)
+    .limit(troubledPages.limit)
     .all();
   return {
-    pending: counts.pending ?? 0,
-    sent: counts.sent ?? 0,
-    dead: counts.dead ?? 0,
-    troubled,
+    ...outboxCounts(db),
+    troubled: troubledPages.page(troubled),
+    troubledTotal: db.select({ n: count() }).from(outbox).where(troubledMail).get()?.n ?? 0,
   };
 }

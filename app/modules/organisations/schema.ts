@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ORGANISATION_KINDS, SECTORS } from "./vocabulary";
 import { SOURCE_RELIABILITY } from "~/modules/threat-input/vocabulary";
 import { isCountryCode } from "~/lib/countries";
+import { addressParam, cursorParam } from "~/lib/forms";
 
 export const organisationFormSchema = z.object({
   name: z.string().trim().min(2, "Enter the organisation's name.").max(160, "Keep the name under 160 characters."),
@@ -32,3 +33,6 @@ export type OrganisationInput = z.output<typeof organisationFormSchema>;
 
 /** What an organisation's page in the admin asks (app/routes/admin.organisations.$organisationId.tsx). */
 export const organisationIntentSchema = z.enum(["save", "deactivate", "reactivate"]);
+
+/** The organisations list's filter and place, from its address: a bad value is ignored. */
+export const organisationListSchema = z.object({ q: addressParam(z.string().trim().max(100)), after: cursorParam() });

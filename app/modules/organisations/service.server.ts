@@ -1,7 +1,8 @@
-import { asc, count, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import { organisations, users } from "../../../db/schema";
 import type { Db, DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
+import { containing, keyset } from "~/lib/keyset.server";
 import type { Actor } from "../accounts/service.server";
 import { endAccessOf } from "../accounts/service.server";
 import { recordAudit } from "../audit/audit.server";
@@ -10,20 +11,48 @@ import type { OrganisationInput } from "./schema";
 
 export type Organisation = typeof organisations.$inferSelect;
 
+const organisationColumns = {
+  id: organisations.id,
+  name: organisations.name,
+  sector: organisations.sector,
+  country: organisations.country,
+  kind: organisations.kind,
+  active: organisations.active,
+  members: sql<number>`(select count(*) from ${users} where ${users.organisationId} = ${organisations.id} and ${users.active} = 1)`,
+};
+
+/** Every organisation, by name: for the choices of a form. */
 export function listOrganisations(db: DbOrTx) {
-  return db
-    .select({
-      id: organisations.id,
-      name: organisations.name,
-      sector: organisations.sector,
-      country: organisations.country,
-      kind: organisations.kind,
-      active: organisations.active,
-      members: sql<number>`(select count(*) from ${users} where ${users.organisationId} = ${organisations.id} and ${users.active} = 1)`,
-    })
-    .from(organisations)
-    .orderBy(asc(organisations.name))
-    .all();
+  return db.select(organisationColumns).from(organisations).orderBy(asc(organisations.name), asc(organisations.id)).all();
+}
+
+export const ORGANISATIONS_PAGE_SIZE = 50;
+
+/** By name, ties by id (the index organisations_name_idx). */
+const organisationPages = keyset<{ name: string; id: number }>({
+  order: "asc",
+  keys: [
+    { column: organisations.name, kind: "string", of: (row) => row.name },
+    { column: organisations.id, kind: "number", of: (row) => row.id },
+  ],
+  size: ORGANISATIONS_PAGE_SIZE,
+});
+
+/** The organisations whose name holds `q`, a page at a time by name after the cursor `after`, and how many match. */
+export function organisationsPage(db: DbOrTx, filter: { q?: string; after?: string }) {
+  const where = filter.q ? containing(organisations.name, filter.q) : undefined;
+  return {
+    ...organisationPages.page(
+      db
+        .select(organisationColumns)
+        .from(organisations)
+        .where(and(where, organisationPages.after(filter.after)))
+        .orderBy(...organisationPages.orderBy)
+        .limit(organisationPages.limit)
+        .all(),
+    ),
+    total: db.select({ n: count() }).from(organisations).where(where).get()?.n ?? 0,
+  };
 }
 
 /** Every name an organisation goes by (its name, short names and aliases): what may not name it. */

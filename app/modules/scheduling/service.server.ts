@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, eq, gt, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import {
   consultationInvitees,
   consultations,
@@ -828,13 +828,35 @@ export function meetingRecord(db: DbOrTx, meetingId: number) {
   return { attendance, actionItems };
 }
 
-/**
- * Meetings still to come for this person: those they organise (staff) or are invited to
- * (stakeholders), with the polls that still wait for their answer.
- */
-export function upcomingFor(db: DbOrTx, viewer: Account, now = new Date()) {
-  // The consultations table is joined below: the gate's condition applies to it as it stands.
+/** The meetings a person's home page counts: those they organise (staff) or are invited to (stakeholders). */
+function upcomingConditions(viewer: Account, now: Date) {
+  // The consultations table is joined by both queries: the gate's condition applies to it as it stands.
   const mine = isTaskforceStaff(viewer) ? eq(meetings.organiserUserId, viewer.id) : consultationVisibleTo(viewer);
+  return {
+    scheduled: and(mine, eq(meetings.status, "scheduled"), gt(meetings.endsAt, now)),
+    polls: and(mine, eq(meetings.status, "polling")),
+  };
+}
+
+/** How many meetings are still to come for this person, and how many polls still run. */
+export function countUpcomingFor(db: DbOrTx, viewer: Account, now = new Date()) {
+  const where = upcomingConditions(viewer, now);
+  const counted = (condition: SQL | undefined) =>
+    db
+      .select({ n: count() })
+      .from(meetings)
+      .innerJoin(consultations, eq(consultations.id, meetings.consultationId))
+      .where(condition)
+      .get()?.n ?? 0;
+  return { scheduled: counted(where.scheduled), polls: counted(where.polls) };
+}
+
+/**
+ * The next meetings to come for this person (soonest first, at most `limit`), and the polls
+ * that still run (oldest first), each with whether this person has answered it.
+ */
+export function upcomingFor(db: DbOrTx, viewer: Account, now = new Date(), limit = 5) {
+  const where = upcomingConditions(viewer, now);
   const columns = {
     id: meetings.id,
     title: meetings.title,
@@ -847,15 +869,17 @@ export function upcomingFor(db: DbOrTx, viewer: Account, now = new Date()) {
     .select(columns)
     .from(meetings)
     .innerJoin(consultations, eq(consultations.id, meetings.consultationId))
-    .where(and(mine, eq(meetings.status, "scheduled"), gt(meetings.endsAt, now)))
-    .orderBy(asc(meetings.startsAt))
+    .where(where.scheduled)
+    .orderBy(asc(meetings.startsAt), asc(meetings.id))
+    .limit(limit)
     .all();
   const polls = db
     .select(columns)
     .from(meetings)
     .innerJoin(consultations, eq(consultations.id, meetings.consultationId))
-    .where(and(mine, eq(meetings.status, "polling")))
-    .orderBy(asc(meetings.createdAt))
+    .where(where.polls)
+    .orderBy(asc(meetings.createdAt), asc(meetings.id))
+    .limit(limit)
     .all();
   const answered = new Set(
     polls.length

@@ -12,7 +12,7 @@ import {
   type ThreatActor,
 } from "./vocabulary";
 import { isCountryCode } from "~/lib/countries";
-import { checkboxes, type FormValues } from "~/lib/forms";
+import { addressParam, checkboxes, cursorParam, type FormValues } from "~/lib/forms";
 import { dateField } from "../consultations/schema";
 import { INDICATOR_TYPES, parseIndicatorLines, validateIndicator, type ParsedIndicator } from "./indicators";
 import { groupItems, MAX_INDICATORS_PER_ITEM, MAX_ITEMS } from "./fields";
@@ -242,18 +242,16 @@ export const gradeFormSchema = z.object({
   note: z.string().trim().min(3, "Say why you grade it so.").max(2000, "Keep the note under 2,000 characters."),
 });
 
-const optionalFilter = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === "" || value === null ? undefined : value), schema.optional()).catch(undefined);
 
 /** The triage queue's filters: a bad value is ignored, not an error (they come from a URL). */
 export const triageFilterSchema = z.object({
-  consultationId: optionalFilter(z.coerce.number().int().positive()),
-  organisationId: optionalFilter(z.coerce.number().int().positive()),
-  crimeArea: optionalFilter(z.enum(CRIME_AREAS)),
-  tlp: optionalFilter(z.enum(TLP_MARKS)),
-  state: optionalFilter(z.enum(TRIAGE_STATES)),
+  consultationId: addressParam(z.coerce.number().int().positive()),
+  organisationId: addressParam(z.coerce.number().int().positive()),
+  crimeArea: addressParam(z.enum(CRIME_AREAS)),
+  tlp: addressParam(z.enum(TLP_MARKS)),
+  state: addressParam(z.enum(TRIAGE_STATES)),
   /** The cursor of the last row of the page before (keyset pagination). */
-  after: optionalFilter(z.string().regex(/^\d{1,15}\.\d{1,15}$/)),
+  after: cursorParam(),
 });
 export type TriageFilter = z.output<typeof triageFilterSchema>;
 

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, getTableColumns, isNotNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, getTableColumns, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
 import {
   consultations,
   organisations,
@@ -19,6 +19,7 @@ import {
 import { renderThreatInputNoticeEmail, type ThreatInputNoticeData } from "../../../emails/threat-input-notice";
 import type { Db, DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
+import { keyset } from "~/lib/keyset.server";
 import type { FormValues } from "~/lib/forms";
 import { accountIsUsable, type Account, type Actor } from "../accounts/service.server";
 import {
@@ -603,6 +604,16 @@ function messagesOf(db: DbOrTx, inputId: number, redact: NameMatcher | null) {
 
 export const TRIAGE_PAGE_SIZE = 50;
 
+/** Newest submission first (the index threat_inputs_submitted_idx). */
+const triagePages = keyset<{ submittedAt: Date | null; id: number }>({
+  order: "desc",
+  keys: [
+    { column: threatInputs.submittedAt, kind: "date", of: (row) => row.submittedAt! },
+    { column: threatInputs.id, kind: "number", of: (row) => row.id },
+  ],
+  size: TRIAGE_PAGE_SIZE,
+});
+
 /**
  * The analysts' queue: inputs submitted or withdrawn, newest first, a page at a time (keyset:
  * `after` is the last row's cursor), with what this viewer may read of each. Filters, counts and
@@ -611,7 +622,6 @@ export const TRIAGE_PAGE_SIZE = 50;
 export function triageQueue(db: DbOrTx, viewer: Viewer, filter: TriageFilter) {
   const readable = (extra?: SQL) =>
     sql`from ${threatInputItems} where ${threatInputItems.versionId} = ${threatInputVersions.id} and ${itemReadableBy(viewer)}${extra ? sql` and ${extra}` : sql``}`;
-  const cursor = filter.after ? parseCursor(filter.after) : null;
   const rows = db
     .select({
       id: threatInputs.id,
@@ -643,15 +653,14 @@ export function triageQueue(db: DbOrTx, viewer: Viewer, filter: TriageFilter) {
         filter.state ? and(eq(threatInputs.triageState, filter.state), eq(threatInputs.status, "submitted")) : undefined,
         filter.crimeArea ? sql`exists (select 1 ${readable(eq(threatInputItems.crimeArea, filter.crimeArea))})` : undefined,
         filter.tlp ? sql`exists (select 1 ${readable(eq(threatInputItems.tlp, filter.tlp))})` : undefined,
-        // A row value, which SQLite walks along threat_inputs_submitted_idx in order; the same
-        // condition spelt with OR takes two index ranges and sorts their union in a temporary B-tree.
-        cursor ? sql`(${threatInputs.submittedAt}, ${threatInputs.id}) < (${cursor.submittedAt.getTime()}, ${cursor.id})` : undefined,
+        triagePages.after(filter.after),
       ),
     )
-    .orderBy(desc(threatInputs.submittedAt), desc(threatInputs.id))
-    .limit(TRIAGE_PAGE_SIZE + 1)
+    .orderBy(...triagePages.orderBy)
+    .limit(triagePages.limit)
     .all();
-  const page = rows.slice(0, TRIAGE_PAGE_SIZE).map(({ source, total, crimeAreas, marks, submittedAt, ...row }) => ({
+  const { rows: shown, next } = triagePages.page(rows);
+  const page = shown.map(({ source, total, crimeAreas, marks, submittedAt, ...row }) => ({
     ...row,
     submittedAt: submittedAt!,
     source: sourceLabel(source),
@@ -659,13 +668,7 @@ export function triageQueue(db: DbOrTx, viewer: Viewer, filter: TriageFilter) {
     marks: (marks?.split(",") ?? []) as Tlp[],
     withheld: total - row.items,
   }));
-  const last = page.at(-1);
-  return { rows: page, next: rows.length > TRIAGE_PAGE_SIZE && last ? `${last.submittedAt.getTime()}.${last.id}` : null };
-}
-
-function parseCursor(after: string) {
-  const [ms, id] = after.split(".").map(Number);
-  return { submittedAt: new Date(ms!), id: id! };
+  return { rows: page, next };
 }
 
 /** The filters' choices: consultations and organisations with input the viewer may read. */
@@ -884,9 +887,21 @@ export function inputProgressByOrganisation(db: DbOrTx, viewer: Viewer, consulta
   return new Map(rows.map((row) => [row.organisationId, row.status === "draft" ? "drafted" : row.status]));
 }
 
-/** The inputs in for a consultation that the viewer may read. */
-export function inputsOfConsultation(db: DbOrTx, viewer: Viewer, consultationId: number) {
-  return db
+export const CONSULTATION_INPUTS_PAGE_SIZE = 25;
+
+/** Newest submission first, within one consultation (threat_inputs_consultation_submitted_idx). */
+const consultationInputPages = keyset<{ submittedAt: Date | null; id: number }>({
+  order: "desc",
+  keys: [
+    { column: threatInputs.submittedAt, kind: "date", of: (row) => row.submittedAt! },
+    { column: threatInputs.id, kind: "number", of: (row) => row.id },
+  ],
+  size: CONSULTATION_INPUTS_PAGE_SIZE,
+});
+
+/** The inputs in for a consultation that the viewer may read, a page at a time after the cursor `after`. */
+export function inputsOfConsultation(db: DbOrTx, viewer: Viewer, consultationId: number, after?: string) {
+  const rows = db
     .select({
       id: threatInputs.id,
       status: threatInputs.status,
@@ -895,9 +910,34 @@ export function inputsOfConsultation(db: DbOrTx, viewer: Viewer, consultationId:
       submittedAt: threatInputs.submittedAt,
     })
     .from(threatInputs)
-    .where(and(eq(threatInputs.consultationId, consultationId), isNotNull(threatInputs.submittedAt), inputReadableBy(viewer)))
-    .orderBy(desc(threatInputs.submittedAt))
+    .where(
+      and(
+        eq(threatInputs.consultationId, consultationId),
+        isNotNull(threatInputs.submittedAt),
+        inputReadableBy(viewer),
+        consultationInputPages.after(after),
+      ),
+    )
+    .orderBy(...consultationInputPages.orderBy)
+    .limit(consultationInputPages.limit)
     .all();
+  return consultationInputPages.page(rows);
+}
+
+/** How many of those inputs are withdrawn, and how many of the others in each triage state. */
+export function inputCountsOfConsultation(db: DbOrTx, viewer: Viewer, consultationId: number) {
+  const counts = { withdrawn: 0, new: 0, accepted: 0, needs_clarification: 0, rejected: 0 } satisfies Record<
+    "withdrawn" | TriageState,
+    number
+  >;
+  const rows = db
+    .select({ status: threatInputs.status, triageState: threatInputs.triageState, n: count() })
+    .from(threatInputs)
+    .where(and(eq(threatInputs.consultationId, consultationId), isNotNull(threatInputs.submittedAt), inputReadableBy(viewer)))
+    .groupBy(threatInputs.status, threatInputs.triageState)
+    .all();
+  for (const row of rows) counts[row.status === "withdrawn" ? "withdrawn" : row.triageState] += row.n;
+  return { ...counts, submitted: rows.reduce((sum, row) => sum + (row.status === "submitted" ? row.n : 0), 0) };
 }
 
 /** How many inputs the viewer may read wait for an analyst's decision. */
@@ -911,9 +951,9 @@ export function countAwaitingTriage(db: DbOrTx, viewer: Viewer): number {
   );
 }
 
-/** A stakeholder's own organisation's input per consultation, for their home page. */
-export function ownInputStates(db: DbOrTx, viewer: Viewer) {
-  if (!isStakeholder(viewer)) return new Map<number, never>();
+/** A stakeholder's own organisation's input to each of these consultations (those a page shows). */
+export function ownInputStates(db: DbOrTx, viewer: Viewer, consultationIds: number[]) {
+  if (!isStakeholder(viewer) || consultationIds.length === 0) return new Map<number, never>();
   return new Map(
     db
       .select({
@@ -923,7 +963,13 @@ export function ownInputStates(db: DbOrTx, viewer: Viewer) {
         triageState: threatInputs.triageState,
       })
       .from(threatInputs)
-      .where(and(eq(threatInputs.organisationId, viewer.organisationId), inputReadableBy(viewer)))
+      .where(
+        and(
+          eq(threatInputs.organisationId, viewer.organisationId),
+          inArray(threatInputs.consultationId, consultationIds),
+          inputReadableBy(viewer),
+        ),
+      )
       .all()
       .map((row) => [row.consultationId, row]),
   );

@@ -9,12 +9,13 @@ import { resolveSession } from "~/modules/auth/sessions.server";
 import { feedFor } from "~/modules/calendar/feeds.server";
 import {
   chosenOrganisationNames,
+  consultationInviteeCounts,
   consultationInviteeStates,
   meetingsOf,
   viewConsultation,
 } from "~/modules/consultations/service.server";
 import { homeFor } from "~/modules/home/service.server";
-import { inputProgressByOrganisation, inputsOfConsultation, triageChoices, triageQueue, viewInput } from "~/modules/threat-input/service.server";
+import { inputCountsOfConsultation, inputProgressByOrganisation, inputsOfConsultation, triageChoices, triageQueue, viewInput } from "~/modules/threat-input/service.server";
 
 // The ceiling the portal is measured against (npm run bench:http): a bare node:http server that
 // answers the same pages with the same module calls, so the same SQL, and renders what they
@@ -40,7 +41,7 @@ async function answer(request: http.IncomingMessage): Promise<{ status: number; 
   const id = Number(url.pathname.split("/")[2]);
   if (url.pathname === "/") {
     const home = homeFor(db, viewer);
-    return { status: 200, type: "text/html", body: page(list("Consultations", home.consultations), list("Meetings", home.meetings.scheduled), list("Polls", home.meetings.polls)) };
+    return { status: 200, type: "text/html", body: page(list("Consultations", home.consultations?.open ?? []), list("Meetings", home.meetings?.scheduled ?? []), list("Polls", home.meetings?.polls ?? [])) };
   }
   if (url.pathname.startsWith("/consultations/")) {
     const consultation = viewConsultation(db, viewer, id);
@@ -50,10 +51,12 @@ async function answer(request: http.IncomingMessage): Promise<{ status: number; 
       type: "text/html",
       body: page(
         createElement("h1", null, consultation.title),
-        list("Organisations", chosenOrganisationNames(db, id)),
-        list("Invitees", consultationInviteeStates(db, id).map((invitee) => ({ ...invitee, input: progress.get(invitee.organisationId ?? 0) }))),
-        list("Inputs", inputsOfConsultation(db, viewer, id)),
-        list("Meetings", meetingsOf(db, id)),
+        list("Organisations", chosenOrganisationNames(db, id).first),
+        list("Invitees", consultationInviteeStates(db, id).rows.map((invitee) => ({ ...invitee, input: progress.get(invitee.organisationId ?? 0) }))),
+        list("Invitees by state", [consultationInviteeCounts(db, id)]),
+        list("Inputs", inputsOfConsultation(db, viewer, id).rows),
+        list("Inputs by state", [inputCountsOfConsultation(db, viewer, id)]),
+        list("Meetings", meetingsOf(db, id).rows),
       ),
     };
   }
