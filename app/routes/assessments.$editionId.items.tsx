@@ -1,10 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { EmptyState } from "~/components/empty-state";
+import { Pager } from "~/components/pager";
 import { TlpBadge } from "~/components/threat-input-view";
 import { getDb } from "~/lib/db.server";
 import { orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
+import { counted } from "~/lib/words";
 import { requireUser } from "~/modules/auth/guard.server";
 import { itemsFilterSchema } from "~/modules/assessment/schema";
 import { itemsBehind } from "~/modules/assessment/service.server";
@@ -34,7 +36,7 @@ function describe(filter: ReturnType<typeof useLoaderData<typeof loader>>["filte
 }
 
 export default function ItemsBehind() {
-  const { edition, items, hiddenItems, filter } = useLoaderData<typeof loader>();
+  const { edition, items, total, next, hiddenItems, filter } = useLoaderData<typeof loader>();
   return (
     <>
       <header className="page-header">
@@ -43,7 +45,8 @@ export default function ItemsBehind() {
         </p>
         <h1>Items behind {describe(filter)}</h1>
         <p className="muted">
-          {items.length} {items.length === 1 ? "item" : "items"}, each weighted by its evaluation (the taskforce&apos;s grade where an analyst
+          {counted(total, "item")}
+          {total > items.length ? `, ${items.length} on this page` : ""}, each weighted by its evaluation (the taskforce&apos;s grade where an analyst
           re-graded it).
         </p>
       </header>
@@ -95,6 +98,7 @@ export default function ItemsBehind() {
           </table>
         </div>
       )}
+      <Pager next={next} label="Pages of the items" />
     </>
   );
 }

@@ -6,6 +6,7 @@ import {
   createEdition,
   exportSummary,
   itemsBehind,
+  ITEMS_PAGE_SIZE,
   printableEdition,
   publishEdition,
   viewEdition,
@@ -164,6 +165,29 @@ describe("an edition's pages", () => {
     publish(large);
     const published = pageStatements(small);
     expect(pageStatements(large)).toEqual(published);
+  });
+
+  it("lists the items behind a figure a page at a time, every item once, in item order", () => {
+    const { db, editionId } = large;
+    const viewer = getAccount(db, userIdOf(db, DEMO_SIGN_INS.analyst));
+    const actor = { userId: viewer.id, origin: {} };
+    const seen: number[] = [];
+    let after: string | undefined;
+    let pages = 0;
+    let total = 0;
+    do {
+      const page = itemsBehind(db, viewer, editionId, { area: "banking_trojans", after }, actor, NOW);
+      expect(page.items.length).toBeLessThanOrEqual(ITEMS_PAGE_SIZE);
+      seen.push(...page.items.map((item) => item.id));
+      total = page.total;
+      after = page.next ?? undefined;
+      pages += 1;
+    } while (after && pages < 100);
+    expect(pages).toBeGreaterThan(1);
+    expect(seen).toHaveLength(total);
+    expect(seen).toEqual([...new Set(seen)].sort((a, b) => a - b));
+    // A cursor that is not one is the first page, never an error.
+    expect(itemsBehind(db, viewer, editionId, { area: "banking_trojans", after: "bm90LWEtY3Vyc29y" }, actor, NOW).items[0]!.id).toBe(seen[0]);
   });
 });
 

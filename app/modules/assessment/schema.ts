@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ENTITY_KINDS, TARGET_KINDS } from "./vocabulary";
 import { CRIME_AREAS, TRENDS } from "~/modules/threat-input/vocabulary";
-import { checkboxes, optionalText } from "~/lib/forms";
+import { checkboxes, cursorParam, optionalText } from "~/lib/forms";
 import { dateField } from "../consultations/schema";
 
 export const editionFormSchema = z
@@ -92,6 +92,7 @@ export const itemsFilterSchema = z.object({
   malware: z.string().trim().min(1).max(120).optional().catch(undefined),
   indicator: z.string().trim().min(1).max(4200).optional().catch(undefined),
   target: z.coerce.number().int().positive().optional().catch(undefined),
+  after: cursorParam(),
 });
 export type ItemsFilter = z.output<typeof itemsFilterSchema>;
 

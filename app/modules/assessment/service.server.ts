@@ -1,3 +1,4 @@
+import { decodeCursor, encodeCursor } from "~/lib/keyset.server";
 import { and, asc, count, desc, eq, inArray, lt, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import {
@@ -755,6 +756,9 @@ function proposalsFor(db: DbOrTx, viewer: Viewer, edition: Edition, matcher: Nam
  * each item's attribution allows, for every reader. What the viewer may not read is neither
  * shown nor counted here, so the answer is the same whether or not hidden items match.
  */
+/** How many items a page of "the items behind a figure" lists. */
+export const ITEMS_PAGE_SIZE = 50;
+
 export function itemsBehind(db: DbOrTx, viewer: Viewer, id: number, filter: ItemsFilter, actor: Actor, now = new Date()) {
   assertReader(viewer);
   const edition = getEdition(db, id);
@@ -774,11 +778,18 @@ export function itemsBehind(db: DbOrTx, viewer: Viewer, id: number, filter: Item
       (!malware || item.malware.some((name) => resolve("malware", name) === malware)) &&
       (!filter.indicator || item.indicators.some((indicator) => `${indicator.type}:${indicator.value}` === filter.indicator)),
   );
-  auditSensitiveView(db, viewer, matches, { type: "assessment", id }, actor, now);
+  // A page of the matches in item order (the items are read in id order), after the cursor's
+  // item: the page's HTML stays the same size however many items a figure rests on.
+  const [afterId] = (decodeCursor(filter.after, ["number"]) ?? [0]) as number[];
+  const rest = matches.filter((item) => item.id > afterId!);
+  const shown = rest.slice(0, ITEMS_PAGE_SIZE);
+  auditSensitiveView(db, viewer, shown, { type: "assessment", id }, actor, now);
   const matcher = withheldSources(db, edition);
   return {
     edition: { id: edition.id, title: edition.title, status: edition.status },
-    items: matches.map((item) => ({
+    total: matches.length,
+    next: rest.length > ITEMS_PAGE_SIZE ? encodeCursor([shown.at(-1)!.id]) : null,
+    items: shown.map((item) => ({
       id: item.id,
       inputId: item.inputId,
       crimeArea: item.crimeArea,
@@ -793,7 +804,7 @@ export function itemsBehind(db: DbOrTx, viewer: Viewer, id: number, filter: Item
     })),
     /** The same for every drill-down of this edition: how many of its items the viewer may not read. */
     hiddenItems: itemCounts(db, viewer, edition).hidden,
-    handlingMark: strictestMark(matches.map((item) => item.tlp)),
+    handlingMark: strictestMark(shown.map((item) => item.tlp)),
   };
 }
 
