@@ -58,6 +58,8 @@ export type Dataset = {
   feeds: { meetings500: string; meetings2000: string };
   /** An open consultation and its organisations' stakeholders, for durable submits. */
   submitters: { consultationId: number; userId: number; token: string }[];
+  /** A crime area the submitters' consultation asks about (their form refuses any other). */
+  submitCrimeArea: string;
 };
 
 const DAY = 86_400_000;
@@ -233,7 +235,10 @@ export function buildDataset(file: string, scale: Scale, now = Date.now()): Data
       .prepare("select co.organisation_id as organisationId from consultation_organisations co where co.consultation_id = ?")
       .all(openConsultation) as { organisationId: number }[]).map((row) => ({ consultationId: openConsultation, ...session(members.get(row.organisationId)![1]!) }));
 
+    const submitCrimeArea = AREAS[consultationIds.indexOf(openConsultation) % AREAS.length]!;
+
     return {
+      submitCrimeArea,
       sessions: {
         coordinator: session(coordinators[0]!),
         analyst: session(analysts[0]!),

@@ -168,7 +168,7 @@ async function broadcastUnderLoad(portal: Server, data: Dataset) {
 async function submits(portal: Server, data: Dataset) {
   const headers = await Promise.all(data.submitters.map(async (submitter) => ({ Cookie: (await cookie.serialize(submitter.token)).split(";")[0]! })));
   let n = 0;
-  const form = itemFields(0, { observedFrom: "2026-01-10", observedTo: "" });
+  const form = itemFields(0, { crimeArea: data.submitCrimeArea, observedFrom: "2026-01-10", observedTo: "" });
   const result = await autocannon({
     url: `${portal.url}/consultations/${data.submitters[0]!.consultationId}/input`,
     connections: 20,
