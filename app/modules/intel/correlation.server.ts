@@ -298,27 +298,21 @@ export function corroborationOfInputs(db: DbOrTx, viewer: Viewer, inputIds: numb
     inner join ${threatInputVersions} on ${threatInputVersions.id} = ${threatInputItems.versionId}
     inner join ${threatInputs} on ${threatInputs.id} = ${threatInputVersions.inputId}
     where ${current} and ${readable}`;
-  const rows = db.all<{
-    inputId: number;
-    indicators: number;
-    actors: number;
-    malware: number;
-    reportedIndicators: number;
-    reportedActors: number;
-    reportedMalware: number;
-    organisations: number;
-    inputs: number;
-    topKind: "indicator" | "actor" | "malware" | null;
-    topValue: string | null;
-    topOrganisations: number | null;
-  }>(sql`
+  // The page's subjects ('mine') and, once per subject, every (organisation, input) elsewhere
+  // that reports it ('other'). The unions per input (how many other organisations and inputs in
+  // all) are counted below, in memory: joined in SQL, a name that hundreds of inputs report made
+  // a row for every page input naming it times every input reporting it (220,000 rows sorted for
+  // DISTINCT on a page of 50 inputs of the benchmark), where the subjects are a few thousand rows.
+  const rows = db.all<SubjectRow>(sql`
     with merged(kind, key, subject) as materialized (select value ->> 0, value ->> 1, value ->> 2 from json_each(${json(merged)})),
+    -- The page's names by their items (CROSS JOIN: by the kind alone, which the IN below offers,
+    -- SQLite walked every actor and malware row of the database once per page input).
     mine(input_id, organisation_id, kind, a, b) as materialized (
       select ${threatInputs.id}, ${threatInputs.organisationId}, 'indicator', ${threatInputIndicators.type}, ${threatInputIndicators.value}
       from ${pageItems(itemReadableBy(viewer))} inner join ${threatInputIndicators} on ${threatInputIndicators.itemId} = ${threatInputItems.id}
       union
       select ${threatInputs.id}, ${threatInputs.organisationId}, ${threatInputItemEntities.kind}, ${threatInputItemEntities.kind}, coalesce(merged.subject, ${threatInputItemEntities.key})
-      from ${pageItems(itemReadableBy(viewer))} inner join ${threatInputItemEntities} on ${threatInputItemEntities.itemId} = ${threatInputItems.id}
+      from ${pageItems(itemReadableBy(viewer))} cross join ${threatInputItemEntities} on ${threatInputItemEntities.itemId} = ${threatInputItems.id}
         left join merged on merged.kind = ${threatInputItemEntities.kind} and merged.key = ${threatInputItemEntities.key}
       where ${threatInputItemEntities.kind} in ('actor', 'malware')
     ),
@@ -330,51 +324,84 @@ export function corroborationOfInputs(db: DbOrTx, viewer: Viewer, inputIds: numb
       select 'indicator', source.type, source.value, ${threatInputs.organisationId}, ${threatInputs.id}
       from (select distinct a, b from mine where kind = 'indicator') wanted_values
         cross join ${threatInputIndicators} source on source.type = wanted_values.a and source.value = wanted_values.b ${elsewhere(itemReadableBy(viewer))}
-      union all
+      union
       select wanted.kind, wanted.kind, wanted.subject, ${threatInputs.organisationId}, ${threatInputs.id}
       from wanted cross join ${threatInputItemEntities} source on source.kind = wanted.kind and source.key = wanted.key ${elsewhere(itemReadableBy(viewer))}
-    ),
-    pairs as materialized (
-      select mine.input_id, mine.kind, mine.b, others.organisation_id, others.input_id as other
-      from mine inner join others on others.kind = mine.kind and others.a = mine.a and others.b = mine.b and others.organisation_id <> mine.organisation_id
-    ),
-    per_subject as materialized (
-      select input_id, kind, b, count(distinct organisation_id) as organisations from pairs group by input_id, kind, b
-    ),
-    ranked as (
-      select input_id, kind, b, organisations,
-        row_number() over (partition by input_id order by organisations desc, kind = 'indicator' desc, b) as place
-      from per_subject
-    ),
-    totals as (
-      select input_id, sum(kind = 'indicator') as indicators, sum(kind = 'actor') as actors, sum(kind = 'malware') as malware from mine group by input_id
-    ),
-    spread as (
-      select input_id, count(distinct organisation_id) as organisations, count(distinct other) as inputs from pairs group by input_id
-    ),
-    reported as (
-      select input_id, sum(kind = 'indicator') as indicators, sum(kind = 'actor') as actors, sum(kind = 'malware') as malware from per_subject group by input_id
     )
-    select totals.input_id as inputId, totals.indicators, totals.actors, totals.malware,
-      coalesce(reported.indicators, 0) as reportedIndicators, coalesce(reported.actors, 0) as reportedActors, coalesce(reported.malware, 0) as reportedMalware,
-      coalesce(spread.organisations, 0) as organisations, coalesce(spread.inputs, 0) as inputs,
-      ranked.kind as topKind, ranked.b as topValue, ranked.organisations as topOrganisations
-    from totals
-      left join reported on reported.input_id = totals.input_id
-      left join spread on spread.input_id = totals.input_id
-      left join ranked on ranked.input_id = totals.input_id and ranked.place = 1`);
+    select 'mine' as side, input_id as inputId, organisation_id as organisationId, kind, a, b from mine
+    union all
+    select 'other', input_id, organisation_id, kind, a, b from others`);
+  return corroborationFrom(rows);
+}
+
+type SubjectKind = "indicator" | "actor" | "malware";
+type SubjectRow = { side: "mine" | "other"; inputId: number; organisationId: number; kind: SubjectKind; a: string; b: string };
+type Candidate = { kind: SubjectKind; value: string; organisations: number };
+
+/** SQLite's BINARY order of two strings (their UTF-8 bytes), which the top subject's tie-break followed. */
+const binaryOrder = (x: string, y: string) => Buffer.compare(Buffer.from(x, "utf8"), Buffer.from(y, "utf8"));
+
+/** The order of the first value to look up: most other organisations, then indicators, then by value. */
+function ranksBefore(candidate: Candidate, top: Candidate): boolean {
+  if (candidate.organisations !== top.organisations) return candidate.organisations > top.organisations;
+  if ((candidate.kind === "indicator") !== (top.kind === "indicator")) return candidate.kind === "indicator";
+  return binaryOrder(candidate.value, top.value) < 0;
+}
+
+/**
+ * Per input of the page: its subjects, those another organisation reports too, how many other
+ * organisations and inputs report any of them, and the subject most other organisations report.
+ */
+function corroborationFrom(rows: SubjectRow[]): Record<number, InputCorroboration> {
+  const subject = (row: SubjectRow) => `${row.kind}\u0000${row.a}\u0000${row.b}`;
+  const elsewhere = new Map<string, { organisationId: number; inputId: number }[]>();
+  for (const row of rows) {
+    if (row.side !== "other") continue;
+    const list = elsewhere.get(subject(row));
+    if (list) list.push({ organisationId: row.organisationId, inputId: row.inputId });
+    else elsewhere.set(subject(row), [{ organisationId: row.organisationId, inputId: row.inputId }]);
+  }
+  type Tally = {
+    of: Record<SubjectKind, number>;
+    reported: Record<SubjectKind, number>;
+    organisations: Set<number>;
+    inputs: Set<number>;
+    top: Candidate | null;
+  };
+  const tallies = new Map<number, Tally>();
+  for (const row of rows) {
+    if (row.side !== "mine") continue;
+    let tally = tallies.get(row.inputId);
+    if (!tally) {
+      tally = { of: { indicator: 0, actor: 0, malware: 0 }, reported: { indicator: 0, actor: 0, malware: 0 }, organisations: new Set(), inputs: new Set(), top: null };
+      tallies.set(row.inputId, tally);
+    }
+    tally.of[row.kind] += 1;
+    const organisations = new Set<number>();
+    for (const other of elsewhere.get(subject(row)) ?? []) {
+      if (other.organisationId === row.organisationId) continue;
+      organisations.add(other.organisationId);
+      tally.organisations.add(other.organisationId);
+      tally.inputs.add(other.inputId);
+    }
+    if (organisations.size === 0) continue;
+    tally.reported[row.kind] += 1;
+    const candidate = { kind: row.kind, value: row.b, organisations: organisations.size };
+    if (!tally.top || ranksBefore(candidate, tally.top)) tally.top = candidate;
+  }
   return Object.fromEntries(
-    rows.map((row) => {
-      const label = row.topKind === null || row.topValue === null ? null : row.topKind === "indicator" ? row.topValue : (referenceName(row.topKind, row.topValue) ?? row.topValue);
+    [...tallies].map(([inputId, tally]) => {
+      const top = tally.top;
+      const label = top === null ? null : top.kind === "indicator" ? top.value : (referenceName(top.kind, top.value) ?? top.value);
       return [
-        row.inputId,
+        inputId,
         {
-          indicators: { reported: row.reportedIndicators, of: row.indicators },
-          actors: { reported: row.reportedActors, of: row.actors },
-          malware: { reported: row.reportedMalware, of: row.malware },
-          organisations: row.organisations,
-          inputs: row.inputs,
-          top: label === null ? null : { label, search: searchLink(label), organisations: row.topOrganisations ?? 0 },
+          indicators: { reported: tally.reported.indicator, of: tally.of.indicator },
+          actors: { reported: tally.reported.actor, of: tally.of.actor },
+          malware: { reported: tally.reported.malware, of: tally.of.malware },
+          organisations: tally.organisations.size,
+          inputs: tally.inputs.size,
+          top: label === null || top === null ? null : { label, search: searchLink(label), organisations: top.organisations },
         },
       ];
     }),
