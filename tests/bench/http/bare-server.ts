@@ -15,6 +15,7 @@ import {
   viewConsultation,
 } from "~/modules/consultations/service.server";
 import { homeFor } from "~/modules/home/service.server";
+import { corroborationOfInputs, correlationsForInput } from "~/modules/intel/correlation.server";
 import { inputCountsOfConsultation, inputProgressByOrganisation, inputsOfConsultation, triageChoices, triageQueue, viewInput } from "~/modules/threat-input/service.server";
 
 // The ceiling the portal is measured against (npm run bench:http): a bare node:http server that
@@ -62,11 +63,13 @@ async function answer(request: http.IncomingMessage): Promise<{ status: number; 
   }
   if (url.pathname === "/triage") {
     const queue = triageQueue(db, viewer, {});
-    return { status: 200, type: "text/html", body: page(list("Queue", queue.rows), list("Filters", [triageChoices(db, viewer)])) };
+    const corroboration = corroborationOfInputs(db, viewer, queue.rows.map((row) => row.id));
+    return { status: 200, type: "text/html", body: page(list("Queue", queue.rows), list("Reported elsewhere", [corroboration]), list("Filters", [triageChoices(db, viewer)])) };
   }
   if (url.pathname.startsWith("/inputs/")) {
     const view = viewInput(db, viewer, id, actor);
-    return { status: 200, type: "text/html", body: page(createElement("h1", null, view.source.label), list("Items", view.items)) };
+    const correlations = viewer.roles.includes("analyst") ? correlationsForInput(db, viewer, view.input.id, view.items) : {};
+    return { status: 200, type: "text/html", body: page(createElement("h1", null, view.source.label), list("Items", view.items), list("Also reported", [correlations])) };
   }
   if (url.pathname.startsWith("/assessments/")) {
     const view = viewEdition(db, viewer, id, actor);
