@@ -178,7 +178,10 @@ async function submits(portal: Server, data: Dataset) {
         method: "POST",
         setupRequest: (request) => {
           const i = n++;
-          const body = new URLSearchParams({ ...Object.fromEntries(Object.entries(form).map(([key, value]) => [key, Array.isArray(value) ? value.join(",") : value])), intent: "submit", submitKey: `bench-submit-${i}-0000000000` });
+          // A field with several values (the sectors) is sent as the form sends it: once per value.
+          const body = new URLSearchParams(Object.entries(form).flatMap(([key, value]) => (Array.isArray(value) ? value : [value]).map((one) => [key, one])));
+          body.set("intent", "submit");
+          body.set("submitKey", `bench-submit-${i}-0000000000`);
           return {
             ...request,
             headers: { ...headers[i % headers.length], "Content-Type": "application/x-www-form-urlencoded", Origin: portal.url, "Sec-Fetch-Site": "same-origin" },
