@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Db } from "~/lib/db.server";
 import { getAccount, type Account } from "~/modules/accounts/service.server";
 import { editionFormSchema } from "~/modules/assessment/schema";
-import { createEdition, decideTarget, listEditions, proposeTarget, publishEdition, setOverride, viewEdition } from "~/modules/assessment/service.server";
+import { createEdition, decideTarget, itemsBehind, listEditions, proposeTarget, publishEdition, setOverride } from "~/modules/assessment/service.server";
 import { consultationFormSchema } from "~/modules/consultations/schema";
 import { closeConsultation, createConsultation, openConsultation } from "~/modules/consultations/service.server";
 import { meetingFormSchema } from "~/modules/scheduling/schema";
@@ -510,8 +510,11 @@ export function seedDemoRound(db: Db, { appUrl, now = new Date() }: { appUrl: st
     actor(THOMAS),
     at(-6),
   );
-  const items = viewEdition(db, person(THOMAS), autumnEdition, actor(THOMAS), at(-5)).candidates;
-  const supporting = (crimeArea: CrimeArea) => items.filter((item) => item.crimeArea === crimeArea && item.tlp !== "TLP:RED").map((item) => item.id);
+  // The items an analyst would tick on the page of the items behind a crime area.
+  const supporting = (crimeArea: CrimeArea) =>
+    itemsBehind(db, person(THOMAS), autumnEdition, { area: crimeArea }, actor(THOMAS), at(-5))
+      .items.filter((item) => item.tlp !== "TLP:RED")
+      .map((item) => item.id);
   const grandoreiro = proposeTarget(
     db,
     person(THOMAS),

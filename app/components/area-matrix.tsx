@@ -1,10 +1,10 @@
 import { RiskMatrix } from "~/components/charts/risk-matrix";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
 import { areaNumber } from "~/modules/assessment/scoring";
-import type { AreaResult } from "~/modules/assessment/types";
+import type { AreaShown } from "~/modules/assessment/types";
 
 /** An edition's crime areas on the likelihood x impact matrix, each leading to its items. */
-export function AreaMatrix({ id, editionId, areas }: { id: string; editionId: number; areas: AreaResult[] }) {
+export function AreaMatrix({ id, editionId, areas }: { id: string; editionId: number; areas: Pick<AreaShown, "crimeArea" | "final" | "finalScore">[] }) {
   return (
     <RiskMatrix
       id={id}

@@ -2,7 +2,6 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ActionForm } from "~/components/action-form";
 import { z } from "zod";
-import { TARGET_KINDS } from "~/modules/assessment/vocabulary";
 import { CRIME_AREAS, TRENDS } from "~/modules/threat-input/vocabulary";
 import { AreaMatrix } from "~/components/area-matrix";
 import { ReportedBeyond } from "~/components/corroboration";
@@ -16,6 +15,7 @@ import { readForm } from "~/lib/form-reader.server";
 import { formFailure, formValues, parseForm, type FormFailure } from "~/lib/forms";
 import { orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
+import { counted } from "~/lib/words";
 import { requireUser } from "~/modules/auth/guard.server";
 import {
   clearOverrideFormSchema,
@@ -23,7 +23,6 @@ import {
   editionIntentSchema,
   mergeFormSchema,
   overrideFormSchema,
-  proposalFormSchema,
   publishFormSchema,
 } from "~/modules/assessment/schema";
 import {
@@ -32,7 +31,6 @@ import {
   decideTarget,
   exportSummary,
   mergeNames,
-  proposeTarget,
   publishEdition,
   setOverride,
   viewEdition,
@@ -54,12 +52,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const db = getDb();
   const id = parseId(params.editionId);
   const actor = { userId: viewer.id, origin: requestOrigin(request, context) };
-  const view = orStatusPage(() => viewEdition(db, viewer, id, actor));
+  const view = orStatusPage(() => viewEdition(db, viewer, id));
   const analyst = viewer.roles.includes("analyst");
   const ranked = view.entities.slice(0, RANKED_SHOWN);
   return {
     viewer,
     ...view,
+    // The ranked names with how many items name each: their item ids stay on the server, where
+    // the drill-down pages them (an edition's names can rest on tens of thousands of items).
+    entities: ranked.map(({ itemIds, ...entity }) => ({ ...entity, items: itemIds.length })),
+    unranked: view.entities.length - ranked.length,
     // For analysts, what input beyond this edition's names the same (as correlation on an input).
     beyond: analyst
       ? reportedBeyondEdition(db, viewer, {
@@ -114,11 +116,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return run(mergeFormSchema, (input) => {
         mergeNames(db, viewer, input, actor);
         return "The two names are merged: every draft edition now reads them as one.";
-      });
-    case "propose":
-      return run(proposalFormSchema, (input) => {
-        proposeTarget(db, viewer, id, input, actor);
-        return "The target is proposed. A coordinator or another analyst endorses or declines it.";
       });
     case "decide":
       return run(decisionFormSchema, (input) => {
@@ -191,13 +188,13 @@ function AreasTable({ editionId, areas }: { editionId: number; areas: Area[] }) 
                   {scoreSet ? <span className="muted small"> (computed {figure(area.likelihood, 2)})</span> : null}
                 </td>
                 <td className="num" data-label="Corroborated by">
-                  {area.corroborated.length ? (
+                  {area.corroboratedTotal ? (
                     <details>
                       <summary>
-                        {area.corroboratingOrganisations} org. · {area.corroborated.length}
+                        {area.corroboratingOrganisations} org. · {area.corroboratedTotal}
                       </summary>
                       <ul className="plain-list small">
-                        {area.corroborated.slice(0, 12).map((entity) => (
+                        {area.corroborated.map((entity) => (
                           <li key={`${entity.kind}:${entity.name}`}>
                             <Link to={itemsLink(editionId, { [entity.kind]: entity.name })}>{entity.name}</Link> ({entity.organisations})
                           </li>
@@ -291,7 +288,19 @@ function Overrides({ areas, canEdit, state }: { areas: Area[]; canEdit: boolean;
   );
 }
 
-function Entities({ editionId, entities, canEdit, state }: { editionId: number; entities: Data["entities"]; canEdit: boolean; state: FormState }) {
+function Entities({
+  editionId,
+  entities,
+  unranked,
+  canEdit,
+  state,
+}: {
+  editionId: number;
+  entities: Data["entities"];
+  unranked: number;
+  canEdit: boolean;
+  state: FormState;
+}) {
   return (
     <section className="section" aria-labelledby="entities-title">
       <h2 id="entities-title">Actors, networks and malware</h2>
@@ -313,7 +322,7 @@ function Entities({ editionId, entities, canEdit, state }: { editionId: number; 
               </tr>
             </thead>
             <tbody>
-              {entities.slice(0, RANKED_SHOWN).map((entity) => (
+              {entities.map((entity) => (
                 <tr key={`${entity.kind}:${entity.name}`}>
                   <th scope="row">
                     {entity.name}
@@ -324,7 +333,7 @@ function Entities({ editionId, entities, canEdit, state }: { editionId: number; 
                     {entity.weight.toFixed(2)}
                   </td>
                   <td className="num" data-label="Items">
-                    <Link to={itemsLink(editionId, { [entity.kind]: entity.name })}>{entity.itemIds.length}</Link>
+                    <Link to={itemsLink(editionId, { [entity.kind]: entity.name })}>{entity.items}</Link>
                   </td>
                   <td className="num" data-label="Organisations">
                     {entity.organisations}
@@ -336,6 +345,12 @@ function Entities({ editionId, entities, canEdit, state }: { editionId: number; 
           </table>
         </div>
       )}
+      {unranked > 0 ? (
+        <p className="small muted">
+          The {entities.length} heaviest are listed; {counted(unranked, "more name")} weigh less. Search for any of them on the{" "}
+          <Link to="/search">search page</Link>.
+        </p>
+      ) : null}
       {canEdit && entities.length > 1 ? (
         <details className="card" open={!!state}>
           <summary>Merge two names into one</summary>
@@ -373,20 +388,18 @@ function Entities({ editionId, entities, canEdit, state }: { editionId: number; 
 function Targets({
   editionId,
   proposals,
-  candidates,
+  itemCount,
   canEdit,
   hidden,
   viewer,
-  proposeState,
   decideState,
 }: {
   editionId: number;
   proposals: Data["proposals"];
-  candidates: Data["candidates"];
+  itemCount: number;
   canEdit: boolean;
   hidden: number;
   viewer: Data["viewer"];
-  proposeState: FormState;
   decideState: FormState;
 }) {
   return (
@@ -445,34 +458,11 @@ function Targets({
           ))}
         </ul>
       )}
-      {canEdit && candidates.length ? (
-        <details className="card" open={!!proposeState}>
-          <summary>Propose a target</summary>
-          <ActionForm className="stack" noValidate>
-            <FormErrorSummary state={proposeState} />
-            <SelectField
-              name="kind"
-              label="Kind"
-              state={proposeState}
-              defaultValue="actor"
-              options={TARGET_KINDS.map((kind) => ({ value: kind, label: kind === "actor" ? "Actor" : "Network" }))}
-            />
-            <TextField name="name" label="Name" state={proposeState} />
-            <TextAreaField name="rationale" label="Rationale" rows={4} state={proposeState} />
-            <CheckboxGroup
-              name="itemIds"
-              legend="Supporting items"
-              state={proposeState}
-              options={candidates.map((item) => ({
-                value: String(item.id),
-                label: `${item.title} (${CRIME_AREA_LABELS[item.crimeArea]}, ${item.tlp})`,
-              }))}
-            />
-            <button className="button" type="submit" name="intent" value="propose">
-              Propose
-            </button>
-          </ActionForm>
-        </details>
+      {canEdit && itemCount > 0 ? (
+        <p className="card">
+          To propose a target, tick the items that support it on the page of the items behind a name or a crime area (follow a count above),
+          or among <Link to={`/assessments/${editionId}/items`}>all the items of this edition</Link>.
+        </p>
       ) : null}
     </section>
   );
@@ -480,7 +470,7 @@ function Targets({
 
 export default function EditionPage() {
   const loaded = useLoaderData<typeof loader>();
-  const { viewer, edition, areas, entities, proposals, hiddenProposals, candidates, canEdit, timeline, exports, exportForm } = loaded;
+  const { viewer, edition, areas, entities, proposals, hiddenProposals, canEdit, timeline, exports, exportForm } = loaded;
   const state = useActionData<typeof action>() as FormState;
   const withFigures = areas.filter(hasFigures);
   return (
@@ -516,7 +506,7 @@ export default function EditionPage() {
           for other readers only: {loaded.hiddenItems === 1 ? "it is" : "they are"} left out of every figure, chart and list on this page.
         </p>
       ) : null}
-      {state?.formError && !["override", "merge", "propose", "decide"].includes(String(state.values?.intent)) ? (
+      {state?.formError && !["override", "merge", "decide"].includes(String(state.values?.intent)) ? (
         <p className="notice notice--error" role="alert">
           {state.formError}
         </p>
@@ -562,18 +552,17 @@ export default function EditionPage() {
       </section>
 
       <Overrides areas={areas} canEdit={canEdit} state={stateFor(state, "override")} />
-      <Entities editionId={edition.id} entities={entities} canEdit={canEdit} state={stateFor(state, "merge")} />
+      <Entities editionId={edition.id} entities={entities} unranked={loaded.unranked} canEdit={canEdit} state={stateFor(state, "merge")} />
       <Targets
         editionId={edition.id}
         proposals={proposals}
-        candidates={candidates}
+        itemCount={loaded.itemCount}
         canEdit={canEdit}
         hidden={hiddenProposals}
         viewer={viewer}
-        proposeState={stateFor(state, "propose")}
         decideState={stateFor(state, "decide")}
       />
-      {loaded.beyond ? <ReportedBeyond entities={entities.slice(0, RANKED_SHOWN)} targets={proposals} beyond={loaded.beyond} /> : null}
+      {loaded.beyond ? <ReportedBeyond entities={entities} targets={proposals} beyond={loaded.beyond} /> : null}
 
       {canEdit ? (
         <section className="section card" aria-labelledby="publish-title">

@@ -1,15 +1,21 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ActionForm } from "~/components/action-form";
 import { EmptyState } from "~/components/empty-state";
+import { CheckboxGroup, FormErrorSummary, SelectField, TextAreaField, TextField, type FormState } from "~/components/form-fields";
 import { Pager } from "~/components/pager";
 import { TlpBadge } from "~/components/threat-input-view";
 import { getDb } from "~/lib/db.server";
+import { readForm } from "~/lib/form-reader.server";
+import { formFailure, formValues, parseForm, type FormFailure } from "~/lib/forms";
 import { orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
 import { counted } from "~/lib/words";
 import { requireUser } from "~/modules/auth/guard.server";
-import { itemsFilterSchema } from "~/modules/assessment/schema";
-import { itemsBehind } from "~/modules/assessment/service.server";
+import { itemsFilterSchema, proposalFormSchema } from "~/modules/assessment/schema";
+import { itemsBehind, proposeTarget } from "~/modules/assessment/service.server";
+import { TARGET_KINDS } from "~/modules/assessment/vocabulary";
+import { answerOnce } from "~/modules/submissions/answer.server";
 import { evaluationLabel, IMPACT_SCALE, LIKELIHOOD_SCALE, TREND_LABELS } from "~/modules/threat-input/scales";
 import type { RouteHandle } from "~/root";
 import { scrollRegion } from "~/components/table-wrap";
@@ -23,7 +29,23 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const view = orStatusPage(() =>
     itemsBehind(getDb(), viewer, parseId(params.editionId), filter, { userId: viewer.id, origin: requestOrigin(request, context) }),
   );
-  return { ...view, filter };
+  // Targets are proposed here, from the items an analyst reads behind a figure, a page at a time:
+  // the edition's page lists no items, however many it rests on.
+  return { ...view, filter, canPropose: view.edition.status === "draft" && viewer.roles.includes("analyst") };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const viewer = await requireUser(request);
+  const id = parseId(params.editionId);
+  const formData = await readForm(request, context);
+  const values = formValues(formData);
+  if (values.intent !== "propose") return data<FormFailure>(formFailure(values, "Unknown action."), { status: 400 });
+  const form = parseForm(proposalFormSchema, formData);
+  if (!form.ok) return data({ ...form, values }, { status: 400 });
+  return answerOnce(request, viewer, values, () => {
+    proposeTarget(getDb(), viewer, id, form.data, { userId: viewer.id, origin: requestOrigin(request, context) });
+    return { location: `/assessments/${id}`, message: "The target is proposed. A coordinator or another analyst endorses or declines it." };
+  });
 }
 
 function describe(filter: ReturnType<typeof useLoaderData<typeof loader>>["filter"]): string {
@@ -36,7 +58,8 @@ function describe(filter: ReturnType<typeof useLoaderData<typeof loader>>["filte
 }
 
 export default function ItemsBehind() {
-  const { edition, items, total, next, hiddenItems, filter } = useLoaderData<typeof loader>();
+  const { edition, items, total, next, hiddenItems, filter, canPropose } = useLoaderData<typeof loader>();
+  const state = useActionData<typeof action>() as FormState;
   return (
     <>
       <header className="page-header">
@@ -99,6 +122,40 @@ export default function ItemsBehind() {
         </div>
       )}
       <Pager next={next} label="Pages of the items" />
+      {canPropose && items.length ? <ProposeTarget items={items} filter={filter} state={state} /> : null}
     </>
+  );
+}
+
+type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
+
+/** A target proposed from items of this page; a filter by a name gives the name to start from. */
+function ProposeTarget({ items, filter, state }: { items: Loaded["items"]; filter: Loaded["filter"]; state: FormState }) {
+  return (
+    <section className="section card" aria-labelledby="propose-title">
+      <h2 id="propose-title">Propose a target</h2>
+      <p className="muted small">From the items on this page. A coordinator or another analyst then endorses or declines it.</p>
+      <ActionForm className="stack" noValidate>
+        <FormErrorSummary state={state} />
+        <SelectField
+          name="kind"
+          label="Kind"
+          state={state}
+          defaultValue={filter.actor ? "actor" : "network"}
+          options={TARGET_KINDS.map((kind) => ({ value: kind, label: kind === "actor" ? "Actor" : "Network" }))}
+        />
+        <TextField name="name" label="Name" state={state} defaultValue={filter.actor ?? ""} />
+        <TextAreaField name="rationale" label="Rationale" rows={4} state={state} />
+        <CheckboxGroup
+          name="itemIds"
+          legend="Supporting items"
+          state={state}
+          options={items.map((item) => ({ value: String(item.id), label: `${item.title} (${CRIME_AREA_LABELS[item.crimeArea]}, ${item.tlp})` }))}
+        />
+        <button className="button" type="submit" name="intent" value="propose">
+          Propose
+        </button>
+      </ActionForm>
+    </section>
   );
 }

@@ -20,7 +20,7 @@ export const handle: RouteHandle = { tlp: "TLP:AMBER" };
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);
   const id = parseId(params.editionId);
-  const view = orStatusPage(() => viewEdition(getDb(), viewer, id, { userId: viewer.id, origin: requestOrigin(request, context) }));
+  const view = orStatusPage(() => viewEdition(getDb(), viewer, id));
   if (!viewer.roles.includes("analyst")) statusPage(403, "Only the taskforce's analysts publish an edition.");
   if (view.edition.status === "published") statusPage(409, "This edition is already published: its figures are frozen.");
   return {

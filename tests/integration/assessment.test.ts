@@ -222,10 +222,12 @@ describe("names", () => {
 
 describe("targets", () => {
   it("lets an analyst propose a network with supporting items, and the coordinator endorse it", async () => {
-    const html = await page(analyst, `/assessments/${editionId}`);
+    // The supporting items are ticked on the page of the items behind a figure, not on the edition's.
+    expect(await page(analyst, `/assessments/${editionId}`)).not.toContain('name="itemIds"');
+    const html = await page(analyst, `/assessments/${editionId}/items?area=banking_trojans`);
     const candidates = [...html.matchAll(/name="itemIds" value="(\d+)"/g)].map((match) => match[1]!);
     expect(candidates.length).toBeGreaterThanOrEqual(2);
-    const proposed = await analyst.post(`/assessments/${editionId}`, {
+    const proposed = await analyst.post(`/assessments/${editionId}/items?area=banking_trojans`, {
       intent: "propose",
       kind: "network",
       name: "Grandoreiro operators",
@@ -240,6 +242,21 @@ describe("targets", () => {
     expect(text).toMatch(/endorsed by Anna Visser/);
     const again = await coordinator.post(`/assessments/${editionId}`, { intent: "decide", proposalId, decision: "declined" });
     expect(again.status).toBe(409);
+  });
+
+  it("offers the proposal form to analysts only, and refuses anyone else's proposal", async () => {
+    const path = `/assessments/${editionId}/items?area=banking_trojans`;
+    const itemId = /name="itemIds" value="(\d+)"/.exec(await page(analyst, path))![1]!;
+    expect(await page(coordinator, path)).not.toContain('name="itemIds"');
+    const form = { intent: "propose", kind: "network", name: "Overlay kit sellers", rationale: "They sell the overlay kit that both banks saw.", itemIds: itemId };
+    expect((await coordinator.post(path, form)).status).toBe(403);
+    expect((await katharina.post(path, form)).status).toBe(404);
+    // A field left out comes back at the field, with what was typed.
+    const refused = await analyst.post(path, { ...form, rationale: "Too short." });
+    expect(refused.status).toBe(400);
+    const html = await refused.text();
+    expect(html).toContain("Give the rationale (at least 20 characters).");
+    expect(html).toContain('value="Overlay kit sellers"');
   });
 });
 

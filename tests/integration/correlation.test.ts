@@ -127,7 +127,7 @@ describe("triage", () => {
 
 describe("the edition", () => {
   it("says of its actors, malware and targets how much input beyond its own names them, with a search for each", async () => {
-    const proposed = await thomas.post(`/assessments/${edition}`, {
+    const proposed = await thomas.post(`/assessments/${edition}/items`, {
       intent: "propose",
       kind: "network",
       name: "UNC1878",

@@ -375,7 +375,7 @@ describe("a consultation round, every form sent twenty times at once", () => {
       .all()
       .map((item) => String(item.id));
     const proposal = { intent: "propose", kind: "network", name: "Grandoreiro operators", rationale: "Both banks report the same overlay kit.", itemIds };
-    await sendOnce({ who: "thomas", path, form: proposal, other: { ...proposal, name: "Another network" }, change: () => rows(targetProposals), location: new RegExp(`^${path}$`), mails: false });
+    await sendOnce({ who: "thomas", path: `${path}/items`, form: proposal, other: { ...proposal, name: "Another network" }, change: () => rows(targetProposals), location: new RegExp(`^${path}$`), mails: false });
     // Four eyes: the coordinator endorses it.
     const proposalId = String(db().select({ id: targetProposals.id }).from(targetProposals).get()!.id);
     const decision = { intent: "decide", proposalId, decision: "endorsed", note: "" };

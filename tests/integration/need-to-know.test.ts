@@ -258,7 +258,7 @@ const itemIdWithTitle = (title: string) =>
   db().select({ id: threatInputItems.id }).from(threatInputItems).where(eq(threatInputItems.title, title)).orderBy(desc(threatInputItems.id)).get()!.id;
 
 async function propose(who: Person, editionId: number, form: Record<string, string | string[]>) {
-  return visitors[who].post(`/assessments/${editionId}`, { intent: "propose", kind: "network", ...form });
+  return visitors[who].post(`/assessments/${editionId}/items`, { intent: "propose", kind: "network", ...form });
 }
 
 // ---------------------------------------------------------------------------------------------

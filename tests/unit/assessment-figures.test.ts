@@ -26,7 +26,7 @@ const person = (email: string) => getAccount(db, userIdOf(db, email));
 const actor = (email: string) => ({ userId: userIdOf(db, email), origin: {}, appUrl: "http://localhost:3000" });
 const analyst = () => person(DEMO_SIGN_INS.analyst);
 const editionId = (title: string) => listEditions(db, analyst()).find((edition) => edition.title === title)!.id;
-const view = (title: string) => viewEdition(db, analyst(), editionId(title), actor(DEMO_SIGN_INS.analyst), NOW);
+const view = (title: string) => viewEdition(db, analyst(), editionId(title));
 
 beforeAll(() => {
   ({ db } = freshDatabase({ seed: true }));

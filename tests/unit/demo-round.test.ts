@@ -81,7 +81,7 @@ describe("the demo round", () => {
     const editions = listEditions(db, person(DEMO_SIGN_INS.analyst));
     expect(editions.map((edition) => edition.status).sort()).toEqual(["draft", "published", "published"]);
     const autumn = editions.find((edition) => edition.title === "Threat assessment, autumn")!;
-    const view = viewEdition(db, person(DEMO_SIGN_INS.analyst), autumn.id, actor(DEMO_SIGN_INS.analyst), NOW);
+    const view = viewEdition(db, person(DEMO_SIGN_INS.analyst), autumn.id);
     expect(view.previous?.title).toBe("Threat assessment, spring");
     expect(view.areas.filter((area) => area.items > 0).length).toBeGreaterThanOrEqual(4);
     expect(view.areas.find((area) => area.crimeArea === "online_fraud")!.finalScore).toBe(18);

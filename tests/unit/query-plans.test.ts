@@ -82,8 +82,8 @@ describe("the main pages' queries", () => {
   const pages: Record<string, () => unknown> = {
     "edition figures, draft and published": () => {
       for (const edition of listEditions(fixture.db, person(DEMO_SIGN_INS.analyst))) {
-        viewEdition(fixture.db, person(DEMO_SIGN_INS.analyst), edition.id, actorOf(DEMO_SIGN_INS.analyst), NOW);
-        viewEdition(fixture.db, person(DEMO_SIGN_INS.coordinator), edition.id, actorOf(DEMO_SIGN_INS.coordinator), NOW);
+        viewEdition(fixture.db, person(DEMO_SIGN_INS.analyst), edition.id);
+        viewEdition(fixture.db, person(DEMO_SIGN_INS.coordinator), edition.id);
         printableEdition(fixture.db, person(DEMO_SIGN_INS.coordinator), edition.id);
         exportSummary(fixture.db, person(DEMO_SIGN_INS.analyst), edition.id);
       }

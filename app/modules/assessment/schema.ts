@@ -97,4 +97,4 @@ export const itemsFilterSchema = z.object({
 export type ItemsFilter = z.output<typeof itemsFilterSchema>;
 
 /** What an edition's page asks (app/routes/assessments.$editionId._index.tsx). */
-export const editionIntentSchema = z.enum(["override", "clear-override", "merge", "propose", "decide", "publish", "release"]);
+export const editionIntentSchema = z.enum(["override", "clear-override", "merge", "decide", "publish", "release"]);

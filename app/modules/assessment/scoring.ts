@@ -816,4 +816,4 @@ export const SCORING_RULES: readonly { title: string; text: string }[] = [
 ];
 
 /** Whether an area has anything to show: accepted items behind it, or a score set by hand. */
-export const hasFigures = (area: AreaResult) => area.items > 0 || area.override !== null;
+export const hasFigures = (area: Pick<AreaResult, "items" | "override">) => area.items > 0 || area.override !== null;

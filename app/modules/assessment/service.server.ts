@@ -51,7 +51,7 @@ import type { EditionInput, ItemsFilter, MergeInput, ProposalInput } from "./sch
 import { entityKey, referenceName } from "../reference/names";
 import { applyOverrides, buildResolver, hasFigures, nameKey, rankEntities, scoreAreas, type ReferenceNames } from "./scoring";
 import { buildStixBundle, contentHashOf, dateObjects, type ObjectVersion, type StixBundle } from "./stix.server";
-import type { AreaOverride, AreaResult, AssessedItem, NameResolver, RankedEntity } from "./types";
+import type { AreaOverride, AreaResult, AreaShown, AssessedItem, NameResolver, RankedEntity } from "./types";
 
 export type Edition = typeof assessmentEditions.$inferSelect;
 type Merge = { kind: "actor" | "malware"; from: string; into: string };
@@ -586,8 +586,20 @@ function computeFigures(db: DbOrTx, viewer: Viewer, edition: Edition, selection:
 // The edition page
 
 /** Free text on an edition as its readers may see it: no withheld source named. */
+/** How many corroborated names a crime area lists on a page; the rest are counted. */
+const CORROBORATED_SHOWN = 12;
+
 function redactedAreas(areas: AreaResult[], matcher: NameMatcher): AreaResult[] {
   return areas.map((area) => (area.override ? { ...area, override: { ...area.override, reason: matcher.redact(area.override.reason) } } : area));
+}
+
+/** The areas as a page shows them: redacted as exports are, counted where an export lists. */
+function areasShown(areas: AreaResult[], matcher: NameMatcher): AreaShown[] {
+  return redactedAreas(areas, matcher).map(({ itemIds: _ids, corroborated, ...area }) => ({
+    ...area,
+    corroborated: corroborated.slice(0, CORROBORATED_SHOWN).map((entity) => ({ kind: entity.kind, name: matcher.redact(entity.name), organisations: entity.organisations })),
+    corroboratedTotal: corroborated.length,
+  }));
 }
 
 function redactedEntities(entities: RankedEntity[], matcher: NameMatcher): RankedEntity[] {
@@ -598,9 +610,9 @@ function redactedEntities(entities: RankedEntity[], matcher: NameMatcher): Ranke
  * The figures of the edition's page for this viewer: those frozen for their audience where there
  * are some, else computed from the items they may read (with the items a draft's analyst may cite).
  */
-function pageFigures(db: DbOrTx, viewer: Viewer, edition: Edition, audience: FigureAudience | null, previousScores: Scores, editable: boolean) {
+function pageFigures(db: DbOrTx, viewer: Viewer, edition: Edition, audience: FigureAudience | null, previousScores: Scores) {
   const frozen = frozenFigures(db, edition, audience);
-  if (frozen) return { ...frozen, candidates: [] };
+  if (frozen) return frozen;
   const figures = computeFigures(db, viewer, edition, "page", previousScores);
   const { items } = figures;
   return {
@@ -608,22 +620,19 @@ function pageFigures(db: DbOrTx, viewer: Viewer, edition: Edition, audience: Fig
     handlingMark: strictestMark(items.map((item) => item.tlp)),
     areas: figures.areas,
     entities: rankEntities(items, figures.resolve),
-    candidates: editable ? items.map((item) => ({ id: item.id, title: item.title, crimeArea: item.crimeArea, tlp: item.tlp })) : [],
   };
 }
 
-export function viewEdition(db: DbOrTx, viewer: Viewer, id: number, actor: Actor, now = new Date()) {
+export function viewEdition(db: DbOrTx, viewer: Viewer, id: number) {
   assertReader(viewer);
   const edition = getEdition(db, id);
   const audience = audienceOf(db, viewer, edition, "page");
   const { earlier, previousScores } = timelineOf(db, viewer, edition, "page", audience);
   const editable = isAnalyst(viewer) && edition.status === "draft";
-  const page = pageFigures(db, viewer, edition, audience, previousScores, editable);
+  const page = pageFigures(db, viewer, edition, audience, previousScores);
   const counts = itemCounts(db, viewer, edition);
   const matcher = withheldSources(db, edition);
   const proposals = proposalsFor(db, viewer, edition, matcher);
-  // Proposing lists the items to cite, titles and marks: an audited view, once per view.
-  if (editable) auditSensitiveView(db, viewer, page.candidates, { type: "assessment", id }, actor, now);
   return {
     edition: {
       id: edition.id,
@@ -642,7 +651,7 @@ export function viewEdition(db: DbOrTx, viewer: Viewer, id: number, actor: Actor
       .all()
       .sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : a.id - b.id)),
     previous: earlier.at(-1) ? { id: earlier.at(-1)!.edition.id, title: earlier.at(-1)!.edition.title } : null,
-    areas: redactedAreas(page.areas, matcher),
+    areas: areasShown(page.areas, matcher),
     itemCount: page.items,
     /** Items of the edition this viewer may not read: left out of every figure here, and only counted. */
     hiddenItems: counts.hidden,
@@ -651,7 +660,6 @@ export function viewEdition(db: DbOrTx, viewer: Viewer, id: number, actor: Actor
     entities: redactedEntities(page.entities, matcher),
     proposals: proposals.shown,
     hiddenProposals: proposals.hidden,
-    candidates: page.candidates.map((item) => ({ ...item, title: matcher.redact(item.title) })),
     timeline: {
       editions: [...earlier.map((entry) => entry.edition), edition].map((entry) => ({ id: entry.id, title: entry.title })),
       series: CRIME_AREAS.map((area) => ({
@@ -950,8 +958,11 @@ export function proposeTarget(db: Db, viewer: Viewer, id: number, input: Proposa
   return db.transaction((tx) => {
     const edition = getEdition(tx, id);
     assertDraft(edition);
-    const known = new Set(readableItems(tx, viewer, edition).map((item) => item.id));
-    if (!input.itemIds.every((itemId) => known.has(itemId))) {
+    // The chosen items among those of the edition the analyst may read, looked up by their ids
+    // (one parameter, however many): not by reading every item of the edition.
+    const chosen = [...new Set(input.itemIds)];
+    const known = basis(tx, edition, { id: threatInputItems.id }, itemReadableBy(viewer), sql`${threatInputItems.id} in (select value from json_each(${JSON.stringify(chosen)}))`).all();
+    if (known.length !== chosen.length) {
       throw new AppError("invalid", "Choose supporting items from this edition.", "itemIds");
     }
     assertNoWithheldSource(tx, edition, [
@@ -963,7 +974,7 @@ export function proposeTarget(db: Db, viewer: Viewer, id: number, input: Proposa
       .values({ editionId: id, kind: input.kind, name: input.name, rationale: input.rationale, proposedByUserId: viewer.id, proposedAt: now })
       .returning({ id: targetProposals.id })
       .get();
-    for (const itemId of new Set(input.itemIds)) tx.insert(targetEvidence).values({ proposalId, itemId }).run();
+    for (const itemId of chosen) tx.insert(targetEvidence).values({ proposalId, itemId }).run();
     recordAudit(tx, {
       action: "assessment.target_proposed",
       actorUserId: viewer.id,
@@ -1285,7 +1296,7 @@ export function printableEdition(db: DbOrTx, viewer: Viewer, id: number) {
   const figures = reportFigures(db, viewer, edition);
   return {
     edition: { id: edition.id, title: edition.title, periodFrom: edition.periodFrom, periodTo: edition.periodTo, status: edition.status, publishedAt: edition.publishedAt },
-    areas: redactedAreas(figures.areas, matcher),
+    areas: areasShown(figures.areas, matcher),
     entities: redactedEntities(figures.entities.slice(0, 20), matcher),
     proposals: exportedTargets(db, viewer, edition, "export", matcher).filter((proposal) => proposal.state !== "declined"),
     left: leftOut(db, viewer, edition, { format: "print" }),

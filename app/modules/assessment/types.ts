@@ -94,6 +94,15 @@ export type AreaOverride = {
 };
 
 /** What a crime area shows: computed figures, and what an analyst set by hand, if anything. */
+/**
+ * A crime area as a page shows it: its figures and counts, the first corroborated names, and no
+ * item ids (an area can rest on tens of thousands of items; its items page lists them, paged).
+ */
+export type AreaShown = Omit<AreaResult, "itemIds" | "corroborated"> & {
+  corroborated: { kind: EntityKind | "indicator"; name: string; organisations: number }[];
+  corroboratedTotal: number;
+};
+
 export type AreaResult = AreaFigures & {
   override: AreaOverride | null;
   finalScore: number;

@@ -72,7 +72,7 @@ async function answer(request: http.IncomingMessage): Promise<{ status: number; 
     return { status: 200, type: "text/html", body: page(createElement("h1", null, view.source.label), list("Items", view.items), list("Also reported", [correlations])) };
   }
   if (url.pathname.startsWith("/assessments/")) {
-    const view = viewEdition(db, viewer, id, actor);
+    const view = viewEdition(db, viewer, id);
     const exports = viewer.roles.includes("analyst") ? exportSummary(db, viewer, id) : null;
     return { status: 200, type: "text/html", body: page(createElement("h1", null, view.edition.title), list("Areas", view.areas), list("Entities", view.entities), list("Exports", [exports])) };
   }
