@@ -21,6 +21,7 @@ export function openDatabase(file: string): { db: Db; sqlite: Database.Database 
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
+  reusePreparedStatements(sqlite);
   const db = drizzle(sqlite, { schema });
   // Every transaction of the portal writes. Begun as IMMEDIATE, it takes the write lock first and
   // waits (busy_timeout) for another connection's writer; begun DEFERRED, its read would have to
@@ -28,6 +29,35 @@ export function openDatabase(file: string): { db: Db; sqlite: Database.Database 
   const deferred = db.transaction.bind(db);
   db.transaction = ((run, config) => deferred(run, { behavior: "immediate", ...config })) as Db["transaction"];
   return { db, sqlite };
+}
+
+/** How many statements a connection keeps prepared: the portal's queries are a few hundred texts. */
+const PREPARED_KEPT = 1_000;
+
+/**
+ * drizzle prepares every query it runs, and SQLite's prepare (parsing and planning) cost more than
+ * running most of the portal's small queries (a session look-up, a count). The same SQL text is
+ * run with other parameters on every request, so the statement is kept and reused, the least
+ * recently used dropped past PREPARED_KEPT. A reused statement returns to plain rows, as a new one
+ * starts: drizzle switches statements to raw() and leaves them so.
+ */
+function reusePreparedStatements(sqlite: Database.Database) {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const kept = new Map<string, Database.Statement>();
+  sqlite.prepare = ((source: string) => {
+    const statement = kept.get(source);
+    // A statement still being iterated cannot run again until it is done: that caller gets its own.
+    if (statement && !statement.busy) {
+      kept.delete(source);
+      kept.set(source, statement);
+      if (statement.reader) statement.raw(false).pluck(false).expand(false);
+      return statement;
+    }
+    const prepared = prepare(source);
+    kept.set(source, prepared);
+    if (kept.size > PREPARED_KEPT) kept.delete(kept.keys().next().value!);
+    return prepared;
+  }) as Database.Database["prepare"];
 }
 
 export function migrateDatabase(db: Db) {
