@@ -148,3 +148,49 @@ function fault(error: unknown, req: Request, res: Response) {
     .type("text/plain")
     .send(`Something went wrong on our side. Quote this reference: ${res.locals.requestId as string}`);
 }
+
+/**
+ * Pages are computed on the one JavaScript thread, and a page's loaders run before its render
+ * streams out. Let in all at once, fifty heavy pages each wait for every other's loaders before
+ * their own render: all finish late together (under load, a page of 0.2 s answered nobody within
+ * 4 s). Admitted a few at a time, in arrival order, they finish one after another as a plain
+ * synchronous server would. Writes are not queued: their bodies arrive at the sender's pace, and a
+ * slow upload must not hold a place that pages wait for. A request whose client left while it
+ * waited is dropped; past `waiting`, the portal answers 503 at once rather than late.
+ */
+export function pageQueue({ concurrent, waiting }: { concurrent: number; waiting: number }): RequestHandler {
+  let running = 0;
+  const queue: { start: () => void; gone: boolean }[] = [];
+  const drain = () => {
+    while (running < concurrent && queue.length) {
+      const entry = queue.shift()!;
+      if (!entry.gone) entry.start();
+    }
+  };
+  return (req, res, next) => {
+    if (req.method !== "GET" && req.method !== "HEAD") return next();
+    const start = () => {
+      running += 1;
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        running -= 1;
+        drain();
+      };
+      res.once("finish", release);
+      res.once("close", release);
+      next();
+    };
+    if (running < concurrent) return start();
+    if (queue.length >= waiting) {
+      res.status(503).set("Retry-After", "5").set("Cache-Control", "no-store").type("text/plain").send("The portal is busy. Try again in a few seconds.");
+      return;
+    }
+    const entry = { start, gone: false };
+    queue.push(entry);
+    res.once("close", () => {
+      entry.gone = true;
+    });
+  };
+}

@@ -22,7 +22,7 @@ import { backfillIntelligence } from "~/modules/intel/entities.server";
 import { retryPolicy, startOutboxWorker } from "~/modules/mail/worker.server";
 import { databaseAnswers } from "~/modules/system/health.server";
 import { queueDueReminders } from "~/modules/scheduling/service.server";
-import { faults, loadContext, refusals, remixMode, requestGuard, requestScope } from "./edge";
+import { faults, loadContext, pageQueue, refusals, remixMode, requestGuard, requestScope } from "./edge";
 
 let env: ReturnType<typeof getEnv>;
 try {
@@ -123,6 +123,7 @@ app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y"
 app.use(express.static("public", { maxAge: "1h" }));
 
 app.use(requestGuard(build, env, refuse));
+app.use(pageQueue({ concurrent: env.PAGES_AT_ONCE, waiting: env.PAGES_WAITING }));
 
 app.all("*", createRequestHandler({ build, mode: remixMode(env), getLoadContext: loadContext }));
 

@@ -24,6 +24,9 @@ const schema = z.object({
   TRUST_PROXY: booleanString.default(false),
   // Below 16 kB the portal's own forms (a consultation with its invitees) would not fit.
   MAX_BODY_BYTES: z.coerce.number().int().min(16_384, "must be at least 16384 bytes").default(1_000_000),
+  // Pages computed at once (the rest wait in arrival order, server/edge.ts) and how many may wait.
+  PAGES_AT_ONCE: z.coerce.number().int().min(1).max(256).default(4),
+  PAGES_WAITING: z.coerce.number().int().min(0).default(500),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "APP_URL" | "SESSION_SECRET"> & {

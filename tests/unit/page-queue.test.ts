@@ -1,0 +1,112 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import express from "express";
+import { afterEach, describe, expect, it } from "vitest";
+import { pageQueue } from "../../server/edge";
+
+// Pages are let in a few at a time, in arrival order (server/edge.ts): each test holds the pages it
+// admits open until it lets them go, and watches which the handler has begun.
+
+let server: http.Server | undefined;
+afterEach(
+  () =>
+    new Promise<void>((resolve) => {
+      if (!server) return resolve();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+);
+
+function portal(options: { concurrent: number; waiting: number }) {
+  const begun: string[] = [];
+  const held = new Map<string, () => void>();
+  const app = express();
+  app.use(pageQueue(options));
+  app.all("/:page", (req, res) => {
+    begun.push(`${req.method} ${req.params.page}`);
+    held.set(req.params.page!, () => res.send(req.params.page));
+  });
+  server = app.listen(0);
+  const url = `http://localhost:${(server.address() as AddressInfo).port}`;
+  const until = async (condition: () => boolean) => {
+    for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(condition()).toBe(true);
+  };
+  const release = (page: string) => {
+    held.get(page)!();
+    held.delete(page);
+  };
+  return { url, begun, release, until };
+}
+
+describe("the page queue", () => {
+  it("lets in as many pages as it may at once, and the others in the order they came", async () => {
+    const { url, begun, release, until } = portal({ concurrent: 2, waiting: 10 });
+    // Sent a little apart, so that they arrive in this order.
+    const answers: Promise<string>[] = [];
+    for (const page of ["a", "b", "c", "d"]) {
+      answers.push(fetch(`${url}/${page}`).then((response) => response.text()));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await until(() => begun.length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(begun).toEqual(["GET a", "GET b"]);
+    release("b");
+    await until(() => begun.length === 3);
+    expect(begun[2]).toBe("GET c");
+    release("a");
+    await until(() => begun.length === 4);
+    release("c");
+    release("d");
+    expect(await Promise.all(answers)).toEqual(["a", "b", "c", "d"]);
+  });
+
+  it("never queues a write", async () => {
+    const { url, begun, release, until } = portal({ concurrent: 1, waiting: 10 });
+    const page = fetch(`${url}/a`);
+    await until(() => begun.length === 1);
+    const write = fetch(`${url}/b`, { method: "POST", body: "x=1", headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+    await until(() => begun.length === 2);
+    expect(begun).toEqual(["GET a", "POST b"]);
+    release("a");
+    release("b");
+    await Promise.all([page, write]);
+  });
+
+  it("answers 503 with Retry-After at once when too many pages wait", async () => {
+    const { url, begun, release, until } = portal({ concurrent: 1, waiting: 1 });
+    const first = fetch(`${url}/a`);
+    await until(() => begun.length === 1);
+    const second = fetch(`${url}/b`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const third = await fetch(`${url}/c`);
+    expect(third.status).toBe(503);
+    expect(third.headers.get("Retry-After")).toBe("5");
+    expect(await third.text()).toMatch(/busy/);
+    release("a");
+    await until(() => begun.length === 2);
+    release("b");
+    expect((await first).status).toBe(200);
+    expect((await second).status).toBe(200);
+    expect(begun).toEqual(["GET a", "GET b"]);
+  });
+
+  it("drops a waiting page whose client left, and lets in the next", async () => {
+    const { url, begun, release, until } = portal({ concurrent: 1, waiting: 10 });
+    const first = fetch(`${url}/a`);
+    await until(() => begun.length === 1);
+    const leaving = new AbortController();
+    const left = fetch(`${url}/b`, { signal: leaving.signal }).catch((error: Error) => error.name);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const third = fetch(`${url}/c`);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    leaving.abort();
+    expect(await left).toBe("AbortError");
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    release("a");
+    await until(() => begun.length === 2);
+    expect(begun).toEqual(["GET a", "GET c"]);
+    release("c");
+    await Promise.all([first, third]);
+  });
+});
