@@ -1,8 +1,10 @@
+import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   assessmentEditions,
   assessmentOverrides,
   auditEvents,
+  broadcasts,
   consultations,
   meetings,
   outbox,
@@ -17,6 +19,8 @@ import { hasDemoRound, seedDemoRound } from "../../db/demo-round";
 import { DEMO_SIGN_INS } from "../../db/seed";
 import { MEMBER_COUNTRIES } from "~/lib/countries";
 import { getAccount } from "~/modules/accounts/service.server";
+import { BROADCAST_HANDLERS } from "~/modules/broadcasts/handlers.server";
+import { drainBroadcasts } from "~/modules/broadcasts/service.server";
 import { listEditions, viewEdition } from "~/modules/assessment/service.server";
 import { homeFor } from "~/modules/home/service.server";
 import { triageQueue } from "~/modules/threat-input/service.server";
@@ -47,8 +51,10 @@ describe("the demo round", () => {
       ).map((row) => row.country),
     );
     expect([...MEMBER_COUNTRIES].filter((country) => !countries.has(country))).toEqual([]);
-    // Opening it queued the invitations.
-    expect(rowCount(db, outbox)).toBeGreaterThan(10);
+    // Opening it queued the invitations, which the broadcast worker composes (here, drained).
+    expect(db.select().from(broadcasts).where(eq(broadcasts.kind, "consultation-invitations")).all().length).toBeGreaterThan(0);
+    drainBroadcasts(db, BROADCAST_HANDLERS, APP_URL, NOW);
+    expect(db.select().from(outbox).where(eq(outbox.template, "consultation-invitation")).all().length).toBeGreaterThan(10);
   });
 
   it("has a meeting chosen in the future from votes cast in several zones, and one still polling", () => {

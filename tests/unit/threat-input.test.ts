@@ -2,6 +2,7 @@ import { and, eq, like } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   auditEvents,
+  broadcasts,
   outbox,
   threatInputIndicators,
   threatInputItems,
@@ -10,6 +11,8 @@ import {
   threatInputVersions,
 } from "../../db/schema";
 import { DEMO_SIGN_INS } from "../../db/seed";
+import { BROADCAST_HANDLERS } from "~/modules/broadcasts/handlers.server";
+import { drainBroadcasts, runBroadcastBatch } from "~/modules/broadcasts/service.server";
 import { getAccount } from "~/modules/accounts/service.server";
 import { consultationFormSchema } from "~/modules/consultations/schema";
 import { closeConsultation, createConsultation, openConsultation } from "~/modules/consultations/service.server";
@@ -289,8 +292,18 @@ describe("submitting", () => {
     expect(input).toMatchObject({ status: "submitted", triageState: "new", currentVersion: 1 });
     const audit = db.select().from(auditEvents).where(eq(auditEvents.action, "threat_input.submitted")).all();
     expect(audit).toHaveLength(1);
+    // The submit commits one broadcast, not a mail per analyst; the worker composes the notices.
+    const received = () => db.select().from(outbox).where(eq(outbox.template, "threat-input-received")).all();
+    expect(received()).toHaveLength(0);
+    expect(db.select().from(broadcasts).where(eq(broadcasts.kind, "threat-input-notices")).all()).toHaveLength(1);
+    // A batch of one analyst at a time, the last batch run twice (as after a crash): each once.
+    while (runBroadcastBatch(db, BROADCAST_HANDLERS, APP_URL, T0, 1)) {
+      // next analyst
+    }
+    db.update(broadcasts).set({ doneAt: null, cursor: 0 }).run();
+    drainBroadcasts(db, BROADCAST_HANDLERS, APP_URL, T0);
     // Thomas and Rafael are the analysts.
-    const notices = db.select().from(outbox).where(eq(outbox.template, "threat-input-received")).all();
+    const notices = received();
     expect(notices.map((mail) => mail.toAddress).sort()).toEqual([RAFAEL, THOMAS].sort());
     for (const mail of notices) {
       expect(mail.text).toContain(`${APP_URL}/inputs/${outcome.inputId}`);
@@ -306,6 +319,7 @@ describe("submitting", () => {
     const first = submit(KATHARINA, itemFields(0));
     decideTriage(db, account(THOMAS), first.inputId, { decision: "accept" }, viewerActor(THOMAS), later(T0, 2 * HOUR));
     const second = submit(KATHARINA, itemFields(0, { title: "Grandoreiro, updated" }), later(T0, 3 * HOUR));
+    drainBroadcasts(db, BROADCAST_HANDLERS, APP_URL, T0);
     expect(second).toEqual({ inputId: first.inputId, version: 2 });
     const input = visibleInput(db, account(THOMAS), first.inputId);
     expect(input).toMatchObject({ currentVersion: 2, triageState: "new" });

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, getTableColumns, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, getTableColumns, gt, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
 import {
   consultations,
   organisations,
@@ -40,6 +40,7 @@ import { nameMatcher, sourceWords, WITHHELD_SOURCE, type Disclosure, type NameMa
 import { recordAudit } from "../audit/audit.server";
 import { viewConsultation, type Consultation } from "../consultations/service.server";
 import { organisationNames } from "../organisations/service.server";
+import { enqueueBroadcast, type BroadcastBatch } from "../broadcasts/service.server";
 import { enqueueMail } from "../mail/outbox.server";
 import { indexItemEntities } from "../intel/entities.server";
 import { ATTACK_CATALOGUE, techniqueLabel } from "../reference/attack";
@@ -76,20 +77,44 @@ export function lockedReason(consultation: Pick<Consultation, "status" | "inputD
 type Recipient = { id: number; name: string; email: string };
 
 /** The taskforce's active analysts, who receive the notices of new input. */
-function activeAnalysts(db: DbOrTx): Recipient[] {
-  return db
+/**
+ * One batch of the analysts told of a submitted version (in user id order, as broadcasts go):
+ * "received" for a first version, "revised" after. Each notice's key is the version's and the
+ * analyst's, so a batch composed twice after a crash queues nothing twice.
+ */
+const analystNoticeBatch: BroadcastBatch = (tx, raw, { after, limit, appUrl, now }) => {
+  const { inputId, version, consultationId } = raw as { inputId: number; version: number; consultationId: number };
+  const consultation = tx.select({ title: consultations.title }).from(consultations).where(eq(consultations.id, consultationId)).get();
+  if (!consultation) return { last: null, sent: 0 };
+  const batch = analystsAfter(tx, after, limit);
+  const kind = version === 1 ? "received" : "revised";
+  for (const analyst of batch) {
+    notify(tx, analyst, `threat-input-${kind}:${inputId}:${version}:${analyst.id}`, { kind, consultationTitle: consultation.title, link: inputLink(appUrl, inputId) }, appUrl, now);
+  }
+  return { last: batch.length < limit ? null : batch.at(-1)!.id, sent: batch.length };
+};
+
+/** The broadcasts this module composes, for the worker. */
+export const THREAT_INPUT_BROADCASTS = { "threat-input-notices": analystNoticeBatch } as const;
+
+/** Analysts whose account is usable (and who match `where`), as recipients. */
+const usableAnalysts = (db: DbOrTx, where?: SQL) =>
+  db
     .select({ id: users.id, name: users.name, email: users.email })
     .from(users)
     .innerJoin(roleGrants, and(eq(roleGrants.userId, users.id), eq(roleGrants.role, "analyst")))
     .leftJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(accountIsUsable())
-    .orderBy(asc(users.name))
-    .all();
-}
+    .where(and(accountIsUsable(), where));
+
+const analystsAfter = (db: DbOrTx, after: number, limit: number): Recipient[] =>
+  usableAnalysts(db, gt(users.id, after)).orderBy(asc(users.id)).limit(limit).all();
 
 /** The analysts a TLP:RED item may be addressed to, as the form lists them (no addresses). */
 export function analystsForRedItems(db: DbOrTx) {
-  return activeAnalysts(db).map(({ id, name }) => ({ id, name }));
+  return usableAnalysts(db)
+    .orderBy(asc(users.name))
+    .all()
+    .map(({ id, name }) => ({ id, name }));
 }
 
 /** The organisation's own input to the consultation, draft and all. */
@@ -281,14 +306,8 @@ export function submitInput(
       origin: actor.origin,
       at: now,
     });
-    const kind = number === 1 ? "received" : "revised";
-    for (const analyst of activeAnalysts(tx)) {
-      notify(tx, analyst, `threat-input-${kind}:${input.id}:${number}:${analyst.id}`, {
-        kind,
-        consultationTitle: consultation.title,
-        link: inputLink(actor.appUrl, input.id),
-      }, actor.appUrl, now);
-    }
+    // Every analyst is told, by the broadcast worker: the submit commits one row, not a mail each.
+    enqueueBroadcast(tx, "threat-input-notices", { inputId: input.id, version: number, consultationId }, now);
     return { inputId: input.id, version: number };
   });
 }
