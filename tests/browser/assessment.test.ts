@@ -4,6 +4,8 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { organisations, users } from "../../db/schema";
 import { getAccount } from "~/modules/accounts/service.server";
+import { editionFormSchema } from "~/modules/assessment/schema";
+import { createEdition } from "~/modules/assessment/service.server";
 import { consultationFormSchema } from "~/modules/consultations/schema";
 import { createConsultation, openConsultation } from "~/modules/consultations/service.server";
 import { threatInputFormSchema } from "~/modules/threat-input/schema";
@@ -111,6 +113,49 @@ describe("the threat assessment in the browser", () => {
     const bundle = JSON.parse(fs.readFileSync((await download.path())!, "utf8")) as { type: string; objects: { type: string; name?: string }[] };
     expect(bundle.type).toBe("bundle");
     expect(bundle.objects.filter((object) => object.type === "malware").map((object) => object.name)).toEqual(["Grandoreiro"]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("an analyst proposes a target from the items behind a name, with and without a rationale", async () => {
+    const db = portal.db();
+    const analyst = getAccount(db, db.select().from(users).where(eq(users.email, ANALYST)).get()!.id);
+    const editionId = createEdition(
+      db,
+      analyst,
+      editionFormSchema.parse({ title: "Browser edition, targets", periodFrom: "2026-01-01", periodTo: "2026-06-30", consultationIds: [String(consultationId)] }),
+      { userId: analyst.id, origin: {} },
+    );
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const problems = collectProblems(page);
+    await signIn(page, portal.url, ANALYST);
+    await page.goto(`${portal.url}/assessments/${editionId}`);
+    // The edition's page lists no item to tick: it says where to propose.
+    expect(await page.locator('input[name="itemIds"]').count()).toBe(0);
+    await page.getByRole("link", { name: "all the items of this edition" }).click();
+    await page.getByRole("heading", { level: 1, name: "Items behind the whole edition" }).waitFor();
+    await expectAccessible(page, "the items page with its proposal form");
+
+    const form = page.locator("form", { has: page.getByRole("button", { name: "Propose" }) });
+    await form.getByLabel("Name").fill("Grandoreiro operators");
+    await form.getByLabel(/Grandoreiro campaign against retail banking customers \(Banking trojans/).check();
+    await form.getByLabel("Rationale").fill("Too short.");
+    await submit(page, page.getByRole("button", { name: "Propose" }), 400);
+    // Refused at the field, with what was typed and ticked kept.
+    await page.getByText("Give the rationale (at least 20 characters).").first().waitFor();
+    expect(await form.getByLabel("Name").inputValue()).toBe("Grandoreiro operators");
+    expect(await form.getByLabel(/Grandoreiro campaign against retail banking customers \(Banking trojans/).isChecked()).toBe(true);
+    await expectAccessible(page, "the proposal form with an error");
+    // The refused post is the one problem Chromium reports.
+    expect(problems.splice(0)).toEqual(["console: Failed to load resource: the server responded with a status of 400 (Bad Request)"]);
+
+    await form.getByLabel("Rationale").fill("Both banks report the same Grandoreiro loader and overlays.");
+    await submit(page, page.getByRole("button", { name: "Propose" }));
+    await page.getByRole("heading", { level: 1, name: "Browser edition, targets" }).waitFor();
+    expect(await page.locator(".page-message").textContent()).toContain("The target is proposed");
+    await page.getByRole("heading", { level: 3, name: "Grandoreiro operators" }).waitFor();
+    expect(await page.getByRole("link", { name: "1 supporting item" }).count()).toBe(1);
     expect(problems).toEqual([]);
     await context.close();
   });
