@@ -76,7 +76,9 @@ const queueReminders = () => {
     log.error({ err: error }, "queueing meeting reminders failed");
   }
 };
-queueReminders();
+// The first run waits until the portal answers: it renders every reminder that fell due while the
+// portal was down, which is no reason to keep anyone waiting for their page at start.
+const firstReminders = setTimeout(queueReminders, 5_000);
 const reminders = setInterval(queueReminders, 60_000);
 
 const refuse = refusals(build, env);
@@ -154,6 +156,7 @@ async function shutdown(signal: string) {
   stopping = true;
   log.info({ signal }, "shutting down");
   server.close();
+  clearTimeout(firstReminders);
   clearInterval(reminders);
   await broadcaster.stop();
   await worker.stop();

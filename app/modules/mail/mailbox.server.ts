@@ -1,5 +1,4 @@
 import { desc, eq } from "drizzle-orm";
-import { simpleParser } from "mailparser";
 import { mailboxMessages } from "../../../db/schema";
 import type { DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
@@ -58,6 +57,9 @@ export type MailboxAttachment = {
  * no file name, so it is named by its place) and the same file attached as invite.ics.
  */
 export async function attachmentsOf(raw: string): Promise<MailboxAttachment[]> {
+  // Loaded when a message is opened: mailparser and what it brings (linkify-it, html-to-text,
+  // the charset tables) took a third of the portal's start-up, for a page of the demo mailbox.
+  const { simpleParser } = await import("mailparser");
   const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
   return parsed.attachments.map((attachment, index) => {
     const header = attachment.headers.get("content-type") as { params?: Record<string, string> } | undefined;
