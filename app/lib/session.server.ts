@@ -21,9 +21,18 @@ const sessionCookie = () =>
     });
   });
 
-export async function readSessionToken(request: Request): Promise<string | null> {
-  const value: unknown = await sessionCookie().parse(request.headers.get("Cookie"));
-  return typeof value === "string" && value.length > 0 ? value : null;
+/** A request's headers do not change: its cookie is verified (an HMAC) once, however often asked. */
+const tokensOfRequests = new WeakMap<Request, Promise<string | null>>();
+
+export function readSessionToken(request: Request): Promise<string | null> {
+  let token = tokensOfRequests.get(request);
+  if (!token) {
+    token = sessionCookie()
+      .parse(request.headers.get("Cookie"))
+      .then((value: unknown) => (typeof value === "string" && value.length > 0 ? value : null));
+    tokensOfRequests.set(request, token);
+  }
+  return token;
 }
 
 export function sessionCookieHeader(token: string): Promise<string> {

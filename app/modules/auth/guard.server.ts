@@ -6,9 +6,20 @@ import { clearedSessionCookieHeader, readSessionToken } from "~/lib/session.serv
 import type { Account } from "../accounts/service.server";
 import { resolveSession } from "./sessions.server";
 
-export async function getViewer(request: Request): Promise<Account | null> {
-  const token = await readSessionToken(request);
-  return token ? resolveSession(getDb(), token) : null;
+/**
+ * A page's loaders (the layout's and the route's) each ask who is viewing; they are given the
+ * same Request, so the session is resolved once a page, not once a loader. Only for reads: an
+ * action may sign someone in or out, and asks afresh.
+ */
+const viewersOfPages = new WeakMap<Request, Promise<Account | null>>();
+
+export function getViewer(request: Request): Promise<Account | null> {
+  const page = request.method === "GET" || request.method === "HEAD";
+  const known = page ? viewersOfPages.get(request) : undefined;
+  if (known) return known;
+  const viewer = readSessionToken(request).then((token) => (token ? resolveSession(getDb(), token) : null));
+  if (page) viewersOfPages.set(request, viewer);
+  return viewer;
 }
 
 /** Every loader and action of a signed-in page starts here; it sends strangers to /login. */
