@@ -61,3 +61,37 @@ export function renderThreatInputNoticeEmail(data: ThreatInputNoticeData): Rende
   ].join("\n");
   return { subject, html, text };
 }
+
+/** Several inputs submitted or revised before the analysts were told of the first: one notice. */
+export type ThreatInputDigestData = { name: string; inputs: number; consultationTitles: string[]; link: string };
+
+export function renderThreatInputDigestEmail(data: ThreatInputDigestData): RenderedEmail {
+  const subject = `${data.inputs} threat inputs received or revised`;
+  const html = renderHtml(
+    <EmailLayout preview={subject}>
+      <h1 style={{ fontSize: "20px", margin: "0 0 12px" }}>{subject}</h1>
+      <p>Hello {data.name},</p>
+      <p>Organisations have submitted or revised {data.inputs} threat inputs to:</p>
+      <ul>
+        {data.consultationTitles.map((title) => (
+          <li key={title}>
+            <strong>{title}</strong>
+          </li>
+        ))}
+      </ul>
+      <p>The details are in the portal only.</p>
+      <EmailAction href={data.link} label="Open the triage queue" addressPrefix="" />
+    </EmailLayout>,
+  );
+  const text = [
+    `Hello ${data.name},`,
+    "",
+    `Organisations have submitted or revised ${data.inputs} threat inputs to:`,
+    ...data.consultationTitles.map((title) => `- "${title}"`),
+    "",
+    "The details are in the portal only.",
+    "",
+    `Open the triage queue: ${data.link}`,
+  ].join("\n");
+  return { subject, html, text };
+}

@@ -317,6 +317,7 @@ describe("submitting", () => {
 
   it("keeps every version: a revision is version 2 and goes back to the analysts as new", () => {
     const first = submit(KATHARINA, itemFields(0));
+    drainBroadcasts(db, BROADCAST_HANDLERS, APP_URL, T0);
     decideTriage(db, account(THOMAS), first.inputId, { decision: "accept" }, viewerActor(THOMAS), later(T0, 2 * HOUR));
     const second = submit(KATHARINA, itemFields(0, { title: "Grandoreiro, updated" }), later(T0, 3 * HOUR));
     drainBroadcasts(db, BROADCAST_HANDLERS, APP_URL, T0);
@@ -329,6 +330,33 @@ describe("submitting", () => {
     expect(v2.items.map((item) => item.title)).toEqual(["Grandoreiro, updated"]);
     expect(v2.versions.map((version) => version.number)).toEqual([2, 1]);
     expect(db.select().from(outbox).where(eq(outbox.template, "threat-input-revised")).all()).toHaveLength(2);
+  });
+
+  it("tells the analysts of a burst of submits in one notice each, and of a later one on its own", () => {
+    const mails = (template: string) => db.select().from(outbox).where(eq(outbox.template, template)).all();
+    const donau = submit(KATHARINA, itemFields(0));
+    const cordillera = submit(ANDRES, itemFields(0, { crimeArea: "online_fraud" }));
+    // Both were submitted before the worker began: one broadcast tells of both.
+    expect(db.select().from(broadcasts).where(eq(broadcasts.kind, "threat-input-notices")).all()).toHaveLength(1);
+    drainBroadcasts(db, BROADCAST_HANDLERS, APP_URL, T0);
+    expect(mails("threat-input-received")).toHaveLength(0);
+    const digests = mails("threat-input-digest");
+    expect(digests.map((mail) => mail.toAddress).sort()).toEqual([RAFAEL, THOMAS].sort());
+    for (const mail of digests) {
+      expect(mail.subject).toBe("2 threat inputs received or revised");
+      expect(mail.text).toContain(`${APP_URL}/triage`);
+      for (const secret of ["Grandoreiro", DONAU, CORDILLERA, `/inputs/${donau.inputId}`, `/inputs/${cordillera.inputId}`]) expect(mail.text).not.toContain(secret);
+    }
+    // Once the worker has begun a notice (here, a batch of one analyst), a later version waits for a notice of its own.
+    submit(KATHARINA, itemFields(0, { title: "Grandoreiro, updated" }), later(T0, 2 * HOUR));
+    expect(runBroadcastBatch(db, BROADCAST_HANDLERS, APP_URL, T0, 1)).toBe(true);
+    const revised = submit(ANDRES, itemFields(0, { crimeArea: "online_fraud", title: "Fraud, updated" }), later(T0, 3 * HOUR));
+    drainBroadcasts(db, BROADCAST_HANDLERS, APP_URL, T0);
+    const singles = mails("threat-input-revised");
+    // Each analyst: one notice of Donau's revision and one of Cordillera's, each with its own link.
+    expect(singles).toHaveLength(4);
+    expect(singles.filter((mail) => mail.text.includes(`/inputs/${revised.inputId}`))).toHaveLength(2);
+    expect(mails("threat-input-digest")).toHaveLength(2);
   });
 
   it("is refused after the deadline and once the consultation is closed, writing nothing", () => {

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, isNull } from "drizzle-orm";
 import { broadcasts } from "../../../db/schema";
 import type { Db, DbOrTx } from "~/lib/db.server";
 
@@ -24,6 +24,31 @@ export const BROADCAST_BATCH = 50;
 
 export function enqueueBroadcast(tx: DbOrTx, kind: BroadcastKind, payload: Record<string, unknown>, now: Date): number {
   return tx.insert(broadcasts).values({ kind, payload, createdAt: now }).returning({ id: broadcasts.id }).get().id;
+}
+
+/**
+ * Joins the newest broadcast of this kind that the worker has not begun (no batch of it composed:
+ * its cursor is still 0), or enqueues a new one: for changes that one message can tell of
+ * together. The joining transaction holds the write lock, as the worker's batches do, so a
+ * broadcast is never joined while its first batch is being composed.
+ */
+export function joinBroadcast(
+  tx: DbOrTx,
+  kind: BroadcastKind,
+  payload: Record<string, unknown>,
+  join: (waiting: Record<string, unknown>) => Record<string, unknown>,
+  now: Date,
+): number {
+  const waiting = tx
+    .select({ id: broadcasts.id, payload: broadcasts.payload })
+    .from(broadcasts)
+    .where(and(eq(broadcasts.kind, kind), isNull(broadcasts.doneAt), eq(broadcasts.cursor, 0)))
+    .orderBy(desc(broadcasts.id))
+    .limit(1)
+    .get();
+  if (!waiting) return enqueueBroadcast(tx, kind, payload, now);
+  tx.update(broadcasts).set({ payload: join(waiting.payload) }).where(eq(broadcasts.id, waiting.id)).run();
+  return waiting.id;
 }
 
 /**

@@ -16,7 +16,7 @@ import {
   type Tlp,
   type TriageState,
 } from "../../../db/schema";
-import { renderThreatInputNoticeEmail, type ThreatInputNoticeData } from "../../../emails/threat-input-notice";
+import { renderThreatInputDigestEmail, renderThreatInputNoticeEmail, type ThreatInputNoticeData } from "../../../emails/threat-input-notice";
 import type { Db, DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { keyset } from "~/lib/keyset.server";
@@ -40,7 +40,7 @@ import { nameMatcher, sourceWords, WITHHELD_SOURCE, type Disclosure, type NameMa
 import { recordAudit } from "../audit/audit.server";
 import { viewConsultation, type Consultation } from "../consultations/service.server";
 import { organisationNames } from "../organisations/service.server";
-import { enqueueBroadcast, type BroadcastBatch } from "../broadcasts/service.server";
+import { joinBroadcast, type BroadcastBatch } from "../broadcasts/service.server";
 import { enqueueMail } from "../mail/outbox.server";
 import { indexItemEntities } from "../intel/entities.server";
 import { ATTACK_CATALOGUE, techniqueLabel } from "../reference/attack";
@@ -77,19 +77,58 @@ export function lockedReason(consultation: Pick<Consultation, "status" | "inputD
 type Recipient = { id: number; name: string; email: string };
 
 /** The taskforce's active analysts, who receive the notices of new input. */
+/** The versions one notice to the analysts tells of: one, or several submitted in a burst. */
+type SubmittedVersions = { inputs: { inputId: number; version: number; consultationId: number }[] };
+
 /**
- * One batch of the analysts told of a submitted version (in user id order, as broadcasts go):
- * "received" for a first version, "revised" after. Each notice's key is the version's and the
- * analyst's, so a batch composed twice after a crash queues nothing twice.
+ * Tells the analysts of a submitted version, by the broadcast worker. A burst of submits (near a
+ * deadline, every bank at once) is one notice, not one per input: a version submitted before the
+ * worker began the waiting notice joins it.
+ */
+const tellAnalysts = (tx: DbOrTx, submitted: SubmittedVersions["inputs"][number], now: Date) =>
+  joinBroadcast(tx, "threat-input-notices", { inputs: [submitted] }, (waiting) => ({ inputs: [...(waiting as SubmittedVersions).inputs, submitted] }), now);
+
+/**
+ * One batch of the analysts told (in user id order, as broadcasts go): of one version, "received"
+ * for a first version and "revised" after, with its link; of several, how many and to which
+ * consultations, with the triage queue's link. A notice's key names its versions and the analyst,
+ * so a batch composed twice after a crash queues nothing twice.
  */
 const analystNoticeBatch: BroadcastBatch = (tx, raw, { after, limit, appUrl, now }) => {
-  const { inputId, version, consultationId } = raw as { inputId: number; version: number; consultationId: number };
-  const consultation = tx.select({ title: consultations.title }).from(consultations).where(eq(consultations.id, consultationId)).get();
-  if (!consultation) return { last: null, sent: 0 };
+  const { inputs } = raw as SubmittedVersions;
+  const titles = new Map(
+    tx
+      .select({ id: consultations.id, title: consultations.title })
+      .from(consultations)
+      .where(inArray(consultations.id, [...new Set(inputs.map((input) => input.consultationId))]))
+      .all()
+      .map((row) => [row.id, row.title]),
+  );
   const batch = analystsAfter(tx, after, limit);
-  const kind = version === 1 ? "received" : "revised";
+  const only = inputs.length === 1 ? inputs[0]! : null;
+  const versions = inputs.map((input) => `${input.inputId}.${input.version}`);
   for (const analyst of batch) {
-    notify(tx, analyst, `threat-input-${kind}:${inputId}:${version}:${analyst.id}`, { kind, consultationTitle: consultation.title, link: inputLink(appUrl, inputId) }, appUrl, now);
+    if (only) {
+      const kind = only.version === 1 ? "received" : "revised";
+      const title = titles.get(only.consultationId) ?? "a consultation";
+      notify(tx, analyst, `threat-input-${kind}:${only.inputId}:${only.version}:${analyst.id}`, { kind, consultationTitle: title, link: inputLink(appUrl, only.inputId) }, appUrl, now);
+      continue;
+    }
+    enqueueMail(
+      tx,
+      {
+        to: analyst.email,
+        template: "threat-input-digest",
+        dedupeKey: `threat-input-digest:${versions[0]}-${versions.at(-1)}:${versions.length}:${analyst.id}`,
+        ...renderThreatInputDigestEmail({
+          name: analyst.name,
+          inputs: inputs.length,
+          consultationTitles: [...new Set(inputs.map((input) => titles.get(input.consultationId) ?? "a consultation"))],
+          link: new URL("/triage", appUrl).toString(),
+        }),
+      },
+      { appUrl, now },
+    );
   }
   return { last: batch.length < limit ? null : batch.at(-1)!.id, sent: batch.length };
 };
@@ -307,7 +346,7 @@ export function submitInput(
       at: now,
     });
     // Every analyst is told, by the broadcast worker: the submit commits one row, not a mail each.
-    enqueueBroadcast(tx, "threat-input-notices", { inputId: input.id, version: number, consultationId }, now);
+    tellAnalysts(tx, { inputId: input.id, version: number, consultationId }, now);
     return { inputId: input.id, version: number };
   });
 }
