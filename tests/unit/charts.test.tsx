@@ -216,6 +216,17 @@ const boxesOverlap = (a: Box, b: Box) => a.x < b.x + b.w && b.x < a.x + a.w && a
 describe("RiskMatrix", () => {
   const { html, root } = render(<RiskMatrix areas={AREAS} title="Crime areas by likelihood and impact" id="matrix-2025" />);
 
+  it("lays out other areas anew and the same areas as before, whichever was drawn in between (layouts are kept)", () => {
+    const moved = AREAS.map((one) => (one.crimeArea === "botnets" ? { ...one, impact: 4.1, likelihood: 3.8 } : one));
+    const relabelled = AREAS.map((one) => (one.crimeArea === "online_fraud" ? { ...one, label: "Online fraud and scams" } : one));
+    const other = render(<RiskMatrix areas={moved} title="Crime areas by likelihood and impact" id="matrix-2025" />).html;
+    const renamed = render(<RiskMatrix areas={relabelled} title="Crime areas by likelihood and impact" id="matrix-2025" />).html;
+    expect(other).not.toBe(html);
+    expect(renamed).not.toBe(html);
+    expect(renamed).toContain("Online fraud and scams");
+    expect(render(<RiskMatrix areas={AREAS} title="Crime areas by likelihood and impact" id="matrix-2025" />).html).toBe(html);
+  });
+
   it("is a figure with a caption, and an image named by its title and description", () => {
     const { outer } = expectAccessibleFigure(root, "Crime areas by likelihood and impact");
     expect(outer.attrs.role).toBe("group");

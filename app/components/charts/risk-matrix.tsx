@@ -228,6 +228,25 @@ type Placed = {
  * most crowded markers first is tried too, and the tidier layout kept. Everything is arithmetic
  * on the props, so the server and the browser agree, and the same props give the same layout.
  */
+/** Layouts already worked out, by their areas: an edition's matrix is drawn the same on every view. */
+const layouts = new Map<string, Placed[]>();
+const LAYOUTS_KEPT = 200;
+
+/**
+ * The labels' layout for these areas. Working it out is the most costly part of an edition's page
+ * (tens of milliseconds of trial placements), and the same areas always give the same layout, so
+ * it is worked out once and kept, the oldest dropped past LAYOUTS_KEPT.
+ */
+function placedLabels(areas: (MatrixArea & { impact: number; likelihood: number })[]): Placed[] {
+  const key = JSON.stringify(areas);
+  const known = layouts.get(key);
+  if (known) return known;
+  const layout = placeLabels(areas);
+  layouts.set(key, layout);
+  if (layouts.size > LAYOUTS_KEPT) layouts.delete(layouts.keys().next().value!);
+  return layout;
+}
+
 function placeLabels(areas: (MatrixArea & { impact: number; likelihood: number })[]): Placed[] {
   const markers: Box[] = areas.map((area) => ({
     x: xOf(area.likelihood) - MARKER_RADIUS - 1,
@@ -407,7 +426,7 @@ export function RiskMatrix({ areas, title, id }: { areas: MatrixArea[]; title: s
     .filter((area): area is MatrixArea & { impact: number; likelihood: number } => area.impact !== null && area.likelihood !== null)
     .sort(order);
   const missing = areas.filter((area) => area.impact === null || area.likelihood === null).sort(order);
-  const labels = placeLabels(placed);
+  const labels = placedLabels(placed);
   const description = describe(placed, missing);
   const plotBottom = TOP + PLOT;
 
