@@ -160,11 +160,16 @@ function fault(error: unknown, req: Request, res: Response) {
  */
 export function pageQueue({ concurrent, waiting }: { concurrent: number; waiting: number }): RequestHandler {
   let running = 0;
-  const queue: { start: () => void; gone: boolean }[] = [];
+  // Pages still waiting; `queue` also holds those whose client left, until their turn comes.
+  let waitingNow = 0;
+  const queue: { start: () => void; state: "waiting" | "started" | "gone" }[] = [];
   const drain = () => {
     while (running < concurrent && queue.length) {
       const entry = queue.shift()!;
-      if (!entry.gone) entry.start();
+      if (entry.state === "gone") continue;
+      entry.state = "started";
+      waitingNow -= 1;
+      entry.start();
     }
   };
   return (req, res, next) => {
@@ -183,14 +188,17 @@ export function pageQueue({ concurrent, waiting }: { concurrent: number; waiting
       next();
     };
     if (running < concurrent) return start();
-    if (queue.length >= waiting) {
+    if (waitingNow >= waiting) {
       res.status(503).set("Retry-After", "5").set("Cache-Control", "no-store").type("text/plain").send("The portal is busy. Try again in a few seconds.");
       return;
     }
-    const entry = { start, gone: false };
+    const entry = { start, state: "waiting" as "waiting" | "started" | "gone" };
     queue.push(entry);
+    waitingNow += 1;
     res.once("close", () => {
-      entry.gone = true;
+      if (entry.state !== "waiting") return;
+      entry.state = "gone";
+      waitingNow -= 1;
     });
   };
 }
