@@ -292,12 +292,15 @@ function Entities({
   editionId,
   entities,
   unranked,
+  canSearch,
   canEdit,
   state,
 }: {
   editionId: number;
   entities: Data["entities"];
   unranked: number;
+  /** Search is for analysts: a coordinator is not sent to a page that refuses them. */
+  canSearch: boolean;
   canEdit: boolean;
   state: FormState;
 }) {
@@ -347,8 +350,13 @@ function Entities({
       )}
       {unranked > 0 ? (
         <p className="small muted">
-          The {entities.length} heaviest are listed; {counted(unranked, "more name")} weigh less. Search for any of them on the{" "}
-          <Link to="/search">search page</Link>.
+          The {entities.length} heaviest are listed; {counted(unranked, "more name")} weigh less.
+          {canSearch ? (
+            <>
+              {" "}
+              Search for any of them on the <Link to="/search">search page</Link>.
+            </>
+          ) : null}
         </p>
       ) : null}
       {canEdit && entities.length > 1 ? (
@@ -552,7 +560,7 @@ export default function EditionPage() {
       </section>
 
       <Overrides areas={areas} canEdit={canEdit} state={stateFor(state, "override")} />
-      <Entities editionId={edition.id} entities={entities} unranked={loaded.unranked} canEdit={canEdit} state={stateFor(state, "merge")} />
+      <Entities editionId={edition.id} entities={entities} unranked={loaded.unranked} canSearch={viewer.roles.includes("analyst")} canEdit={canEdit} state={stateFor(state, "merge")} />
       <Targets
         editionId={edition.id}
         proposals={proposals}

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assessmentEditions, assessmentOverrides, auditEvents, threatInputs, users } from "../../db/schema";
+import { assessmentEditions, assessmentOverrides, auditEvents, targetProposals, threatInputs, users } from "../../db/schema";
 import type { Visitor } from "../support/http";
 import { startPortal, type Portal } from "../support/portal";
 import { openConsultationFor, rowCount } from "../support/scheduling";
@@ -257,6 +257,13 @@ describe("targets", () => {
     const html = await refused.text();
     expect(html).toContain("Give the rationale (at least 20 characters).");
     expect(html).toContain('value="Overlay kit sellers"');
+    // An item that is not this edition's is refused at the field, and nothing is proposed.
+    const proposals = () => portal.db().select().from(targetProposals).all().length;
+    const proposalsBefore = proposals();
+    const foreign = await analyst.post(path, { ...form, itemIds: [itemId, "999999"] });
+    expect(foreign.status).toBe(400);
+    expect(await foreign.text()).toContain("Choose supporting items from this edition.");
+    expect(proposals()).toBe(proposalsBefore);
   });
 });
 

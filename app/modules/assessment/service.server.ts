@@ -585,10 +585,10 @@ function computeFigures(db: DbOrTx, viewer: Viewer, edition: Edition, selection:
 // ---------------------------------------------------------------------------------------------
 // The edition page
 
-/** Free text on an edition as its readers may see it: no withheld source named. */
 /** How many corroborated names a crime area lists on a page; the rest are counted. */
 const CORROBORATED_SHOWN = 12;
 
+/** Free text on an edition as its readers may see it: no withheld source named. */
 function redactedAreas(areas: AreaResult[], matcher: NameMatcher): AreaResult[] {
   return areas.map((area) => (area.override ? { ...area, override: { ...area.override, reason: matcher.redact(area.override.reason) } } : area));
 }
@@ -758,15 +758,15 @@ function proposalsFor(db: DbOrTx, viewer: Viewer, edition: Edition, matcher: Nam
   return { shown, hidden: all.length - shown.length };
 }
 
+/** How many items a page of "the items behind a figure" lists. */
+export const ITEMS_PAGE_SIZE = 50;
+
 /**
  * The items behind one figure of the edition: an area's, an actor's, a malware family's, an
  * indicator's or a target's, among the items this viewer may read. Sources are named only as
  * each item's attribution allows, for every reader. What the viewer may not read is neither
  * shown nor counted here, so the answer is the same whether or not hidden items match.
  */
-/** How many items a page of "the items behind a figure" lists. */
-export const ITEMS_PAGE_SIZE = 50;
-
 export function itemsBehind(db: DbOrTx, viewer: Viewer, id: number, filter: ItemsFilter, actor: Actor, now = new Date()) {
   assertReader(viewer);
   const edition = getEdition(db, id);

@@ -76,7 +76,6 @@ export function lockedReason(consultation: Pick<Consultation, "status" | "inputD
 /** Someone a notice goes to. */
 type Recipient = { id: number; name: string; email: string };
 
-/** The taskforce's active analysts, who receive the notices of new input. */
 /** The versions one notice to the analysts tells of: one, or several submitted in a burst. */
 type SubmittedVersions = { inputs: { inputId: number; version: number; consultationId: number }[] };
 
@@ -136,7 +135,7 @@ const analystNoticeBatch: BroadcastBatch = (tx, raw, { after, limit, appUrl, now
 /** The broadcasts this module composes, for the worker. */
 export const THREAT_INPUT_BROADCASTS = { "threat-input-notices": analystNoticeBatch } as const;
 
-/** Analysts whose account is usable (and who match `where`), as recipients. */
+/** The taskforce's analysts whose account is usable (and who match `where`): who hears of new input. */
 const usableAnalysts = (db: DbOrTx, where?: SQL) =>
   db
     .select({ id: users.id, name: users.name, email: users.email })
