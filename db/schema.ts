@@ -636,7 +636,32 @@ export const threatInputItemRecipients = sqliteTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
   },
-  (t) => [primaryKey({ columns: [t.itemId, t.userId] })],
+  (t) => [
+    primaryKey({ columns: [t.itemId, t.userId] }),
+    // An analyst's TLP:RED items, read from the analyst (correlation counts them by the viewer).
+    index("threat_input_item_recipients_user_idx").on(t.userId, t.itemId),
+  ],
+);
+
+/**
+ * How many items of each organisation name each indicator or entity, counting only items of
+ * inputs as they stand (current version, submitted) that are not TLP:RED: what corroboration
+ * reads, one row per organisation instead of one per report. Kept by triggers (migration 0012,
+ * docs/decisions/026) on every write that changes what counts, never by the services; `kind` is
+ * "indicator" (with its type) or an entity kind (type ""). A row may fall to 0 and stay.
+ */
+export const reportedSubjects = sqliteTable(
+  "reported_subjects",
+  {
+    kind: text("kind").notNull(),
+    type: text("type").notNull(),
+    value: text("value").notNull(),
+    organisationId: integer("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    items: integer("items").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.type, t.value, t.organisationId] })],
 );
 
 /** Questions from the analysts and the organisation's answers, on the input's page. */

@@ -24,11 +24,10 @@ export function InputCorroborationCell({ inputId, corroboration }: { inputId: nu
   if (!corroboration || corroboration.organisations === 0) return <span className="muted">Not reported elsewhere</span>;
   return (
     <span className="small">
-      {shares(corroboration)} also reported by {plural(corroboration.organisations, "other organisation", "other organisations")} in{" "}
-      {plural(corroboration.inputs, "input", "inputs")}.{" "}
+      {shares(corroboration)} also reported by {plural(corroboration.organisations, "other organisation", "other organisations")}.{" "}
       {corroboration.top ? (
         <>
-          Most reported:{" "}
+          Most reported ({plural(corroboration.top.organisations, "other organisation", "other organisations")}):{" "}
           <Link to={corroboration.top.search} aria-label={`Search for ${corroboration.top.label}`}>
             <code className="break">{corroboration.top.label}</code>
           </Link>
@@ -44,7 +43,7 @@ export function InputCorroborationCell({ inputId, corroboration }: { inputId: nu
 
 /** The words for one name's figures beyond an edition. */
 export function beyondWords(beyond: Beyond): string {
-  return `also reported by ${plural(beyond.organisations, "organisation", "organisations")} in ${plural(beyond.inputs, "input", "inputs")} beyond this edition`;
+  return `also reported by ${plural(beyond.organisations, "organisation", "organisations")} beyond this edition`;
 }
 
 /**

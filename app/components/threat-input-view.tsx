@@ -147,9 +147,9 @@ function GradeForm({ item, state }: { item: InputViewData["items"][number]; stat
   );
 }
 
-type Correlation = { label: string; search: string; organisations: number; inputs: number };
+type Correlation = { label: string; search: string; organisations: number };
 
-/** "Also reported by N other organisations in M inputs", with the search that lists them. */
+/** "Also reported by N other organisations", with the search that lists their items. */
 function AlsoReported({ correlations }: { correlations: Correlation[] | undefined }) {
   if (!correlations?.length) return null;
   return (
@@ -161,8 +161,7 @@ function AlsoReported({ correlations }: { correlations: Correlation[] | undefine
             <Link to={entry.search}>
               <code className="break">{entry.label}</code>
             </Link>
-            : also reported by {entry.organisations} other {entry.organisations === 1 ? "organisation" : "organisations"} in {entry.inputs}{" "}
-            {entry.inputs === 1 ? "input" : "inputs"}
+            : also reported by {entry.organisations} other {entry.organisations === 1 ? "organisation" : "organisations"}
           </li>
         ))}
       </ul>

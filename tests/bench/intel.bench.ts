@@ -116,7 +116,7 @@ describe("triage corroboration of a page at 220,000 indicators", () => {
   );
   const first = corroborationOfInputs(db, viewer, page)[page[0]!]!;
   console.log(
-    `triage page: ${page.length} inputs; the first: ${first.indicators.reported} of ${first.indicators.of} indicators, ${first.actors.reported} of ${first.actors.of} actor names, ${first.malware.reported} of ${first.malware.of} malware also reported by ${first.organisations} other organisations in ${first.inputs} inputs`,
+    `triage page: ${page.length} inputs; the first: ${first.indicators.reported} of ${first.indicators.of} indicators, ${first.actors.reported} of ${first.actors.of} actor names, ${first.malware.reported} of ${first.malware.of} malware also reported by ${first.organisations} other organisations`,
   );
   bench("portal: corroborationOfInputs for a page of 50 inputs (one gated statement: indicators, actors, malware, most reported)", () => void corroborationOfInputs(db, viewer, page), OPTIONS);
   bench("bare: the indicators' counts alone, ungated, current versions only on the page", () => void bare.all(JSON.stringify(page)), OPTIONS);

@@ -108,8 +108,8 @@ describe("triage", () => {
     const donau = triageRow(html, inputs.donau);
     // shared-one (Cordillera, Vigilanza), shared-two (Cordillera's RED item, Thomas's to read);
     // Wizard Spider (Vigilanza) and its alias UNC1878 (Cordillera) are two names; Grandoreiro is both banks'.
-    expect(donau).toContain("2 of its 3 indicators, 2 of 2 actor names, 1 of 1 malware family also reported by 2 other organisations in 2 inputs.");
-    expect(donau).toContain("Most reported: shared-one.example");
+    expect(donau).toContain("2 of its 3 indicators, 2 of 2 actor names, 1 of 1 malware family also reported by 2 other organisations.");
+    expect(donau).toContain("Most reported (2 other organisations): shared-one.example");
     expect(html).toContain(`href="/search?q=shared-one.example"`);
     expect(html).toContain(`href="/inputs/${inputs.donau}"`);
     const cordillera = triageRow(html, inputs.cordillera);
@@ -118,9 +118,9 @@ describe("triage", () => {
 
   it("counts a RED item only for the analysts it names: for Rafael it neither corroborates nor is corroborated", async () => {
     const html = decode(await (await rafael.get("/triage")).text());
-    expect(triageRow(html, inputs.donau)).toContain("1 of its 3 indicators, 2 of 2 actor names, 1 of 1 malware family also reported by 2 other organisations in 2 inputs.");
+    expect(triageRow(html, inputs.donau)).toContain("1 of its 3 indicators, 2 of 2 actor names, 1 of 1 malware family also reported by 2 other organisations.");
     // Cordillera's RED item is not among what Rafael reads of it.
-    expect(triageRow(html, inputs.cordillera)).toContain("1 of its 1 indicator, 1 of 1 actor name, 1 of 1 malware family also reported by 2 other organisations in 2 inputs.");
+    expect(triageRow(html, inputs.cordillera)).toContain("1 of its 1 indicator, 1 of 1 actor name, 1 of 1 malware family also reported by 2 other organisations.");
     for (const secret of Object.values(RED)) expect(html).not.toContain(secret);
   });
 });
@@ -140,9 +140,9 @@ describe("the edition", () => {
     // Donau's Wizard Spider and Cordillera's UNC1878 are one entity (Donau gives the alias), shown as
     // UNC1878. Vigilanza's input lies outside the period: beyond the edition; it names Wizard Spider,
     // and Grandoreiro on its RED item, Thomas's to read.
-    expect(rows).toContain("UNC1878 Actor or network also reported by 1 organisation in 1 input beyond this edition");
-    expect(rows).toContain("Grandoreiro Malware also reported by 1 organisation in 1 input beyond this edition");
-    expect(rows).toContain("UNC1878 Proposed target (network) also reported by 1 organisation in 1 input beyond this edition");
+    expect(rows).toContain("UNC1878 Actor or network also reported by 1 organisation beyond this edition");
+    expect(rows).toContain("Grandoreiro Malware also reported by 1 organisation beyond this edition");
+    expect(rows).toContain("UNC1878 Proposed target (network) also reported by 1 organisation beyond this edition");
     expect(html).toContain(`href="/search?q=UNC1878"`);
     // Its own input (Cordillera's RED item is in the edition) is no one's "beyond".
     expect(rows.join("\n")).not.toContain(RED.actor);
@@ -151,7 +151,7 @@ describe("the edition", () => {
   it("leaves a RED item beyond the edition out for an analyst it does not name", async () => {
     const html = decode(await (await rafael.get(`/assessments/${edition}`)).text());
     const rows = beyondRows(html);
-    expect(rows).toContain("UNC1878 Actor or network also reported by 1 organisation in 1 input beyond this edition");
+    expect(rows).toContain("UNC1878 Actor or network also reported by 1 organisation beyond this edition");
     expect(rows.some((row) => row.startsWith("Grandoreiro"))).toBe(false);
     for (const secret of Object.values(RED)) expect(html).not.toContain(secret);
   });

@@ -1,3 +1,9 @@
+import type { Db } from "~/lib/db.server";
+import { getAccount } from "~/modules/accounts/service.server";
+import { threatInputFormSchema } from "~/modules/threat-input/schema";
+import { inputFormFor, submitInput } from "~/modules/threat-input/service.server";
+import { userIdOf } from "../unit/helpers";
+
 // A threat input item as the form posts it: every field a string (or a list for checkbox groups),
 // named items.<index>.<field>. Tests change one field at a time to see one rule at work.
 
@@ -43,4 +49,18 @@ export function itemFields(index: number, overrides: ItemOverrides = {}): Record
 /** A whole form of several items: each entry overrides the base item. */
 export function inputFields(...items: ItemOverrides[]): Record<string, string | string[]> {
   return Object.assign({}, ...items.map((overrides, index) => itemFields(index, overrides)));
+}
+
+/**
+ * Submits the items (each as `itemFields(0, ...)` gives it) as the stakeholder with this address,
+ * through the service, as the form would: a second call for the same consultation revises.
+ */
+export function submitItems(db: Db, email: string, consultationId: number, items: Record<string, string | string[]>[], at: Date) {
+  const person = getAccount(db, userIdOf(db, email));
+  const stakeholder = { ...person, organisationId: person.organisationId! };
+  const fields = Object.assign({}, ...items.map((item, index) => Object.fromEntries(Object.entries(item).map(([key, value]) => [key.replace(/^items\.0\./, `items.${index}.`), value]))));
+  const context = inputFormFor(db, stakeholder, consultationId, at).context;
+  const parsed = threatInputFormSchema(context).parse(fields);
+  const origin = { ip: "203.0.113.5", userAgent: "vitest" };
+  return submitInput(db, stakeholder, consultationId, { items: parsed.items, values: fields }, { userId: person.id, origin, appUrl: "http://localhost" }, at).inputId;
 }

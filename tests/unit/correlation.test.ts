@@ -6,10 +6,8 @@ import { consultationFormSchema } from "~/modules/consultations/schema";
 import { createConsultation, openConsultation } from "~/modules/consultations/service.server";
 import { corroborationOfInputs, correlate, reportedBeyondEdition } from "~/modules/intel/correlation.server";
 import { resolvedKey } from "~/modules/reference/names";
-import { threatInputFormSchema } from "~/modules/threat-input/schema";
-import { inputFormFor, submitInput } from "~/modules/threat-input/service.server";
 import { freshDatabase } from "../support/db";
-import { itemFields } from "../support/threat-input";
+import { itemFields, submitItems } from "../support/threat-input";
 import { organisationIdOf, userIdOf } from "./helpers";
 
 // Correlation in triage and on the edition (issue 11.3) over a real SQLite file: what other
@@ -32,14 +30,7 @@ let fresh: ReturnType<typeof freshDatabase>;
 const inputs: Record<string, number> = {};
 const account = (email: string) => getAccount(fresh.db, userIdOf(fresh.db, email));
 
-function submit(email: string, consultationId: number, ...items: Record<string, string | string[]>[]) {
-  const person = account(email);
-  const stakeholder = { ...person, organisationId: person.organisationId! };
-  const fields = Object.assign({}, ...items.map((item, index) => Object.fromEntries(Object.entries(item).map(([key, value]) => [key.replace(/^items\.0\./, `items.${index}.`), value]))));
-  const context = inputFormFor(fresh.db, stakeholder, consultationId, T0).context;
-  const parsed = threatInputFormSchema(context).parse(fields);
-  return submitInput(fresh.db, stakeholder, consultationId, { items: parsed.items, values: fields }, { userId: person.id, origin, appUrl: "http://localhost" }, T0).inputId;
-}
+const submit = (email: string, consultationId: number, ...items: Record<string, string | string[]>[]) => submitItems(fresh.db, email, consultationId, items, T0);
 
 /** The statements a call prepares, by their text. */
 function statementsOf(run: () => void): string[] {
@@ -92,7 +83,7 @@ beforeAll(() => {
 afterAll(() => fresh.sqlite.close());
 
 describe("triage corroboration", () => {
-  it("says of each input how many of its indicators and names other organisations report, in how many inputs", () => {
+  it("says of each input how many of its indicators and names other organisations report, and how many organisations", () => {
     const thomas = account(THOMAS);
     const page = corroborationOfInputs(fresh.db, thomas, [inputs.donau!, inputs.cordillera!, inputs.vigilanza!]);
     // Donau: shared-one (Cordillera, Vigilanza), shared-two (Cordillera's RED item, for Thomas);
@@ -102,10 +93,9 @@ describe("triage corroboration", () => {
       actors: { reported: 1, of: 2 },
       malware: { reported: 1, of: 2 },
       organisations: 2,
-      inputs: 2,
       top: { label: "shared-one.example", search: "/search?q=shared-one.example", organisations: 2 },
     });
-    expect(page[inputs.vigilanza!]).toMatchObject({ indicators: { reported: 1, of: 2 }, actors: { reported: 0, of: 1 }, organisations: 2, inputs: 2 });
+    expect(page[inputs.vigilanza!]).toMatchObject({ indicators: { reported: 1, of: 2 }, actors: { reported: 0, of: 1 }, organisations: 2 });
   });
 
   it("never counts a RED item for an analyst it does not name, neither as what is reported nor as what is corroborated", () => {
@@ -142,7 +132,7 @@ describe("resolution shared with the assessment", () => {
     expect(corroborationOfInputs(fresh.db, thomas, [inputs.donau!])[inputs.donau!]!.malware).toEqual({ reported: 2, of: 2 });
     expect(corroborationOfInputs(fresh.db, account(RAFAEL), [inputs.donau!])[inputs.donau!]!.malware).toEqual({ reported: 1, of: 2 });
     const found = correlate(fresh.db, thomas, [{ kind: "malware", key: resolvedKey("malware", "Homebrew Loader") }], { organisationId: organisationIdOf(fresh.db, DONAU) });
-    expect([...found.values()]).toEqual([{ organisations: 1, inputs: 1 }]);
+    expect([...found.values()]).toEqual([{ organisations: 1 }]);
   });
 });
 
@@ -158,9 +148,9 @@ describe("beyond an edition", () => {
       targets: [{ id: 7, kind: "network", name: "UNC1878" }],
       itemIds: donauItem.map((row) => row.id),
     });
-    expect(beyond.entities["actor Wizard Spider"]).toEqual({ organisations: 1, inputs: 1, search: "/search?q=Wizard+Spider" });
-    expect(beyond.entities["malware Mekotio"]).toEqual({ organisations: 1, inputs: 1, search: "/search?q=Mekotio" });
-    expect(beyond.targets[7]).toEqual({ organisations: 1, inputs: 1, search: "/search?q=UNC1878" });
+    expect(beyond.entities["actor Wizard Spider"]).toEqual({ organisations: 1, search: "/search?q=Wizard+Spider" });
+    expect(beyond.entities["malware Mekotio"]).toEqual({ organisations: 1, search: "/search?q=Mekotio" });
+    expect(beyond.targets[7]).toEqual({ organisations: 1, search: "/search?q=UNC1878" });
     // The edition's own input does not count: Donau alone names Homebrew Loader (and Rafael does not read the RED merge partner).
     const own = reportedBeyondEdition(fresh.db, account(RAFAEL), { entities: [{ kind: "malware", name: "Homebrew Loader", aliases: [] }], targets: [], itemIds: donauItem.map((row) => row.id) });
     expect(own.entities).toEqual({});

@@ -15,6 +15,8 @@ const PROTECTED = new Set([
   "threatInputItems",
   "threatInputIndicators",
   "threatInputItemRecipients",
+  // The mentions of every organisation's items, counted (docs/decisions/026).
+  "reportedSubjects",
 ]);
 const READS = new Set(["from", "innerJoin", "leftJoin", "rightJoin", "fullJoin"]);
 const GATE_MODULE = /(^|\/)access\/gate\.server$/;

@@ -5,6 +5,7 @@ import {
   consultationOrganisations,
   consultations,
   organisations,
+  reportedSubjects,
   roleGrants,
   threatInputIndicators,
   threatInputItemRecipients,
@@ -173,6 +174,38 @@ export const itemHiddenFrom = (viewer: Viewer): Gated => gate(sql`not ${itemRead
 /** The indicators of the items a viewer may read (a condition on threat_input_indicators). */
 export function indicatorReadableBy(viewer: Viewer): Gated {
   return gate(sql`exists (select 1 from ${ITEMS} where ${gateItems.id} = ${threatInputIndicators.itemId} and ${itemCondition(viewer, gateItems)})`);
+}
+
+/**
+ * What of reported_subjects (the mentions of non-RED items of standing inputs, by organisation)
+ * the viewer may read: staff every row, since they read every item that is not TLP:RED; a
+ * stakeholder their own organisation's rows. Beside it, the TLP:RED items the viewer reads
+ * (`redItemsReadableBy`) complete the count: together they are what `itemReadableBy` lets through.
+ */
+export function reportedSubjectsReadableBy(viewer: Viewer): Gated {
+  return anyOf([
+    isStakeholder(viewer) ? eq(reportedSubjects.organisationId, viewer.organisationId) : undefined,
+    isTaskforceStaff(viewer) ? ALWAYS : undefined,
+  ]);
+}
+
+/**
+ * The TLP:RED items the viewer may read, as a condition on threat_input_items that a query can
+ * be driven by: an analyst's are found from the analyst (threat_input_item_recipients_user_idx),
+ * a stakeholder's among their organisation's items; others read none.
+ */
+export function redItemsReadableBy(viewer: Viewer): Gated {
+  return gate(
+    and(
+      eq(threatInputItems.tlp, "TLP:RED"),
+      anyOf([
+        isStakeholder(viewer) ? itemCondition(viewer, threatInputItems) : undefined,
+        isTaskforceStaff(viewer) && isAnalyst(viewer)
+          ? sql`${threatInputItems.id} in (select ${gateRecipients.itemId} from ${RECIPIENTS} where ${gateRecipients.userId} = ${viewer.id})`
+          : undefined,
+      ]),
+    )!,
+  );
 }
 
 /** 1 when the viewer may read the item, else 0: for counting what is left out without reading it. */

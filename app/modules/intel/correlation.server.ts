@@ -1,8 +1,9 @@
-import { and, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, lt, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import {
   consultations,
   entityMerges,
   organisations,
+  reportedSubjects,
   threatInputIndicators,
   threatInputItemEntities,
   threatInputItems,
@@ -13,7 +14,17 @@ import {
   type Tlp,
 } from "../../../db/schema";
 import type { DbOrTx } from "~/lib/db.server";
-import { disclosedSource, indicatorReadableBy, inputReadableBy, itemDisclosure, itemReadableBy, type Gated, type Viewer } from "../access/gate.server";
+import {
+  disclosedSource,
+  indicatorReadableBy,
+  inputReadableBy,
+  itemDisclosure,
+  itemReadableBy,
+  redItemsReadableBy,
+  reportedSubjectsReadableBy,
+  type Gated,
+  type Viewer,
+} from "../access/gate.server";
 import { TECHNIQUE_ID } from "../reference/attack";
 import { referenceName, resolvedKey } from "../reference/names";
 import { detectIndicatorType, validateIndicator } from "../threat-input/indicators";
@@ -25,7 +36,8 @@ import { sourceLabel } from "../threat-input/service.server";
 // threat_input_item_entities_key_idx), in a constant number of statements per page.
 
 export type Subject = { kind: "indicator"; type: string; value: string } | { kind: ItemEntityKind; key: string; also?: string[] };
-export type Reported = { organisations: number; inputs: number };
+/** How many organisations (other than the one left out) report a subject. */
+export type Reported = { organisations: number };
 
 export const subjectKey = (subject: Subject) =>
   subject.kind === "indicator" ? `indicator ${subject.type} ${subject.value}` : `${subject.kind} ${[subject.key, ...(subject.also ?? [])].join(" ")}`;
@@ -73,66 +85,81 @@ function keysOf(subject: Extract<Subject, { kind: ItemEntityKind }>, merged: Map
 }
 
 /**
- * Which inputs do not count, as a condition on threat_inputs: those of an organisation (the one
- * whose item is on the page, "other organisations") or those behind given items (an edition's:
- * "beyond this edition's input").
+ * Which inputs do not count: those of an organisation (the one whose item is on the page, "other
+ * organisations") or those behind given items (an edition's: "beyond this edition's input").
  */
 export type Exclusion = { organisationId?: number; itemIds?: number[] };
 
-function excluded(viewer: Viewer, exclude: Exclusion): SQL {
-  const parts: SQL[] = [];
-  if (exclude.organisationId !== undefined) parts.push(sql`${threatInputs.organisationId} <> ${exclude.organisationId}`);
-  if (exclude.itemIds?.length) {
-    // The subquery's own tables hide the outer query's of the same names (SQL scoping).
-    parts.push(sql`${threatInputs.id} not in (select ${threatInputVersions.inputId} from ${threatInputVersions}
-      inner join ${threatInputItems} on ${threatInputItems.versionId} = ${threatInputVersions.id}
-      where ${threatInputItems.id} in (select value from json_each(${json(exclude.itemIds)})) and ${itemReadableBy(viewer)})`);
-  }
-  return parts.length ? sql.join(parts, sql` and `) : sql`1`;
-}
-
 /**
- * How many organisations, in how many inputs, report each subject, counting only what the viewer
- * may read, leaving out the inputs `exclude` names. An actor or malware family counts under every
- * key it is known by (the names given with it, the analysts' merges). Two statements, whatever
- * the number of subjects (the subjects travel as one JSON parameter).
+ * How many organisations report each subject, counting only what the viewer may read, leaving
+ * out the inputs `exclude` names. An actor or malware family counts under every key it is known
+ * by (the names given with it, the analysts' merges). The merges, then one statement, whatever
+ * the number of subjects (they travel as one JSON parameter): the organisations come from
+ * reported_subjects, one row an organisation however many inputs it has (docs/decisions/026),
+ * less what the excluded inputs count there, plus the TLP:RED items the viewer reads.
  */
 export function correlate(db: DbOrTx, viewer: Viewer, subjects: Subject[], exclude: Exclusion = {}): Map<string, Reported> {
   const found = new Map<string, Reported>();
-  const indicators = subjects.filter((subject): subject is Extract<Subject, { kind: "indicator" }> => subject.kind === "indicator");
-  const entities = subjects.filter((subject): subject is Extract<Subject, { kind: ItemEntityKind }> => subject.kind !== "indicator");
-  const other = excluded(viewer, exclude);
-  if (indicators.length) {
-    const wanted = [...new Map(indicators.map((subject) => [subjectKey(subject), [subject.type, subject.value]])).values()];
-    const rows = db.all<{ type: string; value: string; organisations: number; inputs: number }>(sql`
-      select ${threatInputIndicators.type} as type, ${threatInputIndicators.value} as value,
-        count(distinct ${threatInputs.organisationId}) as organisations, count(distinct ${threatInputs.id}) as inputs
-      from json_each(${json(wanted)}) wanted
-        cross join ${threatInputIndicators} on ${threatInputIndicators.type} = wanted.value ->> 0 and ${threatInputIndicators.value} = wanted.value ->> 1
-        inner join ${threatInputItems} on ${threatInputItems.id} = ${threatInputIndicators.itemId}
+  if (subjects.length === 0) return found;
+  const merged = subjects.some((subject) => subject.kind !== "indicator") ? mergedKeys(db) : new Map<string, string[]>();
+  // [subject, kind, type, value]: an indicator by its type and value, a name by each of its keys.
+  const wanted = [...new Map(subjects.map((subject) => [subjectKey(subject), subject])).entries()].flatMap(([id, subject]) =>
+    subject.kind === "indicator" ? [[id, "indicator", subject.type, subject.value]] : keysOf(subject, merged).map((key) => [id, subject.kind, "", key]),
+  );
+  const otherOrganisation = (column: SQLWrapper) => (exclude.organisationId === undefined ? sql`1` : sql`${column} <> ${exclude.organisationId}`);
+  // The inputs behind the excluded items, and what their standing, non-RED items count in
+  // reported_subjects, to take off; then the TLP:RED items the viewer reads outside them.
+  const excludedInputs = exclude.itemIds?.length
+    ? sql`select distinct ${threatInputVersions.inputId} from json_each(${json(exclude.itemIds)}) excluded_item
+        cross join ${threatInputItems} on ${threatInputItems.id} = excluded_item.value
         inner join ${threatInputVersions} on ${threatInputVersions.id} = ${threatInputItems.versionId}
-        inner join ${threatInputs} on ${threatInputs.id} = ${threatInputVersions.inputId}
-      where ${current} and ${other} and ${indicatorReadableBy(viewer)}
-      group by ${threatInputIndicators.type}, ${threatInputIndicators.value}`);
-    for (const row of rows) found.set(subjectKey({ kind: "indicator", type: row.type, value: row.value }), row);
-  }
-  if (entities.length) {
-    const merged = mergedKeys(db);
-    const wanted = [...new Map(entities.map((subject) => [subjectKey(subject), subject])).entries()].flatMap(([id, subject]) =>
-      keysOf(subject, merged).map((key) => [id, subject.kind, key]),
-    );
-    const rows = db.all<{ subject: string; organisations: number; inputs: number }>(sql`
-      select wanted.value ->> 0 as subject,
-        count(distinct ${threatInputs.organisationId}) as organisations, count(distinct ${threatInputs.id}) as inputs
-      from json_each(${json(wanted)}) wanted
-        cross join ${threatInputItemEntities} on ${threatInputItemEntities.kind} = wanted.value ->> 1 and ${threatInputItemEntities.key} = wanted.value ->> 2
-        inner join ${threatInputItems} on ${threatInputItems.id} = ${threatInputItemEntities.itemId}
-        inner join ${threatInputVersions} on ${threatInputVersions.id} = ${threatInputItems.versionId}
-        inner join ${threatInputs} on ${threatInputs.id} = ${threatInputVersions.inputId}
-      where ${current} and ${other} and ${itemReadableBy(viewer)}
-      group by wanted.value ->> 0`);
-    for (const row of rows) found.set(row.subject, { organisations: row.organisations, inputs: row.inputs });
-  }
+        where ${itemReadableBy(viewer)}`
+    : sql`select null where 0`;
+  // The wanted things that the standing items of `inputs` name, of the items `readable` lets
+  // through: once from their indicators and once from their names, each by its own index.
+  const wantedNamedBy = (inputs: SQL, readable: Gated, where: SQL) => {
+    const named = (mention: SQL, items: Gated) => sql`select wanted.subject, ${threatInputs.organisationId} as organisation_id from ${inputs}
+      inner join ${threatInputVersions} on ${threatInputVersions.inputId} = ${threatInputs.id} and ${current}
+      inner join ${threatInputItems} on ${threatInputItems.versionId} = ${threatInputVersions.id} and ${items}
+      ${mention} where ${where}`;
+    return sql`${named(
+      sql`inner join ${threatInputIndicators} on ${threatInputIndicators.itemId} = ${threatInputItems.id}
+        inner join wanted on wanted.kind = 'indicator' and wanted.type = ${threatInputIndicators.type} and wanted.value = ${threatInputIndicators.value}`,
+      readable,
+    )} union all ${named(
+      sql`inner join ${threatInputItemEntities} on ${threatInputItemEntities.itemId} = ${threatInputItems.id}
+        inner join wanted on wanted.kind = ${threatInputItemEntities.kind} and wanted.type = '' and wanted.value = ${threatInputItemEntities.key}`,
+      readable,
+    )}`;
+  };
+  const rows = db.all<{ subject: string; organisations: number }>(sql`
+    with wanted(subject, kind, type, value) as materialized (select value ->> 0, value ->> 1, value ->> 2, value ->> 3 from json_each(${json(wanted)})),
+    excluded_inputs(id) as materialized (${excludedInputs}),
+    counted(subject, organisation_id, items) as (
+      select wanted.subject, ${reportedSubjects.organisationId}, sum(${reportedSubjects.items})
+      from wanted cross join ${reportedSubjects} on ${reportedSubjects.kind} = wanted.kind and ${reportedSubjects.type} = wanted.type and ${reportedSubjects.value} = wanted.value
+      where ${reportedSubjects.items} > 0 and ${reportedSubjectsReadableBy(viewer)} and ${otherOrganisation(reportedSubjects.organisationId)}
+      group by wanted.subject, ${reportedSubjects.organisationId}
+    ),
+    inside(subject, organisation_id, items) as (
+      select subject, organisation_id, count(*) from (${wantedNamedBy(
+        sql`excluded_inputs cross join ${threatInputs} on ${threatInputs.id} = excluded_inputs.id`,
+        itemReadableBy(viewer),
+        sql`${threatInputItems.tlp} <> 'TLP:RED'`,
+      )}) group by subject, organisation_id
+    ),
+    red(subject, organisation_id) as (${wantedNamedBy(
+      sql`${threatInputs}`,
+      redItemsReadableBy(viewer),
+      sql`${otherOrganisation(threatInputs.organisationId)} and ${threatInputs.id} not in (select id from excluded_inputs)`,
+    )})
+    select subject, count(distinct organisation_id) as organisations from (
+      select counted.subject, counted.organisation_id from counted
+        left join inside on inside.subject = counted.subject and inside.organisation_id = counted.organisation_id
+      where counted.items > coalesce(inside.items, 0)
+      union all select subject, organisation_id from red
+    ) group by subject`);
+  for (const row of rows) found.set(row.subject, { organisations: row.organisations });
   return found;
 }
 
@@ -237,7 +264,7 @@ export function searchItems(db: DbOrTx, viewer: Viewer, query: SearchQuery) {
   return { subjects, rows: page, next: rows.length > SEARCH_PAGE_SIZE ? page.at(-1)!.id : null };
 }
 
-export type ItemCorrelation = { label: string; search: string; organisations: number; inputs: number };
+export type ItemCorrelation = { label: string; search: string; organisations: number };
 
 /**
  * For each item of an input shown to an analyst: what else the taskforce holds on what it names,
@@ -267,9 +294,8 @@ export type InputCorroboration = {
   indicators: Share;
   actors: Share;
   malware: Share;
-  /** Other organisations, and their inputs, reporting at least one of these. */
+  /** Other organisations reporting at least one of these. */
   organisations: number;
-  inputs: number;
   /** What most other organisations report too: the first value to look up. */
   top: { label: string; search: string; organisations: number } | null;
 };
@@ -291,18 +317,12 @@ export function corroborationOfInputs(db: DbOrTx, viewer: Viewer, inputIds: numb
     cross join ${threatInputs} on ${threatInputs.id} = page.value
     inner join ${threatInputVersions} on ${threatInputVersions.inputId} = ${threatInputs.id} and ${threatInputVersions.number} = ${threatInputs.currentVersion}
     inner join ${threatInputItems} on ${threatInputItems.versionId} = ${threatInputVersions.id} and ${readable}`;
-  // Elsewhere: items of current, submitted inputs the viewer may read. (Every list here is the
-  // left side of a CROSS JOIN, which SQLite keeps as the outer loop: the look-ups then go by
-  // index from the page's values, never by a scan of every input.)
-  const elsewhere = (readable: Gated) => sql`inner join ${threatInputItems} on ${threatInputItems.id} = source.item_id
-    inner join ${threatInputVersions} on ${threatInputVersions.id} = ${threatInputItems.versionId}
-    inner join ${threatInputs} on ${threatInputs.id} = ${threatInputVersions.inputId}
-    where ${current} and ${readable}`;
-  // The page's subjects ('mine') and, once per subject, every (organisation, input) elsewhere
-  // that reports it ('other'). The unions per input (how many other organisations and inputs in
-  // all) are counted below, in memory: joined in SQL, a name that hundreds of inputs report made
-  // a row for every page input naming it times every input reporting it (220,000 rows sorted for
-  // DISTINCT on a page of 50 inputs of the benchmark), where the subjects are a few thousand rows.
+  // Elsewhere: which organisations report each of the page's subjects, read from
+  // reported_subjects (one row an organisation, whatever the number of its inputs), and, for the
+  // TLP:RED items it leaves out, from the few such items the viewer reads. (Every list here is
+  // the left side of a CROSS JOIN, which SQLite keeps as the outer loop: the look-ups then go by
+  // index from the page's values.) The unions per input (how many other organisations in all)
+  // are counted below, in memory, over a few thousand rows at most.
   const rows = db.all<SubjectRow>(sql`
     with merged(kind, key, subject) as materialized (select value ->> 0, value ->> 1, value ->> 2 from json_each(${json(merged)})),
     -- The page's names by their items (CROSS JOIN: by the kind alone, which the IN below offers,
@@ -316,26 +336,45 @@ export function corroborationOfInputs(db: DbOrTx, viewer: Viewer, inputIds: numb
         left join merged on merged.kind = ${threatInputItemEntities.kind} and merged.key = ${threatInputItemEntities.key}
       where ${threatInputItemEntities.kind} in ('actor', 'malware')
     ),
-    wanted(kind, key, subject) as (
+    wanted_values(a, b) as materialized (select distinct a, b from mine where kind = 'indicator'),
+    wanted(kind, key, subject) as materialized (
       select distinct kind, b, b from mine where kind <> 'indicator'
       union select merged.kind, merged.key, merged.subject from merged where (merged.kind, merged.subject) in (select kind, b from mine where kind <> 'indicator')
     ),
-    others(kind, a, b, organisation_id, input_id) as (
-      select 'indicator', source.type, source.value, ${threatInputs.organisationId}, ${threatInputs.id}
-      from (select distinct a, b from mine where kind = 'indicator') wanted_values
-        cross join ${threatInputIndicators} source on source.type = wanted_values.a and source.value = wanted_values.b ${elsewhere(itemReadableBy(viewer))}
+    others(kind, a, b, organisation_id) as (
+      select 'indicator', ${reportedSubjects.type}, ${reportedSubjects.value}, ${reportedSubjects.organisationId}
+      from wanted_values cross join ${reportedSubjects} on ${reportedSubjects.kind} = 'indicator' and ${reportedSubjects.type} = wanted_values.a and ${reportedSubjects.value} = wanted_values.b
+      where ${reportedSubjects.items} > 0 and ${reportedSubjectsReadableBy(viewer)}
       union
-      select wanted.kind, wanted.kind, wanted.subject, ${threatInputs.organisationId}, ${threatInputs.id}
-      from wanted cross join ${threatInputItemEntities} source on source.kind = wanted.kind and source.key = wanted.key ${elsewhere(itemReadableBy(viewer))}
+      select wanted.kind, wanted.kind, wanted.subject, ${reportedSubjects.organisationId}
+      from wanted cross join ${reportedSubjects} on ${reportedSubjects.kind} = wanted.kind and ${reportedSubjects.type} = '' and ${reportedSubjects.value} = wanted.key
+      where ${reportedSubjects.items} > 0 and ${reportedSubjectsReadableBy(viewer)}
+      union
+      select 'indicator', source.type, source.value, ${threatInputs.organisationId}
+      from ${threatInputItems}
+        inner join ${threatInputVersions} on ${threatInputVersions.id} = ${threatInputItems.versionId}
+        inner join ${threatInputs} on ${threatInputs.id} = ${threatInputVersions.inputId} and ${current}
+        inner join ${threatInputIndicators} source on source.item_id = ${threatInputItems.id}
+      where ${redItemsReadableBy(viewer)} and (source.type, source.value) in (select a, b from wanted_values)
+      union
+      select wanted.kind, wanted.kind, wanted.subject, ${threatInputs.organisationId}
+      from ${threatInputItems}
+        inner join ${threatInputVersions} on ${threatInputVersions.id} = ${threatInputItems.versionId}
+        inner join ${threatInputs} on ${threatInputs.id} = ${threatInputVersions.inputId} and ${current}
+        inner join ${threatInputItemEntities} source on source.item_id = ${threatInputItems.id}
+        inner join wanted on wanted.kind = source.kind and wanted.key = source.key
+      where ${redItemsReadableBy(viewer)}
     )
     select 'mine' as side, input_id as inputId, organisation_id as organisationId, kind, a, b from mine
     union all
-    select 'other', input_id, organisation_id, kind, a, b from others`);
+    select 'other', null, organisation_id, kind, a, b from others`);
   return corroborationFrom(rows);
 }
 
 type SubjectKind = "indicator" | "actor" | "malware";
-type SubjectRow = { side: "mine" | "other"; inputId: number; organisationId: number; kind: SubjectKind; a: string; b: string };
+type SubjectOf = { organisationId: number; kind: SubjectKind; a: string; b: string };
+/** A subject of a page input ('mine'), or an organisation that reports it ('other'). */
+type SubjectRow = (SubjectOf & { side: "mine"; inputId: number }) | (SubjectOf & { side: "other"; inputId: null });
 type Candidate = { kind: SubjectKind; value: string; organisations: number };
 
 /** SQLite's BINARY order of two strings (their UTF-8 bytes), which the top subject's tie-break followed. */
@@ -354,18 +393,17 @@ function ranksBefore(candidate: Candidate, top: Candidate): boolean {
  */
 function corroborationFrom(rows: SubjectRow[]): Record<number, InputCorroboration> {
   const subject = (row: SubjectRow) => `${row.kind}\u0000${row.a}\u0000${row.b}`;
-  const elsewhere = new Map<string, { organisationId: number; inputId: number }[]>();
+  const elsewhere = new Map<string, Set<number>>();
   for (const row of rows) {
     if (row.side !== "other") continue;
-    const list = elsewhere.get(subject(row));
-    if (list) list.push({ organisationId: row.organisationId, inputId: row.inputId });
-    else elsewhere.set(subject(row), [{ organisationId: row.organisationId, inputId: row.inputId }]);
+    const organisations = elsewhere.get(subject(row));
+    if (organisations) organisations.add(row.organisationId);
+    else elsewhere.set(subject(row), new Set([row.organisationId]));
   }
   type Tally = {
     of: Record<SubjectKind, number>;
     reported: Record<SubjectKind, number>;
     organisations: Set<number>;
-    inputs: Set<number>;
     top: Candidate | null;
   };
   const tallies = new Map<number, Tally>();
@@ -373,16 +411,15 @@ function corroborationFrom(rows: SubjectRow[]): Record<number, InputCorroboratio
     if (row.side !== "mine") continue;
     let tally = tallies.get(row.inputId);
     if (!tally) {
-      tally = { of: { indicator: 0, actor: 0, malware: 0 }, reported: { indicator: 0, actor: 0, malware: 0 }, organisations: new Set(), inputs: new Set(), top: null };
+      tally = { of: { indicator: 0, actor: 0, malware: 0 }, reported: { indicator: 0, actor: 0, malware: 0 }, organisations: new Set(), top: null };
       tallies.set(row.inputId, tally);
     }
     tally.of[row.kind] += 1;
     const organisations = new Set<number>();
-    for (const other of elsewhere.get(subject(row)) ?? []) {
-      if (other.organisationId === row.organisationId) continue;
-      organisations.add(other.organisationId);
-      tally.organisations.add(other.organisationId);
-      tally.inputs.add(other.inputId);
+    for (const organisationId of elsewhere.get(subject(row)) ?? []) {
+      if (organisationId === row.organisationId) continue;
+      organisations.add(organisationId);
+      tally.organisations.add(organisationId);
     }
     if (organisations.size === 0) continue;
     tally.reported[row.kind] += 1;
@@ -400,7 +437,6 @@ function corroborationFrom(rows: SubjectRow[]): Record<number, InputCorroboratio
           actors: { reported: tally.reported.actor, of: tally.of.actor },
           malware: { reported: tally.reported.malware, of: tally.of.malware },
           organisations: tally.organisations.size,
-          inputs: tally.inputs.size,
           top: label === null || top === null ? null : { label, search: searchLink(label), organisations: top.organisations },
         },
       ];
