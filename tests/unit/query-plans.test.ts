@@ -3,7 +3,9 @@ import { seedDemoRound } from "../../db/demo-round";
 import { DEMO_SIGN_INS } from "../../db/seed";
 import { getAccount } from "~/modules/accounts/service.server";
 import { exportSummary, itemsBehind, listEditions, printableEdition, viewEdition } from "~/modules/assessment/service.server";
-import { triageQueue } from "~/modules/threat-input/service.server";
+import { correlate, correlationsForInput, corroborationOfInputs } from "~/modules/intel/correlation.server";
+import { resolvedKey } from "~/modules/reference/names";
+import { triageQueue, viewInput } from "~/modules/threat-input/service.server";
 import { freshDatabase } from "../support/db";
 import { userIdOf } from "./helpers";
 
@@ -12,7 +14,7 @@ import { userIdOf } from "./helpers";
 // table whole without an index, or sort one through a temporary B-tree. The plans do not depend
 // on how many rows there are (no ANALYZE statistics), so the demo round shows them.
 
-const LARGE = ["threat_inputs", "threat_input_items", "threat_input_indicators", "meetings", "consultations", "audit_events", "outbox"];
+const LARGE = ["threat_inputs", "threat_input_items", "threat_input_indicators", "threat_input_item_entities", "threat_input_item_recipients", "reported_subjects", "meetings", "consultations", "audit_events", "outbox"];
 const NOW = new Date("2026-11-10T09:00:00.000Z");
 
 let fixture: ReturnType<typeof freshDatabase>;
@@ -106,4 +108,25 @@ describe("the main pages' queries", () => {
       expect(badSteps(plans)).toEqual([]);
     });
   }
+
+  // Corroboration sorts what a page names (its UNIONs and GROUP BYs over the page's subjects and
+  // one tally row per organisation for each): bounded by the page, not by the tables. It may
+  // read none of those tables whole.
+  it("of corroboration in triage, on an input and beyond an edition read no large table whole", () => {
+    const analyst = person(DEMO_SIGN_INS.analyst);
+    const plans = plansOf(() => {
+      const queue = triageQueue(fixture.db, analyst, {}).rows.map((row) => row.id);
+      expect(queue.length).toBeGreaterThan(0);
+      corroborationOfInputs(fixture.db, analyst, queue);
+      const input = viewInput(fixture.db, analyst, queue[0]!, actorOf(DEMO_SIGN_INS.analyst));
+      correlationsForInput(fixture.db, analyst, input.input.id, input.items);
+      const subjects = [{ kind: "actor" as const, key: resolvedKey("actor", "Wizard Spider") }, { kind: "indicator" as const, type: "domain", value: "example.com" }];
+      correlate(fixture.db, analyst, subjects, { itemIds: input.items.map((item) => item.id) });
+    });
+    const scans = plans.flatMap(({ sql, steps }) =>
+      steps.filter((step) => LARGE.includes(/^SCAN (\S+)(?: AS \S+)?$/.exec(step.detail)?.[1] ?? "")).map((step) => `${step.detail}\n    in ${sql}`),
+    );
+    expect(plans.some(({ sql }) => sql.includes("reported_subjects"))).toBe(true);
+    expect(scans).toEqual([]);
+  });
 });
