@@ -101,7 +101,7 @@ describe("threat input in the browser", () => {
     await impactError.waitFor();
     // Chromium logs the refused post itself; that one is expected, and nothing else.
     await expect.poll(() => problems.length).toBe(1);
-    expect(problems.splice(0)).toEqual(["console: Failed to load resource: the server responded with a status of 400 (Bad Request)"]);
+    expect(problems.splice(0)).toEqual([expect.stringMatching(/^console: Failed to load resource: the server responded with a status of 400 \(Bad Request\) \(http:\/\/[^/]+\/consultations\/\d+\/input\b/)]);
     expect(await impactError.textContent()).toContain("Choose the impact, 1 to 5.");
     await expect.poll(() => page.getByRole("alert").first().textContent()).toContain("Please correct the field marked below.");
     // Nothing typed was lost.

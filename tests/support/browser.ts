@@ -30,7 +30,8 @@ export async function launchChromium(): Promise<Browser> {
 export function collectProblems(page: Page): string[] {
   const problems: string[] = [];
   page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console: ${message.text()}`);
+    // The location names the resource of a "Failed to load resource" message: which request failed.
+    if (message.type() === "error") problems.push(`console: ${message.text()} (${message.location().url || "no location"})`);
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   return problems;
