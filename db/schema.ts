@@ -728,7 +728,8 @@ export const assessmentEditionItems = sqliteTable(
  * Who a published edition's frozen figures are for (docs/decisions/021): "staff", every taskforce
  * reader who reads none of its TLP:RED items (they all read the same items); "export", the
  * default export and the printable report (cleared for onward sharing, no TLP:RED), the same for
- * every reader. Anyone else (an analyst named on a RED item) has the figures computed anew.
+ * every reader. An analyst named on a RED item has figures of their own
+ * (assessment_edition_reader_figures).
  */
 export const FIGURE_AUDIENCES = ["staff", "export"] as const;
 export type FigureAudience = (typeof FIGURE_AUDIENCES)[number];
@@ -752,6 +753,28 @@ export const assessmentEditionFigures = sqliteTable(
     entities: text("entities", { mode: "json" }).$type<unknown[]>().notNull(),
   },
   (t) => [primaryKey({ columns: [t.editionId, t.audience] })],
+);
+
+/**
+ * A published edition's figures for one reader who reads some of the TLP:RED items behind the
+ * published editions (an analyst they name), frozen at their first view of it: what is theirs
+ * alone to see, computed once instead of at every view of theirs.
+ */
+export const assessmentEditionReaderFigures = sqliteTable(
+  "assessment_edition_reader_figures",
+  {
+    editionId: integer("edition_id")
+      .notNull()
+      .references(() => assessmentEditions.id, { onDelete: "cascade" }),
+    readerUserId: integer("reader_user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    items: integer("items").notNull(),
+    handlingMark: text("handling_mark", { enum: TLP_MARKS }).notNull(),
+    areas: text("areas", { mode: "json" }).$type<unknown[]>().notNull(),
+    entities: text("entities", { mode: "json" }).$type<unknown[]>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.editionId, t.readerUserId] })],
 );
 
 export const assessmentEditionConsultations = sqliteTable(

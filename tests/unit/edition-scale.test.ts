@@ -112,12 +112,12 @@ function multiply({ sqlite, versionIds }: Fixture, copies: number) {
   })();
 }
 
-/** How many statements `run` prepares on the fixture's connection (drizzle prepares each it runs). */
-function statementsOf(sqlite: Fixture["sqlite"], run: () => unknown): number {
+/** The statements `run` prepares on the fixture's connection, by their text (drizzle prepares each it runs). */
+function statementTexts(sqlite: Fixture["sqlite"], run: () => unknown): string[] {
   const prepare = sqlite.prepare;
-  let count = 0;
+  const texts: string[] = [];
   sqlite.prepare = ((source: string) => {
-    count += 1;
+    texts.push(source);
     return prepare.call(sqlite, source);
   }) as typeof prepare;
   try {
@@ -125,8 +125,10 @@ function statementsOf(sqlite: Fixture["sqlite"], run: () => unknown): number {
   } finally {
     sqlite.prepare = prepare;
   }
-  return count;
+  return texts;
 }
+
+const statementsOf = (sqlite: Fixture["sqlite"], run: () => unknown) => statementTexts(sqlite, run).length;
 
 const VIEWERS = ["analyst", "coordinator"] as const;
 
@@ -212,6 +214,42 @@ describe("an edition over more items than SQLite binds parameters", () => {
     expect(page.entities.find((entity) => entity.name === "Shared Spider")?.organisations).toBe(3);
     expect(printableEdition(db, analyst, editionId).areas.find((area) => area.crimeArea === "banking_trojans")!.items).toBe(items / 3);
     expect(viewEdition(db, getAccount(db, userIdOf(db, DEMO_SIGN_INS.coordinator)), editionId).itemCount).toBe((items / 3) * 2);
+  });
+});
+
+describe("a published edition, for an analyst its TLP:RED items name", () => {
+  it("shows figures of their own, computed at their first view and frozen, without reading the items again", () => {
+    const f = fixture("Reader round");
+    multiply(f, 20);
+    const { db, sqlite, editionId } = f;
+    const analyst = getAccount(db, userIdOf(db, DEMO_SIGN_INS.analyst));
+    const coordinator = getAccount(db, userIdOf(db, DEMO_SIGN_INS.coordinator));
+    // Reads every item's narrative: what computing the figures from the items does.
+    const readsItems = (texts: string[]) => texts.some((text) => text.includes(`"threat_input_items"."narrative"`));
+    const readers = () => sqlite.prepare("select reader_user_id from assessment_edition_reader_figures where edition_id = ?").pluck().all(editionId);
+    const view = (viewer: typeof analyst) => {
+      let page: ReturnType<typeof viewEdition> | undefined;
+      const read = readsItems(statementTexts(sqlite, () => (page = viewEdition(db, viewer, editionId))));
+      return { page: page!, read };
+    };
+    expect(view(analyst).read).toBe(true);
+    publish(f);
+    // Publishing computes no reader's figures: there may be many readers, and it holds the lock.
+    expect(readers()).toEqual([]);
+    const first = view(analyst);
+    expect(first.read).toBe(true);
+    expect(readers()).toEqual([analyst.id]);
+    const again = view(analyst);
+    expect(again.read).toBe(false);
+    expect(again.page.areas).toEqual(first.page.areas);
+    expect(again.page.entities).toEqual(first.page.entities);
+    // The coordinator reads no RED item: the staff audience's figures, frozen at publication.
+    const staff = view(coordinator);
+    expect(staff.read).toBe(false);
+    expect(readers()).toEqual([analyst.id]);
+    // The RED items count for the analyst: more items in their figures than in the staff's.
+    const trojans = (page: ReturnType<typeof viewEdition>) => page.areas.find((area) => area.crimeArea === "banking_trojans")!.items;
+    expect(trojans(again.page)).toBeGreaterThan(trojans(staff.page));
   });
 });
 

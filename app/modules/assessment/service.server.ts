@@ -5,6 +5,7 @@ import {
   assessmentEditionConsultations,
   assessmentEditionFigures,
   assessmentEditionItems,
+  assessmentEditionReaderFigures,
   assessmentEditions,
   assessmentOverrides,
   consultations,
@@ -459,8 +460,8 @@ function comparableBefore(db: DbOrTx, edition: Edition): { edition: Edition; sha
  * its score in the latest of them that covers it. Where the viewer reads what an audience's
  * frozen figures were computed from, those are read; otherwise each edition is computed anew.
  */
-function timelineOf(db: DbOrTx, viewer: Viewer, edition: Edition, selection: Selection, audience: FigureAudience | null) {
-  const frozen = audience ? frozenScoresBefore(db, edition, audience) : new Map<number, Scores>();
+function timelineOf(db: DbOrTx, viewer: Viewer, edition: Edition, selection: Selection, frozenFor: FrozenFor | null) {
+  const frozen = frozenFor ? frozenScoresBefore(db, edition, frozenFor) : new Map<number, Scores>();
   const earlier = comparableBefore(db, edition).map(({ edition: entry, shared }) => {
     const scores = frozen.get(entry.id) ?? finalScores(figuresFrom(db, viewer, entry, selected(db, viewer, entry, selection), new Map()));
     return { edition: entry, shared, scores: new Map([...scores].filter(([area]) => shared.has(area))) };
@@ -502,16 +503,20 @@ const selected = (db: DbOrTx, viewer: Viewer, edition: Edition, selection: Selec
 /** The figures publishing freezes for each audience, and the selection each is computed with. */
 const FROZEN_SELECTIONS: Record<FigureAudience, Selection> = { staff: "page", export: "export" };
 
+/** Whose frozen figures: an audience's, or one reader's own (an analyst a TLP:RED item names). */
+type FrozenFor = { audience: FigureAudience } | { reader: number };
+
 /**
- * The audience whose frozen figures are exactly what this viewer would compute for a selection
- * over an edition and the editions before it, if any. A default export's items are the same for
- * every reader (no TLP:RED in it, and staff read every other item). On the page, a reader who
- * reads no TLP:RED item of the published editions up to this one reads what "staff" was computed
- * from; one who does (an analyst a RED item names) has every figure computed anew, so that no
- * reader sees figures over items they may not read, nor misses what they may.
+ * Whose frozen figures are exactly what this viewer would compute for a selection over an
+ * edition and the editions before it, if any. A default export's items are the same for every
+ * reader (no TLP:RED in it, and staff read every other item). On the page, a reader who reads no
+ * TLP:RED item of the published editions up to this one reads what "staff" was computed from;
+ * one who does (an analyst a RED item names) reads their own, frozen at their first view of it,
+ * so that no reader sees figures over items they may not read, nor misses what they may. Until
+ * then, and for the editions before it in a timeline, the figures are computed anew.
  */
-function audienceOf(db: DbOrTx, viewer: Viewer, edition: Edition, selection: Selection): FigureAudience | null {
-  if (selection === "export") return "export";
+function frozenForOf(db: DbOrTx, viewer: Viewer, edition: Edition, selection: Selection): FrozenFor | null {
+  if (selection === "export") return { audience: "export" };
   if (selection === "named") return null;
   const red = db
     .select({ one: sql<number>`1` })
@@ -528,19 +533,26 @@ function audienceOf(db: DbOrTx, viewer: Viewer, edition: Edition, selection: Sel
     )
     .limit(1)
     .get();
-  return red ? null : "staff";
+  return red ? { reader: viewer.id } : { audience: "staff" };
 }
 
 type FrozenFigures = { items: number; handlingMark: Tlp; areas: AreaResult[]; entities: RankedEntity[] };
 
-/** A published edition's figures for an audience, as publishing froze them (null for a draft). */
-function frozenFigures(db: DbOrTx, edition: Edition, audience: FigureAudience | null): FrozenFigures | null {
-  if (edition.status !== "published" || audience === null) return null;
-  const row = db
-    .select()
-    .from(assessmentEditionFigures)
-    .where(and(eq(assessmentEditionFigures.editionId, edition.id), eq(assessmentEditionFigures.audience, audience)))
-    .get();
+/** A published edition's figures for an audience or a reader, as publishing froze them (null for a draft). */
+function frozenFigures(db: DbOrTx, edition: Edition, frozenFor: FrozenFor | null): FrozenFigures | null {
+  if (edition.status !== "published" || frozenFor === null) return null;
+  const row =
+    "reader" in frozenFor
+      ? db
+          .select()
+          .from(assessmentEditionReaderFigures)
+          .where(and(eq(assessmentEditionReaderFigures.editionId, edition.id), eq(assessmentEditionReaderFigures.readerUserId, frozenFor.reader)))
+          .get()
+      : db
+          .select()
+          .from(assessmentEditionFigures)
+          .where(and(eq(assessmentEditionFigures.editionId, edition.id), eq(assessmentEditionFigures.audience, frozenFor.audience)))
+          .get();
   if (!row) return null;
   // JSON keeps an override's date as text.
   const areas = (row.areas as AreaResult[]).map((area) =>
@@ -550,18 +562,22 @@ function frozenFigures(db: DbOrTx, edition: Edition, audience: FigureAudience | 
 }
 
 /**
- * The final scores an audience's frozen figures give the editions published before this one, by
- * edition, read from the frozen areas in SQL (an area counts with items or a score set by hand).
+ * The final scores an audience's or a reader's frozen figures give the editions published before
+ * this one, by edition, read from the frozen areas in SQL (an area counts with items or a score
+ * set by hand).
  */
-function frozenScoresBefore(db: DbOrTx, edition: Edition, audience: FigureAudience): Map<number, Scores> {
-  const figures = assessmentEditionFigures;
+function frozenScoresBefore(db: DbOrTx, edition: Edition, frozenFor: FrozenFor): Map<number, Scores> {
   const editions = assessmentEditions;
+  const [figures, whose] =
+    "reader" in frozenFor
+      ? [assessmentEditionReaderFigures, sql`${assessmentEditionReaderFigures.readerUserId} = ${frozenFor.reader}`]
+      : [assessmentEditionFigures, sql`${assessmentEditionFigures.audience} = ${frozenFor.audience}`];
   // json_each is a table-valued function, which drizzle's builder cannot join: the query is written out.
   const rows = db.all<{ editionId: number; crimeArea: CrimeArea; finalScore: number }>(sql`
     select ${figures.editionId} as editionId, json_extract(area.value, '$.crimeArea') as crimeArea,
       json_extract(area.value, '$.finalScore') as finalScore
     from ${figures} inner join ${editions} on ${editions.id} = ${figures.editionId}, json_each(${figures.areas}) area
-    where ${figures.audience} = ${audience} and ${editions.status} = 'published' and ${editions.id} <> ${edition.id}
+    where ${whose} and ${editions.status} = 'published' and ${editions.id} <> ${edition.id}
       ${edition.publishedAt ? sql`and ${editions.publishedAt} < ${edition.publishedAt.getTime()}` : sql``}
       and (json_extract(area.value, '$.items') > 0 or json_extract(area.value, '$.override') is not null)`);
   const scores = new Map<number, Scores>();
@@ -578,7 +594,7 @@ function frozenScoresBefore(db: DbOrTx, edition: Edition, audience: FigureAudien
  */
 function computeFigures(db: DbOrTx, viewer: Viewer, edition: Edition, selection: Selection, previousScores?: Scores): Figures {
   const set = selected(db, viewer, edition, selection);
-  const previous = previousScores ?? timelineOf(db, viewer, edition, selection, audienceOf(db, viewer, edition, selection)).previousScores;
+  const previous = previousScores ?? timelineOf(db, viewer, edition, selection, frozenForOf(db, viewer, edition, selection)).previousScores;
   return figuresFrom(db, viewer, edition, set, previous);
 }
 
@@ -610,26 +626,37 @@ function redactedEntities(entities: RankedEntity[], matcher: NameMatcher): Ranke
  * The figures of the edition's page for this viewer: those frozen for their audience where there
  * are some, else computed from the items they may read (with the items a draft's analyst may cite).
  */
-function pageFigures(db: DbOrTx, viewer: Viewer, edition: Edition, audience: FigureAudience | null, previousScores: Scores) {
-  const frozen = frozenFigures(db, edition, audience);
+function pageFigures(db: DbOrTx, viewer: Viewer, edition: Edition, frozenFor: FrozenFor | null, previousScores: Scores) {
+  const frozen = frozenFigures(db, edition, frozenFor);
   if (frozen) return frozen;
   const figures = computeFigures(db, viewer, edition, "page", previousScores);
   const { items } = figures;
-  return {
+  const page = {
     items: items.length,
     handlingMark: strictestMark(items.map((item) => item.tlp)),
     areas: figures.areas,
     entities: rankEntities(items, figures.resolve),
   };
+  // A reader's own figures of a published edition are frozen at their first view, not at
+  // publication: every analyst a RED item names would otherwise be computed in the publishing
+  // transaction (59 readers took a minute at 10,000 inputs). They are the same either way: a
+  // published edition's items, grades and merges are frozen, and so is who reads a RED item.
+  if (edition.status === "published" && frozenFor && "reader" in frozenFor) {
+    db.insert(assessmentEditionReaderFigures)
+      .values({ editionId: edition.id, readerUserId: frozenFor.reader, ...page })
+      .onConflictDoNothing()
+      .run();
+  }
+  return page;
 }
 
 export function viewEdition(db: DbOrTx, viewer: Viewer, id: number) {
   assertReader(viewer);
   const edition = getEdition(db, id);
-  const audience = audienceOf(db, viewer, edition, "page");
-  const { earlier, previousScores } = timelineOf(db, viewer, edition, "page", audience);
+  const frozenFor = frozenForOf(db, viewer, edition, "page");
+  const { earlier, previousScores } = timelineOf(db, viewer, edition, "page", frozenFor);
   const editable = isAnalyst(viewer) && edition.status === "draft";
-  const page = pageFigures(db, viewer, edition, audience, previousScores);
+  const page = pageFigures(db, viewer, edition, frozenFor, previousScores);
   const counts = itemCounts(db, viewer, edition);
   const matcher = withheldSources(db, edition);
   const proposals = proposalsFor(db, viewer, edition, matcher);
@@ -1306,7 +1333,7 @@ export function printableEdition(db: DbOrTx, viewer: Viewer, id: number) {
 
 /** The default export's figures: as frozen for a published edition (the same for every reader), else computed. */
 function reportFigures(db: DbOrTx, viewer: Viewer, edition: Edition): Omit<FrozenFigures, "items"> {
-  const frozen = frozenFigures(db, edition, audienceOf(db, viewer, edition, "export"));
+  const frozen = frozenFigures(db, edition, frozenForOf(db, viewer, edition, "export"));
   if (frozen) return frozen;
   const figures = computeFigures(db, viewer, edition, "export");
   return { areas: figures.areas, entities: rankEntities(figures.items, figures.resolve), handlingMark: strictestMark(figures.items.map((item) => item.tlp)) };
