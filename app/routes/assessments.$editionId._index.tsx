@@ -46,12 +46,11 @@ import { scrollRegion } from "~/components/table-wrap";
 export const meta: MetaFunction = () => [{ title: "Assessment edition · Taskforce Consult" }];
 export const handle: RouteHandle = { tlp: "TLP:AMBER" };
 
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
+export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);
   const url = new URL(request.url);
   const db = getDb();
   const id = parseId(params.editionId);
-  const actor = { userId: viewer.id, origin: requestOrigin(request, context) };
   const view = orStatusPage(() => viewEdition(db, viewer, id));
   const analyst = viewer.roles.includes("analyst");
   const ranked = view.entities.slice(0, RANKED_SHOWN);

@@ -2,7 +2,7 @@ import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ActionForm } from "~/components/action-form";
 import { getDb } from "~/lib/db.server";
-import { orStatusPage, parseId, requestOrigin, statusPage } from "~/lib/http.server";
+import { orStatusPage, parseId, statusPage } from "~/lib/http.server";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
 import { counted } from "~/lib/words";
 import { viewEdition } from "~/modules/assessment/service.server";

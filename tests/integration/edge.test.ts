@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assessmentEditions, organisations, threatInputs, users } from "../../db/schema";
 import type { Visitor } from "../support/http";
 import { startPortal, type Portal } from "../support/portal";
-import { rawRequest, type RawAnswer, type RawBody, type RawRequest } from "../support/raw-http";
+import { rawRequest, type RawAnswer, type RawRequest } from "../support/raw-http";
 import { addDays, meetingForm, nextEuWinterDate, openConsultationFor } from "../support/scheduling";
 import { signIn } from "../support/sign-in";
 import { startSmtpServer } from "../support/smtp";

@@ -37,7 +37,6 @@ beforeAll(() => {
 });
 
 const person = (email: string) => getAccount(db, userIdOf(db, email));
-const actor = (email: string) => ({ userId: userIdOf(db, email), origin: {} });
 
 describe("the demo round", () => {
   it("has an open round across every member country, with its deadline ahead, and a closed earlier one", () => {

@@ -200,7 +200,6 @@ describe("an edition over more items than SQLite binds parameters", () => {
     multiply(f, 3_700);
     const { db, editionId } = f;
     const analyst = getAccount(db, userIdOf(db, DEMO_SIGN_INS.analyst));
-    const actor = { userId: analyst.id, origin: {} };
     const items = (f.sqlite.prepare("select count(*) as n from threat_input_items").get() as { n: number }).n;
     expect(items).toBeGreaterThan(33_000);
     expect(viewEdition(db, analyst, editionId).itemCount).toBe(items);

@@ -33,7 +33,6 @@ function reason(type: IndicatorType, input: string): string {
   return checked.reason;
 }
 
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 const digest = (algorithm: string, text: string) => createHash(algorithm).update(text).digest("hex");
 const keysOf = (result: IndicatorParseResult) => result.indicators.map((i) => `${i.type} ${i.value}`);
 

@@ -262,7 +262,6 @@ const named = (bundle: StixBundle, type: string, name: string) => {
 };
 /** The edition's own report (the others are the crime areas' assessments). */
 const editionReport = (bundle: StixBundle) => ofType(bundle, "report").find((object) => object.external_references !== undefined)!;
-const areaReports = (bundle: StixBundle) => ofType(bundle, "report").filter((object) => object.external_references === undefined);
 const markOf = (object: Loose): Tlp => {
   const refs = object.object_marking_refs as string[];
   expect(refs).toHaveLength(1);

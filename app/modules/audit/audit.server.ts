@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, like, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, count, eq, gte, like, lt, or, sql, type SQL } from "drizzle-orm";
 import { auditEvents, users } from "../../../db/schema";
 import type { DbOrTx } from "~/lib/db.server";
 import { keyset } from "~/lib/keyset.server";

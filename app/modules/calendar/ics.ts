@@ -3,7 +3,6 @@ import icalGenerator, {
   ICalAlarmType,
   ICalAttendeeRole,
   ICalAttendeeStatus,
-  ICalCalendarMethod,
   ICalEventStatus,
 } from "ical-generator";
 import { DateTime } from "luxon";

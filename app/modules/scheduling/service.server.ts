@@ -1,14 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, count, eq, gt, inArray, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
 import {
-  consultationInvitees,
   consultations,
   meetingActionItems,
   meetingAttendance,
   meetingRsvps,
   meetings,
   meetingSlots,
-  organisations,
   slotVotes,
   users,
   type RsvpResponse,
@@ -21,7 +19,7 @@ import type { Db, DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { formatTimeRange, zonedToUtc } from "~/lib/time";
 import { counted } from "~/lib/words";
-import { accountIsUsable, type Account, type Actor } from "../accounts/service.server";
+import type { Account, Actor } from "../accounts/service.server";
 import { recordAudit } from "../audit/audit.server";
 import { consultationVisibleTo, isTaskforceStaff } from "../access/gate.server";
 import { enqueueBroadcast, type BroadcastBatch } from "../broadcasts/service.server";
