@@ -155,7 +155,7 @@ function fault(error: unknown, req: Request, res: Response) {
  * their own render: all finish late together (under load, a page of 0.2 s answered nobody within
  * 4 s). Admitted a few at a time, in arrival order, they finish one after another as a plain
  * synchronous server would. Writes are not queued: their bodies arrive at the sender's pace, and a
- * slow upload must not hold a place that pages wait for. A request whose client left while it
+ * slow upload must not hold a place that pages wait for; a slow download holds none either. A request whose client left while it
  * waited is dropped; past `waiting`, the portal answers 503 at once rather than late.
  */
 export function pageQueue({ concurrent, waiting }: { concurrent: number; waiting: number }): RequestHandler {
@@ -183,7 +183,16 @@ export function pageQueue({ concurrent, waiting }: { concurrent: number; waiting
         running -= 1;
         drain();
       };
-      res.once("finish", release);
+      // The place is for computing the page: it is free once the page is written out (end), not
+      // once the client has read it. A client that stops reading a large answer (a feed, an
+      // export) would otherwise hold its place for as long as it keeps the connection open,
+      // and a few such clients would stop every page. A client that leaves first frees it too.
+      const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
+      res.end = ((...args: unknown[]) => {
+        const ended = end(...args);
+        release();
+        return ended;
+      }) as typeof res.end;
       res.once("close", release);
       next();
     };

@@ -1,5 +1,5 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import express from "express";
 import { afterEach, describe, expect, it } from "vitest";
 import { pageQueue } from "../../server/edge";
@@ -111,4 +111,25 @@ describe("the page queue", () => {
     expect((await third).status).toBe(200);
     await first;
   });
+
+  it("frees a place once a page is written out, not once a client that stopped reading has it", async () => {
+    const app = express();
+    app.use(pageQueue({ concurrent: 1, waiting: 10 }));
+    // A calendar feed's size: far more than the socket buffers hold.
+    const large = "BEGIN:VEVENT\r\n".repeat(400_000);
+    app.get("/large", (_req, res) => void res.type("text/calendar").send(large));
+    app.get("/small", (_req, res) => void res.send("small"));
+    server = app.listen(0);
+    const { port } = server.address() as AddressInfo;
+    // A client that asks for the large page and never reads the answer, nor leaves.
+    const stalled = net.connect(port, "127.0.0.1");
+    await new Promise((resolve) => stalled.once("connect", resolve));
+    stalled.pause();
+    stalled.write(`GET /large HTTP/1.1\r\nHost: localhost\r\n\r\n`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const next = await fetch(`http://localhost:${port}/small`, { signal: AbortSignal.timeout(5_000) });
+    expect(await next.text()).toBe("small");
+    stalled.destroy();
+  });
 });
+
