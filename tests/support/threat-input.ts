@@ -1,8 +1,11 @@
+import { DEMO_SIGN_INS } from "../../db/seed";
 import type { Db } from "~/lib/db.server";
 import { getAccount } from "~/modules/accounts/service.server";
+import { consultationFormSchema } from "~/modules/consultations/schema";
+import { createConsultation, openConsultation } from "~/modules/consultations/service.server";
 import { threatInputFormSchema } from "~/modules/threat-input/schema";
 import { inputFormFor, submitInput } from "~/modules/threat-input/service.server";
-import { userIdOf } from "../unit/helpers";
+import { organisationIdOf, userIdOf } from "../unit/helpers";
 
 // A threat input item as the form posts it: every field a string (or a list for checkbox groups),
 // named items.<index>.<field>. Tests change one field at a time to see one rule at work.
@@ -63,4 +66,24 @@ export function submitItems(db: Db, email: string, consultationId: number, items
   const parsed = threatInputFormSchema(context).parse(fields);
   const origin = { ip: "203.0.113.5", userAgent: "vitest" };
   return submitInput(db, stakeholder, consultationId, { items: parsed.items, values: fields }, { userId: person.id, origin, appUrl: "http://localhost" }, at).inputId;
+}
+
+/** A consultation on banking trojans and online fraud, opened by the demo coordinator for these organisations. */
+export function openRoundFor(db: Db, title: string, organisationNames: string[], at: Date) {
+  const coordinator = { userId: userIdOf(db, DEMO_SIGN_INS.coordinator), origin: { ip: "203.0.113.5", userAgent: "vitest" }, appUrl: "http://localhost" };
+  const id = createConsultation(
+    db,
+    consultationFormSchema.parse({
+      title,
+      crimeAreas: ["banking_trojans", "online_fraud"],
+      deadlineDate: "2026-04-15",
+      deadlineTime: "17:00",
+      deadlineTimeZone: "Europe/Vienna",
+      organisationIds: organisationNames.map((name) => String(organisationIdOf(db, name))),
+    }),
+    coordinator,
+    at,
+  );
+  openConsultation(db, id, coordinator, at);
+  return id;
 }

@@ -2,12 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_SIGN_INS } from "../../db/seed";
 import { getAccount } from "~/modules/accounts/service.server";
 import { mergeNames } from "~/modules/assessment/service.server";
-import { consultationFormSchema } from "~/modules/consultations/schema";
-import { createConsultation, openConsultation } from "~/modules/consultations/service.server";
 import { corroborationOfInputs, correlate, reportedBeyondEdition } from "~/modules/intel/correlation.server";
 import { resolvedKey } from "~/modules/reference/names";
 import { freshDatabase } from "../support/db";
-import { itemFields, submitItems } from "../support/threat-input";
+import { itemFields, openRoundFor, submitItems } from "../support/threat-input";
 import { organisationIdOf, userIdOf } from "./helpers";
 
 // Correlation in triage and on the edition (issue 11.3) over a real SQLite file: what other
@@ -51,21 +49,7 @@ function statementsOf(run: () => void): string[] {
 
 beforeAll(() => {
   fresh = freshDatabase({ seed: true });
-  const anna = { userId: userIdOf(fresh.db, DEMO_SIGN_INS.coordinator), origin, appUrl: "http://localhost" };
-  const consultationId = createConsultation(
-    fresh.db,
-    consultationFormSchema.parse({
-      title: "Correlation round",
-      crimeAreas: ["banking_trojans", "online_fraud"],
-      deadlineDate: "2026-04-15",
-      deadlineTime: "17:00",
-      deadlineTimeZone: "Europe/Vienna",
-      organisationIds: [DONAU, CORDILLERA, VIGILANZA].map((name) => String(organisationIdOf(fresh.db, name))),
-    }),
-    anna,
-    T0,
-  );
-  openConsultation(fresh.db, consultationId, anna, T0);
+  const consultationId = openRoundFor(fresh.db, "Correlation round", [DONAU, CORDILLERA, VIGILANZA], T0);
   inputs.donau = submit(
     KATHARINA,
     consultationId,

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_SIGN_INS } from "../../db/seed";
 import { getAccount } from "~/modules/accounts/service.server";
-import { consultationFormSchema } from "~/modules/consultations/schema";
-import { createConsultation, openConsultation } from "~/modules/consultations/service.server";
 import { corroborationOfInputs, correlate } from "~/modules/intel/correlation.server";
 import { resolvedKey } from "~/modules/reference/names";
 import { withdrawInput } from "~/modules/threat-input/service.server";
 import { freshDatabase } from "../support/db";
-import { itemFields, submitItems } from "../support/threat-input";
+import { itemFields, openRoundFor, submitItems } from "../support/threat-input";
 import { organisationIdOf, userIdOf } from "./helpers";
 
 // reported_subjects (docs/decisions/026) is kept by triggers: after every kind of write that
@@ -28,27 +26,8 @@ const RAFAEL = "rafael.ortega@taskforce.example";
 
 let fresh: ReturnType<typeof freshDatabase>;
 const account = (email: string) => getAccount(fresh.db, userIdOf(fresh.db, email));
-const consultations: number[] = [];
 
-function openRound(title: string) {
-  const anna = { userId: userIdOf(fresh.db, DEMO_SIGN_INS.coordinator), origin, appUrl: "http://localhost" };
-  const id = createConsultation(
-    fresh.db,
-    consultationFormSchema.parse({
-      title,
-      crimeAreas: ["banking_trojans", "online_fraud"],
-      deadlineDate: "2026-04-15",
-      deadlineTime: "17:00",
-      deadlineTimeZone: "Europe/Vienna",
-      organisationIds: [DONAU, CORDILLERA, VIGILANZA].map((name) => String(organisationIdOf(fresh.db, name))),
-    }),
-    anna,
-    T0,
-  );
-  openConsultation(fresh.db, id, anna, T0);
-  consultations.push(id);
-  return id;
-}
+const openRound = (title: string) => openRoundFor(fresh.db, title, [DONAU, CORDILLERA, VIGILANZA], T0);
 
 type Mention = { item: number; kind: string; type: string; value: string };
 
