@@ -54,6 +54,22 @@ export function inputFields(...items: ItemOverrides[]): Record<string, string | 
   return Object.assign({}, ...items.map((overrides, index) => itemFields(index, overrides)));
 }
 
+/** Where the tests' actions come from, as the audit records it. */
+export const TEST_ORIGIN = { ip: "203.0.113.5", userAgent: "vitest" };
+
+/** The seeded organisations and people the correlation tests build their rounds from. */
+export const CORRELATION_CAST = {
+  DONAU: "Donau Privatbank AG",
+  CORDILLERA: "Banco Cordillera S.A.",
+  VIGILANZA: "Vigilanza Digitale S.p.A.",
+  KATHARINA: DEMO_SIGN_INS.stakeholder,
+  ANDRES: "andres.restrepo@bancocordillera.example",
+  GIULIA: "giulia.rossi@vigilanzadigitale.example",
+  THOMAS: DEMO_SIGN_INS.analyst,
+  // An analyst whom the tests' RED items do not name.
+  RAFAEL: "rafael.ortega@taskforce.example",
+} as const;
+
 /**
  * Submits the items (each as `itemFields(0, ...)` gives it) as the stakeholder with this address,
  * through the service, as the form would: a second call for the same consultation revises.
@@ -64,13 +80,12 @@ export function submitItems(db: Db, email: string, consultationId: number, items
   const fields = Object.assign({}, ...items.map((item, index) => Object.fromEntries(Object.entries(item).map(([key, value]) => [key.replace(/^items\.0\./, `items.${index}.`), value]))));
   const context = inputFormFor(db, stakeholder, consultationId, at).context;
   const parsed = threatInputFormSchema(context).parse(fields);
-  const origin = { ip: "203.0.113.5", userAgent: "vitest" };
-  return submitInput(db, stakeholder, consultationId, { items: parsed.items, values: fields }, { userId: person.id, origin, appUrl: "http://localhost" }, at).inputId;
+  return submitInput(db, stakeholder, consultationId, { items: parsed.items, values: fields }, { userId: person.id, origin: TEST_ORIGIN, appUrl: "http://localhost" }, at).inputId;
 }
 
 /** A consultation on banking trojans and online fraud, opened by the demo coordinator for these organisations. */
 export function openRoundFor(db: Db, title: string, organisationNames: string[], at: Date) {
-  const coordinator = { userId: userIdOf(db, DEMO_SIGN_INS.coordinator), origin: { ip: "203.0.113.5", userAgent: "vitest" }, appUrl: "http://localhost" };
+  const coordinator = { userId: userIdOf(db, DEMO_SIGN_INS.coordinator), origin: TEST_ORIGIN, appUrl: "http://localhost" };
   const id = createConsultation(
     db,
     consultationFormSchema.parse({

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_SIGN_INS } from "../../db/seed";
 import { getAccount } from "~/modules/accounts/service.server";
 import { mergeNames } from "~/modules/assessment/service.server";
 import { corroborationOfInputs, correlate, reportedBeyondEdition } from "~/modules/intel/correlation.server";
 import { resolvedKey } from "~/modules/reference/names";
 import { freshDatabase } from "../support/db";
-import { itemFields, openRoundFor, submitItems } from "../support/threat-input";
+import { itemFields, openRoundFor, submitItems, CORRELATION_CAST, TEST_ORIGIN } from "../support/threat-input";
 import { organisationIdOf, userIdOf } from "./helpers";
 
 // Correlation in triage and on the edition (issue 11.3) over a real SQLite file: what other
@@ -14,15 +13,8 @@ import { organisationIdOf, userIdOf } from "./helpers";
 // statements that do not grow with the page (counted, not timed, and no EXPLAIN).
 
 const T0 = new Date("2026-03-02T09:00:00.000Z");
-const origin = { ip: "203.0.113.5", userAgent: "vitest" };
-const DONAU = "Donau Privatbank AG";
-const CORDILLERA = "Banco Cordillera S.A.";
-const VIGILANZA = "Vigilanza Digitale S.p.A.";
-const KATHARINA = DEMO_SIGN_INS.stakeholder;
-const ANDRES = "andres.restrepo@bancocordillera.example";
-const GIULIA = "giulia.rossi@vigilanzadigitale.example";
-const THOMAS = DEMO_SIGN_INS.analyst;
-const RAFAEL = "rafael.ortega@taskforce.example"; // an analyst the RED item does not name
+const { DONAU, CORDILLERA, VIGILANZA, KATHARINA, ANDRES, GIULIA, THOMAS, RAFAEL } = CORRELATION_CAST;
+const origin = TEST_ORIGIN;
 
 let fresh: ReturnType<typeof freshDatabase>;
 const inputs: Record<string, number> = {};

@@ -5,24 +5,17 @@ import { corroborationOfInputs, correlate } from "~/modules/intel/correlation.se
 import { resolvedKey } from "~/modules/reference/names";
 import { withdrawInput } from "~/modules/threat-input/service.server";
 import { freshDatabase } from "../support/db";
-import { itemFields, openRoundFor, submitItems } from "../support/threat-input";
+import { itemFields, openRoundFor, submitItems, CORRELATION_CAST, TEST_ORIGIN } from "../support/threat-input";
 import { organisationIdOf, userIdOf } from "./helpers";
 
 // reported_subjects (docs/decisions/026) is kept by triggers: after every kind of write that
 // changes what counts, it must equal a count made from scratch, here in plain code from the items
 // themselves, and triage's corroboration read from it must equal what each viewer's readable items
-// say, RED items and other organisations' drafts included in the data.
+// say, TLP:RED items for one analyst or another included in the data.
 
 const T0 = new Date("2026-03-02T09:00:00.000Z");
-const origin = { ip: "203.0.113.5", userAgent: "vitest" };
-const DONAU = "Donau Privatbank AG";
-const CORDILLERA = "Banco Cordillera S.A.";
-const VIGILANZA = "Vigilanza Digitale S.p.A.";
-const KATHARINA = DEMO_SIGN_INS.stakeholder;
-const ANDRES = "andres.restrepo@bancocordillera.example";
-const GIULIA = "giulia.rossi@vigilanzadigitale.example";
-const THOMAS = DEMO_SIGN_INS.analyst;
-const RAFAEL = "rafael.ortega@taskforce.example";
+const { DONAU, CORDILLERA, VIGILANZA, KATHARINA, ANDRES, GIULIA, THOMAS, RAFAEL } = CORRELATION_CAST;
+const origin = TEST_ORIGIN;
 
 let fresh: ReturnType<typeof freshDatabase>;
 const account = (email: string) => getAccount(fresh.db, userIdOf(fresh.db, email));

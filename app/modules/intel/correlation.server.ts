@@ -118,6 +118,8 @@ export function correlate(db: DbOrTx, viewer: Viewer, subjects: Subject[], exclu
   // The wanted things that the standing items of `inputs` name, of the items `readable` lets
   // through: once from their indicators and once from their names, each by its own index.
   const wantedNamedBy = (inputs: SQL, readable: Gated, where: SQL) => {
+    // `items` is the gate's condition, passed in so that the join it guards carries it (the gate
+    // rule test reads each fragment over the item tables on its own).
     const named = (mention: SQL, items: Gated) => sql`select wanted.subject, ${threatInputs.organisationId} as organisation_id from ${inputs}
       inner join ${threatInputVersions} on ${threatInputVersions.inputId} = ${threatInputs.id} and ${current}
       inner join ${threatInputItems} on ${threatInputItems.versionId} = ${threatInputVersions.id} and ${items}
