@@ -23,10 +23,36 @@ export function entityKeysOf(item: Named): { kind: ItemEntityKind; key: string }
   return [...keys.values()];
 }
 
+/**
+ * Rows as one JSON array, for `insert ... select ... from json_each(...)`: one statement an item,
+ * its text the same whatever the number of rows. One drizzle insert a row spent more time building
+ * the same SQL again than SQLite spent writing (two thirds of a submit of 20,000 indicators).
+ */
+const asJsonRows = (rows: object[]) => JSON.stringify(rows);
+const column = (name: { name: string }) => sql.identifier(name.name);
+
 export function indexItemEntities(tx: DbOrTx, itemId: number, item: Named) {
-  for (const { kind, key } of entityKeysOf(item)) {
-    tx.insert(threatInputItemEntities).values({ itemId, kind, key }).onConflictDoNothing().run();
-  }
+  const keys = entityKeysOf(item);
+  if (keys.length === 0) return;
+  const t = threatInputItemEntities;
+  tx.run(sql`insert or ignore into ${t} (${column(t.itemId)}, ${column(t.kind)}, ${column(t.key)})
+    select ${itemId}, row.value ->> 'kind', row.value ->> 'key' from json_each(${asJsonRows(keys)}) as row`);
+}
+
+export type IndicatorToFile = { type: IndicatorType; value: string; comment?: string | null; keepNote?: string | null };
+
+/** An item's indicators, each with the warning lists its value is on, checked now. */
+export function fileIndicators(tx: DbOrTx, itemId: number, indicators: IndicatorToFile[], now: Date) {
+  if (indicators.length === 0) return;
+  const rows = indicators.map((indicator) => {
+    const warnings = warningListsFor(indicator.type, indicator.value);
+    // Left out, the key reads as SQL NULL: on no list.
+    return { type: indicator.type, value: indicator.value, comment: indicator.comment ?? null, keepNote: indicator.keepNote ?? null, ...(warnings.length ? { warnings } : {}) };
+  });
+  const t = threatInputIndicators;
+  tx.run(sql`insert into ${t} (${column(t.itemId)}, ${column(t.type)}, ${column(t.value)}, ${column(t.comment)}, ${column(t.keepNote)}, ${column(t.warnings)}, ${column(t.warningsCheckedAt)})
+    select ${itemId}, row.value ->> 'type', row.value ->> 'value', row.value ->> 'comment', row.value ->> 'keepNote', row.value -> 'warnings', ${now.getTime()}
+    from json_each(${asJsonRows(rows)}) as row order by row.key`);
 }
 
 const BATCH = 2_000;

@@ -42,9 +42,8 @@ import { viewConsultation, type Consultation } from "../consultations/service.se
 import { organisationNames } from "../organisations/service.server";
 import { joinBroadcast, type BroadcastBatch } from "../broadcasts/service.server";
 import { enqueueMail } from "../mail/outbox.server";
-import { indexItemEntities } from "../intel/entities.server";
+import { fileIndicators, indexItemEntities } from "../intel/entities.server";
 import { ATTACK_CATALOGUE, techniqueLabel } from "../reference/attack";
-import { warningListsFor } from "../reference/warning-lists";
 import type { ItemContext, ItemInput, TriageFilter } from "./schema";
 import { MAX_DRAFT_CHARACTERS } from "./fields";
 
@@ -357,22 +356,9 @@ function insertItem(tx: DbOrTx, versionId: number, position: number, item: ItemI
     .values({ versionId, position, ...fields })
     .returning({ id: threatInputItems.id })
     .get();
-  for (const indicator of indicators) {
-    const warnings = warningListsFor(indicator.type, indicator.value);
-    tx.insert(threatInputIndicators)
-      .values({
-        itemId: row.id,
-        type: indicator.type,
-        value: indicator.value,
-        comment: indicator.comment ?? null,
-        keepNote: indicator.keepNote ?? null,
-        warnings: warnings.length ? warnings : null,
-        warningsCheckedAt: now,
-      })
-      .run();
-  }
+  fileIndicators(tx, row.id, indicators, now);
   indexItemEntities(tx, row.id, item);
-  for (const userId of redRecipients) tx.insert(threatInputItemRecipients).values({ itemId: row.id, userId }).run();
+  if (redRecipients.length) tx.insert(threatInputItemRecipients).values(redRecipients.map((userId) => ({ itemId: row.id, userId }))).run();
 }
 
 function notify(tx: DbOrTx, person: Recipient, dedupeKey: string, data: Omit<ThreatInputNoticeData, "name">, appUrl: string, now: Date) {
