@@ -250,6 +250,36 @@ describe("a published edition, for an analyst its TLP:RED items name", () => {
     const trojans = (page: ReturnType<typeof viewEdition>) => page.areas.find((area) => area.crimeArea === "banking_trojans")!.items;
     expect(trojans(again.page)).toBeGreaterThan(trojans(staff.page));
   });
+
+  it("is frozen by a later draft's timeline too, so that the draft computes the edition before it once", () => {
+    const f = fixture("Timeline round");
+    multiply(f, 20);
+    const { db, sqlite, editionId } = f;
+    const analyst = getAccount(db, userIdOf(db, DEMO_SIGN_INS.analyst));
+    publish(f);
+    const consultationId = sqlite.prepare("select consultation_id from assessment_edition_consultations where edition_id = ?").pluck().get(editionId);
+    const draftId = createEdition(
+      db,
+      analyst,
+      editionFormSchema.parse({ title: "The round after", periodFrom: iso(-100), periodTo: iso(-60), consultationIds: [String(consultationId)] }),
+      { userId: analyst.id, origin: {} },
+      at(1),
+    );
+    // Each computation of an edition's figures reads its items' narratives once.
+    const computations = (run: () => unknown) => statementTexts(sqlite, run).filter((text) => text.includes(`"threat_input_items"."narrative"`)).length;
+    let first: ReturnType<typeof viewEdition> | undefined;
+    expect(computations(() => (first = viewEdition(db, analyst, draftId)))).toBe(2);
+    expect(sqlite.prepare("select reader_user_id from assessment_edition_reader_figures where edition_id = ?").pluck().all(editionId)).toEqual([analyst.id]);
+    let again: ReturnType<typeof viewEdition> | undefined;
+    expect(computations(() => (again = viewEdition(db, analyst, draftId)))).toBe(1);
+    expect(again!.timeline).toEqual(first!.timeline);
+    // The timeline's earlier point is the published edition's page as this analyst reads it.
+    const published = viewEdition(db, analyst, editionId);
+    for (const series of first!.timeline.series) {
+      expect(series.points[0]).toEqual(published.areas.find((area) => area.crimeArea === series.crimeArea && area.items > 0)?.finalScore ?? null);
+    }
+    expect(first!.timeline.series.some((series) => series.points[0] !== null)).toBe(true);
+  });
 });
 
 describe("a draft edition's page", () => {

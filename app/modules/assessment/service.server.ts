@@ -463,7 +463,7 @@ function comparableBefore(db: DbOrTx, edition: Edition): { edition: Edition; sha
 function timelineOf(db: DbOrTx, viewer: Viewer, edition: Edition, selection: Selection, frozenFor: FrozenFor | null) {
   const frozen = frozenFor ? frozenScoresBefore(db, edition, frozenFor) : new Map<number, Scores>();
   const earlier = comparableBefore(db, edition).map(({ edition: entry, shared }) => {
-    const scores = frozen.get(entry.id) ?? finalScores(figuresFrom(db, viewer, entry, selected(db, viewer, entry, selection), new Map()));
+    const scores = frozen.get(entry.id) ?? finalScores(earlierFigures(db, viewer, entry, selection, frozenFor));
     return { edition: entry, shared, scores: new Map([...scores].filter(([area]) => shared.has(area))) };
   });
   const previousScores = new Map<CrimeArea, number>();
@@ -473,6 +473,20 @@ function timelineOf(db: DbOrTx, viewer: Viewer, edition: Edition, selection: Sel
     if (score !== undefined) previousScores.set(area, score);
   }
   return { earlier, previousScores };
+}
+
+/**
+ * An earlier published edition's figures where none are frozen for this viewer: a reader's own
+ * page figures are computed as its page would compute them, and so frozen (decision 027), that a
+ * draft's timeline does not compute the editions before it again at every view; otherwise those of
+ * the selection, computed anew.
+ */
+function earlierFigures(db: DbOrTx, viewer: Viewer, edition: Edition, selection: Selection, frozenFor: FrozenFor | null): Pick<Figures, "areas"> {
+  if (selection === "page" && frozenFor && "reader" in frozenFor) {
+    const own = frozenForOf(db, viewer, edition, "page");
+    return pageFigures(db, viewer, edition, own, timelineOf(db, viewer, edition, "page", own).previousScores);
+  }
+  return figuresFrom(db, viewer, edition, selected(db, viewer, edition, selection), new Map());
 }
 
 // ---------------------------------------------------------------------------------------------
