@@ -1,6 +1,7 @@
 import type { ServerBuild } from "@remix-run/node";
 import { matchRoutes, type AgnosticDataRouteObject } from "@remix-run/router";
 import contentType from "content-type";
+import { memoize } from "./memo";
 
 /** A request the guard answers itself, before any route runs. */
 export type Refusal = { status: number; message: string; allow?: string };
@@ -57,6 +58,9 @@ export function formContentType(header: string | null | undefined): FormKind | n
 /** What a route may declare in its `handle`: a larger limit for its own forms. */
 export type BodyLimitHandle = { bodyLimit?: number };
 
+/** How many paths' routes the guard keeps: the addresses people and clients ask for again. */
+const PATHS_KEPT = 2_000;
+
 type RouteRules = { takesGet: boolean; takesPost: boolean; resource: boolean; bodyLimit: number | undefined };
 
 /** A byte count as people read it: "1 MB", "66 kB". */
@@ -90,6 +94,9 @@ export function createRequestGuard(manifest: ServerBuild["routes"], defaultLimit
   }
   const tree = routeTree(manifest);
   const rulesOf = (id: string) => rules.get(id)!;
+  // The router's matcher flattens and ranks the whole tree at every call (a tenth of a small
+  // page's time, with Remix's own matching); the tree is fixed, so a path's routes are kept.
+  const routesAt = memoize(PATHS_KEPT, (pathname) => matchRoutes(tree, pathname)?.map((match) => match.route) ?? null);
 
   return function check(input: GuardInput): GuardDecision {
     const refuse = (status: number, message: string, allow?: string): GuardDecision => ({
@@ -111,16 +118,16 @@ export function createRequestGuard(manifest: ServerBuild["routes"], defaultLimit
       ? url.pathname.replace(/\.data$/, "").replace(/^\/_root$/, "/")
       : url.pathname;
     const method = input.method.toUpperCase();
-    const matches = matchRoutes(tree, pathname);
+    const matches = routesAt(pathname);
     if (!matches) {
       // Remix renders its own "not found" page for these; nothing else may be done there.
       return method === "GET" || method === "HEAD" ? { bodyLimit: 0 } : refuse(404, "There is nothing at this address.");
     }
 
     const leaf = matches[matches.length - 1]!;
-    const target = actionTarget(matches, rulesOf(leaf.route.id).resource, url.searchParams);
+    const target = actionTarget(matches, rulesOf(leaf.id).resource, url.searchParams);
     const allowed = [
-      ...(rulesOf(leaf.route.id).takesGet ? ["GET", "HEAD"] : []),
+      ...(rulesOf(leaf.id).takesGet ? ["GET", "HEAD"] : []),
       ...(rulesOf(target).takesPost ? ["POST"] : []),
     ];
     if (!allowed.includes(method)) {
@@ -166,10 +173,10 @@ function routeTree(manifest: ServerBuild["routes"], parentId?: string): Agnostic
  * The route whose action a POST reaches, by Remix's rule: a resource route is its own target;
  * an index route only with a bare `?index`; otherwise the deepest route that adds to the path.
  */
-function actionTarget(matches: { route: AgnosticDataRouteObject }[], resource: boolean, search: URLSearchParams): string {
-  const leaf = matches[matches.length - 1]!.route;
+function actionTarget(matches: AgnosticDataRouteObject[], resource: boolean, search: URLSearchParams): string {
+  const leaf = matches[matches.length - 1]!;
   if (resource) return leaf.id;
   if (leaf.index && search.getAll("index").some((value) => value === "")) return leaf.id;
-  const contributing = matches.filter((match, i) => i === 0 || (match.route.path ?? "").length > 0);
-  return contributing[contributing.length - 1]!.route.id;
+  const contributing = matches.filter((route, i) => i === 0 || (route.path ?? "").length > 0);
+  return contributing[contributing.length - 1]!.id;
 }

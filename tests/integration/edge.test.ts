@@ -390,6 +390,30 @@ describe("the request guard, fuzzed over the built route manifest", () => {
   });
 });
 
+describe("static files", () => {
+  it("serves the build for a year as immutable, the favicon for an hour, and pages uncached", async () => {
+    const page = await fetch(`${portal.url}/login`);
+    expect(page.headers.get("Cache-Control")).toBe("no-store");
+    const assets = [...(await page.text()).matchAll(/(?:src|href)="(\/build\/[^"]+)"/g)].map((match) => match[1]!);
+    expect(assets.some((asset) => asset.endsWith(".js"))).toBe(true);
+    expect(assets.some((asset) => asset.endsWith(".css"))).toBe(true);
+    for (const asset of assets) {
+      const answer = await fetch(`${portal.url}${asset}`);
+      expect(answer.status, asset).toBe(200);
+      expect(answer.headers.get("Cache-Control"), asset).toBe("public, max-age=31536000, immutable");
+    }
+    const favicon = await fetch(`${portal.url}/favicon.svg`);
+    expect(favicon.status).toBe(200);
+    expect(favicon.headers.get("Content-Type")).toMatch(/^image\/svg\+xml/);
+    expect(favicon.headers.get("Cache-Control")).toBe("public, max-age=3600");
+    // A missing build file is a 404, and an address beside them reaches the routes (Remix's own 404 page).
+    expect((await fetch(`${portal.url}/build/no-such-file.js`)).status).toBe(404);
+    const missing = await fetch(`${portal.url}/no-such-file.svg`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("Content-Type")).toMatch(/^text\/html/);
+  });
+});
+
 describe("a refused named export", () => {
   it("does not carry what was typed in its redirect when it is past its field's limit", async () => {
     const analyst = visitors.analyst;
