@@ -1,7 +1,6 @@
 import type { ServerBuild } from "@remix-run/node";
 import { matchRoutes, type AgnosticDataRouteObject } from "@remix-run/router";
 import contentType from "content-type";
-import { memoize } from "./memo";
 
 /** A request the guard answers itself, before any route runs. */
 export type Refusal = { status: number; message: string; allow?: string };
@@ -58,9 +57,6 @@ export function formContentType(header: string | null | undefined): FormKind | n
 /** What a route may declare in its `handle`: a larger limit for its own forms. */
 export type BodyLimitHandle = { bodyLimit?: number };
 
-/** How many paths' routes the guard keeps: the addresses people and clients ask for again. */
-const PATHS_KEPT = 2_000;
-
 type RouteRules = { takesGet: boolean; takesPost: boolean; resource: boolean; bodyLimit: number | undefined };
 
 /** A byte count as people read it: "1 MB", "66 kB". */
@@ -94,9 +90,8 @@ export function createRequestGuard(manifest: ServerBuild["routes"], defaultLimit
   }
   const tree = routeTree(manifest);
   const rulesOf = (id: string) => rules.get(id)!;
-  // The router's matcher flattens and ranks the whole tree at every call (a tenth of a small
-  // page's time, with Remix's own matching); the tree is fixed, so a path's routes are kept.
-  const routesAt = memoize(PATHS_KEPT, (pathname) => matchRoutes(tree, pathname)?.map((match) => match.route) ?? null);
+  // One tree for every request: the router's matcher keeps its flattened branches (docs/decisions/028).
+  const routesAt = (pathname: string) => matchRoutes(tree, pathname)?.map((match) => match.route) ?? null;
 
   return function check(input: GuardInput): GuardDecision {
     const refuse = (status: number, message: string, allow?: string): GuardDecision => ({
