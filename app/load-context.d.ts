@@ -16,6 +16,11 @@ declare module "@remix-run/node" {
      * then closes after the answer, so that the rest is never read.
      */
     abandonBody: () => void;
+    /**
+     * Waits for this write's place in the page queue (server/edge.ts): the form reader asks once
+     * the whole form has arrived, so that a write computes a few at a time, as pages do.
+     */
+    takePlace: () => Promise<void>;
     /** Set only when the request guard asks the portal to render its refusal (routes/refused). */
     refusal?: Refusal;
   }

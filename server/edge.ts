@@ -40,6 +40,8 @@ export function loadContext(req: Request, res: Response): AppLoadContext {
     requestId: res.locals.requestId as string,
     bodyLimit: (res.locals.bodyLimit as number | undefined) ?? 0,
     abandonBody: () => res.setHeader("Connection", "close"),
+    // Set by the page queue for a write; a request it did not see (none in the portal) goes ahead.
+    takePlace: (res.locals.takePlace as (() => Promise<void>) | undefined) ?? (() => Promise.resolve()),
   };
 }
 
@@ -154,37 +156,48 @@ function fault(error: unknown, req: Request, res: Response) {
  * streams out. Let in all at once, fifty heavy pages each wait for every other's loaders before
  * their own render: all finish late together (under load, a page of 0.2 s answered nobody within
  * 4 s). Admitted a few at a time, in arrival order, they finish one after another as a plain
- * synchronous server would. Writes are not queued: their bodies arrive at the sender's pace, and a
- * slow upload must not hold a place that pages wait for; a slow download holds none either. A request whose client left while it
- * waited is dropped; past `waiting`, the portal answers 503 at once rather than late.
+ * synchronous server would. A write takes its place once its form has arrived (the form reader
+ * asks for it, `takePlace` in the load context): its body comes at the sender's pace, and a slow
+ * upload must not hold a place that pages wait for; let in unqueued, twenty submits at once kept
+ * the event loop 120 ms late. A request whose client left while it waited is dropped; past
+ * `waiting`, a page is answered 503 at once rather than late, but a write still waits its turn:
+ * it carries what someone typed.
  */
 export function pageQueue({ concurrent, waiting }: { concurrent: number; waiting: number }): RequestHandler {
   let running = 0;
-  // Pages still waiting; `queue` also holds those whose client left, until their turn comes.
+  // Requests still waiting; `queue` also holds those whose client left, until their turn comes.
   let waitingNow = 0;
   const queue: { start: () => void; state: "waiting" | "started" | "gone" }[] = [];
+  // A request given a place starts in a later turn of the event loop (setImmediate), never in the
+  // one that gave it: requests that arrive together would otherwise each run to their end in the
+  // same turn (a write's action and redirect never wait on I/O), as would a queue handed on from
+  // each answer's end, and nothing else would be answered meanwhile: twenty submitters kept the
+  // event loop 170 ms late. The place is counted from the moment it is given.
   const drain = () => {
     while (running < concurrent && queue.length) {
       const entry = queue.shift()!;
       if (entry.state === "gone") continue;
       entry.state = "started";
       waitingNow -= 1;
-      entry.start();
+      running += 1;
+      setImmediate(entry.start);
     }
   };
-  return (req, res, next) => {
-    if (req.method !== "GET" && req.method !== "HEAD") return next();
+  /**
+   * Runs `proceed` once this response has a place, and frees the place when it is written out.
+   * A page whose client left before its turn is not computed; a write still is (its form is in).
+   */
+  const admit = (res: Response, proceed: () => void, write: boolean) => {
     const start = () => {
-      running += 1;
       let released = false;
       const release = () => {
         if (released) return;
         released = true;
         running -= 1;
-        drain();
+        setImmediate(drain);
       };
-      // The place is for computing the page: it is free once the page is written out (end), not
-      // once the client has read it. A client that stops reading a large answer (a feed, an
+      // The place is for computing the answer: it is free once the answer is written out (end),
+      // not once the client has read it. A client that stops reading a large answer (a feed, an
       // export) would otherwise hold its place for as long as it keeps the connection open,
       // and a few such clients would stop every page. A client that leaves first frees it too.
       const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
@@ -193,12 +206,17 @@ export function pageQueue({ concurrent, waiting }: { concurrent: number; waiting
         release();
         return ended;
       }) as typeof res.end;
-      res.once("close", release);
-      next();
+      if (res.closed) {
+        release();
+        if (!write) return;
+      } else {
+        res.once("close", release);
+      }
+      proceed();
     };
-    if (running < concurrent) return start();
-    if (waitingNow >= waiting) {
-      res.status(503).set("Retry-After", "5").set("Cache-Control", "no-store").type("text/plain").send("The portal is busy. Try again in a few seconds.");
+    if (running < concurrent) {
+      running += 1;
+      setImmediate(start);
       return;
     }
     const entry = { start, state: "waiting" as "waiting" | "started" | "gone" };
@@ -209,5 +227,17 @@ export function pageQueue({ concurrent, waiting }: { concurrent: number; waiting
       entry.state = "gone";
       waitingNow -= 1;
     });
+  };
+  return (req, res, next) => {
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      let place: Promise<void> | undefined;
+      res.locals.takePlace = () => (place ??= new Promise<void>((resolve) => admit(res, resolve, true)));
+      return next();
+    }
+    if (running >= concurrent && waitingNow >= waiting) {
+      res.status(503).set("Retry-After", "5").set("Cache-Control", "no-store").type("text/plain").send("The portal is busy. Try again in a few seconds.");
+      return;
+    }
+    admit(res, next, false);
   };
 }

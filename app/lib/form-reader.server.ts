@@ -15,6 +15,7 @@ export async function readForm(request: Request, context: AppLoadContext): Promi
   const kind = formContentType(header);
   if (!kind) statusPage(415, NOT_A_FORM);
   const bytes = await readBody(request, context);
+  await context.takePlace();
   if (kind === "urlencoded") return parseUrlEncoded(bytes);
   try {
     return await new Response(bytes, { headers: { "Content-Type": header! } }).formData();

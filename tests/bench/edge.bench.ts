@@ -12,7 +12,7 @@ const check = createRequestGuard(build.routes, 1_000_000);
 const FORM = "application/x-www-form-urlencoded";
 const body = `intent=record&minutes=${"Takedown%20of%20the%20loader%27s%20C2%2C%20".repeat(22_000)}`;
 const post = () => new Request("http://portal.invalid/meetings/1", { method: "POST", body, headers: { "Content-Type": FORM } });
-const context = { bodyLimit: 1_000_000, abandonBody: () => undefined } as unknown as AppLoadContext;
+const context = { bodyLimit: 1_000_000, abandonBody: () => undefined, takePlace: () => Promise.resolve() } as unknown as AppLoadContext;
 
 describe("the request guard", () => {
   bench("a POST to a page with an action", () => {

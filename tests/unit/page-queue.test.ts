@@ -22,7 +22,14 @@ function portal(options: { concurrent: number; waiting: number }) {
   const held = new Map<string, () => void>();
   const app = express();
   app.use(pageQueue(options));
-  app.all("/:page", (req, res) => {
+  // A write reads its whole body first, then asks for its place, as the form reader does.
+  const arrived: string[] = [];
+  app.all("/:page", async (req, res) => {
+    if (req.method === "POST") {
+      await new Promise((resolve) => req.resume().once("end", resolve));
+      arrived.push(req.params.page!);
+      await (res.locals.takePlace as () => Promise<void>)();
+    }
     begun.push(`${req.method} ${req.params.page}`);
     held.set(req.params.page!, () => res.send(req.params.page));
   });
@@ -36,8 +43,10 @@ function portal(options: { concurrent: number; waiting: number }) {
     held.get(page)!();
     held.delete(page);
   };
-  return { url, begun, release, until };
+  return { url, begun, arrived, release, until };
 }
+
+const post = (url: string) => fetch(url, { method: "POST", body: "x=1", headers: { "Content-Type": "application/x-www-form-urlencoded" } });
 
 describe("the page queue", () => {
   it("lets in as many pages as it may at once, and the others in the order they came", async () => {
@@ -61,16 +70,45 @@ describe("the page queue", () => {
     expect(await Promise.all(answers)).toEqual(["a", "b", "c", "d"]);
   });
 
-  it("never queues a write", async () => {
-    const { url, begun, release, until } = portal({ concurrent: 1, waiting: 10 });
+  it("queues a write once its body has arrived, holding no place while the body comes", async () => {
+    const { url, begun, arrived, release, until } = portal({ concurrent: 1, waiting: 10 });
+    // An upload that sends its headers and part of its body, then nothing for now.
+    const { port } = new URL(url);
+    const upload = net.connect(Number(port), "127.0.0.1");
+    await new Promise((resolve) => upload.once("connect", resolve));
+    upload.write("POST /slow HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nx=1");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The page goes ahead of it: the upload holds no place.
     const page = fetch(`${url}/a`);
     await until(() => begun.length === 1);
-    const write = fetch(`${url}/b`, { method: "POST", body: "x=1", headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+    expect(begun).toEqual(["GET a"]);
+    // A write whose body is in waits for the place the page holds, and has it once the page is out.
+    const write = post(`${url}/b`);
+    await until(() => arrived.includes("b"));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(begun).toEqual(["GET a"]);
+    release("a");
     await until(() => begun.length === 2);
     expect(begun).toEqual(["GET a", "POST b"]);
-    release("a");
     release("b");
-    await Promise.all([page, write]);
+    expect(await (await write).text()).toBe("b");
+    await page;
+    upload.destroy();
+  });
+
+  it("lets a write wait past the waiting limit, where a page is turned away", async () => {
+    const { url, begun, release, until } = portal({ concurrent: 1, waiting: 0 });
+    const page = fetch(`${url}/a`);
+    await until(() => begun.length === 1);
+    const write = post(`${url}/b`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await fetch(`${url}/c`)).status).toBe(503);
+    release("a");
+    await until(() => begun.length === 2);
+    release("b");
+    expect((await write).status).toBe(200);
+    expect(begun).toEqual(["GET a", "POST b"]);
+    await page;
   });
 
   it("answers 503 with Retry-After at once when too many pages wait", async () => {

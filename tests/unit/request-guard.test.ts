@@ -157,7 +157,7 @@ async function refusedWith(reading: Promise<unknown>) {
 
 function contextFor(bodyLimit: number) {
   const abandoned: true[] = [];
-  const context = { bodyLimit, abandonBody: () => abandoned.push(true) } as unknown as AppLoadContext;
+  const context = { bodyLimit, abandonBody: () => abandoned.push(true), takePlace: () => Promise.resolve() } as unknown as AppLoadContext;
   return { context, abandoned };
 }
 
