@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import express from "express";
@@ -94,6 +95,55 @@ describe("the page queue", () => {
     expect(await (await write).text()).toBe("b");
     await page;
     upload.destroy();
+  });
+
+  it("starts no more requests in one turn of the event loop than it has places, however many arrive together", async () => {
+    const app = express();
+    app.use(pageQueue({ concurrent: 2, waiting: 10 }));
+    // Turns of the event loop, counted by a callback that runs once a turn.
+    let turn = 0;
+    let counting = true;
+    const count = () => {
+      turn += 1;
+      if (counting) setImmediate(count);
+    };
+    count();
+    const startedIn: number[] = [];
+    // Each answer is computed on the thread for a while (as a page's loaders or a write's action
+    // are), so that the requests that come meanwhile are all there for the next turn.
+    const compute = (res: express.Response) => {
+      startedIn.push(turn);
+      const until = performance.now() + 20;
+      while (performance.now() < until);
+      res.send("done");
+    };
+    app.post("/:write", async (req, res) => {
+      await new Promise((resolve) => req.resume().once("end", resolve));
+      await (res.locals.takePlace as () => Promise<void>)();
+      compute(res);
+    });
+    app.get("/:page", (_req, res) => compute(res));
+    server = app.listen(0);
+    const { port } = server.address() as AddressInfo;
+    // Eight requests written at once by another process (this one is the server), so that they
+    // come while the first is computed and are all there together in the next turn.
+    const requests = Array.from({ length: 8 }, (_, i) =>
+      i % 2 === 0
+        ? `POST /w${i} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\nConnection: close\r\n\r\nx=1`
+        : `GET /p${i} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`,
+    );
+    const client = `const net = require("node:net"); const requests = ${JSON.stringify(requests)};
+      let open = 0; let answered = 0;
+      const sockets = requests.map(() => net.connect(${port}, "127.0.0.1", () => { if (++open === requests.length) sockets.forEach((s, i) => s.write(requests[i])); }));
+      sockets.forEach((s) => { s.resume(); s.once("end", () => { if (++answered === requests.length) process.exit(0); }); });`;
+    await new Promise<void>((resolve, reject) =>
+      execFile(process.execPath, ["-e", client], { timeout: 20_000 }, (error) => (error ? reject(error) : resolve())),
+    );
+    counting = false;
+    expect(startedIn).toHaveLength(8);
+    const perTurn = new Map<number, number>();
+    for (const started of startedIn) perTurn.set(started, (perTurn.get(started) ?? 0) + 1);
+    expect(Math.max(...perTurn.values())).toBeLessThanOrEqual(2);
   });
 
   it("lets a write wait past the waiting limit, where a page is turned away", async () => {
