@@ -29,16 +29,14 @@ import {
   assertPublishConfirmed,
   clearOverride,
   decideTarget,
-  exportSummary,
   mergeNames,
   publishEdition,
   setOverride,
-  viewEdition,
 } from "~/modules/assessment/service.server";
-import { reportedBeyondEdition } from "~/modules/intel/correlation.server";
+import { editionPage } from "~/modules/assessment/page.server";
 import { TREND_LABELS } from "~/modules/threat-input/scales";
 import { hasFigures, RISK_BAND_WORDS } from "~/modules/assessment/scoring";
-import { releaseChoices, releaseEdition, releaseFormSchema } from "~/modules/taxii/service.server";
+import { releaseEdition, releaseFormSchema } from "~/modules/taxii/service.server";
 import { answerOnce } from "~/modules/submissions/answer.server";
 import type { RouteHandle } from "~/root";
 import { scrollRegion } from "~/components/table-wrap";
@@ -51,26 +49,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const db = getDb();
   const id = parseId(params.editionId);
-  const view = orStatusPage(() => viewEdition(db, viewer, id));
-  const analyst = viewer.roles.includes("analyst");
-  const ranked = view.entities.slice(0, RANKED_SHOWN);
   return {
     viewer,
-    ...view,
-    // The ranked names with how many items name each: their item ids stay on the server, where
-    // the drill-down pages them (an edition's names can rest on tens of thousands of items).
-    entities: ranked.map(({ itemIds, ...entity }) => ({ ...entity, items: itemIds.length })),
-    unranked: view.entities.length - ranked.length,
-    // For analysts, what input beyond this edition's names the same (as correlation on an input).
-    beyond: analyst
-      ? reportedBeyondEdition(db, viewer, {
-          entities: ranked,
-          targets: view.proposals,
-          itemIds: [...new Set([...view.entities, ...view.proposals].flatMap((entry) => entry.itemIds))],
-        })
-      : null,
-    exports: analyst ? exportSummary(db, viewer, id) : null,
-    releases: view.edition.status === "published" ? releaseChoices(db, viewer, id) : null,
+    ...orStatusPage(() => editionPage(db, viewer, id)),
     // A refused named export comes back here with its message and what was typed.
     exportForm: url.searchParams.has("exportError")
       ? {
@@ -134,9 +115,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       });
   }
 }
-
-/** How many actors and malware families the ranking lists. */
-const RANKED_SHOWN = 40;
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 type Area = Data["areas"][number];

@@ -4,7 +4,7 @@ import { renderToString } from "react-dom/server";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { readSessionToken } from "~/lib/session.server";
-import { exportSummary, viewEdition } from "~/modules/assessment/service.server";
+import { editionPage } from "~/modules/assessment/page.server";
 import { resolveSession } from "~/modules/auth/sessions.server";
 import { feedFor } from "~/modules/calendar/feeds.server";
 import {
@@ -72,9 +72,13 @@ async function answer(request: http.IncomingMessage): Promise<{ status: number; 
     return { status: 200, type: "text/html", body: page(createElement("h1", null, view.source.label), list("Items", view.items), list("Also reported", [correlations])) };
   }
   if (url.pathname.startsWith("/assessments/")) {
-    const view = viewEdition(db, viewer, id);
-    const exports = viewer.roles.includes("analyst") ? exportSummary(db, viewer, id) : null;
-    return { status: 200, type: "text/html", body: page(createElement("h1", null, view.edition.title), list("Areas", view.areas), list("Entities", view.entities), list("Exports", [exports])) };
+    // What the route's loader returns, by the same module call (reported beyond and releases too).
+    const view = editionPage(db, viewer, id);
+    return {
+      status: 200,
+      type: "text/html",
+      body: page(createElement("h1", null, view.edition.title), list("Areas", view.areas), list("Entities", view.entities), list("Reported beyond", [view.beyond]), list("Exports", [view.exports]), list("Releases", [view.releases])),
+    };
   }
   return { status: 404, type: "text/plain", body: "" };
 }
