@@ -60,7 +60,8 @@ const BATCH = 2_000;
 /**
  * Files the items submitted before names were indexed, and checks the indicators submitted
  * before values were checked against the warning lists. Run at start-up; a database that is up
- * to date costs two index look-ups.
+ * to date costs one pass over the items and one over the indicators, writing nothing (0.04-0.1 s
+ * of the start at 55,000 items and 220,000 indicators).
  */
 export function backfillIntelligence(db: Db) {
   const items = db
