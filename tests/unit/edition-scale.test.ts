@@ -191,6 +191,45 @@ describe("an edition's pages", () => {
     // A cursor that is not one is the first page, never an error.
     expect(itemsBehind(db, viewer, editionId, { area: "banking_trojans", after: "bm90LWEtY3Vyc29y" }, actor, NOW).items[0]!.id).toBe(seen[0]);
   });
+
+  it("finds the items behind each kind of figure as the figures count them, for each reader, reading the text of a page of items only", () => {
+    const { db, sqlite, editionId } = large;
+    for (const role of VIEWERS) {
+      const viewer = getAccount(db, userIdOf(db, DEMO_SIGN_INS[role]));
+      const actor = { userId: viewer.id, origin: {} };
+      /** Every item behind a filter, page after page, and the statements that read items' text. */
+      const behind = (filter: Parameters<typeof itemsBehind>[3]) => {
+        const ids: number[] = [];
+        let after: string | undefined;
+        let total = -1;
+        const texts = statementTexts(sqlite, () => {
+          do {
+            const page = itemsBehind(db, viewer, editionId, { ...filter, after }, actor, NOW);
+            ids.push(...page.items.map((item) => item.id));
+            total = page.total;
+            after = page.next ?? undefined;
+          } while (after);
+        });
+        expect(ids, role).toHaveLength(total);
+        // An item's text is read for the items of a page, never for every item of the edition.
+        for (const text of texts.filter((one) => one.includes(`"threat_input_items"."narrative"`))) expect(text).toContain("json_each");
+        return ids;
+      };
+      const view = viewEdition(db, viewer, editionId);
+      for (const area of view.areas.filter((one) => one.items > 0)) expect(behind({ area: area.crimeArea }), `${role} ${area.crimeArea}`).toHaveLength(area.items);
+      for (const entity of view.entities.slice(0, 6)) {
+        const filter = entity.kind === "actor" ? { actor: entity.name } : { malware: entity.name };
+        expect(behind(filter), `${role} ${entity.name}`).toEqual([...entity.itemIds].sort((a, b) => a - b));
+        const inArea = behind({ ...filter, area: "banking_trojans" });
+        expect(inArea.length).toBeLessThanOrEqual(entity.itemIds.length);
+        expect(inArea.every((id) => entity.itemIds.includes(id))).toBe(true);
+      }
+      expect(behind({ indicator: "domain:phish-1.example" })).toHaveLength(1);
+      // The RED item's indicator is behind a figure only for the analyst it names.
+      expect(behind({ indicator: "domain:red-1.example" })).toHaveLength(role === "analyst" ? 1 : 0);
+      expect(behind({ indicator: "no type at all" })).toEqual([]);
+    }
+  });
 });
 
 describe("an edition over more items than SQLite binds parameters", () => {

@@ -290,7 +290,7 @@ export type ReferenceNames = { name(kind: EntityKind, name: string): string | un
  * joins the entity of its known name, and a group that no merge names shows its known name.
  */
 export function buildResolver(
-  items: AssessedItem[],
+  items: Pick<AssessedItem, "actors" | "malware">[],
   merges: { kind: EntityKind; from: string; into: string }[],
   reference?: ReferenceNames,
 ): NameResolver {

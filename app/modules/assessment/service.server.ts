@@ -1,5 +1,5 @@
 import { decodeCursor, encodeCursor } from "~/lib/keyset.server";
-import { and, asc, count, desc, eq, inArray, lt, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, inArray, lt, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import {
   assessmentEditionConsultations,
@@ -202,7 +202,7 @@ type EditionItem = AssessedItem & { source: string; disclosure: "named" | "secto
  * every figure is built from. Outside the page, values on a warning list leave only once an
  * analyst has cleared them.
  */
-function readableItems(db: DbOrTx, viewer: Viewer, edition: Edition, selection: Selection = "page"): EditionItem[] {
+function readableItems(db: DbOrTx, viewer: Viewer, edition: Edition, selection: Selection = "page", only?: SQL): EditionItem[] {
   const source = disclosedSource(itemDisclosure(viewer, "edition"));
   const rows = basis(
     db,
@@ -216,7 +216,7 @@ function readableItems(db: DbOrTx, viewer: Viewer, edition: Edition, selection: 
       source,
     },
     itemReadableBy(viewer),
-    SELECTIONS[selection],
+    and(SELECTIONS[selection], only),
   ).all() as {
     item: typeof threatInputItems.$inferSelect;
     grades: Pick<AssessedItem, "sourceReliability" | "informationCredibility">;
@@ -225,7 +225,7 @@ function readableItems(db: DbOrTx, viewer: Viewer, edition: Edition, selection: 
     organisationCountry: string;
     source: { disclosure: EditionItem["disclosure"]; name: string | null; sector: string | null; country: string | null };
   }[];
-  const ids = basis(db, edition, { id: threatInputItems.id }, itemReadableBy(viewer), SELECTIONS[selection]);
+  const ids = basis(db, edition, { id: threatInputItems.id }, itemReadableBy(viewer), and(SELECTIONS[selection], only));
   const indicators = new Map<number, { type: string; value: string; listed: boolean }[]>();
   const found = db
     .select({
@@ -401,7 +401,7 @@ const namesOf = (item: Pick<AssessedItem, "actors" | "malware">) => [
  * touch a name only items outside the set give (a TLP:RED actor's, say). Merged into or from, such
  * a name would otherwise name an entity or be listed among its aliases for readers of the set.
  */
-function resolverFor(db: DbOrTx, viewer: Viewer, edition: Edition, { items, selection }: Basis): NameResolver {
+function resolverFor(db: DbOrTx, viewer: Viewer, edition: Edition, { items, selection }: { items: Pick<AssessedItem, "actors" | "malware">[]; selection: Selection }): NameResolver {
   const names = { actors: threatInputItems.actors, malware: threatInputItems.malware };
   const left = SELECTIONS[selection];
   const outside = [
@@ -811,33 +811,68 @@ export const ITEMS_PAGE_SIZE = 50;
 export function itemsBehind(db: DbOrTx, viewer: Viewer, id: number, filter: ItemsFilter, actor: Actor, now = new Date()) {
   assertReader(viewer);
   const edition = getEdition(db, id);
-  const items = readableItems(db, viewer, edition);
-  const resolve = resolverFor(db, viewer, edition, { items, selection: "page" });
-  // The proposal's items, of which only those the viewer may read are among `items`.
-  const evidence = filter.target
-    ? new Set(proposalsOf(db, edition, itemReadableBy(viewer)).find((proposal) => proposal.id === filter.target)?.itemIds ?? [])
-    : null;
-  const namedActor = filter.actor && resolve("actor", filter.actor);
-  const malware = filter.malware && resolve("malware", filter.malware);
-  const matches = items.filter(
-    (item) =>
-      (!evidence || evidence.has(item.id)) &&
-      (!filter.area || item.crimeArea === filter.area) &&
-      (!namedActor || item.actors.some((named) => resolve("actor", named.name) === namedActor)) &&
-      (!malware || item.malware.some((name) => resolve("malware", name) === malware)) &&
-      (!filter.indicator || item.indicators.some((indicator) => `${indicator.type}:${indicator.value}` === filter.indicator)),
-  );
-  // A page of the matches in item order (the items are read in id order), after the cursor's
-  // item: the page's HTML stays the same size however many items a figure rests on.
   const [afterId] = (decodeCursor(filter.after, ["number"]) ?? [0]) as number[];
-  const rest = matches.filter((item) => item.id > afterId!);
-  const shown = rest.slice(0, ITEMS_PAGE_SIZE);
+  const readable = itemReadableBy(viewer);
+  // What SQL decides: the crime area, a value among the indicators the viewer reads, a
+  // proposal's items (of which only those the viewer may read pass the gate).
+  const evidence = filter.target ? (proposalsOf(db, edition, readable).find((proposal) => proposal.id === filter.target)?.itemIds ?? []) : null;
+  const indicator = filter.indicator === undefined ? null : /^([^:]*):(.*)$/s.exec(filter.indicator);
+  const decided = and(
+    filter.area ? eq(threatInputItems.crimeArea, filter.area) : undefined,
+    evidence ? sql`${threatInputItems.id} in (select value from json_each(${JSON.stringify(evidence)}))` : undefined,
+    filter.indicator === undefined
+      ? undefined
+      : indicator
+        ? sql`exists (select 1 from ${threatInputIndicators} where ${threatInputIndicators.itemId} = ${threatInputItems.id}
+            and ${threatInputIndicators.type} = ${indicator[1]} and ${threatInputIndicators.value} = ${indicator[2]} and ${indicatorReadableBy(viewer)})`
+        : sql`0`,
+  );
+  let matching: { total: number; page: number[]; more: boolean };
+  if (filter.actor || filter.malware) {
+    // A name matches through the aliases the items give and the analysts' merges, which only all
+    // the items' names tell: those are read (not the items' indicators, nor their text), with
+    // whether SQL's part of the filter holds; the page's items are then read alone.
+    const named = basis(
+      db,
+      edition,
+      { id: threatInputItems.id, actors: threatInputItems.actors, malware: threatInputItems.malware, decided: decided ? sql<number>`(case when ${decided} then 1 else 0 end)` : sql<number>`1` },
+      readable,
+    ).all() as (Pick<AssessedItem, "id" | "actors" | "malware"> & { decided: number })[];
+    const resolve = resolverFor(db, viewer, edition, { items: named, selection: "page" });
+    const namedActor = filter.actor && resolve("actor", filter.actor);
+    const malware = filter.malware && resolve("malware", filter.malware);
+    const ids = named
+      .filter(
+        (item) =>
+          item.decided === 1 &&
+          (!namedActor || item.actors.some((one) => resolve("actor", one.name) === namedActor)) &&
+          (!malware || item.malware.some((name) => resolve("malware", name) === malware)),
+      )
+      .map((item) => item.id)
+      .sort((a, b) => a - b);
+    const rest = ids.filter((itemId) => itemId > afterId!);
+    matching = { total: ids.length, page: rest.slice(0, ITEMS_PAGE_SIZE), more: rest.length > ITEMS_PAGE_SIZE };
+  } else {
+    const total = (basis(db, edition, { n: count() }, readable, decided).get() as unknown as { n: number }).n;
+    const page = (
+      basis(db, edition, { id: threatInputItems.id }, readable, and(decided, gt(threatInputItems.id, afterId!)))
+        .orderBy(asc(threatInputItems.id))
+        .limit(ITEMS_PAGE_SIZE + 1)
+        .all() as { id: number }[]
+    ).map((row) => row.id);
+    matching = { total, page: page.slice(0, ITEMS_PAGE_SIZE), more: page.length > ITEMS_PAGE_SIZE };
+  }
+  // A page of the matches in item order, after the cursor's item, read with all a page shows:
+  // the page's work and HTML stay the same size however many items a figure rests on.
+  const shown = matching.page.length
+    ? readableItems(db, viewer, edition, "page", sql`${threatInputItems.id} in (select value from json_each(${JSON.stringify(matching.page)}))`)
+    : [];
   auditSensitiveView(db, viewer, shown, { type: "assessment", id }, actor, now);
   const matcher = withheldSources(db, edition);
   return {
     edition: { id: edition.id, title: edition.title, status: edition.status },
-    total: matches.length,
-    next: rest.length > ITEMS_PAGE_SIZE ? encodeCursor([shown.at(-1)!.id]) : null,
+    total: matching.total,
+    next: matching.more ? encodeCursor([shown.at(-1)!.id]) : null,
     items: shown.map((item) => ({
       id: item.id,
       inputId: item.inputId,
