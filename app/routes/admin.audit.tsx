@@ -6,13 +6,11 @@ import { Pager } from "~/components/pager";
 import { scrollRegion } from "~/components/table-wrap";
 import { getDb } from "~/lib/db.server";
 import { AUDIT_ACTION_FAMILIES, AUDIT_ACTION_LABELS, auditActionLabel } from "~/lib/labels";
-import { listAccounts } from "~/modules/accounts/service.server";
 import { requireRole } from "~/modules/auth/guard.server";
 import { auditFilterChoices, listAuditEvents } from "~/modules/audit/audit.server";
 import { auditFilterFrom, auditFilterSchema } from "~/modules/audit/schema";
 import { auditQueryString } from "~/modules/audit/query";
 import { detailWords, targetWords } from "~/modules/audit/words";
-import { listOrganisations } from "~/modules/organisations/service.server";
 
 export const meta: MetaFunction = () => [{ title: "Audit log · Taskforce Consult" }];
 
@@ -29,14 +27,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
       next: audit.next,
       rows: audit.rows.map((row) => ({ ...row, details: detailWords(row.detail, viewer), target: targetWords(row.targetType, row.targetId) })),
     },
-    people: listAccounts(db, {}).map((person) => ({ id: person.id, name: person.name, email: person.email })),
-    organisations: listOrganisations(db).map((organisation) => ({ id: organisation.id, name: organisation.name })),
     ...auditFilterChoices(db),
   };
 }
 
 export default function AuditLog() {
-  const { viewer, query, audit, people, organisations, targetTypes } = useLoaderData<typeof loader>();
+  const { viewer, query, audit, targetTypes } = useLoaderData<typeof loader>();
   const filtered = auditQueryString(query);
   return (
     <>
@@ -44,26 +40,12 @@ export default function AuditLog() {
       <p className="muted">Who did what, when and from where. Times to the second in {viewer.timeZone}; days below are days there.</p>
       <Form method="get" className="filters audit-filters" role="search" aria-label="Filter the audit log">
         <div className="field">
-          <label htmlFor="person">Person</label>
-          <select id="person" name="person" defaultValue={query.person ?? ""}>
-            <option value="">Anyone</option>
-            {people.map((person) => (
-              <option key={person.id} value={person.id}>
-                {person.name} ({person.email})
-              </option>
-            ))}
-          </select>
+          <label htmlFor="person">Person: name or address</label>
+          <input id="person" name="person" type="search" defaultValue={query.person ?? ""} maxLength={200} />
         </div>
         <div className="field">
-          <label htmlFor="organisation">Organisation</label>
-          <select id="organisation" name="organisation" defaultValue={query.organisation ?? ""}>
-            <option value="">Any</option>
-            {organisations.map((organisation) => (
-              <option key={organisation.id} value={organisation.id}>
-                {organisation.name}
-              </option>
-            ))}
-          </select>
+          <label htmlFor="organisation">Organisation: its people, or done to it</label>
+          <input id="organisation" name="organisation" type="search" defaultValue={query.organisation ?? ""} maxLength={200} />
         </div>
         <div className="field">
           <label htmlFor="action">What happened</label>

@@ -51,10 +51,18 @@ describe("the audit log", () => {
   });
 
   it("filters by person, organisation, target and days in the viewer's zone", async () => {
-    const andres = idOf("andres.restrepo@bancocordillera.example");
-    expect((await rows(`person=${andres}`)).map((row) => row[2])).toEqual(["Threat input submitted threat_input.submitted version 2; items 3"]);
-    const cordillera = portal.db().select().from(users).all().find((user) => user.id === andres)!.organisationId;
-    expect((await rows(`organisation=${cordillera}&action=threat_input.`)).map((row) => row[3])).toEqual(["threat input 3"]);
+    const submitted = ["Threat input submitted threat_input.submitted version 2; items 3"];
+    // A person by part of their name, with or without its accents' case, or of their address.
+    expect((await rows("person=restrepo")).map((row) => row[2])).toEqual(submitted);
+    expect((await rows("person=andres.restrepo%40banco")).map((row) => row[2])).toEqual(submitted);
+    expect(await rows("person=nobody+of+that+name")).toEqual([]);
+    // An organisation by part of its name: what its people did, and what was done to it.
+    expect((await rows(`organisation=${encodeURIComponent("cordillera")}&action=threat_input.`)).map((row) => row[3])).toEqual(["threat input 3"]);
+    const cordillera = portal.db().select().from(users).all().find((user) => user.id === idOf("andres.restrepo@bancocordillera.example"))!.organisationId!;
+    recordAudit(portal.db(), { action: "organisation.updated", actorUserId: idOf("elena.conti@taskforce.example"), targetType: "organisation", targetId: cordillera, at: new Date("2026-03-10T12:00:00Z") });
+    expect((await rows("organisation=Banco+Cordillera")).map((row) => row[3])).toEqual(["threat input 3", `organisation ${cordillera}`]);
+    // A % or _ typed is a character searched for, not a pattern.
+    expect(await rows("person=%25")).toEqual([]);
     expect((await rows("targetType=meeting&targetId=42")).map((row) => row[3])).toEqual(["meeting 42"]);
     // The 15th in Rome holds the override (00:30 there) and not the submission (13:00 on the 14th).
     expect((await rows("from=2026-03-15&to=2026-03-15")).map((row) => row[3])).toEqual(["assessment 7"]);
@@ -76,7 +84,15 @@ describe("the audit log", () => {
   });
 
   it("ignores a filter value that does not parse, rather than failing", async () => {
-    expect((await admin.get("/admin/audit?person=abc&from=yesterday&after=x")).status).toBe(200);
+    expect((await admin.get(`/admin/audit?person=${"x".repeat(300)}&from=yesterday&after=x`)).status).toBe(200);
+  });
+
+  it("lists nobody in its filters: people and organisations are searched, so the page does not grow with them", async () => {
+    // Someone, and an organisation, that no event on the page names.
+    const html = await (await admin.get("/admin/audit?action=meeting.proposed")).text();
+    expect(html).not.toContain("giulia.rossi@vigilanzadigitale.example");
+    expect(html).not.toContain("Vigilanza Digitale");
+    expect(html).toMatch(/<input[^>]*id="person"[^>]*type="search"/);
   });
 
   it("exports the filtered view as CSV with a byte-order mark, for Excel", async () => {

@@ -1,7 +1,7 @@
 import { and, count, eq, gte, like, lt, or, sql, type SQL } from "drizzle-orm";
-import { auditEvents, users } from "../../../db/schema";
+import { auditEvents, organisations, users } from "../../../db/schema";
 import type { DbOrTx } from "~/lib/db.server";
-import { keyset } from "~/lib/keyset.server";
+import { containing, keyset } from "~/lib/keyset.server";
 import type { AuditFilter } from "./schema";
 
 /** Where a request came from, as the audit log records it. */
@@ -54,13 +54,17 @@ const exportPages = newestFirst(1000);
  * target); an action or a family of them ("role." for every role change); a target; a range of
  * instants, from inclusive, to exclusive.
  */
+const organisationsNamed = (words: string) => sql`select ${organisations.id} as id from ${organisations} where ${containing(organisations.name, words)}`;
+
 function auditWhere(filter: AuditFilter): SQL | undefined {
   return and(
-    filter.actorUserId ? eq(auditEvents.actorUserId, filter.actorUserId) : undefined,
-    filter.organisationId
+    filter.person
+      ? sql`${auditEvents.actorUserId} in (select ${users.id} from ${users} where ${or(containing(users.name, filter.person), containing(users.email, filter.person))})`
+      : undefined,
+    filter.organisation
       ? or(
-          sql`${auditEvents.actorUserId} in (select ${users.id} from ${users} where ${users.organisationId} = ${filter.organisationId})`,
-          and(eq(auditEvents.targetType, "organisation"), eq(auditEvents.targetId, String(filter.organisationId))),
+          sql`${auditEvents.actorUserId} in (select ${users.id} from ${users} where ${users.organisationId} in (${organisationsNamed(filter.organisation)}))`,
+          and(eq(auditEvents.targetType, "organisation"), sql`${auditEvents.targetId} in (select cast(id as text) from (${organisationsNamed(filter.organisation)}))`),
         )
       : undefined,
     filter.action ? (filter.action.endsWith(".") ? like(auditEvents.action, `${filter.action}%`) : eq(auditEvents.action, filter.action)) : undefined,

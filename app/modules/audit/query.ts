@@ -6,7 +6,7 @@ import type { AuditQuery } from "./schema";
 /** The address of the same filter, without the page, for links and the export. */
 export function auditQueryString(query: AuditQuery, extra: Record<string, string> = {}): string {
   const entries = Object.entries({ ...query, after: undefined, ...extra }).filter(
-    (entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== "",
+    (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== "",
   );
   return new URLSearchParams(entries.map(([key, value]) => [key, String(value)])).toString();
 }

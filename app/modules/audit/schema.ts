@@ -4,8 +4,10 @@ import { zonedToUtc } from "~/lib/time";
 
 /** What the audit log can be narrowed to; instants, not dates: the viewer's days are turned into them. */
 export type AuditFilter = {
-  actorUserId?: number;
-  organisationId?: number;
+  /** Words of a person's name or address: events by everyone they match. */
+  person?: string;
+  /** Words of an organisation's name: events by its people, and about it. */
+  organisation?: string;
   /** An action code, or a family of them ending in a dot ("role."). */
   action?: string;
   targetType?: string;
@@ -19,8 +21,10 @@ const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 /** The log's filters, as they come in its address: a value that does not parse is ignored, never an error. */
 export const auditFilterSchema = z.object({
-  person: addressParam(z.coerce.number().int().positive()),
-  organisation: addressParam(z.coerce.number().int().positive()),
+  // Searched on the server, never chosen from a list: a list of everyone would grow with the
+  // taskforce (a thousand people, hundreds of organisations) on every view of the log.
+  person: addressParam(z.string().trim().min(1).max(200)),
+  organisation: addressParam(z.string().trim().min(1).max(200)),
   action: addressParam(z.string().trim().regex(/^[a-z_.]{1,60}$/)),
   targetType: addressParam(z.string().trim().regex(/^[a-z_]{1,40}$/)),
   targetId: addressParam(z.string().trim().max(40)),
@@ -45,8 +49,8 @@ const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_
 /** The query as the module's filter: whole days in the viewer's zone, "to" included. */
 export function auditFilterFrom(query: AuditQuery, timeZone: string): AuditFilter & { after?: string } {
   return {
-    actorUserId: query.person,
-    organisationId: query.organisation,
+    person: query.person,
+    organisation: query.organisation,
     action: query.action,
     targetType: query.targetType,
     targetId: query.targetId,
