@@ -158,10 +158,9 @@ function fault(error: unknown, req: Request, res: Response) {
  * 4 s). Admitted a few at a time, in arrival order, they finish one after another as a plain
  * synchronous server would. A write takes its place once its form has arrived (the form reader
  * asks for it, `takePlace` in the load context): its body comes at the sender's pace, and a slow
- * upload must not hold a place that pages wait for; let in unqueued, twenty submits at once kept
- * the event loop 120 ms late. A request whose client left while it waited is dropped; past
- * `waiting`, a page is answered 503 at once rather than late, but a write still waits its turn:
- * it carries what someone typed.
+ * upload must not hold a place that pages wait for (docs/decisions/029). A request whose client
+ * left while it waited is dropped; past `waiting`, a page is answered 503 at once rather than
+ * late, but a write still waits its turn: it carries what someone typed.
  */
 export function pageQueue({ concurrent, waiting }: { concurrent: number; waiting: number }): RequestHandler {
   let running = 0;
