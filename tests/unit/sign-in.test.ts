@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { auditEvents, organisations, outbox, sessions, signInTokens, users } from "../../db/schema";
+import { auditEvents, organisations, outbox, roleGrants, sessions, signInTokens, users } from "../../db/schema";
 import { DEMO_SIGN_INS } from "../../db/seed";
 import { forgetSingleton } from "~/lib/singleton.server";
-import { setAccountActive } from "~/modules/accounts/service.server";
+import { getAccount, setAccountActive } from "~/modules/accounts/service.server";
 import { endSession, resolveSession } from "~/modules/auth/sessions.server";
 import {
   inspectSignInLink,
@@ -296,6 +296,17 @@ describe("resolveSession", () => {
     const { sessionToken, userId: id } = signIn(ANNA);
     const account = resolveSession(db, sessionToken, T0);
     expect(account).toMatchObject({ id, email: ANNA, roles: ["coordinator"], active: true });
+  });
+
+  it("returns each person's account as the accounts module reads it, organisation and every role in order", () => {
+    const multi = db.select().from(users).where(eq(users.email, DEMO_SIGN_INS.analyst)).get()!;
+    // Granted after "analyst", listed before it.
+    db.insert(roleGrants).values({ userId: multi.id, role: "admin", grantedAt: T0 }).run();
+    for (const email of [ANNA, KATHARINA, DEMO_SIGN_INS.analyst, DEMO_SIGN_INS.admin]) {
+      const { sessionToken, userId } = signIn(email);
+      expect(resolveSession(db, sessionToken, T0), email).toEqual(getAccount(db, userId));
+    }
+    expect(getAccount(db, multi.id).roles).toEqual(["admin", "analyst"]);
   });
 
   it("returns null for a token it never issued", () => {

@@ -3,7 +3,7 @@ import { and, eq, isNotNull } from "drizzle-orm";
 import { sessions, type Flash } from "../../../db/schema";
 import type { Db } from "~/lib/db.server";
 import { SESSION_IDLE_MS } from "~/lib/session.server";
-import { findSignInAccount, getAccount, type Account } from "../accounts/service.server";
+import { sessionAccount, type Account } from "../accounts/service.server";
 import { recordAudit, type RequestOrigin } from "../audit/audit.server";
 import { hashToken } from "./tokens.server";
 
@@ -14,14 +14,11 @@ const TOUCH_AFTER_MS = 60_000;
 /** The person behind a session token, or null when the session is over for any reason. */
 export function resolveSession(db: Db, token: string, now = new Date()): Account | null {
   const idHash = hashToken(token);
-  const session = db.select().from(sessions).where(eq(sessions.idHash, idHash)).get();
-  if (!session) return null;
+  const found = sessionAccount(db, idHash);
+  if (!found) return null;
+  const { session, account, usable } = found;
   const idleFor = now.getTime() - session.lastSeenAt.getTime();
-  const account = getAccount(db, session.userId);
-  const over =
-    session.expiresAt.getTime() <= now.getTime() ||
-    idleFor >= SESSION_IDLE_MS ||
-    !findSignInAccount(db, account.email);
+  const over = session.expiresAt.getTime() <= now.getTime() || idleFor >= SESSION_IDLE_MS || !usable;
   if (over) {
     db.delete(sessions).where(eq(sessions.idHash, idHash)).run();
     return null;
