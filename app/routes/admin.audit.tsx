@@ -44,7 +44,7 @@ export default function AuditLog() {
           <input id="person" name="person" type="search" defaultValue={query.person ?? ""} maxLength={200} />
         </div>
         <div className="field">
-          <label htmlFor="organisation">Organisation: its people, or done to it</label>
+          <label htmlFor="organisation">Organisation: by its people or about it</label>
           <input id="organisation" name="organisation" type="search" defaultValue={query.organisation ?? ""} maxLength={200} />
         </div>
         <div className="field">
