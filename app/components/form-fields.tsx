@@ -63,7 +63,7 @@ export function TextField({
   inputMode,
   ...field
 }: FieldProps & {
-  type?: "text" | "email" | "date" | "time" | "number" | "url";
+  type?: "text" | "email" | "date" | "time" | "number" | "url" | "search";
   autoComplete?: string;
   inputMode?: "numeric";
 }) {

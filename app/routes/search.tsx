@@ -9,7 +9,6 @@ import { CRIME_AREA_LABELS } from "~/lib/labels";
 import { requireRole } from "~/modules/auth/guard.server";
 import { searchItems } from "~/modules/intel/correlation.server";
 import { searchFormSchema } from "~/modules/intel/schema";
-import { triageChoices } from "~/modules/threat-input/service.server";
 import type { RouteHandle } from "~/root";
 
 export const meta: MetaFunction = () => [{ title: "Search · Taskforce Consult" }];
@@ -20,13 +19,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const values = Object.fromEntries(new URL(request.url).searchParams);
   const query = searchFormSchema.parse({ q: "", ...values });
   const db = getDb();
-  return { values, found: searchItems(db, viewer, query), consultations: triageChoices(db, viewer).consultations };
+  return { values, found: searchItems(db, viewer, query) };
 }
 
 const SUBJECT_WORDS = { indicator: "indicator", actor: "actor or network", malware: "malware family", technique: "ATT&CK technique" } as const;
 
 export default function Search() {
-  const { values, found, consultations } = useLoaderData<typeof loader>();
+  const { values, found } = useLoaderData<typeof loader>();
   const state = { values };
   return (
     <>
@@ -39,7 +38,7 @@ export default function Search() {
       <Form method="get" className="filters" aria-label="Search">
         <TextField name="q" label="Search for" state={state} />
         <SelectField name="crimeArea" label="Crime area" state={state} placeholder="Any" options={CRIME_AREAS.map((area) => ({ value: area, label: CRIME_AREA_LABELS[area] }))} />
-        <SelectField name="consultationId" label="Consultation" state={state} placeholder="Any" options={consultations.map((c) => ({ value: String(c.id), label: c.title }))} />
+        <TextField name="consultation" label="Consultation: part of its title" state={state} type="search" />
         <SelectField name="tlp" label="TLP" state={state} placeholder="Any" options={TLP_MARKS.map((mark) => ({ value: mark, label: mark }))} />
         <TextField name="from" label="Observed from" type="date" state={state} />
         <TextField name="to" label="Observed until" type="date" state={state} />

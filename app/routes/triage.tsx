@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { CRIME_AREAS, TLP_MARKS, TRIAGE_STATES } from "~/modules/threat-input/vocabulary";
 import { InputCorroborationCell } from "~/components/corroboration";
 import { EmptyState } from "~/components/empty-state";
-import { SelectField } from "~/components/form-fields";
+import { SelectField, TextField } from "~/components/form-fields";
 import { LocalTime } from "~/components/local-time";
 import { Pager } from "~/components/pager";
 import { TlpBadge } from "~/components/threat-input-view";
@@ -13,7 +13,7 @@ import { requireRole } from "~/modules/auth/guard.server";
 import { corroborationOfInputs } from "~/modules/intel/correlation.server";
 import { THREAT_INPUT_STATUS_LABELS, TRIAGE_STATE_LABELS } from "~/modules/threat-input/scales";
 import { triageFilterSchema } from "~/modules/threat-input/schema";
-import { triageChoices, triageQueue } from "~/modules/threat-input/service.server";
+import { triageConsultation, triageQueue } from "~/modules/threat-input/service.server";
 import type { RouteHandle } from "~/root";
 import { scrollRegion } from "~/components/table-wrap";
 
@@ -33,12 +33,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
     queue,
     // One statement for the page of the queue, whatever its inputs hold.
     corroboration: corroborationOfInputs(db, viewer, queue.rows.map((row) => row.id)),
-    choices: triageChoices(db, viewer),
+    consultation: triageConsultation(db, viewer, filter.consultationId),
   };
 }
 
+/** The same filters without the one consultation (and from the first page). */
+const withoutConsultation = (values: Record<string, string>) =>
+  new URLSearchParams(Object.entries(values).filter(([key]) => key !== "consultationId" && key !== "after")).toString();
+
 export default function Triage() {
-  const { viewer, values, queue, corroboration, choices } = useLoaderData<typeof loader>();
+  const { viewer, values, queue, corroboration, consultation } = useLoaderData<typeof loader>();
   const state = { values };
   return (
     <>
@@ -54,13 +58,14 @@ export default function Triage() {
           placeholder="Any"
           options={TRIAGE_STATES.map((triage) => ({ value: triage, label: TRIAGE_STATE_LABELS[triage] }))}
         />
-        <SelectField
-          name="consultationId"
-          label="Consultation"
-          state={state}
-          placeholder="Any"
-          options={choices.consultations.map((consultation) => ({ value: String(consultation.id), label: consultation.title }))}
-        />
+        {consultation ? (
+          <p className="field small">
+            <input type="hidden" name="consultationId" value={consultation.id} />
+            In “{consultation.title}” · <Link to={`?${withoutConsultation(values)}`}>every consultation</Link>
+          </p>
+        ) : (
+          <TextField name="consultation" label="Consultation: part of its title" state={state} type="search" />
+        )}
         <SelectField
           name="crimeArea"
           label="Crime area"
@@ -69,13 +74,7 @@ export default function Triage() {
           options={CRIME_AREAS.map((area) => ({ value: area, label: CRIME_AREA_LABELS[area] }))}
         />
         <SelectField name="tlp" label="TLP" state={state} placeholder="Any" options={TLP_MARKS.map((mark) => ({ value: mark, label: mark }))} />
-        <SelectField
-          name="organisationId"
-          label="Organisation"
-          state={state}
-          placeholder="Any"
-          options={choices.organisations.map((organisation) => ({ value: String(organisation.id), label: organisation.name }))}
-        />
+        <TextField name="organisation" label="Organisation: part of its name" state={state} type="search" />
         <button className="button button--secondary" type="submit">
           Filter
         </button>

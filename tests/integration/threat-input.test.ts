@@ -408,6 +408,14 @@ describe("who sees what", () => {
     expect(inputOf(ANDRES)!.triageState).toBe("accepted");
     const accepted = tableRows(await (await analyst.get("/triage?state=accepted")).text());
     expect(accepted.map((row) => row[0])).toContain("Banco Cordillera S.A.");
+    // The consultation its page links to is named and kept; others are found by their words.
+    const narrowed = await (await analyst.get(`/triage?consultationId=${consultationId}`)).text();
+    expect(narrowed).toContain(`<input type="hidden" name="consultationId" value="${consultationId}"/>`);
+    expect(mainText(narrowed)).toMatch(/In “[^”]+” · every consultation/);
+    const byWords = tableRows(await (await analyst.get("/triage?organisation=cordillera&consultation=%20")).text());
+    expect(byWords.map((row) => row[0])).toEqual(["Banco Cordillera S.A."]);
+    // No list of every organisation or consultation: the filters are searched.
+    expect(narrowed).not.toMatch(/<option value="\d+">/);
   });
 
   it("answers the coordinator 403 on the triage queue and on a triage decision", async () => {

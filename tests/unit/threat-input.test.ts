@@ -27,6 +27,7 @@ import {
   inputFormFor,
   saveDraft,
   submitInput,
+  triageConsultation,
   triageQueue,
   viewInput,
   visibleInput,
@@ -490,8 +491,16 @@ describe("triage", () => {
     expect(ids({ state: "new" })).toEqual([vendor.inputId]);
     expect(ids({ crimeArea: "online_fraud" })).toEqual([vendor.inputId]);
     expect(ids({ tlp: "TLP:AMBER" })).toEqual([bank.inputId]);
-    expect(ids({ organisationId: organisationIdOf(db, VIGILANZA) })).toEqual([vendor.inputId]);
+    // An organisation and a consultation by words of their names, searched in SQL.
+    expect(ids({ organisation: "vigilanza" })).toEqual([vendor.inputId]);
+    expect(ids({ organisation: "no such bank" })).toEqual([]);
+    expect(ids({ consultation: "banking" }).sort()).toEqual(ids({}).sort());
+    expect(ids({ consultation: "%" })).toEqual([]);
     expect(ids({ consultationId: consultationId + 1 })).toEqual([]);
+    expect(ids({ consultationId })).toEqual(ids({}));
+    expect(triageConsultation(db, account(THOMAS), consultationId)?.id).toBe(consultationId);
+    // A consultation without input the analyst reads is not named back.
+    expect(triageConsultation(db, account(THOMAS), consultationId + 1)).toBeNull();
   });
 
   it("records accept and reject with the analyst and the reason, and lets only analysts decide", () => {

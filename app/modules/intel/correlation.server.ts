@@ -14,6 +14,7 @@ import {
   type Tlp,
 } from "../../../db/schema";
 import type { DbOrTx } from "~/lib/db.server";
+import { containing } from "~/lib/keyset.server";
 import {
   disclosedSource,
   indicatorReadableBy,
@@ -191,7 +192,8 @@ export const searchLink = (q: string) => `/search?${new URLSearchParams({ q })}`
 export type SearchQuery = {
   q: string;
   crimeArea?: CrimeArea;
-  consultationId?: number;
+  /** Words of the consultation's title. */
+  consultation?: string;
   /** Observed within (YYYY-MM-DD). */
   from?: string;
   to?: string;
@@ -252,7 +254,7 @@ export function searchItems(db: DbOrTx, viewer: Viewer, query: SearchQuery) {
         current,
         or(...matches),
         query.crimeArea ? eq(threatInputItems.crimeArea, query.crimeArea) : undefined,
-        query.consultationId ? eq(threatInputs.consultationId, query.consultationId) : undefined,
+        query.consultation ? containing(consultations.title, query.consultation) : undefined,
         query.tlp ? eq(threatInputItems.tlp, query.tlp) : undefined,
         query.from ? sql`coalesce(${threatInputItems.observedTo}, '9999-12-31') >= ${query.from}` : undefined,
         query.to ? sql`${threatInputItems.observedFrom} <= ${query.to}` : undefined,

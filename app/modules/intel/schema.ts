@@ -9,7 +9,8 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const searchFormSchema = z.object({
   q: z.string().max(4096).catch(""),
   crimeArea: optional(z.enum(CRIME_AREAS)),
-  consultationId: optional(z.coerce.number().int().positive()),
+  // Words of a consultation's title, searched on the server rather than chosen from every one.
+  consultation: optional(z.string().trim().min(1).max(200)),
   tlp: optional(z.enum(TLP_MARKS)),
   from: optional(z.string().regex(DATE)),
   to: optional(z.string().regex(DATE)),

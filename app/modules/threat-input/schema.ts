@@ -270,8 +270,12 @@ export const gradeFormSchema = z.object({
 
 /** The triage queue's filters: a bad value is ignored, not an error (they come from a URL). */
 export const triageFilterSchema = z.object({
+  /** One consultation, as its page links to its input here. */
   consultationId: addressParam(z.coerce.number().int().positive()),
-  organisationId: addressParam(z.coerce.number().int().positive()),
+  // Words of a consultation's title and of an organisation's name, searched on the server: lists
+  // of every consultation and organisation would grow with the years of the taskforce.
+  consultation: addressParam(z.string().trim().min(1).max(200)),
+  organisation: addressParam(z.string().trim().min(1).max(200)),
   crimeArea: addressParam(z.enum(CRIME_AREAS)),
   tlp: addressParam(z.enum(TLP_MARKS)),
   state: addressParam(z.enum(TRIAGE_STATES)),

@@ -19,7 +19,7 @@ import {
 import { renderThreatInputDigestEmail, renderThreatInputNoticeEmail, type ThreatInputNoticeData } from "../../../emails/threat-input-notice";
 import type { Db, DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
-import { keyset } from "~/lib/keyset.server";
+import { containing, keyset } from "~/lib/keyset.server";
 import type { FormValues } from "~/lib/forms";
 import { accountIsUsable, type Account, type Actor } from "../accounts/service.server";
 import {
@@ -692,7 +692,9 @@ export function triageQueue(db: DbOrTx, viewer: Viewer, filter: TriageFilter) {
         isNotNull(threatInputs.submittedAt),
         inputReadableBy(viewer),
         filter.consultationId ? eq(threatInputs.consultationId, filter.consultationId) : undefined,
-        filter.organisationId ? eq(threatInputs.organisationId, filter.organisationId) : undefined,
+        filter.consultation ? containing(consultations.title, filter.consultation) : undefined,
+        // By name only where the source is named to this viewer, as the queue shows it.
+        filter.organisation ? and(containing(organisations.name, filter.organisation), sql`${inputDisclosure(viewer)} = 'named'`) : undefined,
         filter.state ? and(eq(threatInputs.triageState, filter.state), eq(threatInputs.status, "submitted")) : undefined,
         filter.crimeArea ? sql`exists (select 1 ${readable(eq(threatInputItems.crimeArea, filter.crimeArea))})` : undefined,
         filter.tlp ? sql`exists (select 1 ${readable(eq(threatInputItems.tlp, filter.tlp))})` : undefined,
@@ -715,23 +717,21 @@ export function triageQueue(db: DbOrTx, viewer: Viewer, filter: TriageFilter) {
 }
 
 /** The filters' choices: consultations and organisations with input the viewer may read. */
-export function triageChoices(db: DbOrTx, viewer: Viewer) {
-  return {
-    consultations: db
-      .selectDistinct({ id: consultations.id, title: consultations.title })
-      .from(threatInputs)
-      .innerJoin(consultations, eq(consultations.id, threatInputs.consultationId))
-      .where(and(isNotNull(threatInputs.submittedAt), inputReadableBy(viewer)))
-      .orderBy(asc(consultations.title))
-      .all(),
-    organisations: db
-      .selectDistinct({ id: organisations.id, name: organisations.name })
-      .from(threatInputs)
-      .innerJoin(organisations, eq(organisations.id, threatInputs.organisationId))
-      .where(and(isNotNull(threatInputs.submittedAt), inputReadableBy(viewer), sql`${inputDisclosure(viewer)} = 'named'`))
-      .orderBy(asc(organisations.name))
-      .all(),
-  };
+/** The consultation the queue is narrowed to, by its title, if it has input this viewer reads. */
+export function triageConsultation(db: DbOrTx, viewer: Viewer, consultationId: number | undefined) {
+  if (consultationId === undefined) return null;
+  return (
+    db
+      .select({ id: consultations.id, title: consultations.title })
+      .from(consultations)
+      .where(
+        and(
+          eq(consultations.id, consultationId),
+          sql`exists (select 1 from ${threatInputs} where ${threatInputs.consultationId} = ${consultations.id} and ${isNotNull(threatInputs.submittedAt)} and ${inputReadableBy(viewer)})`,
+        ),
+      )
+      .get() ?? null
+  );
 }
 
 function submittedInputForTriage(db: DbOrTx, viewer: Account, inputId: number) {

@@ -16,7 +16,7 @@ import {
 } from "~/modules/consultations/service.server";
 import { homeFor } from "~/modules/home/service.server";
 import { corroborationOfInputs, correlationsForInput } from "~/modules/intel/correlation.server";
-import { inputCountsOfConsultation, inputProgressByOrganisation, inputsOfConsultation, triageChoices, triageQueue, viewInput } from "~/modules/threat-input/service.server";
+import { inputCountsOfConsultation, inputProgressByOrganisation, inputsOfConsultation, triageQueue, viewInput } from "~/modules/threat-input/service.server";
 
 // The ceiling the portal is measured against (npm run bench:http): a bare node:http server that
 // answers the same pages with the same module calls, so the same SQL, and renders what they
@@ -64,7 +64,7 @@ async function answer(request: http.IncomingMessage): Promise<{ status: number; 
   if (url.pathname === "/triage") {
     const queue = triageQueue(db, viewer, {});
     const corroboration = corroborationOfInputs(db, viewer, queue.rows.map((row) => row.id));
-    return { status: 200, type: "text/html", body: page(list("Queue", queue.rows), list("Reported elsewhere", [corroboration]), list("Filters", [triageChoices(db, viewer)])) };
+    return { status: 200, type: "text/html", body: page(list("Queue", queue.rows), list("Reported elsewhere", [corroboration])) };
   }
   if (url.pathname.startsWith("/inputs/")) {
     const view = viewInput(db, viewer, id, actor);
