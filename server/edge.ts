@@ -221,6 +221,8 @@ export function pageQueue({ concurrent, waiting }: { concurrent: number; waiting
     const entry = { start, state: "waiting" as "waiting" | "started" | "gone" };
     queue.push(entry);
     waitingNow += 1;
+    // A page nobody waits for any more is dropped; a write keeps its turn, its form is in.
+    if (write) return;
     res.once("close", () => {
       if (entry.state !== "waiting") return;
       entry.state = "gone";

@@ -146,6 +146,31 @@ describe("the page queue", () => {
     expect(Math.max(...perTurn.values())).toBeLessThanOrEqual(2);
   });
 
+  it("still computes a write whose client left while it waited, and drops such a page", async () => {
+    const { url, begun, arrived, release, until } = portal({ concurrent: 1, waiting: 10 });
+    const page = fetch(`${url}/a`);
+    await until(() => begun.length === 1);
+    const leaving = new AbortController();
+    const write = fetch(`${url}/b`, { method: "POST", body: "x=1", headers: { "Content-Type": "application/x-www-form-urlencoded" }, signal: leaving.signal }).catch((error: Error) => error.name);
+    const gone = new AbortController();
+    const left = fetch(`${url}/c`, { signal: gone.signal }).catch((error: Error) => error.name);
+    await until(() => arrived.includes("b"));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    leaving.abort();
+    gone.abort();
+    expect(await write).toBe("AbortError");
+    expect(await left).toBe("AbortError");
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    release("a");
+    // The form had arrived: what was typed is saved even though nobody waits for the answer.
+    await until(() => begun.length === 2);
+    expect(begun).toEqual(["GET a", "POST b"]);
+    release("b");
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(begun).toEqual(["GET a", "POST b"]);
+    await page;
+  });
+
   it("lets a write wait past the waiting limit, where a page is turned away", async () => {
     const { url, begun, release, until } = portal({ concurrent: 1, waiting: 0 });
     const page = fetch(`${url}/a`);
