@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { sql } from "drizzle-orm";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import * as schema from "../../db/schema";
@@ -11,6 +12,12 @@ export type Db = BetterSQLite3Database<typeof schema>;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 /** Module functions take either the handle or an open transaction. */
 export type DbOrTx = Db | Tx;
+
+/**
+ * A list as one bound parameter, read back in SQL with json_each: one statement, and one SQL text
+ * for the statement cache, whatever its length (never one parameter an id, past SQLite's 32,766).
+ */
+export const jsonParam = (value: unknown) => sql`${JSON.stringify(value)}`;
 
 export const MIGRATIONS_FOLDER = path.resolve("db/migrations");
 

@@ -26,7 +26,7 @@ import {
   type Tlp,
 } from "../../../db/schema";
 import { csvDocument } from "~/lib/csv";
-import type { Db, DbOrTx } from "~/lib/db.server";
+import { jsonParam, type Db, type DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
 import type { Actor } from "../accounts/service.server";
@@ -190,6 +190,9 @@ function basis<F extends Record<string, unknown>>(db: DbOrTx, edition: Edition, 
 }
 
 const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
+
+/** The items of a list of ids, however long (one JSON parameter). */
+const amongItems = (ids: number[]) => sql`${threatInputItems.id} in (select value from json_each(${jsonParam(ids)}))`;
 
 /** On a warning list and not cleared by an analyst: kept, but never exported. */
 const LISTED = sql`(${threatInputIndicators.warnings} is not null and ${threatInputIndicators.clearedAt} is null)`;
@@ -819,7 +822,7 @@ export function itemsBehind(db: DbOrTx, viewer: Viewer, id: number, filter: Item
   const indicator = filter.indicator === undefined ? null : /^([^:]*):(.*)$/s.exec(filter.indicator);
   const decided = and(
     filter.area ? eq(threatInputItems.crimeArea, filter.area) : undefined,
-    evidence ? sql`${threatInputItems.id} in (select value from json_each(${JSON.stringify(evidence)}))` : undefined,
+    evidence ? amongItems(evidence) : undefined,
     filter.indicator === undefined
       ? undefined
       : indicator
@@ -865,7 +868,7 @@ export function itemsBehind(db: DbOrTx, viewer: Viewer, id: number, filter: Item
   // A page of the matches in item order, after the cursor's item, read with all a page shows:
   // the page's work and HTML stay the same size however many items a figure rests on.
   const shown = matching.page.length
-    ? readableItems(db, viewer, edition, "page", sql`${threatInputItems.id} in (select value from json_each(${JSON.stringify(matching.page)}))`)
+    ? readableItems(db, viewer, edition, "page", amongItems(matching.page))
     : [];
   auditSensitiveView(db, viewer, shown, { type: "assessment", id }, actor, now);
   const matcher = withheldSources(db, edition);
@@ -1037,7 +1040,7 @@ export function proposeTarget(db: Db, viewer: Viewer, id: number, input: Proposa
     // The chosen items among those of the edition the analyst may read, looked up by their ids
     // (one parameter, however many): not by reading every item of the edition.
     const chosen = [...new Set(input.itemIds)];
-    const known = basis(tx, edition, { id: threatInputItems.id }, itemReadableBy(viewer), sql`${threatInputItems.id} in (select value from json_each(${JSON.stringify(chosen)}))`).all();
+    const known = basis(tx, edition, { id: threatInputItems.id }, itemReadableBy(viewer), amongItems(chosen)).all();
     if (known.length !== chosen.length) {
       throw new AppError("invalid", "Choose supporting items from this edition.", "itemIds");
     }

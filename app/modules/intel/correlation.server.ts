@@ -13,7 +13,7 @@ import {
   type ItemEntityKind,
   type Tlp,
 } from "../../../db/schema";
-import type { DbOrTx } from "~/lib/db.server";
+import { jsonParam, type DbOrTx } from "~/lib/db.server";
 import { containing } from "~/lib/keyset.server";
 import {
   disclosedSource,
@@ -45,9 +45,6 @@ export const subjectKey = (subject: Subject) =>
 
 /** Only inputs as they stand: their current version, submitted, not withdrawn. */
 const current = sql`${threatInputs.currentVersion} = ${threatInputVersions.number} and ${threatInputs.status} = 'submitted'`;
-
-/** A list as one bound parameter, read back with json_each: one statement whatever its length. */
-const json = (value: unknown) => sql`${JSON.stringify(value)}`;
 
 /**
  * The keys the analysts' merges make one (docs/decisions/022): "kind key" -> every key of its
@@ -111,7 +108,7 @@ export function correlate(db: DbOrTx, viewer: Viewer, subjects: Subject[], exclu
   // The inputs behind the excluded items, and what their standing, non-RED items count in
   // reported_subjects, to take off; then the TLP:RED items the viewer reads outside them.
   const excludedInputs = exclude.itemIds?.length
-    ? sql`select distinct ${threatInputVersions.inputId} from json_each(${json(exclude.itemIds)}) excluded_item
+    ? sql`select distinct ${threatInputVersions.inputId} from json_each(${jsonParam(exclude.itemIds)}) excluded_item
         cross join ${threatInputItems} on ${threatInputItems.id} = excluded_item.value
         inner join ${threatInputVersions} on ${threatInputVersions.id} = ${threatInputItems.versionId}
         where ${itemReadableBy(viewer)}`
@@ -136,7 +133,7 @@ export function correlate(db: DbOrTx, viewer: Viewer, subjects: Subject[], exclu
     )}`;
   };
   const rows = db.all<{ subject: string; organisations: number }>(sql`
-    with wanted(subject, kind, type, value) as materialized (select value ->> 0, value ->> 1, value ->> 2, value ->> 3 from json_each(${json(wanted)})),
+    with wanted(subject, kind, type, value) as materialized (select value ->> 0, value ->> 1, value ->> 2, value ->> 3 from json_each(${jsonParam(wanted)})),
     excluded_inputs(id) as materialized (${excludedInputs}),
     counted(subject, organisation_id, items) as (
       select wanted.subject, ${reportedSubjects.organisationId}, sum(${reportedSubjects.items})
@@ -317,7 +314,7 @@ export function corroborationOfInputs(db: DbOrTx, viewer: Viewer, inputIds: numb
   // Each merged key with its group's first key, which stands for the group.
   const merged = [...mergedKeys(db)].map(([kindKey, group]) => [kindKey.slice(0, kindKey.indexOf(" ")), kindKey.slice(kindKey.indexOf(" ") + 1), group[0]!]);
   // The page's items as the viewer may read them, joined from the page's ids.
-  const pageItems = (readable: Gated) => sql`json_each(${json(inputIds)}) page
+  const pageItems = (readable: Gated) => sql`json_each(${jsonParam(inputIds)}) page
     cross join ${threatInputs} on ${threatInputs.id} = page.value
     inner join ${threatInputVersions} on ${threatInputVersions.inputId} = ${threatInputs.id} and ${threatInputVersions.number} = ${threatInputs.currentVersion}
     inner join ${threatInputItems} on ${threatInputItems.versionId} = ${threatInputVersions.id} and ${readable}`;
@@ -328,7 +325,7 @@ export function corroborationOfInputs(db: DbOrTx, viewer: Viewer, inputIds: numb
   // index from the page's values.) The unions per input (how many other organisations in all)
   // are counted below, in memory, over a few thousand rows at most.
   const rows = db.all<SubjectRow>(sql`
-    with merged(kind, key, subject) as materialized (select value ->> 0, value ->> 1, value ->> 2 from json_each(${json(merged)})),
+    with merged(kind, key, subject) as materialized (select value ->> 0, value ->> 1, value ->> 2 from json_each(${jsonParam(merged)})),
     -- The page's names by their items (CROSS JOIN: by the kind alone, which the IN below offers,
     -- SQLite walked every actor and malware row of the database once per page input).
     mine(input_id, organisation_id, kind, a, b) as materialized (
