@@ -776,6 +776,15 @@ export const assessmentEditionReaderFigures = sqliteTable(
   (t) => [primaryKey({ columns: [t.editionId, t.readerUserId] })],
 );
 
+/**
+ * One row, one number: moved by triggers on every write to a table an edition's page is computed
+ * from (docs/decisions/030), so that a page computed at a version is the page until it moves.
+ */
+export const editionPageVersion = sqliteTable("edition_page_version", {
+  id: integer("id").primaryKey(),
+  version: integer("version").notNull(),
+});
+
 export const assessmentEditionConsultations = sqliteTable(
   "assessment_edition_consultations",
   {

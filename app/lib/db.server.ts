@@ -8,7 +8,8 @@ import * as schema from "../../db/schema";
 import { getEnv } from "./env.server";
 import { singleton } from "./singleton.server";
 
-export type Db = BetterSQLite3Database<typeof schema>;
+/** The portal's handle, with the connection under it (whether a transaction is open on it, say). */
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 /** Module functions take either the handle or an open transaction. */
 export type DbOrTx = Db | Tx;

@@ -11,74 +11,13 @@ import {
   publishEdition,
   viewEdition,
 } from "~/modules/assessment/service.server";
-import { consultationFormSchema } from "~/modules/consultations/schema";
-import { createConsultation, openConsultation } from "~/modules/consultations/service.server";
-import { threatInputFormSchema } from "~/modules/threat-input/schema";
-import { decideTriage, inputFormFor, submitInput } from "~/modules/threat-input/service.server";
-import { freshDatabase } from "../support/db";
-import { inputFields } from "../support/threat-input";
-import { organisationIdOf, userIdOf } from "./helpers";
+import { at, editionRound as fixture, iso, NOW, statementTexts, type Fixture } from "../support/edition-round";
+import { userIdOf } from "./helpers";
 
 // An edition's pages at scale, by structure, never by time: the number of SQL statements a page
 // runs does not grow with the number of items, and an edition over more items than SQLite binds
 // parameters (32,766) publishes and renders. Items are multiplied in SQL straight from the ones
 // the modules stored, so that the fixture is quick and every row is what the modules write.
-
-const NOW = new Date("2026-11-10T09:00:00.000Z");
-const DAY = 86_400_000;
-const at = (days: number) => new Date(NOW.getTime() + days * DAY);
-const iso = (days: number) => at(days).toISOString().slice(0, 10);
-
-const BANKS = ["Donau Privatbank AG", "Banco Cordillera S.A.", "Polder Netwerken B.V."];
-
-type Fixture = ReturnType<typeof freshDatabase> & { editionId: number; versionIds: number[] };
-
-/** A consultation of three organisations, each with an accepted input of three items (one TLP:RED for the analyst), and a draft edition over it. */
-function fixture(title: string): Fixture {
-  const base = freshDatabase({ seed: true });
-  const { db } = base;
-  const actor = (email: string) => ({ userId: userIdOf(db, email), origin: {}, appUrl: "http://localhost:3000" });
-  const analyst = getAccount(db, userIdOf(db, DEMO_SIGN_INS.analyst));
-  const consultation = createConsultation(
-    db,
-    consultationFormSchema.parse({
-      title,
-      crimeAreas: ["banking_trojans", "online_fraud"],
-      deadlineDate: iso(-55),
-      deadlineTime: "17:00",
-      deadlineTimeZone: "Europe/Amsterdam",
-      organisationIds: BANKS.map((name) => String(organisationIdOf(db, name))),
-    }),
-    actor(DEMO_SIGN_INS.coordinator),
-    at(-90),
-  );
-  openConsultation(db, consultation, actor(DEMO_SIGN_INS.coordinator), at(-89));
-  const versionIds: number[] = [];
-  BANKS.forEach((bank, n) => {
-    const person = base.sqlite
-      .prepare("select id from users where organisation_id = ? order by id limit 1")
-      .get(organisationIdOf(db, bank)) as { id: number };
-    const account = getAccount(db, person.id);
-    const stakeholder = { ...account, organisationId: account.organisationId! };
-    const values = inputFields(
-      { observedFrom: iso(-80), observedTo: iso(-70), actors: `Crew ${n}\nShared Spider`, malware: `Strain${n}, Grandoreiro` },
-      { crimeArea: "online_fraud", observedFrom: iso(-80), observedTo: iso(-70), tlp: "TLP:AMBER+STRICT", attribution: n === 1 ? "anonymous" : "named", indicators: `phish-${n}.example` },
-      { title: `Red lead ${n}`, observedFrom: iso(-80), observedTo: iso(-70), tlp: "TLP:RED", redRecipients: [String(analyst.id)], actors: `Red crew ${n}`, indicators: `red-${n}.example` },
-    );
-    const items = threatInputFormSchema(inputFormFor(db, stakeholder, consultation, at(-60)).context).parse(values).items;
-    const { inputId } = submitInput(db, stakeholder, consultation, { items, values }, actor(account.email), at(-60));
-    decideTriage(db, analyst, inputId, { decision: "accept" }, actor(DEMO_SIGN_INS.analyst), at(-59));
-    versionIds.push((base.sqlite.prepare("select id from threat_input_versions where input_id = ?").get(inputId) as { id: number }).id);
-  });
-  const editionId = createEdition(
-    db,
-    analyst,
-    editionFormSchema.parse({ title, periodFrom: iso(-100), periodTo: iso(-60), consultationIds: [String(consultation)] }),
-    actor(DEMO_SIGN_INS.analyst),
-    at(-55),
-  );
-  return { ...base, editionId, versionIds };
-}
 
 /** Adds `copies` copies of every item of the fixture's versions, each with an indicator of its own, and the RED ones' analysts. */
 function multiply({ sqlite, versionIds }: Fixture, copies: number) {
@@ -110,22 +49,6 @@ function multiply({ sqlite, versionIds }: Fixture, copies: number) {
       )
       .run(DEMO_SIGN_INS.analyst, before);
   })();
-}
-
-/** The statements `run` prepares on the fixture's connection, by their text (drizzle prepares each it runs). */
-function statementTexts(sqlite: Fixture["sqlite"], run: () => unknown): string[] {
-  const prepare = sqlite.prepare;
-  const texts: string[] = [];
-  sqlite.prepare = ((source: string) => {
-    texts.push(source);
-    return prepare.call(sqlite, source);
-  }) as typeof prepare;
-  try {
-    run();
-  } finally {
-    sqlite.prepare = prepare;
-  }
-  return texts;
 }
 
 const statementsOf = (sqlite: Fixture["sqlite"], run: () => unknown) => statementTexts(sqlite, run).length;
