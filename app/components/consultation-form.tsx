@@ -2,6 +2,7 @@ import { ActionForm } from "./action-form";
 import { CRIME_AREAS } from "~/modules/threat-input/vocabulary";
 import { CheckboxGroup, FormErrorSummary, SelectField, TextAreaField, TextField, type FormState } from "./form-fields";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
+import { FIND } from "~/lib/forms";
 
 export type ConsultationDefaults = {
   title: string;
@@ -14,21 +15,37 @@ export type ConsultationDefaults = {
   personIds: string[];
 };
 
+/** Whom the form offers: those chosen and some more by name, with how many more are to be found. */
+export type InvitationChoices = {
+  organisations: { id: number; name: string; country: string }[];
+  organisationsNotShown: number;
+  people: { id: number; name: string; organisationName: string | null }[];
+  peopleNotShown: number;
+  timeZones: string[];
+};
+
+const notListed = (count: number, what: string) =>
+  count > 0 ? `${count.toLocaleString("en")} more ${what} not listed here: find them by name.` : undefined;
+
+/**
+ * The consultation's form. Organisations and people are offered a few at a time (a taskforce
+ * has hundreds and a thousand): those chosen, and more found by name with the Find button, which
+ * sends the whole form back to this page as a search (a GET) so that nothing typed or ticked is
+ * lost, with or without JavaScript. Being the form's first button, it is also what Enter
+ * presses: a search, never a save.
+ */
 export function ConsultationForm({
   state,
   defaults,
-  organisations,
-  people,
-  timeZones,
+  choices,
   submitLabel,
 }: {
   state: FormState;
   defaults: Partial<ConsultationDefaults> & { deadlineTimeZone: string };
-  organisations: { id: number; name: string; country: string }[];
-  people: { id: number; name: string; organisationName: string | null }[];
-  timeZones: string[];
+  choices: InvitationChoices;
   submitLabel: string;
 }) {
+  const { organisations, people, timeZones } = choices;
   return (
     <ActionForm noValidate className="stack">
       <FormErrorSummary state={state} />
@@ -53,6 +70,22 @@ export function ConsultationForm({
             defaultValue={defaults.deadlineTimeZone}
             options={timeZones.map((zone) => ({ value: zone, label: zone }))}
           />
+        </div>
+      </fieldset>
+      <fieldset className="field">
+        <legend>Not listed below? Search by name</legend>
+        <div className="inline-fields">
+          <TextField
+            name="findOrganisations"
+            label="Find organisations"
+            type="search"
+            state={state}
+            hint={notListed(choices.organisationsNotShown, "organisations")}
+          />
+          <TextField name="findPeople" label="Find people" type="search" state={state} hint={notListed(choices.peopleNotShown, "people")} />
+          <button type="submit" className="button button--secondary" formMethod="get" formNoValidate name={FIND} value="1">
+            Find
+          </button>
         </div>
       </fieldset>
       <CheckboxGroup

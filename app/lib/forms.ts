@@ -7,6 +7,12 @@ import { z } from "zod";
 export const SUBMIT_KEY = "submitKey";
 
 /**
+ * The name of a form's Find button: it sends the whole form back to its page as a search step (a
+ * GET), whose loader shows again what was typed and ticked and offers what the search found.
+ */
+export const FIND = "find";
+
+/**
  * A parameter of a list's address (a filter, a cursor): empty is absent, and a value that does
  * not parse is ignored rather than refused, since addresses are edited, shared and outlived.
  */
@@ -30,7 +36,7 @@ export type FormFailure = {
 export type FormResult<T> = { ok: true; data: T; values: FormValues } | FormFailure;
 
 /** Repeated names (checkbox groups) become arrays; files are not form values. */
-export function formValues(formData: FormData): FormValues {
+export function formValues(formData: FormData | URLSearchParams): FormValues {
   const values: FormValues = {};
   for (const key of new Set(formData.keys())) {
     const all = formData.getAll(key).filter((v): v is string => typeof v === "string");
@@ -78,6 +84,27 @@ export function checkboxes<T extends z.ZodType>(item: T) {
   return z.preprocess(
     (value) => (value === undefined || value === "" ? [] : Array.isArray(value) ? value : [value]),
     z.array(item),
+  );
+}
+
+/**
+ * The search step a page's URL holds (its form sent by the Find button), if any: every field as
+ * sent, to be shown again, and what the schema reads of them (whom or what to offer).
+ */
+export function searchStep<S extends z.ZodType>(params: URLSearchParams, schema: S): { values: FormValues; query: z.output<S> } | null {
+  if (!params.has(FIND)) return null;
+  const values = formValues(params);
+  return { values, query: schema.parse(values) };
+}
+
+/**
+ * The ids ticked in a list, as a form's search step carries them in its URL (a GET): whatever is
+ * not a positive id is dropped, not refused, for a search is never refused.
+ */
+export function chosenIds() {
+  return z.preprocess(
+    (value) => (value === undefined || value === "" ? [] : Array.isArray(value) ? value : [value]).map(Number).filter((id) => Number.isSafeInteger(id) && id > 0),
+    z.array(z.number()),
   );
 }
 

@@ -4,11 +4,11 @@ import { ActionForm } from "~/components/action-form";
 import { CheckboxGroup, FormErrorSummary, TextField } from "~/components/form-fields";
 import { getDb } from "~/lib/db.server";
 import { readForm } from "~/lib/form-reader.server";
-import { parseForm } from "~/lib/forms";
+import { FIND, parseForm, searchStep } from "~/lib/forms";
 import { orStatusPage, requestOrigin } from "~/lib/http.server";
 import { CONSULTATION_STATUS_LABELS } from "~/lib/labels";
 import { requireUser } from "~/modules/auth/guard.server";
-import { editionFormSchema } from "~/modules/assessment/schema";
+import { editionFormSchema, editionSearchSchema } from "~/modules/assessment/schema";
 import { createEdition, editionChoices } from "~/modules/assessment/service.server";
 import { answerOnce } from "~/modules/submissions/answer.server";
 import type { RouteHandle } from "~/root";
@@ -18,7 +18,11 @@ export const handle: RouteHandle = { tlp: "TLP:AMBER" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);
-  return { consultations: orStatusPage(() => editionChoices(getDb(), viewer)) };
+  const search = searchStep(new URL(request.url).searchParams, editionSearchSchema);
+  return {
+    searched: search ? { values: search.values } : undefined,
+    choices: orStatusPage(() => editionChoices(getDb(), viewer, search?.query ?? { consultationIds: [] })),
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -32,8 +36,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function NewEdition() {
-  const { consultations } = useLoaderData<typeof loader>();
-  const state = useActionData<typeof action>();
+  const { searched, choices } = useLoaderData<typeof loader>();
+  const state = useActionData<typeof action>() ?? searched;
   return (
     <section className="narrow-wide" aria-labelledby="new-edition-title">
       <h1 id="new-edition-title">New assessment edition</h1>
@@ -45,11 +49,28 @@ export default function NewEdition() {
           <TextField name="periodFrom" label="Period from" type="date" state={state} />
           <TextField name="periodTo" label="Period to" type="date" state={state} />
         </div>
+        {/* The form's first button, so also what Enter presses: a search, never an edition opened. */}
+        <div className="inline-fields">
+          <TextField
+            name="findConsultations"
+            label="Find consultations"
+            type="search"
+            state={state}
+            hint={
+              choices.notShown > 0
+                ? `${choices.notShown.toLocaleString("en")} more consultations not listed here: find them by words of their title.`
+                : undefined
+            }
+          />
+          <button type="submit" className="button button--secondary" formMethod="get" formNoValidate name={FIND} value="1">
+            Find
+          </button>
+        </div>
         <CheckboxGroup
           name="consultationIds"
           legend="Consultations"
           state={state}
-          options={consultations.map((consultation) => ({
+          options={choices.consultations.map((consultation) => ({
             value: String(consultation.id),
             label: `${consultation.title} (${CONSULTATION_STATUS_LABELS[consultation.status].toLowerCase()})`,
           }))}

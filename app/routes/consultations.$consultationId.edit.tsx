@@ -4,12 +4,12 @@ import { ConsultationForm } from "~/components/consultation-form";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { readForm } from "~/lib/form-reader.server";
-import { parseForm } from "~/lib/forms";
+import { parseForm, searchStep } from "~/lib/forms";
 import { orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { localDateTime } from "~/lib/time";
 import { requireRole } from "~/modules/auth/guard.server";
 import { invitationOptions } from "~/modules/consultations/form-options.server";
-import { consultationFormSchema } from "~/modules/consultations/schema";
+import { consultationFormSchema, invitationSearchSchema } from "~/modules/consultations/schema";
 import { consultationChoices, getConsultation, updateConsultation } from "~/modules/consultations/service.server";
 import { answerOnce } from "~/modules/submissions/answer.server";
 import type { RouteHandle } from "~/root";
@@ -22,10 +22,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const id = parseId(params.consultationId);
   const consultation = orStatusPage(() => getConsultation(db, id));
-  const choices = consultationChoices(db, id);
+  const chosen = consultationChoices(db, id);
   const deadline = localDateTime(consultation.inputDeadline, consultation.deadlineTimeZone);
+  const search = searchStep(new URL(request.url).searchParams, invitationSearchSchema);
   return {
     consultation,
+    searched: search ? { values: search.values } : undefined,
     defaults: {
       title: consultation.title,
       description: consultation.description,
@@ -33,10 +35,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       deadlineDate: deadline.date,
       deadlineTime: deadline.time,
       deadlineTimeZone: consultation.deadlineTimeZone,
-      organisationIds: choices.organisationIds.map(String),
-      personIds: choices.personIds.map(String),
+      organisationIds: chosen.organisationIds.map(String),
+      personIds: chosen.personIds.map(String),
     },
-    ...invitationOptions(db),
+    choices: invitationOptions(db, search?.query ?? chosen),
   };
 }
 
@@ -53,8 +55,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function EditConsultation() {
-  const { consultation, defaults, organisations, people, timeZones } = useLoaderData<typeof loader>();
-  const state = useActionData<typeof action>();
+  const { consultation, defaults, searched, choices } = useLoaderData<typeof loader>();
+  const state = useActionData<typeof action>() ?? searched;
   return (
     <section className="narrow-wide" aria-labelledby="edit-consultation-title">
       <h1 id="edit-consultation-title">Edit {consultation.title}</h1>
@@ -66,9 +68,7 @@ export default function EditConsultation() {
       <ConsultationForm
         state={state}
         defaults={defaults}
-        organisations={organisations}
-        people={people}
-        timeZones={timeZones}
+        choices={choices}
         submitLabel="Save changes"
       />
     </section>

@@ -3,11 +3,11 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { ConsultationForm } from "~/components/consultation-form";
 import { getDb } from "~/lib/db.server";
 import { readForm } from "~/lib/form-reader.server";
-import { parseForm } from "~/lib/forms";
+import { parseForm, searchStep } from "~/lib/forms";
 import { requestOrigin } from "~/lib/http.server";
 import { requireRole } from "~/modules/auth/guard.server";
 import { invitationOptions } from "~/modules/consultations/form-options.server";
-import { consultationFormSchema } from "~/modules/consultations/schema";
+import { consultationFormSchema, invitationSearchSchema } from "~/modules/consultations/schema";
 import { createConsultation } from "~/modules/consultations/service.server";
 import { answerOnce } from "~/modules/submissions/answer.server";
 import type { RouteHandle } from "~/root";
@@ -17,7 +17,12 @@ export const handle: RouteHandle = { tlp: "TLP:AMBER" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, "coordinator");
-  return { viewer, ...invitationOptions(getDb()) };
+  const search = searchStep(new URL(request.url).searchParams, invitationSearchSchema);
+  return {
+    viewer,
+    searched: search ? { values: search.values } : undefined,
+    choices: invitationOptions(getDb(), search?.query ?? { organisationIds: [], personIds: [] }),
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -31,8 +36,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function NewConsultation() {
-  const { viewer, organisations, people, timeZones } = useLoaderData<typeof loader>();
-  const state = useActionData<typeof action>();
+  const { viewer, searched, choices } = useLoaderData<typeof loader>();
+  const state = useActionData<typeof action>() ?? searched;
   return (
     <section className="narrow-wide" aria-labelledby="new-consultation-title">
       <h1 id="new-consultation-title">New consultation</h1>
@@ -40,9 +45,7 @@ export default function NewConsultation() {
       <ConsultationForm
         state={state}
         defaults={{ deadlineTimeZone: viewer.timeZone }}
-        organisations={organisations}
-        people={people}
-        timeZones={timeZones}
+        choices={choices}
         submitLabel="Create draft"
       />
     </section>

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ENTITY_KINDS, TARGET_KINDS } from "./vocabulary";
 import { CRIME_AREAS, TRENDS } from "~/modules/threat-input/vocabulary";
-import { checkboxes, cursorParam, optionalText } from "~/lib/forms";
+import { checkboxes, chosenIds, cursorParam, optionalText } from "~/lib/forms";
 import { dateField } from "../consultations/schema";
 
 export const editionFormSchema = z
@@ -18,6 +18,15 @@ export const editionFormSchema = z
     message: "The period ends before it starts.",
   });
 export type EditionInput = z.output<typeof editionFormSchema>;
+
+/**
+ * The new edition's form as its Find button sends it (a GET, with every field): the consultations
+ * chosen so far and words of a title to look for. A search is never refused.
+ */
+export const editionSearchSchema = z.object({
+  consultationIds: chosenIds(),
+  findConsultations: optionalText(120).catch(undefined),
+});
 
 const emptyAsUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 

@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor } from "~/lib/keyset.server";
+import { containing, decodeCursor, encodeCursor } from "~/lib/keyset.server";
 import { and, asc, count, desc, eq, gt, inArray, lt, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import {
@@ -107,14 +107,32 @@ export function createEdition(db: Db, viewer: Viewer, input: EditionInput, actor
   });
 }
 
-export function editionChoices(db: DbOrTx, viewer: Viewer) {
+/** How many consultations the new edition's form offers beside those already chosen. */
+export const EDITION_CHOICES_SHOWN = 25;
+
+/**
+ * The consultations a new edition can draw on (opened ones), bounded whatever their number:
+ * those already chosen, and up to EDITION_CHOICES_SHOWN more, newest first (those whose title
+ * holds the words looked for, or the latest), with how many more match.
+ */
+export function editionChoices(db: DbOrTx, viewer: Viewer, query: { consultationIds: number[]; findConsultations?: string }) {
   assertAnalyst(viewer);
-  return db
-    .select({ id: consultations.id, title: consultations.title, status: consultations.status })
-    .from(consultations)
-    .where(ne(consultations.status, "draft"))
-    .orderBy(desc(consultations.createdAt))
-    .all();
+  const chosen = sql`${consultations.id} in (select value from json_each(${jsonParam(query.consultationIds)}))`;
+  const matching = and(
+    ne(consultations.status, "draft"),
+    query.findConsultations ? containing(consultations.title, query.findConsultations) : undefined,
+    sql`not ${chosen}`,
+  );
+  const columns = { id: consultations.id, title: consultations.title, status: consultations.status, createdAt: consultations.createdAt };
+  const found = db.select(columns).from(consultations).where(matching).orderBy(desc(consultations.createdAt), desc(consultations.id)).limit(EDITION_CHOICES_SHOWN).all();
+  const offered = [...db.select(columns).from(consultations).where(and(ne(consultations.status, "draft"), chosen)).all(), ...found];
+  return {
+    consultations: offered
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
+      .map(({ createdAt: _created, ...consultation }) => consultation),
+    /** Opened consultations matching the search that are not offered: to be found by title. */
+    notShown: (db.select({ n: count() }).from(consultations).where(matching).get()?.n ?? 0) - found.length,
+  };
 }
 
 export function listEditions(db: DbOrTx, viewer: Viewer) {

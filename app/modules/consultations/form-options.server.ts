@@ -1,14 +1,70 @@
-import { listAccounts } from "../accounts/service.server";
-import { listOrganisations } from "../organisations/service.server";
-import type { DbOrTx } from "~/lib/db.server";
+import { and, asc, count, eq, or, sql } from "drizzle-orm";
+import { organisations, users } from "../../../db/schema";
+import { jsonParam, type DbOrTx } from "~/lib/db.server";
+import { containing } from "~/lib/keyset.server";
 
-/** What a coordinator can choose from when inviting: active organisations and people. */
-export function invitationOptions(db: DbOrTx) {
+/** How many organisations, and how many people, the form offers beside those already chosen. */
+export const INVITATION_CHOICES_SHOWN = 25;
+
+export type InvitationQuery = {
+  /** The organisations and people chosen so far: always offered, checked, whatever the search. */
+  organisationIds: number[];
+  personIds: number[];
+  /** Words of a name to look for; none: the first by name. */
+  findOrganisations?: string;
+  findPeople?: string;
+};
+
+const among = (column: typeof users.id | typeof organisations.id, ids: number[]) =>
+  sql`${column} in (select value from json_each(${jsonParam(ids)}))`;
+
+/**
+ * What a coordinator can invite from, bounded whatever the number of organisations and people:
+ * those already chosen, and up to INVITATION_CHOICES_SHOWN active ones more by name (those
+ * whose name holds the words looked for, or the first), with how many more match. A chosen one
+ * is always offered, so that saving never drops a choice the form did not show.
+ */
+export function invitationOptions(db: DbOrTx, query: InvitationQuery) {
+  const organisationMatch = and(eq(organisations.active, true), query.findOrganisations ? containing(organisations.name, query.findOrganisations) : undefined);
+  const organisationColumns = { id: organisations.id, name: organisations.name, country: organisations.country };
+  const chosenOrganisations = db.select(organisationColumns).from(organisations).where(among(organisations.id, query.organisationIds)).all();
+  const foundOrganisations = db
+    .select(organisationColumns)
+    .from(organisations)
+    .where(and(organisationMatch, sql`not ${among(organisations.id, query.organisationIds)}`))
+    .orderBy(asc(organisations.name), asc(organisations.id))
+    .limit(INVITATION_CHOICES_SHOWN)
+    .all();
+  const organisationsMatching = db.select({ n: count() }).from(organisations).where(and(organisationMatch, sql`not ${among(organisations.id, query.organisationIds)}`)).get()?.n ?? 0;
+
+  const findPeople = query.findPeople;
+  const personMatch = and(
+    eq(users.active, true),
+    findPeople ? or(containing(users.name, findPeople), containing(users.email, findPeople), containing(organisations.name, findPeople)) : undefined,
+  );
+  const personColumns = { id: users.id, name: users.name, organisationName: organisations.name };
+  const people = () => db.select(personColumns).from(users).leftJoin(organisations, eq(organisations.id, users.organisationId));
+  const chosenPeople = people().where(among(users.id, query.personIds)).all();
+  const foundPeople = people()
+    .where(and(personMatch, sql`not ${among(users.id, query.personIds)}`))
+    .orderBy(asc(users.name), asc(users.id))
+    .limit(INVITATION_CHOICES_SHOWN)
+    .all();
+  const peopleMatching =
+    db
+      .select({ n: count() })
+      .from(users)
+      .leftJoin(organisations, eq(organisations.id, users.organisationId))
+      .where(and(personMatch, sql`not ${among(users.id, query.personIds)}`))
+      .get()?.n ?? 0;
+
+  const byName = <T extends { name: string; id: number }>(a: T, b: T) => a.name.localeCompare(b.name) || a.id - b.id;
   return {
-    organisations: listOrganisations(db).filter((organisation) => organisation.active),
-    people: listAccounts(db, {})
-      .filter((person) => person.active)
-      .map((person) => ({ id: person.id, name: person.name, organisationName: person.organisationName })),
+    organisations: [...chosenOrganisations, ...foundOrganisations].sort(byName),
+    /** Active organisations matching the search that are not offered: to be found by name. */
+    organisationsNotShown: organisationsMatching - foundOrganisations.length,
+    people: [...chosenPeople, ...foundPeople].sort(byName),
+    peopleNotShown: peopleMatching - foundPeople.length,
     timeZones: Intl.supportedValuesOf("timeZone"),
   };
 }

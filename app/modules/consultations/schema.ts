@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CONSULTATION_STATUSES } from "~/modules/consultations/vocabulary";
 import { CRIME_AREAS } from "~/modules/threat-input/vocabulary";
-import { addressParam, checkboxes, cursorParam } from "~/lib/forms";
+import { addressParam, checkboxes, chosenIds, cursorParam, optionalText } from "~/lib/forms";
 import { timeZoneField } from "../accounts/schema";
 
 /** A calendar date that exists (no 30 February). */
@@ -54,3 +54,15 @@ export const consultationPageSchema = z.object({
   meetings: cursorParam(),
 });
 export type ConsultationPageQuery = z.output<typeof consultationPageSchema>;
+
+/**
+ * The consultation form as one of its Find buttons sends it (a GET, with every field): who is
+ * chosen so far, and the words of a name to look for among organisations and people. A search is
+ * never refused: what is not an id is dropped, words past 120 characters are ignored.
+ */
+export const invitationSearchSchema = z.object({
+  organisationIds: chosenIds(),
+  personIds: chosenIds(),
+  findOrganisations: optionalText(120).catch(undefined),
+  findPeople: optionalText(120).catch(undefined),
+});
