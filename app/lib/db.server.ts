@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { sql } from "drizzle-orm";
+import { sql, type Column } from "drizzle-orm";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import * as schema from "../../db/schema";
@@ -19,6 +19,9 @@ export type DbOrTx = Db | Tx;
  * for the statement cache, whatever its length (never one parameter an id, past SQLite's 32,766).
  */
 export const jsonParam = (value: unknown) => sql`${JSON.stringify(value)}`;
+
+/** The rows whose `column` is one of these ids, however many: one JSON parameter. */
+export const amongIds = (column: Column, ids: readonly number[]) => sql`${column} in (select value from json_each(${jsonParam(ids)}))`;
 
 export const MIGRATIONS_FOLDER = path.resolve("db/migrations");
 

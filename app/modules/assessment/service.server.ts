@@ -26,7 +26,7 @@ import {
   type Tlp,
 } from "../../../db/schema";
 import { csvDocument } from "~/lib/csv";
-import { jsonParam, type Db, type DbOrTx } from "~/lib/db.server";
+import { amongIds, type Db, type DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
 import type { Actor } from "../accounts/service.server";
@@ -117,7 +117,7 @@ export const EDITION_CHOICES_SHOWN = 25;
  */
 export function editionChoices(db: DbOrTx, viewer: Viewer, query: { consultationIds: number[]; findConsultations?: string }) {
   assertAnalyst(viewer);
-  const chosen = sql`${consultations.id} in (select value from json_each(${jsonParam(query.consultationIds)}))`;
+  const chosen = amongIds(consultations.id, query.consultationIds);
   const matching = and(
     ne(consultations.status, "draft"),
     query.findConsultations ? containing(consultations.title, query.findConsultations) : undefined,
@@ -210,7 +210,7 @@ function basis<F extends Record<string, unknown>>(db: DbOrTx, edition: Edition, 
 const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
 
 /** The items of a list of ids, however long (one JSON parameter). */
-const amongItems = (ids: number[]) => sql`${threatInputItems.id} in (select value from json_each(${jsonParam(ids)}))`;
+const amongItems = (ids: number[]) => amongIds(threatInputItems.id, ids);
 
 /** On a warning list and not cleared by an analyst: kept, but never exported. */
 const LISTED = sql`(${threatInputIndicators.warnings} is not null and ${threatInputIndicators.clearedAt} is null)`;

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, or, sql } from "drizzle-orm";
 import { organisations, users } from "../../../db/schema";
-import { jsonParam, type DbOrTx } from "~/lib/db.server";
+import { amongIds, type DbOrTx } from "~/lib/db.server";
 import { containing } from "~/lib/keyset.server";
 
 /** How many organisations, and how many people, the form offers beside those already chosen. */
@@ -15,9 +15,6 @@ export type InvitationQuery = {
   findPeople?: string;
 };
 
-const among = (column: typeof users.id | typeof organisations.id, ids: number[]) =>
-  sql`${column} in (select value from json_each(${jsonParam(ids)}))`;
-
 /**
  * What a coordinator can invite from, bounded whatever the number of organisations and people:
  * those already chosen, and up to INVITATION_CHOICES_SHOWN active ones more by name (those
@@ -27,15 +24,15 @@ const among = (column: typeof users.id | typeof organisations.id, ids: number[])
 export function invitationOptions(db: DbOrTx, query: InvitationQuery) {
   const organisationMatch = and(eq(organisations.active, true), query.findOrganisations ? containing(organisations.name, query.findOrganisations) : undefined);
   const organisationColumns = { id: organisations.id, name: organisations.name, country: organisations.country };
-  const chosenOrganisations = db.select(organisationColumns).from(organisations).where(among(organisations.id, query.organisationIds)).all();
+  const chosenOrganisations = db.select(organisationColumns).from(organisations).where(amongIds(organisations.id, query.organisationIds)).all();
   const foundOrganisations = db
     .select(organisationColumns)
     .from(organisations)
-    .where(and(organisationMatch, sql`not ${among(organisations.id, query.organisationIds)}`))
+    .where(and(organisationMatch, sql`not ${amongIds(organisations.id, query.organisationIds)}`))
     .orderBy(asc(organisations.name), asc(organisations.id))
     .limit(INVITATION_CHOICES_SHOWN)
     .all();
-  const organisationsMatching = db.select({ n: count() }).from(organisations).where(and(organisationMatch, sql`not ${among(organisations.id, query.organisationIds)}`)).get()?.n ?? 0;
+  const organisationsMatching = db.select({ n: count() }).from(organisations).where(and(organisationMatch, sql`not ${amongIds(organisations.id, query.organisationIds)}`)).get()?.n ?? 0;
 
   const findPeople = query.findPeople;
   const personMatch = and(
@@ -44,9 +41,9 @@ export function invitationOptions(db: DbOrTx, query: InvitationQuery) {
   );
   const personColumns = { id: users.id, name: users.name, organisationName: organisations.name };
   const people = () => db.select(personColumns).from(users).leftJoin(organisations, eq(organisations.id, users.organisationId));
-  const chosenPeople = people().where(among(users.id, query.personIds)).all();
+  const chosenPeople = people().where(amongIds(users.id, query.personIds)).all();
   const foundPeople = people()
-    .where(and(personMatch, sql`not ${among(users.id, query.personIds)}`))
+    .where(and(personMatch, sql`not ${amongIds(users.id, query.personIds)}`))
     .orderBy(asc(users.name), asc(users.id))
     .limit(INVITATION_CHOICES_SHOWN)
     .all();
@@ -55,7 +52,7 @@ export function invitationOptions(db: DbOrTx, query: InvitationQuery) {
       .select({ n: count() })
       .from(users)
       .leftJoin(organisations, eq(organisations.id, users.organisationId))
-      .where(and(personMatch, sql`not ${among(users.id, query.personIds)}`))
+      .where(and(personMatch, sql`not ${amongIds(users.id, query.personIds)}`))
       .get()?.n ?? 0;
 
   const byName = <T extends { name: string; id: number }>(a: T, b: T) => a.name.localeCompare(b.name) || a.id - b.id;
