@@ -20,8 +20,10 @@ import { PAGES } from "./pages";
 // which pages grow with the database), the built portal is started as `npm start` starts it, and
 // beside it a bare node:http server doing the same module calls (the same SQL) with
 // renderToString. Both are loaded by autocannon with 50 connections, no pipelining; the table
-// gives req/s, p50 and p99 of each and their ratio, then feeds, a broadcast under load, durable
-// submits, memory and the cold start. Figures, not assertions: this machine is shared and noisy.
+// gives req/s, p50 and p99 of each and their ratio, and the portal's event-loop delay p99 while
+// the page was loaded (loop99: Node's histogram inside the server, event-loop.mjs), then feeds, a
+// broadcast under load, durable submits (each with the event-loop delay meanwhile), memory and
+// the cold start. Figures, not assertions: this machine is shared and noisy.
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 // To look at a few pages or one scale again: BENCH_PAGES=draft,feed (words of the pages' names),
@@ -33,7 +35,7 @@ const CONNECTIONS = 50;
 const SECRET = "bench-session-secret-of-at-least-32-characters";
 const cookie = createCookie("tfc_session", { httpOnly: true, sameSite: "lax", path: "/", secrets: [SECRET] });
 
-type Server = { url: string; child: ChildProcess; stop: () => Promise<void> };
+type Server = { url: string; child: ChildProcess; stop: () => Promise<void>; eventLoop: () => Promise<EventLoop> };
 
 async function waitForHealth(url: string, child: ChildProcess, output: () => string) {
   const deadline = Date.now() + 60_000;
@@ -63,20 +65,38 @@ async function start(kind: "portal" | "bare", file: string, smtpUrl: string): Pr
     SMTP_URL: smtpUrl,
     LOG_LEVEL: "warn",
   };
+  const loopFile = path.join(path.dirname(file), `event-loop-${kind}-${port}.json`);
+  env.BENCH_EVENT_LOOP_FILE = loopFile;
   const began = performance.now();
   const child =
     kind === "portal"
-      ? spawn(process.execPath, START_COMMAND, { env, stdio: ["ignore", "pipe", "pipe"] })
-      : fork(path.resolve("tests/bench/http/bare-server.ts"), { env, execArgv: ["--import", "tsx"], stdio: ["ignore", "pipe", "pipe", "ipc"] });
+      ? spawn(process.execPath, ["--import", EVENT_LOOP_PRELOAD, ...START_COMMAND], { env, stdio: ["ignore", "pipe", "pipe"] })
+      : fork(path.resolve("tests/bench/http/bare-server.ts"), { env, execArgv: ["--import", EVENT_LOOP_PRELOAD, "--import", "tsx"], stdio: ["ignore", "pipe", "pipe", "ipc"] });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   await waitForHealth(url, child, () => output);
   const startedInMs = performance.now() - began;
+  let asked = 0;
   return {
     url,
     child,
     startedInMs,
+    /** The event-loop delay since the last call (the first call only starts the count). */
+    eventLoop: async (): Promise<EventLoop> => {
+      asked += 1;
+      child.kill("SIGUSR2");
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+        try {
+          const seen = JSON.parse(fs.readFileSync(loopFile, "utf8")) as EventLoop & { seq: number };
+          if (seen.seq === asked) return seen;
+        } catch {
+          // not written yet
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error(`no event-loop figures from the ${kind} server`);
+    },
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -88,6 +108,10 @@ async function start(kind: "portal" | "bare", file: string, smtpUrl: string): Pr
 
 /** The built portal (npm run bench:http builds it first), run as `npm start` runs it. */
 const START_COMMAND = ["build/server/index.js"];
+
+/** Node's event-loop delay histogram in each server, read before and after each load. */
+const EVENT_LOOP_PRELOAD = path.resolve("tests/bench/http/event-loop.mjs");
+type EventLoop = { p50: number; p99: number; max: number };
 
 function rssSampler(pid: number) {
   let peak = 0;
@@ -207,6 +231,7 @@ async function submits(portal: Server, data: Dataset) {
 }
 
 const figure = (value: number, digits = 0) => value.toFixed(digits).padStart(8);
+const loopLine = (loop: EventLoop) => `event loop p50 ${loop.p50.toFixed(1)} ms, p99 ${loop.p99.toFixed(1)} ms, max ${loop.max.toFixed(1)} ms`;
 
 async function measure(scale: Scale, label: string, smtpUrl: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tfc-bench-"));
@@ -233,17 +258,22 @@ async function measure(scale: Scale, label: string, smtpUrl: string) {
     const headers = await sessionHeaders(data, page.as);
     const target = page.path(data);
     await load(`${portal.url}${target}`, headers, { duration: 1 });
+    await portal.eventLoop();
     const ours = await load(`${portal.url}${target}`, headers);
+    const loop = await portal.eventLoop();
     await load(`${bare.url}${target}`, headers, { duration: 1 });
     const theirs = await load(`${bare.url}${target}`, headers);
     results[page.name] = { portal: ours, bare: theirs };
     const js = (pageJavaScript(browser, new URL(target, portal.url).pathname) ?? 0) / 1024;
     rows.push(
-      `${page.name.padEnd(34)}${figure(ours.rps)}${figure(ours.p50)}${figure(ours.p99)}${figure(theirs.rps)}${figure(theirs.p99)}${figure((100 * ours.rps) / Math.max(theirs.rps, 1))}%${figure(ours.bytes / 1024, 1)}${figure(js)}${ours.non2xx || ours.errors ? `  (${ours.non2xx} non-2xx, ${ours.errors} errors)` : ""}`,
+      `${page.name.padEnd(34)}${figure(ours.rps)}${figure(ours.p50)}${figure(ours.p99)}${figure(loop.p99)}${figure(theirs.rps)}${figure(theirs.p99)}${figure((100 * ours.rps) / Math.max(theirs.rps, 1))}%${figure(ours.bytes / 1024, 1)}${figure(js)}${ours.non2xx || ours.errors ? `  (${ours.non2xx} non-2xx, ${ours.errors} errors)` : ""}`,
     );
   }
+  await portal.eventLoop();
   const broadcast = await broadcastUnderLoad(portal, data);
+  const broadcastLoop = await portal.eventLoop();
   const submitted = await submits(portal, data);
+  const submitLoop = await portal.eventLoop();
   const peakRss = rss.stop();
   await portal.stop();
   const restarted = await start("portal", file, smtpUrl);
@@ -251,12 +281,12 @@ async function measure(scale: Scale, label: string, smtpUrl: string) {
   await bare.stop();
 
   console.log(`\n[${label}] ${CONNECTIONS} connections, ${SECONDS} s a page`);
-  console.log(`${"page".padEnd(34)}${"req/s".padStart(8)}${"p50 ms".padStart(8)}${"p99 ms".padStart(8)}${"bare/s".padStart(8)}${"bare99".padStart(8)}${"ratio".padStart(9)}${"KB".padStart(8)}${"JS KB".padStart(8)}`);
+  console.log(`${"page".padEnd(34)}${"req/s".padStart(8)}${"p50 ms".padStart(8)}${"p99 ms".padStart(8)}${"loop99".padStart(8)}${"bare/s".padStart(8)}${"bare99".padStart(8)}${"ratio".padStart(9)}${"KB".padStart(8)}${"JS KB".padStart(8)}`);
   for (const row of rows) console.log(row);
   console.log(
-    `finalise a meeting reaching ${scale.organisationsPerConsultation * 9} people under probes: answered ${broadcast.status} in ${broadcast.finaliseMs.toFixed(0)} ms; /healthz p99 ${broadcast.p99.toFixed(1)} ms, max ${broadcast.max.toFixed(1)} ms over ${broadcast.probes} probes`,
+    `finalise a meeting reaching ${scale.organisationsPerConsultation * 9} people under probes: answered ${broadcast.status} in ${broadcast.finaliseMs.toFixed(0)} ms; /healthz p99 ${broadcast.p99.toFixed(1)} ms, max ${broadcast.max.toFixed(1)} ms over ${broadcast.probes} probes; ${loopLine(broadcastLoop)}`,
   );
-  console.log(`durable submits: ${submitted.perSecond.toFixed(0)}/s (p99 ${submitted.p99} ms, ${submitted.other} not accepted)`);
+  console.log(`durable submits: ${submitted.perSecond.toFixed(0)}/s (p99 ${submitted.p99} ms, ${submitted.other} not accepted); ${loopLine(submitLoop)}`);
   console.log(`portal peak RSS under load: ${peakRss.toFixed(0)} MB; cold start on the existing database: ${restarted.startedInMs.toFixed(0)} ms`);
   fs.rmSync(dir, { recursive: true, force: true });
   return results;
