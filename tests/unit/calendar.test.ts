@@ -890,6 +890,39 @@ describe("against the database", () => {
     });
   });
 
+  describe("a feed already built", () => {
+    /** The statements `run` prepares that read meetings whole (their agenda is only in those). */
+    function wholeMeetingReads(run: () => unknown): number {
+      const prepare = sqlite.prepare;
+      let reads = 0;
+      sqlite.prepare = ((source: string) => {
+        if (source.includes(`"meetings"."agenda"`)) reads += 1;
+        return prepare.call(sqlite, source);
+      }) as typeof prepare;
+      try {
+        run();
+      } finally {
+        sqlite.prepare = prepare;
+      }
+      return reads;
+    }
+
+    it("is answered without reading its meetings whole until something it shows changes", () => {
+      const meetingId = scheduledMeeting();
+      const token = issueFeedToken(db, userIdOf(db, ANDRES), T0);
+      let first: ReturnType<typeof feedFor> = null;
+      expect(wholeMeetingReads(() => (first = feedFor(db, token, APP_URL)))).toBe(1);
+      let again: ReturnType<typeof feedFor> = null;
+      expect(wholeMeetingReads(() => (again = feedFor(db, token, APP_URL)))).toBe(0);
+      expect(again).toBe(first);
+      cancelMeeting(db, meetingId, coordinator, later(T0, 3 * HOUR));
+      let after: ReturnType<typeof feedFor> = null;
+      expect(wholeMeetingReads(() => (after = feedFor(db, token, APP_URL)))).toBe(1);
+      expect(after!.body).toContain("STATUS:CANCELLED");
+      expect(after!.etag).not.toBe(first!.etag);
+    });
+  });
+
   describe("feeds of people who no longer may use the portal", () => {
     it("answers nothing for a deactivated person's feed", () => {
       scheduledMeeting();
