@@ -125,6 +125,12 @@ describe("the consultation form's organisations and people", () => {
     const searched = await (await coordinator.get(`/consultations/${id}/edit?${search({ ...consultationForm(), organisationIds: kept.map(String), findOrganisations: "Donau" })}`)).text();
     expect(checkedValues(searched, "organisationIds").map(Number).sort()).toEqual([...kept].sort());
     expect(offered(searched, "organisationIds")).toContain(String(idOf("Donau Privatbank AG")));
+    // One of them deactivated since is no longer offered (the form's check would refuse it), as
+    // before the search: saving leaves it out.
+    portal.db().update(organisations).set({ active: false }).where(eq(organisations.id, many[0]!)).run();
+    const after = await (await coordinator.get(`/consultations/${id}/edit`)).text();
+    expect(checkedValues(after, "organisationIds").map(Number).sort()).toEqual(many.slice(1).sort());
+    expect(offered(after, "organisationIds")).not.toContain(String(many[0]));
   });
 
   it("answers a search whose ids and words are nonsense with the form, not an error", async () => {

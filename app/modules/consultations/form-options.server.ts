@@ -19,12 +19,18 @@ export type InvitationQuery = {
  * What a coordinator can invite from, bounded whatever the number of organisations and people:
  * those already chosen, and up to INVITATION_CHOICES_SHOWN active ones more by name (those
  * whose name holds the words looked for, or the first), with how many more match. A chosen one
- * is always offered, so that saving never drops a choice the form did not show.
+ * is always offered while active, so that saving never drops a choice the form did not show.
  */
 export function invitationOptions(db: DbOrTx, query: InvitationQuery) {
   const organisationMatch = and(eq(organisations.active, true), query.findOrganisations ? containing(organisations.name, query.findOrganisations) : undefined);
   const organisationColumns = { id: organisations.id, name: organisations.name, country: organisations.country };
-  const chosenOrganisations = db.select(organisationColumns).from(organisations).where(amongIds(organisations.id, query.organisationIds)).all();
+  // Only active ones can be chosen (the form's check refuses others), as before the search: a
+  // consultation's organisation deactivated since is not offered, and saving leaves it out.
+  const chosenOrganisations = db
+    .select(organisationColumns)
+    .from(organisations)
+    .where(and(eq(organisations.active, true), amongIds(organisations.id, query.organisationIds)))
+    .all();
   const foundOrganisations = db
     .select(organisationColumns)
     .from(organisations)
@@ -41,7 +47,7 @@ export function invitationOptions(db: DbOrTx, query: InvitationQuery) {
   );
   const personColumns = { id: users.id, name: users.name, organisationName: organisations.name };
   const people = () => db.select(personColumns).from(users).leftJoin(organisations, eq(organisations.id, users.organisationId));
-  const chosenPeople = people().where(amongIds(users.id, query.personIds)).all();
+  const chosenPeople = people().where(and(eq(users.active, true), amongIds(users.id, query.personIds))).all();
   const foundPeople = people()
     .where(and(personMatch, sql`not ${amongIds(users.id, query.personIds)}`))
     .orderBy(asc(users.name), asc(users.id))
