@@ -31,14 +31,15 @@ export function invitationOptions(db: DbOrTx, query: InvitationQuery) {
     .from(organisations)
     .where(and(eq(organisations.active, true), amongIds(organisations.id, query.organisationIds)))
     .all();
+  const otherOrganisations = and(organisationMatch, sql`not ${amongIds(organisations.id, query.organisationIds)}`);
   const foundOrganisations = db
     .select(organisationColumns)
     .from(organisations)
-    .where(and(organisationMatch, sql`not ${amongIds(organisations.id, query.organisationIds)}`))
+    .where(otherOrganisations)
     .orderBy(asc(organisations.name), asc(organisations.id))
     .limit(INVITATION_CHOICES_SHOWN)
     .all();
-  const organisationsMatching = db.select({ n: count() }).from(organisations).where(and(organisationMatch, sql`not ${amongIds(organisations.id, query.organisationIds)}`)).get()?.n ?? 0;
+  const organisationsMatching = db.select({ n: count() }).from(organisations).where(otherOrganisations).get()?.n ?? 0;
 
   const findPeople = query.findPeople;
   const personMatch = and(
@@ -48,18 +49,10 @@ export function invitationOptions(db: DbOrTx, query: InvitationQuery) {
   const personColumns = { id: users.id, name: users.name, organisationName: organisations.name };
   const people = () => db.select(personColumns).from(users).leftJoin(organisations, eq(organisations.id, users.organisationId));
   const chosenPeople = people().where(and(eq(users.active, true), amongIds(users.id, query.personIds))).all();
-  const foundPeople = people()
-    .where(and(personMatch, sql`not ${amongIds(users.id, query.personIds)}`))
-    .orderBy(asc(users.name), asc(users.id))
-    .limit(INVITATION_CHOICES_SHOWN)
-    .all();
+  const otherPeople = and(personMatch, sql`not ${amongIds(users.id, query.personIds)}`);
+  const foundPeople = people().where(otherPeople).orderBy(asc(users.name), asc(users.id)).limit(INVITATION_CHOICES_SHOWN).all();
   const peopleMatching =
-    db
-      .select({ n: count() })
-      .from(users)
-      .leftJoin(organisations, eq(organisations.id, users.organisationId))
-      .where(and(personMatch, sql`not ${amongIds(users.id, query.personIds)}`))
-      .get()?.n ?? 0;
+    db.select({ n: count() }).from(users).leftJoin(organisations, eq(organisations.id, users.organisationId)).where(otherPeople).get()?.n ?? 0;
 
   const byName = <T extends { name: string; id: number }>(a: T, b: T) => a.name.localeCompare(b.name) || a.id - b.id;
   return {
