@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type Database from "better-sqlite3";
 import { migrateDatabase, openDatabase } from "~/lib/db.server";
 import { seedDemoData } from "../../db/seed";
 
@@ -12,4 +13,20 @@ export function freshDatabase({ seed = false }: { seed?: boolean } = {}) {
   migrateDatabase(db);
   if (seed) seedDemoData(db);
   return { db, sqlite, file };
+}
+
+/** The statements `run` prepares on a connection, by their text (drizzle prepares each it runs). */
+export function statementTexts(sqlite: Database.Database, run: () => unknown): string[] {
+  const prepare = sqlite.prepare;
+  const texts: string[] = [];
+  sqlite.prepare = ((source: string) => {
+    texts.push(source);
+    return prepare.call(sqlite, source);
+  }) as typeof prepare;
+  try {
+    run();
+  } finally {
+    sqlite.prepare = prepare;
+  }
+  return texts;
 }

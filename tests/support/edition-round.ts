@@ -68,19 +68,3 @@ export function editionRound(title: string): Fixture {
   );
   return { ...base, editionId, versionIds };
 }
-
-/** The statements `run` prepares on the fixture's connection, by their text (drizzle prepares each it runs). */
-export function statementTexts(sqlite: Fixture["sqlite"], run: () => unknown): string[] {
-  const prepare = sqlite.prepare;
-  const texts: string[] = [];
-  sqlite.prepare = ((source: string) => {
-    texts.push(source);
-    return prepare.call(sqlite, source);
-  }) as typeof prepare;
-  try {
-    run();
-  } finally {
-    sqlite.prepare = prepare;
-  }
-  return texts;
-}

@@ -28,7 +28,7 @@ import {
 } from "~/modules/scheduling/service.server";
 import { BROADCAST_HANDLERS } from "~/modules/broadcasts/handlers.server";
 import { drainBroadcasts } from "~/modules/broadcasts/service.server";
-import { freshDatabase } from "../support/db";
+import { freshDatabase, statementTexts } from "../support/db";
 import { foldingProblems, parseIcs, parseSingleEvent, physicalLines, unfoldedLines } from "../support/ical";
 import { readWithPythonIcalendar } from "../support/python-ical";
 import { startSmtpServer } from "../support/smtp";
@@ -892,20 +892,7 @@ describe("against the database", () => {
 
   describe("a feed already built", () => {
     /** The statements `run` prepares that read meetings whole (their agenda is only in those). */
-    function wholeMeetingReads(run: () => unknown): number {
-      const prepare = sqlite.prepare;
-      let reads = 0;
-      sqlite.prepare = ((source: string) => {
-        if (source.includes(`"meetings"."agenda"`)) reads += 1;
-        return prepare.call(sqlite, source);
-      }) as typeof prepare;
-      try {
-        run();
-      } finally {
-        sqlite.prepare = prepare;
-      }
-      return reads;
-    }
+    const wholeMeetingReads = (run: () => unknown) => statementTexts(sqlite, run).filter((text) => text.includes(`"meetings"."agenda"`)).length;
 
     it("is answered without reading its meetings whole until something it shows changes", () => {
       const meetingId = scheduledMeeting();

@@ -3,7 +3,7 @@ import { getAccount } from "~/modules/accounts/service.server";
 import { mergeNames } from "~/modules/assessment/service.server";
 import { corroborationOfInputs, correlate, reportedBeyondEdition } from "~/modules/intel/correlation.server";
 import { resolvedKey } from "~/modules/reference/names";
-import { freshDatabase } from "../support/db";
+import { freshDatabase, statementTexts } from "../support/db";
 import { itemFields, openRoundFor, submitItems, CORRELATION_CAST, TEST_ORIGIN } from "../support/threat-input";
 import { organisationIdOf, userIdOf } from "./helpers";
 
@@ -23,21 +23,7 @@ const account = (email: string) => getAccount(fresh.db, userIdOf(fresh.db, email
 const submit = (email: string, consultationId: number, ...items: Record<string, string | string[]>[]) => submitItems(fresh.db, email, consultationId, items, T0);
 
 /** The statements a call prepares, by their text. */
-function statementsOf(run: () => void): string[] {
-  const sqlite = fresh.sqlite;
-  const prepare = sqlite.prepare;
-  const seen: string[] = [];
-  sqlite.prepare = ((source: string) => {
-    seen.push(source);
-    return prepare.call(sqlite, source);
-  }) as typeof sqlite.prepare;
-  try {
-    run();
-  } finally {
-    sqlite.prepare = prepare;
-  }
-  return seen;
-}
+const statementsOf = (run: () => void) => statementTexts(fresh.sqlite, run);
 
 beforeAll(() => {
   fresh = freshDatabase({ seed: true });

@@ -5,7 +5,8 @@ import { editionPage } from "~/modules/assessment/page.server";
 import { editionFormSchema, mergeFormSchema, proposalFormSchema } from "~/modules/assessment/schema";
 import { createEdition, mergeNames, proposeTarget, publishEdition, setOverride } from "~/modules/assessment/service.server";
 import { agencyFormSchema, createAgency, releaseEdition, releaseFormSchema } from "~/modules/taxii/service.server";
-import { at, editionRound, iso, NOW, statementTexts, type Fixture } from "../support/edition-round";
+import { statementTexts } from "../support/db";
+import { at, editionRound, iso, NOW, type Fixture } from "../support/edition-round";
 import type { Viewer } from "~/modules/access/viewer";
 import { userIdOf } from "./helpers";
 

@@ -11,7 +11,8 @@ import {
   publishEdition,
   viewEdition,
 } from "~/modules/assessment/service.server";
-import { at, editionRound as fixture, iso, NOW, statementTexts, type Fixture } from "../support/edition-round";
+import { statementTexts } from "../support/db";
+import { at, editionRound as fixture, iso, NOW, type Fixture } from "../support/edition-round";
 import { userIdOf } from "./helpers";
 
 // An edition's pages at scale, by structure, never by time: the number of SQL statements a page
