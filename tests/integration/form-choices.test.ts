@@ -17,17 +17,20 @@ import { attr, checkedValues, tagWithId, textOf } from "./html";
 
 const COORDINATOR = "anna.visser@taskforce.example";
 const ANALYST = "thomas.keller@taskforce.example";
+const STAKEHOLDER = "katharina.huber@donau-privatbank.example";
 const BULK = 60;
 
 let portal: Portal;
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 let coordinator: Visitor;
 let analyst: Visitor;
+let stakeholder: Visitor;
 beforeAll(async () => {
   smtp = await startSmtpServer();
   portal = await startPortal({ SMTP_URL: smtp.url });
   coordinator = await signIn(portal, smtp, COORDINATOR);
   analyst = await signIn(portal, smtp, ANALYST);
+  stakeholder = await signIn(portal, smtp, STAKEHOLDER);
   // Years of data: many more organisations, people and opened consultations than a form shows.
   const db = portal.db();
   const pad = (n: number) => String(n).padStart(2, "0");
@@ -164,3 +167,24 @@ describe("the new edition's consultations", () => {
     expect(checkedValues(searched, "consultationIds")).toEqual([String(late)]);
   });
 });
+
+describe("a search step by someone the form is not for", () => {
+  it("is refused like the form, and names no organisation, person or consultation", async () => {
+    const asked = [
+      [stakeholder, `/consultations/new?${search({ findOrganisations: "bulk", findPeople: "bulk" })}`],
+      [stakeholder, `/assessments/new?${search({ findConsultations: "bulk" })}`],
+      // A coordinator who is no analyst opens no edition.
+      [coordinator, `/assessments/new?${search({ findConsultations: "bulk" })}`],
+    ] as const;
+    for (const [visitor, path] of asked) {
+      const form = await visitor.get(path.slice(0, path.indexOf("?")));
+      await form.arrayBuffer();
+      expect([403, 404], path).toContain(form.status);
+      const response = await visitor.get(path);
+      expect(response.status, path).toBe(form.status);
+      const html = await response.text();
+      for (const name of ["Bulk Bank", "Bulk Person", "Bulk round"]) expect(html, path).not.toContain(name);
+    }
+  });
+});
+
