@@ -73,8 +73,12 @@ const worker = startOutboxWorker(
 const build = (await import(path.resolve("build/index.js"))) as ServerBuild;
 
 // Mail to many people (invitations, polls, meeting changes) is composed here, off the requests
-// that cause it, a batch at a time; the outbox worker then sends it.
-const broadcaster = startBroadcastWorker({ db, handlers: BROADCAST_HANDLERS, appUrl: env.APP_URL, logger: log }, 200);
+// that cause it, a batch at a time; the outbox worker then sends it. The analysts' notice of new
+// input first gathers the submits of a burst.
+const broadcaster = startBroadcastWorker(
+  { db, handlers: BROADCAST_HANDLERS, appUrl: env.APP_URL, gathering: { "threat-input-notices": env.ANALYST_NOTICE_GATHER_MS }, logger: log },
+  200,
+);
 
 // Day-before meeting reminders: queued once a minute; the outbox worker sends them.
 const queueReminders = () => {

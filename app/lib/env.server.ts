@@ -27,6 +27,9 @@ const schema = z.object({
   // Pages computed at once (the rest wait in arrival order, server/edge.ts) and how many may wait.
   PAGES_AT_ONCE: z.coerce.number().int().min(1).max(256).default(4),
   PAGES_WAITING: z.coerce.number().int().min(0).default(500),
+  // How long the analysts' notice of new input gathers the submits that follow the first, so that
+  // a burst near a deadline is one digest each (docs/decisions/032).
+  ANALYST_NOTICE_GATHER_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "APP_URL" | "SESSION_SECRET"> & {

@@ -35,7 +35,8 @@ let formPath: string;
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
-  portal = await startPortal({ SMTP_URL: smtp.url });
+  // The analysts' notices gather as in production, for less long.
+  portal = await startPortal({ SMTP_URL: smtp.url, ANALYST_NOTICE_GATHER_MS: "1500" });
   const visitors = await Promise.all([COORDINATOR, ANALYST, KATHARINA, ANDRES, GIULIA].map((email) => signIn(portal, smtp, email)));
   [coordinator, analyst, katharina, andres, giulia] = visitors as [Visitor, Visitor, Visitor, Visitor, Visitor];
   consultationId = await openConsultationFor(portal, coordinator, "Banking trojans, spring round", INVITED);

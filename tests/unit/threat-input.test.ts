@@ -315,7 +315,7 @@ describe("submitting", () => {
     expect(received()).toHaveLength(0);
     expect(db.select().from(broadcasts).where(eq(broadcasts.kind, "threat-input-notices")).all()).toHaveLength(1);
     // A batch of one analyst at a time, the last batch run twice (as after a crash): each once.
-    while (runBroadcastBatch(db, BROADCAST_HANDLERS, APP_URL, T0, 1)) {
+    while (runBroadcastBatch(db, BROADCAST_HANDLERS, APP_URL, T0, { limit: 1 })) {
       // next analyst
     }
     db.update(broadcasts).set({ doneAt: null, cursor: 0 }).run();
@@ -367,7 +367,7 @@ describe("submitting", () => {
     }
     // Once the worker has begun a notice (here, a batch of one analyst), a later version waits for a notice of its own.
     submit(KATHARINA, itemFields(0, { title: "Grandoreiro, updated" }), later(T0, 2 * HOUR));
-    expect(runBroadcastBatch(db, BROADCAST_HANDLERS, APP_URL, T0, 1)).toBe(true);
+    expect(runBroadcastBatch(db, BROADCAST_HANDLERS, APP_URL, T0, { limit: 1 })).toBe(true);
     const revised = submit(ANDRES, itemFields(0, { crimeArea: "online_fraud", title: "Fraud, updated" }), later(T0, 3 * HOUR));
     drainBroadcasts(db, BROADCAST_HANDLERS, APP_URL, T0);
     const singles = mails("threat-input-revised");
@@ -375,6 +375,50 @@ describe("submitting", () => {
     expect(singles).toHaveLength(4);
     expect(singles.filter((mail) => mail.text.includes(`/inputs/${revised.inputId}`))).toHaveLength(2);
     expect(mails("threat-input-digest")).toHaveLength(2);
+  });
+
+  it("gathers a notice for its gathering time from the first submit, while the broadcasts after it go ahead", () => {
+    const gathering = { "threat-input-notices": 10_000 };
+    const mails = (template: string) => db.select().from(outbox).where(eq(outbox.template, template)).all();
+    const notices = () => db.select().from(broadcasts).where(eq(broadcasts.kind, "threat-input-notices")).all();
+    drainBroadcasts(db, BROADCAST_HANDLERS, APP_URL, T0);
+    const first = later(T0, HOUR);
+    submit(KATHARINA, itemFields(0), first);
+    // A consultation opened after the submit: its invitations are not held back by the notice.
+    const coordinator = actorOf(ANNA);
+    const other = createConsultation(
+      db,
+      consultationFormSchema.parse({
+        title: "Ransomware affiliates, spring round",
+        crimeAreas: ["crime_as_a_service"],
+        deadlineDate: "2026-04-15",
+        deadlineTime: "17:00",
+        deadlineTimeZone: "Europe/Vienna",
+        organisationIds: [String(organisationIdOf(db, VIGILANZA))],
+      }),
+      coordinator,
+      later(first, 1_000),
+    );
+    openConsultation(db, other, coordinator, later(first, 1_000));
+    const invitations = db.select().from(broadcasts).where(eq(broadcasts.kind, "consultation-invitations")).all().at(-1)!;
+    let batches = 0;
+    while (runBroadcastBatch(db, BROADCAST_HANDLERS, APP_URL, later(first, 2_000), { gathering })) batches += 1;
+    expect(batches).toBeGreaterThan(0);
+    expect(db.select().from(broadcasts).where(eq(broadcasts.id, invitations.id)).get()!.doneAt).not.toBeNull();
+    expect(notices()).toMatchObject([{ cursor: 0, doneAt: null }]);
+    // Still gathering: a submit meanwhile joins it, and the worker finds nothing due.
+    submit(ANDRES, itemFields(0, { crimeArea: "online_fraud" }), later(first, 5_000));
+    expect(runBroadcastBatch(db, BROADCAST_HANDLERS, APP_URL, later(first, 9_999), { gathering })).toBe(false);
+    expect(mails("threat-input-digest")).toHaveLength(0);
+    // Due ten seconds after the first submit, not after the last: one digest of both to each analyst.
+    while (runBroadcastBatch(db, BROADCAST_HANDLERS, APP_URL, later(first, 10_000), { gathering })) {
+      // next analyst
+    }
+    expect(notices()).toHaveLength(1);
+    expect(mails("threat-input-received")).toHaveLength(0);
+    expect(mails("threat-input-digest").map((mail) => [mail.toAddress, mail.subject]).sort()).toEqual(
+      [RAFAEL, THOMAS].sort().map((address) => [address, "2 threat inputs received or revised"]),
+    );
   });
 
   it("is refused after the deadline and once the consultation is closed, writing nothing", () => {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, lte, ne, or, type SQL } from "drizzle-orm";
 import { broadcasts } from "../../../db/schema";
 import type { Db, DbOrTx } from "~/lib/db.server";
 
@@ -19,6 +19,14 @@ export type BroadcastBatch = (
 ) => { last: number | null; sent: number };
 
 export type BroadcastHandlers = Record<BroadcastKind, BroadcastBatch>;
+
+/**
+ * How long a broadcast of a kind that others join (`joinBroadcast`) gathers before the worker
+ * composes it, in milliseconds from its first change. Without it the worker, when it keeps up,
+ * begins each notice at once and nothing joins it: a burst of two hundred submits near a deadline
+ * would be two hundred notices to every analyst instead of a few digests.
+ */
+export type BroadcastGathering = Partial<Record<BroadcastKind, number>>;
 
 export const BROADCAST_BATCH = 50;
 
@@ -51,13 +59,34 @@ export function joinBroadcast(
   return waiting.id;
 }
 
+/** A broadcast is due once the kind's gathering time has passed since it was enqueued. */
+function due(gathering: BroadcastGathering, now: Date): SQL | undefined {
+  const waits = Object.entries(gathering).filter(([, ms]) => ms > 0) as [BroadcastKind, number][];
+  if (waits.length === 0) return undefined;
+  return and(
+    ...waits.map(([kind, ms]) => or(ne(broadcasts.kind, kind), lte(broadcasts.createdAt, new Date(now.getTime() - ms)))),
+  );
+}
+
 /**
- * Composes the next batch of the oldest unfinished broadcast, in one transaction. Returns
- * whether there was anything to do.
+ * Composes the next batch of the oldest unfinished broadcast that is due, in one transaction.
+ * Returns whether there was anything to do.
  */
-export function runBroadcastBatch(db: Db, handlers: BroadcastHandlers, appUrl: string, now = new Date(), limit = BROADCAST_BATCH): boolean {
+export function runBroadcastBatch(
+  db: Db,
+  handlers: BroadcastHandlers,
+  appUrl: string,
+  now = new Date(),
+  { limit = BROADCAST_BATCH, gathering = {} }: { limit?: number; gathering?: BroadcastGathering } = {},
+): boolean {
   return db.transaction((tx) => {
-    const job = tx.select().from(broadcasts).where(isNull(broadcasts.doneAt)).orderBy(asc(broadcasts.id)).limit(1).get();
+    const job = tx
+      .select()
+      .from(broadcasts)
+      .where(and(isNull(broadcasts.doneAt), due(gathering, now)))
+      .orderBy(asc(broadcasts.id))
+      .limit(1)
+      .get();
     if (!job) return false;
     const handler = handlers[job.kind as BroadcastKind];
     const outcome = handler ? handler(tx, job.payload, { after: job.cursor, limit, appUrl, now }) : { last: null, sent: 0 };
@@ -73,7 +102,7 @@ export function runBroadcastBatch(db: Db, handlers: BroadcastHandlers, appUrl: s
   });
 }
 
-/** Runs every pending batch now: for tests and scripts, which have no worker. */
+/** Runs every pending batch now, gathered or not: for tests and scripts, which have no worker. */
 export function drainBroadcasts(db: Db, handlers: BroadcastHandlers, appUrl: string, now = new Date()) {
   while (runBroadcastBatch(db, handlers, appUrl, now)) {
     // next batch
@@ -83,8 +112,12 @@ export function drainBroadcasts(db: Db, handlers: BroadcastHandlers, appUrl: str
 /**
  * The worker: batches one after another, yielding to the event loop between them, so that the
  * portal keeps answering while a thousand invitations are composed; idle, it looks every pollMs.
+ * A broadcast still gathering waits, and those after it go ahead.
  */
-export function startBroadcastWorker(deps: { db: Db; handlers: BroadcastHandlers; appUrl: string; logger?: { error: (o: object, m: string) => void } }, pollMs: number) {
+export function startBroadcastWorker(
+  deps: { db: Db; handlers: BroadcastHandlers; appUrl: string; gathering?: BroadcastGathering; logger?: { error: (o: object, m: string) => void } },
+  pollMs: number,
+) {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -93,7 +126,7 @@ export function startBroadcastWorker(deps: { db: Db; handlers: BroadcastHandlers
       while (!stopped) {
         let worked = false;
         try {
-          worked = runBroadcastBatch(deps.db, deps.handlers, deps.appUrl);
+          worked = runBroadcastBatch(deps.db, deps.handlers, deps.appUrl, new Date(), { gathering: deps.gathering });
         } catch (error) {
           deps.logger?.error({ err: error }, "composing a broadcast failed");
         }
