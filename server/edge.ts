@@ -167,19 +167,29 @@ export function pageQueue({ concurrent, waiting }: { concurrent: number; waiting
   // Requests still waiting; `queue` also holds those whose client left, until their turn comes.
   let waitingNow = 0;
   const queue: { start: () => void; state: "waiting" | "started" | "gone" }[] = [];
-  // A request given a place starts in a later turn of the event loop (setImmediate), never in the
-  // one that gave it: requests that arrive together would otherwise each run to their end in the
-  // same turn (a write's action and redirect never wait on I/O), as would a queue handed on from
-  // each answer's end, and nothing else would be answered meanwhile: twenty submitters kept the
-  // event loop 170 ms late. The place is counted from the moment it is given.
-  const drain = () => {
+  // One request starts a turn of the event loop (setImmediate), never in the turn that let it in
+  // or freed its place: requests that arrive together would otherwise each run to their end in the
+  // same turn (a write's action and redirect never wait on I/O), and nothing else would be
+  // answered meanwhile: twenty submitters kept the event loop 170 ms late, and four feeds started
+  // together 110 ms (docs/decisions/029). The place is counted from the moment it is given.
+  let starting = false;
+  const startSoon = () => {
+    if (starting) return;
+    starting = true;
+    setImmediate(startOne);
+  };
+  const startOne = () => {
+    starting = false;
     while (running < concurrent && queue.length) {
       const entry = queue.shift()!;
       if (entry.state === "gone") continue;
       entry.state = "started";
       waitingNow -= 1;
       running += 1;
-      setImmediate(entry.start);
+      // Asked for before this one runs, so that the next start comes in the next turn.
+      if (queue.length) startSoon();
+      entry.start();
+      return;
     }
   };
   /**
@@ -193,7 +203,7 @@ export function pageQueue({ concurrent, waiting }: { concurrent: number; waiting
         if (released) return;
         released = true;
         running -= 1;
-        setImmediate(drain);
+        startSoon();
       };
       // The place is for computing the answer: it is free once the answer is written out (end),
       // not once the client has read it. A client that stops reading a large answer (a feed, an
@@ -213,14 +223,10 @@ export function pageQueue({ concurrent, waiting }: { concurrent: number; waiting
       }
       proceed();
     };
-    if (running < concurrent) {
-      running += 1;
-      setImmediate(start);
-      return;
-    }
     const entry = { start, state: "waiting" as "waiting" | "started" | "gone" };
     queue.push(entry);
     waitingNow += 1;
+    startSoon();
     // A page nobody waits for any more is dropped; a write keeps its turn, its form is in.
     if (write) return;
     res.once("close", () => {

@@ -97,9 +97,9 @@ describe("the page queue", () => {
     upload.destroy();
   });
 
-  it("starts no more requests in one turn of the event loop than it has places, however many arrive together", async () => {
+  it("starts one request a turn of the event loop, however many arrive together and however many places are free", async () => {
     const app = express();
-    app.use(pageQueue({ concurrent: 2, waiting: 10 }));
+    app.use(pageQueue({ concurrent: 4, waiting: 10 }));
     // Turns of the event loop, counted by a callback that runs once a turn.
     let turn = 0;
     let counting = true;
@@ -143,7 +143,7 @@ describe("the page queue", () => {
     expect(startedIn).toHaveLength(8);
     const perTurn = new Map<number, number>();
     for (const started of startedIn) perTurn.set(started, (perTurn.get(started) ?? 0) + 1);
-    expect(Math.max(...perTurn.values())).toBeLessThanOrEqual(2);
+    expect(Math.max(...perTurn.values())).toBe(1);
   });
 
   it("still computes a write whose client left while it waited, and drops such a page", async () => {
