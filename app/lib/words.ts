@@ -2,3 +2,8 @@
 export function counted(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
 }
+
+/** "Anna, Bob and 3 others": the first few names of a larger set of `count` people. */
+export function namesAndOthers(names: string[], count: number): string {
+  return count > names.length ? `${names.join(", ")} and ${counted(count - names.length, "other")}` : names.join(", ");
+}

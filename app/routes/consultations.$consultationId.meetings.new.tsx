@@ -15,6 +15,7 @@ import { previewSlots, proposeMeeting } from "~/modules/scheduling/service.serve
 import { answerOnce } from "~/modules/submissions/answer.server";
 import type { RouteHandle } from "~/root";
 import { TLP_MARKS } from "~/modules/threat-input/vocabulary";
+import { namesAndOthers } from "~/lib/words";
 
 export const meta: MetaFunction = () => [{ title: "Propose a meeting · Taskforce Consult" }];
 export const handle: RouteHandle = { tlp: "TLP:AMBER" };
@@ -71,7 +72,7 @@ function SlotPreview({ preview }: { preview: Preview }) {
             <ul className="plain-list">
               {slot.zones.map((zone) => (
                 <li key={zone.timeZone}>
-                  <strong>{zone.local}</strong> <span className="muted small">for {zone.people.join(", ")}</span>
+                  <strong>{zone.local}</strong> <span className="muted small">for {namesAndOthers(zone.names, zone.people)}</span>
                   {zone.outsideHours ? <span className="badge badge--danger">outside 08:00–18:00</span> : null}{" "}
                   {zone.clockChangeBefore ? <span className="badge badge--muted">clocks change before then</span> : null}{" "}
                   {zone.clockChangeDuring ? <span className="badge badge--danger">clocks change during it</span> : null}

@@ -9,17 +9,19 @@ import { VoteBar } from "~/components/vote-bar";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { readForm } from "~/lib/form-reader.server";
-import { formFailure, formValues, parseForm } from "~/lib/forms";
+import { FIND, formFailure, formValues, parseForm, searchStep } from "~/lib/forms";
 import { orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { MEETING_STATUS_LABELS, RSVP_LABELS, VOTE_LABELS } from "~/lib/labels";
 import { formatTimeRange, localDateTime } from "~/lib/time";
-import { counted } from "~/lib/words";
+import { counted, namesAndOthers } from "~/lib/words";
 import { requireRole, requireUser } from "~/modules/auth/guard.server";
 import {
   actionItemDoneSchema,
   actionItemFormSchema,
   finaliseFormSchema,
   meetingIntentSchema,
+  meetingPageSchema,
+  ownerSearchSchema,
   recordFormSchema,
   rescheduleFormSchema,
   rsvpFormSchema,
@@ -32,6 +34,8 @@ import {
   castVotes,
   finaliseMeeting,
   meetingRecord,
+  OWNER_CHOICES_SHOWN,
+  ownerChoices,
   pollOverview,
   recordMeeting,
   remindSilentInvitees,
@@ -46,6 +50,7 @@ import { answerChange, answerOnce } from "~/modules/submissions/answer.server";
 import { RSVP_RESPONSES, VOTE_ANSWERS, type RsvpResponse } from "~/modules/scheduling/vocabulary";
 import type { RouteHandle } from "~/root";
 import { scrollRegion } from "~/components/table-wrap";
+import { Pager } from "~/components/pager";
 
 export const meta: MetaFunction = () => [{ title: "Meeting · Taskforce Consult" }];
 export const handle: RouteHandle = { tlp: "TLP:AMBER" };
@@ -54,23 +59,44 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);
   const db = getDb();
   const id = parseId(params.meetingId);
-  const view = orStatusPage(() => viewMeeting(db, viewer, id));
+  const address = new URL(request.url).searchParams;
+  const at = meetingPageSchema.parse(Object.fromEntries(address));
+  const now = new Date();
+  const view = orStatusPage(() => viewMeeting(db, viewer, id, now, { invited: at.invited }));
   const manages = viewer.roles.includes("coordinator");
   return {
     viewer,
     ...view,
     handlingMark: view.meeting.tlp,
     manages,
-    hasStarted: !!view.meeting.startsAt && view.meeting.startsAt.getTime() <= Date.now(),
-    coordinator: manages
-      ? {
-          poll: pollOverview(db, id),
-          rsvps: rsvpOverview(db, id),
-          record: meetingRecord(db, id),
-          timeZones: Intl.supportedValuesOf("timeZone"),
-          current: view.meeting.startsAt ? localDateTime(view.meeting.startsAt, view.meeting.timeZone) : null,
-        }
-      : null,
+    hasStarted: !!view.meeting.startsAt && view.meeting.startsAt.getTime() <= now.getTime(),
+    coordinator: manages ? coordinatorPanel(view.meeting, at.answers, address, now) : null,
+  };
+}
+
+/**
+ * What the coordinator's part of the page shows: the poll while it runs, the answers to the
+ * invitation once the time is set, each a page of invitees (on the `answers` cursor), and the
+ * record with the owners its action item form offers (found by name with its Find step).
+ */
+function coordinatorPanel(
+  meeting: { id: number; status: string; startsAt: Date | null; timeZone: string },
+  answers: string | undefined,
+  address: URLSearchParams,
+  now: Date,
+) {
+  const db = getDb();
+  const { id, status } = meeting;
+  const rsvps = status === "scheduled" ? rsvpOverview(db, id, answers) : null;
+  const ownerSearch = searchStep(address, ownerSearchSchema);
+  return {
+    poll: status === "polling" ? pollOverview(db, id, now, answers) : null,
+    rsvps,
+    record: meetingRecord(db, id, rsvps?.people.rows.map((person) => person.id) ?? []),
+    owners: ownerChoices(db, id, { named: ownerSearch?.query.findOwner, chosen: ownerSearch?.query.ownerUserId[0] }),
+    ownerSearch: ownerSearch ? { values: ownerSearch.values } : undefined,
+    timeZones: Intl.supportedValuesOf("timeZone"),
+    current: meeting.startsAt ? localDateTime(meeting.startsAt, meeting.timeZone) : null,
   };
 }
 
@@ -187,7 +213,7 @@ export default function MeetingPage() {
     ...(invited && meeting.status === "polling" ? ["vote"] : []),
     ...(invited && meeting.status === "scheduled" ? ["rsvp"] : []),
     ...(page.manages && meeting.status === "polling" ? ["finalise"] : []),
-    ...(page.manages && meeting.status === "polling" && coordinator?.poll.silent.length ? ["remind"] : []),
+    ...(page.manages && meeting.status === "polling" && coordinator?.poll?.silent.count ? ["remind"] : []),
     ...(page.manages && meeting.status === "scheduled" ? (page.hasStarted ? ["record", "action-item"] : ["reschedule"]) : []),
     ...(page.manages && meeting.status !== "cancelled" && !page.hasStarted ? ["cancel"] : []),
   ]);
@@ -329,18 +355,19 @@ export default function MeetingPage() {
 
       <section aria-labelledby="participants-title" className="section">
         <h2 id="participants-title">Invited</h2>
-        {participants.length === 0 ? (
+        {participants.rows.length === 0 ? (
           <EmptyState title="Nobody is invited yet." />
         ) : (
           <ul className="plain-list columns">
-            {participants.map((participant, index) => (
-              <li key={index}>
+            {participants.rows.map((participant) => (
+              <li key={participant.key}>
                 {participant.name ? `${participant.name} · ` : ""}
                 {participant.organisationName ?? "Taskforce"}
               </li>
             ))}
           </ul>
         )}
+        <Pager next={participants.next} param="invited" label="Pages of invitees" nextLabel="More invitees" />
       </section>
 
       {coordinator ? <CoordinatorPanel page={page} result={result} /> : null}
@@ -351,18 +378,21 @@ export default function MeetingPage() {
 function CoordinatorPanel({ page, result }: { page: ReturnType<typeof useLoaderData<typeof loader>>; result: FormState }) {
   const { viewer, meeting, hasStarted } = page;
   const coordinator = page.coordinator!;
-  const { poll, rsvps, record } = coordinator;
+  const { poll, rsvps } = coordinator;
   return (
     <section aria-labelledby="coordinator-title" className="section">
       <h2 id="coordinator-title">For the coordinator</h2>
 
-      {meeting.status === "polling" ? (
+      {poll ? (
         <>
           <h3>Best slots</h3>
           <FinaliseForm page={page} result={result} />
 
           <h3>Answers</h3>
-          {poll.grid.length === 0 ? (
+          <p>
+            {poll.answered} of {counted(poll.invited, "invitee")} answered.
+          </p>
+          {poll.grid.rows.length === 0 ? (
             <EmptyState title="Nobody is invited yet." />
           ) : (
             <div className="table-wrap" {...scrollRegion("Each invitee's answer per slot")}>
@@ -379,7 +409,7 @@ function CoordinatorPanel({ page, result }: { page: ReturnType<typeof useLoaderD
                   </tr>
                 </thead>
                 <tbody>
-                  {poll.grid.map((row) => (
+                  {poll.grid.rows.map((row) => (
                     <tr key={row.invitee.id}>
                       <th scope="row">
                         {row.invitee.name}
@@ -405,24 +435,25 @@ function CoordinatorPanel({ page, result }: { page: ReturnType<typeof useLoaderD
               </table>
             </div>
           )}
+          <Pager next={poll.grid.next} param="answers" label="Pages of answers" nextLabel="More answers" />
 
           <h3>Not answered yet</h3>
-          {poll.silent.length === 0 ? (
+          {poll.silent.count === 0 ? (
             <p>Everyone has answered.</p>
           ) : (
             <ActionForm>
               <FormErrorSummary state={stateFor(result, "remind")} />
-              <p>{poll.silent.map((person) => person.name).join(", ")}</p>
+              <p>{namesAndOthers(poll.silent.first.map((person) => person.name), poll.silent.count)}</p>
               <input type="hidden" name="intent" value="remind" />
               <button type="submit" className="button button--secondary">
-                Remind them by email ({poll.silent.length})
+                Remind them by email ({poll.silent.count})
               </button>
             </ActionForm>
           )}
         </>
       ) : null}
 
-      {meeting.status === "scheduled" ? (
+      {rsvps ? (
         <>
           <h3>Answers to the invitation</h3>
           <p>
@@ -430,12 +461,13 @@ function CoordinatorPanel({ page, result }: { page: ReturnType<typeof useLoaderD
             {rsvps.counts.none} no answer
           </p>
           <ul className="plain-list columns">
-            {rsvps.people.map((person) => (
+            {rsvps.people.rows.map((person) => (
               <li key={person.id}>
                 {person.name} ({person.organisationName ?? "Taskforce"}): {person.response ? RSVP_LABELS[person.response] : "no answer"}
               </li>
             ))}
           </ul>
+          <Pager next={rsvps.people.next} param="answers" label="Pages of answers" nextLabel="More answers" />
 
           {!hasStarted ? (
             <>
@@ -486,7 +518,7 @@ function CoordinatorPanel({ page, result }: { page: ReturnType<typeof useLoaderD
         </div>
       ) : null}
 
-      {meeting.status === "scheduled" && record.actionItems.length + Object.keys(record.attendance).length === 0 && !hasStarted ? (
+      {meeting.status === "scheduled" && coordinator.record.actionItems.length === 0 && !coordinator.record.recorded && !hasStarted ? (
         <p className="muted">Attendance, minutes and action items can be kept here once the meeting has started.</p>
       ) : null}
     </section>
@@ -500,10 +532,10 @@ function CoordinatorPanel({ page, result }: { page: ReturnType<typeof useLoaderD
  */
 function FinaliseForm({ page, result }: { page: ReturnType<typeof useLoaderData<typeof loader>>; result: FormState }) {
   const { viewer, meeting } = page;
-  const { poll } = page.coordinator!;
+  const poll = page.coordinator!.poll!;
   const slotById = new Map(poll.slots.map((slot) => [slot.id, slot]));
-  const everyoneAnswered = poll.silent.length === 0;
-  const anyoneAnswered = poll.silent.length < poll.grid.length;
+  const everyoneAnswered = poll.silent.count === 0;
+  const anyoneAnswered = poll.answered > 0;
   const choices = (
     <>
       <FormErrorSummary state={stateFor(result, "finalise")} />
@@ -516,13 +548,13 @@ function FinaliseForm({ page, result }: { page: ReturnType<typeof useLoaderData<
                 <input type="radio" name="slotId" value={tally.slotId} required defaultChecked={anyoneAnswered && index === 0} />
                 <span>
                   <MeetingTime start={slot.startsAt} end={slot.endsAt} viewer={viewer} />{" "}
-                  <VoteBar yes={tally.yes} ifNeedBe={tally.ifNeedBe} no={tally.no} invited={poll.grid.length} /> {tally.yes} yes,{" "}
+                  <VoteBar yes={tally.yes} ifNeedBe={tally.ifNeedBe} no={tally.no} invited={poll.invited} /> {tally.yes} yes,{" "}
                   {tally.ifNeedBe} if need be, {tally.no} no
                 </span>
               </label>
-              {slot.outsideHoursFor.length ? (
+              {slot.outsideHoursIn.length ? (
                 <span className="flag">
-                  Outside working hours for {slot.outsideHoursFor.map((person) => `${person.name} (${person.timeZone})`).join(", ")}
+                  Outside working hours in {slot.outsideHoursIn.map((zone) => `${zone.timeZone} (${counted(zone.people, "invitee")})`).join(", ")}
                 </span>
               ) : null}
               {slot.clockChangeIn.length ? <span className="flag">Clocks change before this date in {slot.clockChangeIn.join(", ")}</span> : null}
@@ -547,7 +579,7 @@ function FinaliseForm({ page, result }: { page: ReturnType<typeof useLoaderData<
     <Form method="get" action={`/meetings/${meeting.id}/finalise`} className="stack">
       {choices}
       <p className="muted small">
-        {counted(poll.silent.length, "invitee has", "invitees have")} not answered yet: the next page asks you to confirm before anyone is told.
+        {counted(poll.silent.count, "invitee has", "invitees have")} not answered yet: the next page asks you to confirm before anyone is told.
       </p>
       <button type="submit" className="button" disabled={poll.ranking.length === 0}>
         Choose this slot…
@@ -559,9 +591,12 @@ function FinaliseForm({ page, result }: { page: ReturnType<typeof useLoaderData<
 function MeetingRecordForms({ page, result }: { page: ReturnType<typeof useLoaderData<typeof loader>>; result: FormState }) {
   const { meeting } = page;
   const coordinator = page.coordinator!;
-  const { rsvps, record } = coordinator;
+  const { record, owners } = coordinator;
+  const people = coordinator.rsvps!.people;
+  const invited = Object.values(coordinator.rsvps!.counts).reduce((sum, n) => sum + n, 0);
   const recordState = stateFor(result, "record");
-  const itemState = stateFor(result, "action-item");
+  // After a Find, the form comes back with what was typed in it.
+  const itemState = stateFor(result, "action-item") ?? coordinator.ownerSearch;
   return (
     <>
       <h3>Attendance and minutes</h3>
@@ -570,9 +605,14 @@ function MeetingRecordForms({ page, result }: { page: ReturnType<typeof useLoade
         <input type="hidden" name="intent" value="record" />
         <fieldset className="field">
           <legend>Present</legend>
+          <p className="field__hint">
+            {counted(record.present, "person", "people")} present in all.
+            {people.rows.length < invited ? " Saving keeps the boxes of the invitees listed here; those on the other pages of answers stay as they were saved." : ""}
+          </p>
           <div className="checks">
-            {rsvps.people.map((person) => (
+            {people.rows.map((person) => (
               <label key={person.id} className="check">
+                <input type="hidden" name="shown" value={person.id} />
                 <input type="checkbox" name="attended" value={person.id} defaultChecked={record.attendance[person.id] ?? false} />
                 {person.name}
               </label>
@@ -614,12 +654,24 @@ function MeetingRecordForms({ page, result }: { page: ReturnType<typeof useLoade
         <input type="hidden" name="intent" value="action-item" />
         <TextField name="title" label="New action item" state={itemState} />
         <div className="inline-fields">
+          <TextField
+            name="findOwner"
+            label="Find the owner by name"
+            type="search"
+            state={itemState}
+            hint={owners.more ? `The first ${OWNER_CHOICES_SHOWN} invitees by name are listed: find the others by name.` : undefined}
+          />
+          <button type="submit" className="button button--secondary" formMethod="get" formNoValidate name={FIND} value="1">
+            Find
+          </button>
+        </div>
+        <div className="inline-fields">
           <SelectField
             name="ownerUserId"
             label="Owner"
             state={itemState}
             placeholder="Nobody yet"
-            options={rsvps.people.map((person) => ({ value: String(person.id), label: person.name }))}
+            options={owners.offered.map((person) => ({ value: String(person.id), label: person.name }))}
           />
           <TextField name="dueOn" label="Due on" type="date" state={itemState} />
         </div>

@@ -4,7 +4,7 @@ import { ActionForm } from "~/components/action-form";
 import { MeetingTime } from "~/components/meeting-time";
 import { getDb } from "~/lib/db.server";
 import { orStatusPage, parseId, statusPage } from "~/lib/http.server";
-import { counted } from "~/lib/words";
+import { counted, namesAndOthers } from "~/lib/words";
 import { requireRole } from "~/modules/auth/guard.server";
 import { finaliseConsequences } from "~/modules/scheduling/service.server";
 import type { RouteHandle } from "~/root";
@@ -22,21 +22,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = parseId(params.meetingId);
   const slotId = Number(new URL(request.url).searchParams.get("slotId"));
   if (!Number.isSafeInteger(slotId) || slotId <= 0) statusPage(400, "Choose one of this poll's slots on the meeting's page first.");
-  const { meeting, slot, tally, invitees, silent } = orStatusPage(() => finaliseConsequences(getDb(), id, slotId));
-  const person = (invitee: (typeof invitees)[number]) => ({ id: invitee.id, name: invitee.name, organisationName: invitee.organisationName });
+  const { meeting, slot, tally, invited, silent } = orStatusPage(() => finaliseConsequences(getDb(), id, slotId));
   return {
     viewer,
     meeting: { id: meeting.id, title: meeting.title },
     handlingMark: meeting.tlp,
     slot: { id: slot.id, startsAt: slot.startsAt, endsAt: slot.endsAt },
     tally,
-    invitees: invitees.map(person),
-    silent: silent.map(person),
+    invited,
+    silent,
   };
 }
 
 export default function ConfirmFinalise() {
-  const { viewer, meeting, slot, tally, invitees, silent } = useLoaderData<typeof loader>();
+  const { viewer, meeting, slot, tally, invited, silent } = useLoaderData<typeof loader>();
   return (
     <section className="narrow-wide" aria-labelledby="confirm-title">
       <p className="eyebrow">
@@ -46,13 +45,17 @@ export default function ConfirmFinalise() {
       <p className="lead">
         <MeetingTime start={slot.startsAt} end={slot.endsAt} viewer={viewer} />: {tally.yes} yes, {tally.ifNeedBe} if need be, {tally.no} no.
       </p>
-      {silent.length ? (
+      {silent.count ? (
         <div className="notice notice--warning">
           <p>
             <strong>
-              {silent.length} of {counted(invitees.length, "invitee")} {silent.length === 1 ? "has" : "have"} not answered yet:
+              {silent.count} of {counted(invited, "invitee")} {silent.count === 1 ? "has" : "have"} not answered yet:
             </strong>{" "}
-            {silent.map((person) => `${person.name} (${person.organisationName ?? "Taskforce"})`).join(", ")}.
+            {namesAndOthers(
+              silent.first.map((person) => `${person.name} (${person.organisationName ?? "Taskforce"})`),
+              silent.count,
+            )}
+            .
           </p>
           <p>Once the time is set the poll closes, and they can no longer say whether it suits them.</p>
         </div>
@@ -62,7 +65,7 @@ export default function ConfirmFinalise() {
       <h2>What happens</h2>
       <ul>
         <li>
-          {invitees.length === 1 ? "The one invitee is" : `All ${counted(invitees.length, "invitee")} are`} sent the invitation by email,
+          {invited === 1 ? "The one invitee is" : `All ${counted(invited, "invitee")} are`} sent the invitation by email,
           with the calendar file, and can accept or decline it in the portal.
         </li>
         <li>Their calendar feeds show the meeting at this time.</li>

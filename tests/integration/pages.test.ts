@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { consultationOrganisations, consultations, meetings, organisations, outbox, threatInputs, users } from "../../db/schema";
+import { consultationOrganisations, consultations, meetingAttendance, meetings, meetingSlots, organisations, outbox, slotVotes, threatInputs, users } from "../../db/schema";
 import type { Visitor } from "../support/http";
 import { startPortal, type Portal } from "../support/portal";
 import { signIn } from "../support/sign-in";
@@ -306,5 +306,126 @@ describe("a consultation's page", () => {
     const third = await (await coordinator.get(inviteesNext)).text();
     expect(meetingTitles(third)).toEqual(meetingTitles(second));
     expect(inviteeNames(third)).not.toEqual(inviteeNames(second));
+  });
+});
+
+describe("a meeting's page", () => {
+  const NAME = "Zz meeting person";
+  const personNames = (html: string) => [...html.matchAll(new RegExp(`${NAME} \\d{5}`, "g"))].map((match) => match[0]);
+  const sectionOf = (html: string, id: string) => html.slice(html.indexOf(`id="${id}"`)).split("</section>")[0]!;
+  // The poll's table of answers, or the list of answers to the invitation once the time is set.
+  const answerRows = (html: string) => personNames(sectionOf(html, "coordinator-title").match(/<table class="grid-table[\s\S]*?<\/table>/)?.[0] ?? "");
+  const invitedNames = (html: string) => personNames(sectionOf(html, "participants-title"));
+
+  let meetingId: number;
+  let organisationId: number;
+  let slotIds: number[];
+  // Every third answers the first slot; every second lives in Bogota, where 09:00 in Rome is 03:00.
+  function plantInvitees(from: number, to: number) {
+    portal.db().transaction((tx) => {
+      for (let n = from; n < to; n++) {
+        const { id } = tx
+          .insert(users)
+          .values({ name: `${NAME} ${pad(n)}`, email: `meeting.${pad(n)}@bulk.example`, organisationId, timeZone: n % 2 ? "America/Bogota" : "Europe/Rome" })
+          .returning({ id: users.id })
+          .get();
+        if (n % 3 === 0) tx.insert(slotVotes).values({ slotId: slotIds[0]!, userId: id, answer: "yes", updatedAt: new Date(T0) }).run();
+      }
+    });
+  }
+
+  it("pages its invitees and their answers, counts over everyone, and weighs the same at 10×", async () => {
+    const db = portal.db();
+    organisationId = db.insert(organisations).values({ name: "Zz meeting bank", sector: "bank", country: "IT", kind: "private" }).returning().get().id;
+    const consultationId = db
+      .insert(consultations)
+      .values({
+        title: "Zz meeting round",
+        crimeAreas: ["botnets"],
+        inputDeadline: new Date(Date.now() + 30 * 86_400_000),
+        deadlineTimeZone: "Europe/Rome",
+        status: "open",
+        coordinatorUserId: userId("anna.visser@taskforce.example"),
+      })
+      .returning()
+      .get().id;
+    db.insert(consultationOrganisations).values({ consultationId, organisationId }).run();
+    meetingId = db
+      .insert(meetings)
+      .values({ uid: randomUUID(), consultationId, organiserUserId: userId("anna.visser@taskforce.example"), title: "Zz meeting", durationMinutes: 60, timeZone: "Europe/Rome" })
+      .returning()
+      .get().id;
+    const day = Date.UTC(2027, 5, 1, 7); // 09:00 in Rome
+    slotIds = [0, 1].map(
+      (n) =>
+        db
+          .insert(meetingSlots)
+          .values({ meetingId, startsAt: new Date(day + n * 86_400_000), endsAt: new Date(day + n * 86_400_000 + 3_600_000), timeZone: "Europe/Rome" })
+          .returning()
+          .get().id,
+    );
+    const path = `/meetings/${meetingId}`;
+    plantInvitees(0, 60);
+    const small = await (await coordinator.get(path)).text();
+    plantInvitees(60, 600);
+    const large = await (await coordinator.get(path)).text();
+    expectSameWeight(large, small);
+
+    const text = mainText(large);
+    expect(text).toContain("200 of 600 invitees answered.");
+    expect(text).toContain("Outside working hours in America/Bogota (300 invitees)");
+    // The first 25 who have not answered, by name, and how many more; the reminder goes to all of them.
+    const silent = Array.from({ length: 600 }, (_, n) => n).filter((n) => n % 3 !== 0);
+    expect(text).toContain(`${silent.slice(0, 25).map((n) => `${NAME} ${pad(n)}`).join(", ")} and 375 others`);
+    expect(text).toContain("Remind them by email (400)");
+
+    const everyone = Array.from({ length: 600 }, (_, n) => `${NAME} ${pad(n)}`);
+    const answers = await walk(coordinator, path, "Pages of answers", answerRows);
+    expect(answers.pages.every((page) => page.length <= 50)).toBe(true);
+    expect(answers.rows).toEqual(everyone);
+    const invited = await walk(analyst, path, "Pages of invitees", invitedNames);
+    expect(invited.pages.every((page) => page.length <= 50)).toBe(true);
+    expect(invited.rows).toEqual(everyone);
+  });
+
+  it("shows an invitee the organisations only, and keeps the attendance a page at a time", async () => {
+    const db = portal.db();
+    const path = `/meetings/${meetingId}`;
+    const invitee = await signIn(portal, smtp, `meeting.${pad(1)}@bulk.example`);
+    const seen = await (await invitee.get(path)).text();
+    expect(invitedNames(seen)).toEqual([]);
+    expect(textOf(sectionOf(seen, "participants-title"))).toContain("Zz meeting bank");
+
+    // The meeting took place: its record is kept from the answers' pages, each saving its own people.
+    const startsAt = new Date(Date.now() - 2 * 3_600_000);
+    db.update(meetings).set({ status: "scheduled", startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000) }).where(eq(meetings.id, meetingId)).run();
+    const first = await (await coordinator.get(path)).text();
+    const second = await (await coordinator.get(decode(nextLink(first, "Pages of answers")!))).text();
+    const shown = [...second.matchAll(/name="shown" value="(\d+)"/g)].map((match) => match[1]!);
+    expect(shown).toHaveLength(50);
+    const attended = shown.slice(0, 10);
+    const response = await coordinator.post(path, { intent: "record", shown, attended, minutes: "Second page's record." });
+    expect(response.status).toBe(302);
+    const rows = db.select().from(meetingAttendance).where(eq(meetingAttendance.meetingId, meetingId)).all();
+    expect(rows.map((row) => String(row.userId)).sort()).toEqual([...shown].sort());
+    expect(rows.filter((row) => row.attended).map((row) => String(row.userId)).sort()).toEqual([...attended].sort());
+    expect(mainText(await (await coordinator.get(path)).text())).toContain("10 people present in all.");
+    // A box for someone the form did not show is refused at the field, and nothing is written.
+    const outsider = String(userId("katharina.huber@donau-privatbank.example"));
+    const refused = await coordinator.post(path, { intent: "record", shown: [outsider], attended: [outsider], minutes: "" });
+    expect(refused.status).toBe(400);
+    expect(db.select().from(meetingAttendance).where(eq(meetingAttendance.meetingId, meetingId)).all()).toHaveLength(50);
+  });
+
+  it("offers the first owners by name and finds the others, keeping what was typed", async () => {
+    const path = `/meetings/${meetingId}`;
+    const owners = (html: string) => [...(html.match(/<select[^>]*name="ownerUserId"[\s\S]*?<\/select>/)?.[0] ?? "").matchAll(/<option value="(\d+)"[^>]*>([^<]*)</g)].map((match) => match[2]!);
+    const page = await (await coordinator.get(path)).text();
+    expect(owners(page)).toHaveLength(25);
+    expect(mainText(page)).toContain("The first 25 invitees by name are listed: find the others by name.");
+    const found = await (await coordinator.get(`${path}?intent=action-item&title=Share+the+droppers&findOwner=person+00599&ownerUserId=&dueOn=2027-07-01&find=1`)).text();
+    expect(owners(found)).toEqual([`${NAME} 00599`]);
+    expect(found).toMatch(/name="title"[^>]*value="Share the droppers"/);
+    expect(found).toMatch(/name="dueOn"[^>]*value="2027-07-01"/);
   });
 });

@@ -20,6 +20,7 @@ import { editSlotRows, slotFields, slotRowsOf } from "~/modules/scheduling/slots
 import {
   cancelMeeting,
   castVotes,
+  finaliseConsequences,
   finaliseMeeting,
   getMeeting,
   meetingRecord,
@@ -307,8 +308,10 @@ describe("the poll", () => {
       [s2, 1, 0, 1],
       [s4, 0, 2, 0],
     ]);
-    expect(overview.silent.map((invitee) => invitee.email)).toEqual([MARCO]);
-    const row = (email: string) => overview.grid.find((entry) => entry.invitee.email === email)!;
+    expect(overview).toMatchObject({ invited: 3, answered: 2, silent: { count: 1 } });
+    expect(overview.silent.first.map((invitee) => invitee.name)).toEqual(["Marco Bianchi"]);
+    expect(finaliseConsequences(db, meetingId, s3).silent).toEqual({ count: 1, first: [expect.objectContaining({ name: "Marco Bianchi" })] });
+    const row = (email: string) => overview.grid.rows.find((entry) => entry.invitee.email === email)!;
     expect(row(ANDRES).answers).toEqual({ [s1]: "yes", [s2]: "no", [s3]: "yes", [s4]: "if_need_be" });
     expect(row(MARCO).answers).toEqual({});
   });
@@ -319,8 +322,8 @@ describe("the poll", () => {
 
     const early = flags(T0);
     // 09:00 in Vienna is 03:00 in Bogota; Rome keeps office hours.
-    expect(early.get(slotIds[1]!)!.outsideHoursFor).toEqual([{ name: "Andrés Restrepo", timeZone: "America/Bogota" }]);
-    for (const id of [slotIds[0]!, slotIds[2]!, slotIds[3]!]) expect(early.get(id)!.outsideHoursFor).toEqual([]);
+    expect(early.get(slotIds[1]!)!.outsideHoursIn).toEqual([{ timeZone: "America/Bogota", people: 1 }]);
+    for (const id of [slotIds[0]!, slotIds[2]!, slotIds[3]!]) expect(early.get(id)!.outsideHoursIn).toEqual([]);
     // Europe changes its clocks on 29 March, between now and the 31 March slot; Bogota never does.
     expect(early.get(slotIds[2]!)!.clockChangeIn.sort()).toEqual(["Europe/Rome", "Europe/Vienna"]);
     for (const id of [slotIds[0]!, slotIds[1]!, slotIds[3]!]) expect(early.get(id)!.clockChangeIn).toEqual([]);
@@ -536,7 +539,7 @@ describe("RSVP and the meeting record", () => {
     respondToMeeting(db, account(GIULIA), meetingId, "tentative", later(T0, minutes(5)));
     const overview = rsvpOverview(db, meetingId);
     expect(overview.counts).toEqual({ accepted: 1, tentative: 1, declined: 0, none: 1 });
-    expect(Object.fromEntries(overview.people.map((person) => [person.email, person.response]))).toEqual({
+    expect(Object.fromEntries(overview.people.rows.map((person) => [person.email, person.response]))).toEqual({
       [ANDRES]: "accepted",
       [GIULIA]: "tentative",
       [MARCO]: null,
@@ -561,13 +564,20 @@ describe("RSVP and the meeting record", () => {
     finaliseMeeting(db, meetingId, slotIds[0]!, coordinator, T0);
     const startsAt = getMeeting(db, meetingId).startsAt!;
     const present = [userIdOf(db, ANDRES), userIdOf(db, GIULIA)];
-    const record = { attended: present, minutes: "Agreed to share droppers seen since January." };
+    const shown = [ANDRES, GIULIA, MARCO].map((email) => userIdOf(db, email));
+    const record = { shown, attended: present, minutes: "Agreed to share droppers seen since January." };
 
     const before = written();
     appErrorFrom(() => recordMeeting(db, meetingId, record, coordinator, later(startsAt, -minutes(1))), "conflict");
     const outsider = appErrorFrom(
       () =>
-        recordMeeting(db, meetingId, { ...record, attended: [...present, userIdOf(db, KATHARINA)] }, coordinator, later(startsAt, minutes(70))),
+        recordMeeting(
+          db,
+          meetingId,
+          { ...record, shown: [...shown, userIdOf(db, KATHARINA)], attended: [...present, userIdOf(db, KATHARINA)] },
+          coordinator,
+          later(startsAt, minutes(70)),
+        ),
       "invalid",
     );
     expect(outsider.field).toBe("attended");
@@ -575,11 +585,30 @@ describe("RSVP and the meeting record", () => {
 
     recordMeeting(db, meetingId, record, coordinator, later(startsAt, minutes(70)));
     expect(getMeeting(db, meetingId).minutes).toBe(record.minutes);
-    expect(meetingRecord(db, meetingId).attendance).toEqual({
+    expect(meetingRecord(db, meetingId, shown).attendance).toEqual({
       [userIdOf(db, ANDRES)]: true,
       [userIdOf(db, GIULIA)]: true,
       [userIdOf(db, MARCO)]: false,
     });
+    // A box ticked that the form did not show is refused too: the form names whom it shows.
+    const unshown = appErrorFrom(
+      () => recordMeeting(db, meetingId, { ...record, shown: [userIdOf(db, ANDRES)] }, coordinator, later(startsAt, minutes(71))),
+      "invalid",
+    );
+    expect(unshown.field).toBe("attended");
+  });
+
+  it("keeps the attendance a page at a time: saving one page leaves the others' as they were saved", () => {
+    const { meetingId, slotIds } = proposed();
+    finaliseMeeting(db, meetingId, slotIds[0]!, coordinator, T0);
+    const at = later(getMeeting(db, meetingId).startsAt!, minutes(70));
+    const [andres, giulia, marco] = [ANDRES, GIULIA, MARCO].map((email) => userIdOf(db, email)) as [number, number, number];
+    recordMeeting(db, meetingId, { shown: [andres, giulia], attended: [andres, giulia], minutes: "" }, coordinator, at);
+    recordMeeting(db, meetingId, { shown: [marco], attended: [], minutes: "Minutes from the second page." }, coordinator, at);
+    const record = meetingRecord(db, meetingId, [andres, giulia, marco]);
+    expect(record.attendance).toEqual({ [andres]: true, [giulia]: true, [marco]: false });
+    expect(record).toMatchObject({ present: 2, recorded: true });
+    expect(getMeeting(db, meetingId).minutes).toBe("Minutes from the second page.");
   });
 });
 
@@ -594,8 +623,8 @@ describe("who sees a meeting", () => {
     const { meetingId, slotIds } = proposed();
     const seen = viewMeeting(db, account(ANDRES), meetingId, T0);
     expect(seen.invited).toBe(true);
-    expect(seen.participants.every((participant) => participant.name === null)).toBe(true);
-    expect(seen.participants.map((participant) => participant.organisationName).sort()).toEqual([...INVITED].sort());
+    expect(seen.participants.rows.every((participant) => participant.name === null)).toBe(true);
+    expect(seen.participants.rows.map((participant) => participant.organisationName).sort()).toEqual([...INVITED].sort());
     expect(JSON.stringify(seen.participants)).not.toContain("Giulia");
     // The slots are flagged for the viewer's own day: 09:00 in Vienna is 03:00 in Bogota.
     expect(seen.slotFlags.find((flag) => flag.slotId === slotIds[1])!.outsideMyHours).toBe(true);
@@ -603,13 +632,13 @@ describe("who sees a meeting", () => {
 
     // The coordinator always sees who is who.
     const staff = viewMeeting(db, account(DEMO_SIGN_INS.coordinator), meetingId, T0);
-    expect(staff.participants.map((participant) => participant.name).sort()).toEqual(
+    expect(staff.participants.rows.map((participant) => participant.name).sort()).toEqual(
       ["Andrés Restrepo", "Giulia Rossi", "Marco Bianchi"].sort(),
     );
 
     setAttendeeListOpen(db, meetingId, true);
     const open = viewMeeting(db, account(ANDRES), meetingId, T0);
-    expect(open.participants).toContainEqual({ name: "Giulia Rossi", organisationName: "Vigilanza Digitale S.p.A." });
+    expect(open.participants.rows).toContainEqual(expect.objectContaining({ name: "Giulia Rossi", organisationName: "Vigilanza Digitale S.p.A." }));
   });
 
   it("lists the scheduled meeting under upcoming for an invitee, not for an outsider", () => {

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, inArray, isNotNull, isNull, notInArray, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, isNotNull, isNull, notInArray, sql, type SQL } from "drizzle-orm";
 import {
   auditEvents,
   consultationInvitees,
@@ -9,7 +9,7 @@ import {
   users,
 } from "../../../db/schema";
 import { renderConsultationInvitationEmail } from "../../../emails/consultation-invitation";
-import type { Db, DbOrTx } from "~/lib/db.server";
+import { amongIds, type Db, type DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { containing, keyset } from "~/lib/keyset.server";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
@@ -166,6 +166,20 @@ export function updateConsultation(
   });
 }
 
+export const INVITEES_PAGE_SIZE = 50;
+
+/** By name, ties by id (the index users_name_idx). */
+const inviteeKeyset = (size: number) =>
+  keyset<{ name: string; userId: number }>({
+    order: "asc",
+    keys: [
+      { column: users.name, kind: "string", of: (row) => row.name },
+      { column: users.id, kind: "number", of: (row) => row.userId },
+    ],
+    size,
+  });
+const inviteePages = inviteeKeyset(INVITEES_PAGE_SIZE);
+
 const inviteeColumns = {
   id: users.id,
   name: users.name,
@@ -188,6 +202,113 @@ export function consultationInviteesNow(db: DbOrTx, consultationId: number) {
     .where(reachedByConsultation(consultationId))
     .orderBy(asc(organisations.name), asc(users.name))
     .all();
+}
+
+/**
+ * The same people a page at a time, by name (the order of the consultation's invitee list), and
+ * only those whose name contains `named` when it is given: for the lists of a meeting's page.
+ */
+export function consultationInviteesPage(db: DbOrTx, consultationId: number, { after, named, size }: { after?: string; named?: string; size?: number } = {}) {
+  const pages = size === undefined ? inviteePages : inviteeKeyset(size);
+  const rows = db
+    .select({ ...inviteeColumns, userId: users.id })
+    .from(users)
+    .leftJoin(organisations, eq(organisations.id, users.organisationId))
+    .where(and(reachedByConsultation(consultationId), pages.after(after), named ? containing(users.name, named) : undefined))
+    .orderBy(...pages.orderBy)
+    .limit(pages.limit)
+    .all();
+  return pages.page(rows);
+}
+
+const organisationPages = keyset<{ name: string; id: number }>({
+  order: "asc",
+  keys: [
+    { column: organisations.name, kind: "string", of: (row) => row.name },
+    { column: organisations.id, kind: "number", of: (row) => row.id },
+  ],
+  size: INVITEES_PAGE_SIZE,
+});
+
+/**
+ * The organisations of the people the consultation reaches now, a page at a time by name, and on
+ * the first page whether it reaches taskforce staff (who belong to none): what invitees see of
+ * each other while the attendee list is closed.
+ */
+export function consultationInviteeOrganisations(db: DbOrTx, consultationId: number, after?: string) {
+  const reachedIn = (organisation: SQL) =>
+    sql`exists (select 1 from ${users} where ${users.organisationId} is ${organisation} and ${reachedByConsultation(consultationId)})`;
+  const rows = db
+    .select({ id: organisations.id, name: organisations.name })
+    .from(organisations)
+    .where(and(reachedIn(sql`${organisations.id}`), organisationPages.after(after)))
+    .orderBy(...organisationPages.orderBy)
+    .limit(organisationPages.limit)
+    .all();
+  const taskforce = !after && !!db.select({ id: users.id }).from(users).leftJoin(organisations, eq(organisations.id, users.organisationId)).where(and(isNull(users.organisationId), reachedByConsultation(consultationId))).get();
+  return { ...organisationPages.page(rows), taskforce };
+}
+
+/**
+ * The time zones of the people the consultation reaches now, each with how many live there and
+ * the first few names (by name): bounded by the zones, however many people.
+ */
+export function consultationInviteeZones(db: DbOrTx, consultationId: number, namesShown = 3) {
+  const ranked = db
+    .select({
+      timeZone: users.timeZone,
+      name: users.name,
+      rank: sql<number>`row_number() over (partition by ${users.timeZone} order by ${users.name}, ${users.id})`.as("rank"),
+      people: sql<number>`count(*) over (partition by ${users.timeZone})`.as("people"),
+    })
+    .from(users)
+    .leftJoin(organisations, eq(organisations.id, users.organisationId))
+    .where(reachedByConsultation(consultationId))
+    .as("ranked");
+  const zones = new Map<string, { timeZone: string; people: number; names: string[] }>();
+  // The first of each zone is read even when no name is wanted: it carries the zone's count.
+  for (const row of db.select().from(ranked).where(sql`${ranked.rank} <= ${Math.max(namesShown, 1)}`).orderBy(ranked.timeZone, sql`rank`).all()) {
+    const zone = zones.get(row.timeZone) ?? { timeZone: row.timeZone, people: row.people, names: [] };
+    if (row.rank <= namesShown) zone.names.push(row.name);
+    zones.set(row.timeZone, zone);
+  }
+  return [...zones.values()];
+}
+
+/** How many people the consultation reaches now. */
+export function countConsultationInvitees(db: DbOrTx, consultationId: number): number {
+  return (
+    db
+      .select({ n: count() })
+      .from(users)
+      .leftJoin(organisations, eq(organisations.id, users.organisationId))
+      .where(reachedByConsultation(consultationId))
+      .get()?.n ?? 0
+  );
+}
+
+/** Whether the consultation reaches this person now. */
+export function reachesNow(db: DbOrTx, consultationId: number, userId: number): boolean {
+  return !!db
+    .select({ id: users.id })
+    .from(users)
+    .leftJoin(organisations, eq(organisations.id, users.organisationId))
+    .where(and(reachedByConsultation(consultationId), eq(users.id, userId)))
+    .get();
+}
+
+/** Which of these people the consultation reaches now. */
+export function reachedAmong(db: DbOrTx, consultationId: number, userIds: number[]): Set<number> {
+  if (userIds.length === 0) return new Set();
+  return new Set(
+    db
+      .select({ id: users.id })
+      .from(users)
+      .leftJoin(organisations, eq(organisations.id, users.organisationId))
+      .where(and(reachedByConsultation(consultationId), amongIds(users.id, userIds)))
+      .all()
+      .map((row) => row.id),
+  );
 }
 
 /** The same people, a batch at a time in id order: for mail composed in batches (broadcasts). */
@@ -419,17 +540,7 @@ export function countConsultationsFor(db: DbOrTx, viewer: Viewer): Record<Consul
 
 export type InviteeState = "chosen" | "invited" | "viewed";
 
-export const INVITEES_PAGE_SIZE = 50;
 
-/** By name, ties by id (the index users_name_idx). */
-const inviteePages = keyset<{ name: string; userId: number }>({
-  order: "asc",
-  keys: [
-    { column: users.name, kind: "string", of: (row) => row.name },
-    { column: users.id, kind: "number", of: (row) => row.userId },
-  ],
-  size: INVITEES_PAGE_SIZE,
-});
 
 /** When the person of the row first looked at the consultation (audit_events_target_idx). */
 const firstViewOf = (consultationId: number) =>

@@ -22,7 +22,7 @@ export type SlotTally = { slotId: number; startsAt: Date; yes: number; ifNeedBe:
 /** Best first: most yes, then most if-need-be, then the earlier slot. */
 export function rankSlots(
   slots: { id: number; startsAt: Date }[],
-  votes: { slotId: number; answer: VoteAnswer }[],
+  votes: { slotId: number; answer: VoteAnswer; count?: number }[],
 ): SlotTally[] {
   const tallies = new Map(
     slots.map((slot) => [slot.id, { slotId: slot.id, startsAt: slot.startsAt, yes: 0, ifNeedBe: 0, no: 0 }]),
@@ -30,9 +30,11 @@ export function rankSlots(
   for (const vote of votes) {
     const tally = tallies.get(vote.slotId);
     if (!tally) continue;
-    if (vote.answer === "yes") tally.yes += 1;
-    else if (vote.answer === "if_need_be") tally.ifNeedBe += 1;
-    else tally.no += 1;
+    // A vote, or a count of like votes from a grouped statement.
+    const n = vote.count ?? 1;
+    if (vote.answer === "yes") tally.yes += n;
+    else if (vote.answer === "if_need_be") tally.ifNeedBe += n;
+    else tally.no += n;
   }
   return [...tallies.values()].sort(
     (a, b) => b.yes - a.yes || b.ifNeedBe - a.ifNeedBe || a.startsAt.getTime() - b.startsAt.getTime(),

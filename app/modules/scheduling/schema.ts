@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { RSVP_RESPONSES, VOTE_ANSWERS } from "./vocabulary";
 import { TLP_MARKS } from "~/modules/threat-input/vocabulary";
-import { optionalText } from "~/lib/forms";
+import { chosenIds, cursorParam, optionalText } from "~/lib/forms";
 import { timeZoneField } from "../accounts/schema";
 import { clockField, dateField } from "../consultations/schema";
 import { slotRowsOf } from "./slots";
@@ -79,11 +79,17 @@ export const rescheduleFormSchema = z.object({
   timeZone: timeZoneField,
 });
 
-export const recordFormSchema = z.object({
-  attended: z.preprocess(
+const idList = () =>
+  z.preprocess(
     (value) => (value === undefined || value === "" ? [] : Array.isArray(value) ? value : [value]),
     z.array(z.coerce.number().int().positive()),
-  ),
+  );
+
+// The attendance is kept a page of invitees at a time: `shown` names the people whose boxes the
+// form showed, so that saving one page leaves the others' attendance as it was.
+export const recordFormSchema = z.object({
+  shown: idList(),
+  attended: idList(),
   minutes: z.string().trim().max(50_000, "Keep the minutes under 50,000 characters.").default(""),
 });
 
@@ -98,6 +104,15 @@ export const actionItemFormSchema = z.object({
     dateField("Enter the due date.").optional(),
   ),
 });
+
+/** The action item form's Find step: what was typed, and the owner's name to look for. */
+export const ownerSearchSchema = z.object({
+  ownerUserId: chosenIds(),
+  findOwner: optionalText(120).catch(undefined),
+});
+
+/** Where the meeting page's lists of invitees stand (their cursors). */
+export const meetingPageSchema = z.object({ invited: cursorParam(), answers: cursorParam() });
 
 export const actionItemDoneSchema = z.object({
   itemId: z.coerce.number().int().positive(),

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, count, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, countDistinct, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
 import {
   consultations,
   meetingActionItems,
@@ -7,6 +7,7 @@ import {
   meetingRsvps,
   meetings,
   meetingSlots,
+  organisations,
   slotVotes,
   users,
   type RsvpResponse,
@@ -15,15 +16,26 @@ import {
 import { renderMeetingPollEmail } from "../../../emails/meeting-poll";
 import { renderMeetingReminderEmail } from "../../../emails/meeting-reminder";
 import { renderMeetingUpdateEmail, type MeetingUpdateData } from "../../../emails/meeting-update";
-import type { Db, DbOrTx } from "~/lib/db.server";
+import { amongIds, type Db, type DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { formatTimeRange, zonedToUtc } from "~/lib/time";
 import { counted } from "~/lib/words";
 import type { Account, Actor } from "../accounts/service.server";
 import { recordAudit } from "../audit/audit.server";
-import { consultationVisibleTo, isTaskforceStaff } from "../access/gate.server";
+import { consultationVisibleTo, isTaskforceStaff, reachedByConsultation } from "../access/gate.server";
 import { enqueueBroadcast, type BroadcastBatch } from "../broadcasts/service.server";
-import { consultationInviteesAfter, consultationInviteesNow, getConsultation, viewConsultation } from "../consultations/service.server";
+import {
+  consultationInviteeOrganisations,
+  consultationInviteesAfter,
+  consultationInviteesNow,
+  consultationInviteesPage,
+  consultationInviteeZones,
+  countConsultationInvitees,
+  getConsultation,
+  reachedAmong,
+  reachesNow,
+  viewConsultation,
+} from "../consultations/service.server";
 import { buildCalendar, isWithheld, NEUTRAL_TITLE, type CalendarMeeting } from "../calendar/ics";
 import { enqueueMail, withdrawPendingMail } from "../mail/outbox.server";
 import { clockChangeBetween, outsideWorkingHours, rankSlots } from "./rules";
@@ -48,7 +60,7 @@ type Invitee = ReturnType<typeof meetingInvitees>[number];
  */
 function assertInvitee(db: DbOrTx, meeting: Meeting, viewer: Account, refusal: string) {
   meetingConsultation(db, viewer, meeting);
-  if (!meetingInvitees(db, meeting.consultationId).some((invitee) => invitee.id === viewer.id)) {
+  if (!reachesNow(db, meeting.consultationId, viewer.id)) {
     throw new AppError("forbidden", refusal);
   }
 }
@@ -159,13 +171,15 @@ export function previewSlots(
   coordinator: { name: string; timeZone: string; locale: string },
   now = new Date(),
 ) {
-  const invitees = meetingInvitees(db, consultationId);
-  const zones = new Map<string, { locale: string; people: string[] }>();
-  for (const person of [coordinator, ...invitees]) {
-    const zone = zones.get(person.timeZone) ?? { locale: person.locale, people: [] };
-    zone.people.push(person.name);
-    zones.set(person.timeZone, zone);
-  }
+  // Per zone, how many live there and the first names (the coordinator's first): bounded by the
+  // zones, however many are invited.
+  const zones = new Map(consultationInviteeZones(db, consultationId).map((zone) => [zone.timeZone, zone]));
+  const own = zones.get(coordinator.timeZone);
+  zones.set(coordinator.timeZone, {
+    timeZone: coordinator.timeZone,
+    people: (own?.people ?? 0) + 1,
+    names: [coordinator.name, ...(own?.names ?? [])],
+  });
   return input.slots.map(({ row, date, time }) => {
     const startsAt = zonedToUtc(date, time, input.timeZone);
     if (!startsAt) return { row, date, time, missing: true as const, zones: [] };
@@ -175,9 +189,10 @@ export function previewSlots(
       date,
       time,
       missing: false as const,
-      zones: [...zones.entries()].map(([timeZone, zone]) => ({
+      zones: [...zones.values()].map(({ timeZone, people, names }) => ({
         timeZone,
-        people: zone.people,
+        people,
+        names,
         local: formatTimeRange(startsAt, endsAt, { timeZone, locale: coordinator.locale }),
         outsideHours: outsideWorkingHours(startsAt, endsAt, timeZone),
         clockChangeBefore: clockChangeBetween(now, startsAt, timeZone),
@@ -294,7 +309,7 @@ function meetingConsultation(db: DbOrTx, viewer: Account, meeting: Meeting) {
   }
 }
 
-export function viewMeeting(db: DbOrTx, viewer: Account, id: number, now = new Date()) {
+export function viewMeeting(db: DbOrTx, viewer: Account, id: number, now = new Date(), at: { invited?: string } = {}) {
   const meeting = db.select().from(meetings).where(eq(meetings.id, id)).get();
   if (!meeting) throw new AppError("not_found", "There is no such meeting.");
   const consultation = meetingConsultation(db, viewer, meeting);
@@ -313,23 +328,39 @@ export function viewMeeting(db: DbOrTx, viewer: Account, id: number, now = new D
       .from(meetingRsvps)
       .where(and(eq(meetingRsvps.meetingId, id), eq(meetingRsvps.userId, viewer.id)))
       .get()?.response ?? null;
-  const invitees = meetingInvitees(db, meeting.consultationId);
-  const invited = invitees.some((invitee) => invitee.id === viewer.id);
-  // Banks invited together are often competitors: other invitees are shown by organisation
-  // only, unless the coordinator opened the list.
-  const participants =
-    isTaskforceStaff(viewer) || meeting.attendeeListOpen
-      ? invitees.map((invitee) => ({ name: invitee.name, organisationName: invitee.organisationName }))
-      : [...new Set(invitees.map((invitee) => invitee.organisationName ?? "Taskforce"))].map((organisationName) => ({
-          name: null,
-          organisationName,
-        }));
-  const slotFlags = slots.map((slot) => ({
+  const invited = reachesNow(db, meeting.consultationId, viewer.id);
+  return { meeting, consultation, slots, slotFlags: slotFlagsFor(slots, viewer, now), myVotes, myRsvp, invited, participants: participantsOf(db, viewer, meeting, at.invited) };
+}
+
+/**
+ * The invitees as the viewer may see them, a page at a time. Banks invited together are often
+ * competitors: other invitees are shown by organisation only, unless the coordinator opened the
+ * list.
+ */
+function participantsOf(db: DbOrTx, viewer: Account, meeting: Meeting, after: string | undefined) {
+  if (isTaskforceStaff(viewer) || meeting.attendeeListOpen) {
+    const page = consultationInviteesPage(db, meeting.consultationId, { after });
+    return {
+      next: page.next,
+      rows: page.rows.map((invitee) => ({ key: `person-${invitee.id}`, name: invitee.name as string | null, organisationName: invitee.organisationName })),
+    };
+  }
+  const page = consultationInviteeOrganisations(db, meeting.consultationId, after);
+  return {
+    next: page.next,
+    rows: [
+      ...(page.taskforce ? [{ key: "taskforce", name: null, organisationName: null }] : []),
+      ...page.rows.map((organisation) => ({ key: `organisation-${organisation.id}`, name: null as string | null, organisationName: organisation.name as string | null })),
+    ],
+  };
+}
+
+function slotFlagsFor(slots: { id: number; startsAt: Date; endsAt: Date }[], viewer: Account, now: Date) {
+  return slots.map((slot) => ({
     slotId: slot.id,
     outsideMyHours: outsideWorkingHours(slot.startsAt, slot.endsAt, viewer.timeZone),
     clockChangeForMe: clockChangeBetween(now, slot.startsAt, viewer.timeZone),
   }));
-  return { meeting, consultation, slots, slotFlags, myVotes, myRsvp, invited, participants };
 }
 
 export function castVotes(
@@ -364,57 +395,117 @@ export function castVotes(
   });
 }
 
-/** The coordinator's grid: who answered what, the slots ranked, who is silent, what to watch. */
-export function pollOverview(db: DbOrTx, meetingId: number, now = new Date()) {
+/** How many of those who have not answered the poll's pages name; they count the rest. */
+export const SILENT_NAMED = 25;
+
+/** Votes that count: those of people the meeting's consultation still reaches. */
+const countedVotes = (meeting: Meeting, slotIds: number[]) =>
+  and(
+    amongIds(slotVotes.slotId, slotIds),
+    sql`exists (select 1 from ${users} left join ${organisations} on ${organisations.id} = ${users.organisationId}
+      where ${users.id} = ${slotVotes.userId} and ${reachedByConsultation(meeting.consultationId)})`,
+  );
+
+/** How many are invited, how many have answered the poll, and the answers per slot and kind. */
+function pollCounts(db: DbOrTx, meeting: Meeting, slotIds: number[]) {
+  const invited = countConsultationInvitees(db, meeting.consultationId);
+  if (slotIds.length === 0) return { invited, answered: 0, tallies: [] };
+  const where = countedVotes(meeting, slotIds);
+  const answered = db.select({ n: countDistinct(slotVotes.userId) }).from(slotVotes).where(where).get()?.n ?? 0;
+  const tallies = db
+    .select({ slotId: slotVotes.slotId, answer: slotVotes.answer, count: count() })
+    .from(slotVotes)
+    .where(where)
+    .groupBy(slotVotes.slotId, slotVotes.answer)
+    .all();
+  return { invited, answered, tallies };
+}
+
+/**
+ * The coordinator's view of the poll: the slots ranked, in which zones each falls outside working
+ * hours (with how many live there) or follows a clock change, how many are invited, who is
+ * silent (the first SILENT_NAMED by name, and how many), and a page of invitees with their answers.
+ */
+export function pollOverview(db: DbOrTx, meetingId: number, now = new Date(), after?: string) {
   const meeting = getMeeting(db, meetingId);
   const slots = slotsOf(db, meetingId);
-  const invitees = meetingInvitees(db, meeting.consultationId);
-  const votes = slots.length
-    ? db
-        .select({ slotId: slotVotes.slotId, userId: slotVotes.userId, answer: slotVotes.answer })
-        .from(slotVotes)
-        .where(inArray(slotVotes.slotId, slots.map((slot) => slot.id)))
-        .all()
-    : [];
-  const inviteeIds = new Set(invitees.map((invitee) => invitee.id));
-  const counted = votes.filter((vote) => inviteeIds.has(vote.userId));
-  const answered = new Set(counted.map((vote) => vote.userId));
-  const zones = [...new Set([meeting.timeZone, ...invitees.map((invitee) => invitee.timeZone)])];
+  const slotIds = slots.map((slot) => slot.id);
+  const { invited, answered, tallies } = pollCounts(db, meeting, slotIds);
+  const page = consultationInviteesPage(db, meeting.consultationId, { after });
+  const votes =
+    slotIds.length && page.rows.length
+      ? db
+          .select({ slotId: slotVotes.slotId, userId: slotVotes.userId, answer: slotVotes.answer })
+          .from(slotVotes)
+          .where(and(amongIds(slotVotes.slotId, slotIds), amongIds(slotVotes.userId, page.rows.map((invitee) => invitee.id))))
+          .all()
+      : [];
+  const zones = consultationInviteeZones(db, meeting.consultationId, 0);
+  const zoneNames = [...new Set([meeting.timeZone, ...zones.map((zone) => zone.timeZone)])];
   return {
     slots: slots.map((slot) => ({
       ...slot,
-      outsideHoursFor: invitees
-        .filter((invitee) => outsideWorkingHours(slot.startsAt, slot.endsAt, invitee.timeZone))
-        .map((invitee) => ({ name: invitee.name, timeZone: invitee.timeZone })),
-      clockChangeIn: zones.filter((zone) => clockChangeBetween(now, slot.startsAt, zone)),
+      outsideHoursIn: zones
+        .filter((zone) => outsideWorkingHours(slot.startsAt, slot.endsAt, zone.timeZone))
+        .map((zone) => ({ timeZone: zone.timeZone, people: zone.people })),
+      clockChangeIn: zoneNames.filter((zone) => clockChangeBetween(now, slot.startsAt, zone)),
     })),
-    ranking: rankSlots(slots, counted),
-    grid: invitees.map((invitee) => ({
-      invitee,
-      answers: Object.fromEntries(
-        counted.filter((vote) => vote.userId === invitee.id).map((vote) => [vote.slotId, vote.answer]),
-      ) as Record<number, VoteAnswer>,
-    })),
-    silent: invitees.filter((invitee) => !answered.has(invitee.id)),
+    ranking: rankSlots(slots, tallies),
+    invited,
+    answered,
+    silent: { count: invited - answered, first: invited > answered ? silentInvitees(db, meeting, SILENT_NAMED) : [] },
+    grid: {
+      next: page.next,
+      rows: page.rows.map((invitee) => ({
+        invitee,
+        answers: Object.fromEntries(
+          votes.filter((vote) => vote.userId === invitee.id).map((vote) => [vote.slotId, vote.answer]),
+        ) as Record<number, VoteAnswer>,
+      })),
+    },
   };
+}
+
+/** How many of the meeting's invitees have not answered its poll. */
+function silentCount(db: DbOrTx, meeting: Meeting): number {
+  const { invited, answered } = pollCounts(db, meeting, slotsOf(db, meeting.id).map((slot) => slot.id));
+  return invited - answered;
+}
+
+/** The first of the invitees who have not answered the poll, by name. */
+function silentInvitees(db: DbOrTx, meeting: Meeting, limit: number) {
+  const slotIds = slotsOf(db, meeting.id).map((slot) => slot.id);
+  return db
+    .select({ id: users.id, name: users.name, organisationName: organisations.name })
+    .from(users)
+    .leftJoin(organisations, eq(organisations.id, users.organisationId))
+    .where(
+      and(
+        reachedByConsultation(meeting.consultationId),
+        sql`not exists (select 1 from ${slotVotes} where ${slotVotes.userId} = ${users.id} and ${amongIds(slotVotes.slotId, slotIds)})`,
+      ),
+    )
+    .orderBy(asc(users.name), asc(users.id))
+    .limit(limit)
+    .all();
 }
 
 export function remindSilentInvitees(db: Db, meetingId: number, actor: AppActor, now = new Date()): number {
   return db.transaction((tx) => {
     const meeting = getMeeting(tx, meetingId);
     if (meeting.status !== "polling") throw new AppError("conflict", "The poll is closed: nobody needs reminding.");
-    const { silent } = pollOverview(tx, meetingId, now);
-    if (silent.length > 0) enqueueBroadcast(tx, "meeting-poll", { meetingId, reminder: true }, now);
+    const silent = silentCount(tx, meeting);
+    if (silent > 0) enqueueBroadcast(tx, "meeting-poll", { meetingId, reminder: true }, now);
     recordAudit(tx, {
       action: "meeting.reminded",
       actorUserId: actor.userId,
       targetType: "meeting",
       targetId: meetingId,
-      detail: { reminded: silent.length },
+      detail: { reminded: silent },
       origin: actor.origin,
       at: now,
     });
-    return silent.length;
+    return silent;
   });
 }
 
@@ -550,11 +641,12 @@ export function finaliseMeeting(db: Db, meetingId: number, slotId: number, actor
 export function finaliseConsequences(db: DbOrTx, meetingId: number, slotId: number, now = new Date()) {
   const meeting = getMeeting(db, meetingId);
   if (meeting.status !== "polling") throw new AppError("conflict", "This meeting's time has already been settled.");
-  const poll = pollOverview(db, meetingId, now);
-  const slot = poll.slots.find((candidate) => candidate.id === slotId);
-  const tally = poll.ranking.find((candidate) => candidate.slotId === slotId);
+  const slots = slotsOf(db, meetingId);
+  const slot = slots.find((candidate) => candidate.id === slotId);
+  const { invited, answered, tallies } = pollCounts(db, meeting, slots.map((candidate) => candidate.id));
+  const tally = rankSlots(slots, tallies).find((candidate) => candidate.slotId === slotId);
   if (!slot || !tally) throw new AppError("invalid", "Choose one of this poll's slots on the meeting's page.", "slotId");
-  return { meeting, slot, tally, invitees: poll.grid.map((row) => row.invitee), silent: poll.silent };
+  return { meeting, slot, tally, invited, silent: { count: invited - answered, first: silentInvitees(db, meeting, SILENT_NAMED) } };
 }
 
 /**
@@ -562,12 +654,14 @@ export function finaliseConsequences(db: DbOrTx, meetingId: number, slotId: numb
  * who have not answered lose their say); a post that was not confirmed there is refused.
  */
 export function assertFinaliseConfirmed(db: DbOrTx, meetingId: number, confirmed: boolean) {
-  if (confirmed || getMeeting(db, meetingId).status !== "polling") return;
-  const { silent } = pollOverview(db, meetingId);
-  if (silent.length > 0) {
+  if (confirmed) return;
+  const meeting = getMeeting(db, meetingId);
+  if (meeting.status !== "polling") return;
+  const silent = silentCount(db, meeting);
+  if (silent > 0) {
     throw new AppError(
       "conflict",
-      `${counted(silent.length, "invitee has", "invitees have")} not answered yet. Choose the slot again and confirm on the next page that you want to settle the time without them.`,
+      `${counted(silent, "invitee has", "invitees have")} not answered yet. Choose the slot again and confirm on the next page that you want to settle the time without them.`,
     );
   }
 }
@@ -714,32 +808,48 @@ export function queueDueReminders(db: Db, appUrl: string, now = new Date()): num
   });
 }
 
-/** Who said they come, for the coordinator: everyone invited, with their answer or none yet. */
-export function rsvpOverview(db: DbOrTx, meetingId: number) {
+/**
+ * Who said they come, for the coordinator: the counts of each answer over everyone invited (one
+ * grouped statement), and a page of invitees with their answer or none yet.
+ */
+export function rsvpOverview(db: DbOrTx, meetingId: number, after?: string) {
   const meeting = getMeeting(db, meetingId);
+  const grouped = db
+    .select({ response: meetingRsvps.response, n: count() })
+    .from(users)
+    .leftJoin(organisations, eq(organisations.id, users.organisationId))
+    .leftJoin(meetingRsvps, and(eq(meetingRsvps.meetingId, meetingId), eq(meetingRsvps.userId, users.id)))
+    .where(reachedByConsultation(meeting.consultationId))
+    .groupBy(meetingRsvps.response)
+    .all();
+  const counts = { accepted: 0, tentative: 0, declined: 0, none: 0 };
+  for (const row of grouped) counts[row.response ?? "none"] += row.n;
+  const page = consultationInviteesPage(db, meeting.consultationId, { after });
+  const ids = page.rows.map((invitee) => invitee.id);
   const responses = new Map(
-    db
-      .select({ userId: meetingRsvps.userId, response: meetingRsvps.response })
-      .from(meetingRsvps)
-      .where(eq(meetingRsvps.meetingId, meetingId))
-      .all()
-      .map((row) => [row.userId, row.response]),
+    ids.length
+      ? db
+          .select({ userId: meetingRsvps.userId, response: meetingRsvps.response })
+          .from(meetingRsvps)
+          .where(and(eq(meetingRsvps.meetingId, meetingId), amongIds(meetingRsvps.userId, ids)))
+          .all()
+          .map((row) => [row.userId, row.response])
+      : [],
   );
-  const people = meetingInvitees(db, meeting.consultationId).map((invitee) => ({
-    ...invitee,
-    response: responses.get(invitee.id) ?? null,
-  }));
-  const count = (response: RsvpResponse | null) => people.filter((person) => person.response === response).length;
   return {
-    people,
-    counts: { accepted: count("accepted"), tentative: count("tentative"), declined: count("declined"), none: count(null) },
+    counts,
+    people: { next: page.next, rows: page.rows.map((invitee) => ({ ...invitee, response: responses.get(invitee.id) ?? null })) },
   };
 }
 
+/**
+ * Keeps the attendance of the invitees the form showed (a page of them) and the minutes. The
+ * others' attendance stays as it was saved from their own page.
+ */
 export function recordMeeting(
   db: Db,
   meetingId: number,
-  input: { attended: number[]; minutes: string },
+  input: { shown: number[]; attended: number[]; minutes: string },
   actor: Actor,
   now = new Date(),
 ) {
@@ -748,18 +858,18 @@ export function recordMeeting(
     if (meeting.status !== "scheduled" || !meeting.startsAt || meeting.startsAt.getTime() > now.getTime()) {
       throw new AppError("conflict", "The record is kept once the meeting has taken place.");
     }
-    const invitees = meetingInvitees(tx, meeting.consultationId);
-    const inviteeIds = new Set(invitees.map((invitee) => invitee.id));
-    if (input.attended.some((id) => !inviteeIds.has(id))) {
+    const shown = [...new Set(input.shown)];
+    const invitees = reachedAmong(tx, meeting.consultationId, shown);
+    const present = new Set(input.attended);
+    if (invitees.size !== shown.length || [...present].some((id) => !invitees.has(id))) {
       throw new AppError("invalid", "Only invitees can be marked as present.", "attended");
     }
-    const present = new Set(input.attended);
-    for (const invitee of invitees) {
+    for (const userId of shown) {
       tx.insert(meetingAttendance)
-        .values({ meetingId, userId: invitee.id, attended: present.has(invitee.id) })
+        .values({ meetingId, userId, attended: present.has(userId) })
         .onConflictDoUpdate({
           target: [meetingAttendance.meetingId, meetingAttendance.userId],
-          set: { attended: present.has(invitee.id) },
+          set: { attended: present.has(userId) },
         })
         .run();
     }
@@ -769,12 +879,19 @@ export function recordMeeting(
       actorUserId: actor.userId,
       targetType: "meeting",
       targetId: meetingId,
-      detail: { present: present.size },
+      detail: { present: countPresent(tx, meetingId) },
       origin: actor.origin,
       at: now,
     });
   });
 }
+
+const countPresent = (db: DbOrTx, meetingId: number) =>
+  db
+    .select({ n: count() })
+    .from(meetingAttendance)
+    .where(and(eq(meetingAttendance.meetingId, meetingId), eq(meetingAttendance.attended, true)))
+    .get()?.n ?? 0;
 
 export function addActionItem(
   db: Db,
@@ -801,15 +918,22 @@ export function setActionItemDone(db: Db, meetingId: number, itemId: number, don
   if (changed !== 1) throw new AppError("not_found", "There is no such action item.");
 }
 
-export function meetingRecord(db: DbOrTx, meetingId: number) {
+/**
+ * The meeting's record: the attendance of these people (the page of invitees shown), how many
+ * were present in all, whether anything is recorded yet, and the action items.
+ */
+export function meetingRecord(db: DbOrTx, meetingId: number, userIds: number[]) {
   const attendance = Object.fromEntries(
-    db
-      .select({ userId: meetingAttendance.userId, attended: meetingAttendance.attended })
-      .from(meetingAttendance)
-      .where(eq(meetingAttendance.meetingId, meetingId))
-      .all()
-      .map((row) => [row.userId, row.attended]),
+    userIds.length
+      ? db
+          .select({ userId: meetingAttendance.userId, attended: meetingAttendance.attended })
+          .from(meetingAttendance)
+          .where(and(eq(meetingAttendance.meetingId, meetingId), amongIds(meetingAttendance.userId, userIds)))
+          .all()
+          .map((row) => [row.userId, row.attended])
+      : [],
   ) as Record<number, boolean>;
+  const recorded = !!db.select({ id: meetingAttendance.userId }).from(meetingAttendance).where(eq(meetingAttendance.meetingId, meetingId)).limit(1).get();
   const actionItems = db
     .select({
       id: meetingActionItems.id,
@@ -823,7 +947,26 @@ export function meetingRecord(db: DbOrTx, meetingId: number) {
     .where(eq(meetingActionItems.meetingId, meetingId))
     .orderBy(asc(meetingActionItems.id))
     .all();
-  return { attendance, actionItems };
+  return { attendance, present: countPresent(db, meetingId), recorded, actionItems };
+}
+
+/** How many possible owners the action item form offers before a search. */
+export const OWNER_CHOICES_SHOWN = 25;
+
+/**
+ * Whom the action item form offers as owner: the meeting's invitees by name (those whose name
+ * contains `named`, when searched), at most OWNER_CHOICES_SHOWN, and always the one already
+ * chosen; with whether there are more than shown.
+ */
+export function ownerChoices(db: DbOrTx, meetingId: number, { named, chosen }: { named?: string; chosen?: number } = {}) {
+  const meeting = getMeeting(db, meetingId);
+  const page = consultationInviteesPage(db, meeting.consultationId, { named, size: OWNER_CHOICES_SHOWN });
+  const offered = page.rows.map((invitee) => ({ id: invitee.id, name: invitee.name }));
+  if (chosen !== undefined && !offered.some((person) => person.id === chosen)) {
+    const person = db.select({ id: users.id, name: users.name }).from(users).where(and(eq(users.id, chosen), eq(users.active, true))).get();
+    if (person) offered.unshift(person);
+  }
+  return { offered, more: page.next !== null };
 }
 
 /** The meetings a person's home page counts: those they organise (staff) or are invited to (stakeholders). */
