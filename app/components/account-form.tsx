@@ -2,6 +2,8 @@ import { ActionForm } from "./action-form";
 import { ROLES } from "~/modules/accounts/vocabulary";
 import { CheckboxGroup, FormErrorSummary, SelectField, TextField, type FormState } from "./form-fields";
 import { LOCALES, ROLE_LABELS } from "~/lib/labels";
+import { FIND } from "~/lib/forms";
+import { notListed } from "~/lib/words";
 
 type AccountDefaults = {
   name: string;
@@ -12,6 +14,11 @@ type AccountDefaults = {
   roles: string[];
 };
 
+/**
+ * A person's form. The organisation is chosen from the one chosen so far and the first few by
+ * name, or from those found by name with the Find button: it sends the whole form back to this
+ * page as a search (a GET), so that nothing typed is lost, with or without JavaScript.
+ */
 export function AccountForm({
   state,
   defaults,
@@ -21,7 +28,7 @@ export function AccountForm({
 }: {
   state: FormState;
   defaults?: AccountDefaults;
-  organisations: { id: number; name: string }[];
+  organisations: { offered: { id: number; name: string }[]; notShown: number };
   timeZones: string[];
   submitLabel: string;
 }) {
@@ -31,6 +38,18 @@ export function AccountForm({
       <input type="hidden" name="intent" value="save" />
       <TextField name="name" label="Name" required state={state} defaultValue={defaults?.name} />
       <TextField name="email" label="Email address" type="email" required state={state} defaultValue={defaults?.email} />
+      <div className="inline-fields">
+        <TextField
+          name="findOrganisation"
+          label="Find an organisation"
+          type="search"
+          state={state}
+          hint={notListed(organisations.notShown, "organisations")}
+        />
+        <button type="submit" className="button button--secondary" formMethod="get" formNoValidate name={FIND} value="1">
+          Find
+        </button>
+      </div>
       <SelectField
         name="organisationId"
         label="Organisation"
@@ -38,7 +57,7 @@ export function AccountForm({
         state={state}
         defaultValue={defaults?.organisationId ? String(defaults.organisationId) : ""}
         placeholder="None (taskforce staff)"
-        options={organisations.map((organisation) => ({ value: String(organisation.id), label: organisation.name }))}
+        options={organisations.offered.map((organisation) => ({ value: String(organisation.id), label: organisation.name }))}
       />
       <SelectField
         name="timeZone"

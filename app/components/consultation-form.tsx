@@ -3,6 +3,7 @@ import { CRIME_AREAS } from "~/modules/threat-input/vocabulary";
 import { CheckboxGroup, FormErrorSummary, SelectField, TextAreaField, TextField, type FormState } from "./form-fields";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
 import { FIND } from "~/lib/forms";
+import { notListed } from "~/lib/words";
 
 export type ConsultationDefaults = {
   title: string;
@@ -23,9 +24,6 @@ export type InvitationChoices = {
   peopleNotShown: number;
   timeZones: string[];
 };
-
-const notListed = (count: number, what: string) =>
-  count > 0 ? `${count.toLocaleString("en")} more ${what} not listed here: find them by name.` : undefined;
 
 /**
  * The consultation's form. Organisations and people are offered a few at a time (a taskforce

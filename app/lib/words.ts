@@ -7,3 +7,7 @@ export function counted(n: number, one: string, many = `${one}s`): string {
 export function namesAndOthers(names: string[], count: number): string {
   return count > names.length ? `${names.join(", ")} and ${counted(count - names.length, "other")}` : names.join(", ");
 }
+
+/** A form field's hint when a list of choices is cut: how many more there are to find by name. */
+export const notListed = (count: number, what: string) =>
+  count > 0 ? `${count.toLocaleString("en")} more ${what} not listed here: find them by name.` : undefined;

@@ -4,12 +4,12 @@ import { ActionForm } from "~/components/action-form";
 import { AccountForm } from "~/components/account-form";
 import { getDb } from "~/lib/db.server";
 import { readForm } from "~/lib/form-reader.server";
-import { formFailure, formValues, parseForm } from "~/lib/forms";
+import { formFailure, formValues, parseForm, searchStep } from "~/lib/forms";
 import { orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { requireRole } from "~/modules/auth/guard.server";
-import { accountFormSchema, accountIntentSchema } from "~/modules/accounts/schema";
+import { accountFormSchema, accountIntentSchema, accountSearchSchema } from "~/modules/accounts/schema";
 import { getAccount, setAccountActive, updateAccount } from "~/modules/accounts/service.server";
-import { listOrganisations } from "~/modules/organisations/service.server";
+import { organisationChoices } from "~/modules/organisations/service.server";
 import { answerChange } from "~/modules/submissions/answer.server";
 
 export const meta: MetaFunction = () => [{ title: "Person · Taskforce Consult" }];
@@ -18,10 +18,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const admin = await requireRole(request, "admin");
   const db = getDb();
   const person = orStatusPage(() => getAccount(db, parseId(params.userId)));
+  const search = searchStep(new URL(request.url).searchParams, accountSearchSchema);
+  const chosen = search?.query.organisationId ?? (person.organisationId ? [person.organisationId] : []);
   return {
     person,
     isSelf: person.id === admin.id,
-    organisations: listOrganisations(db),
+    searched: search ? { values: search.values } : undefined,
+    // The person's own organisation is offered even once deactivated: saving must not move them.
+    organisations: organisationChoices(db, { chosen, find: search?.query.findOrganisation, keepChosen: "any" }),
     timeZones: Intl.supportedValuesOf("timeZone"),
   };
 }
@@ -51,10 +55,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function Person() {
-  const { person, isSelf, organisations, timeZones } = useLoaderData<typeof loader>();
+  const { person, isSelf, searched, organisations, timeZones } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   // The edit form and the (de)activate button are two forms: each shows only its own outcome.
-  const state = result?.values.intent === "save" ? result : undefined;
+  const state = result?.values.intent === "save" ? result : searched;
   const statusError = result && !state ? result.formError : undefined;
   return (
     <section aria-labelledby="person-title" className="narrow">

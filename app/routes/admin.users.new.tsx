@@ -3,20 +3,22 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { AccountForm } from "~/components/account-form";
 import { getDb } from "~/lib/db.server";
 import { readForm } from "~/lib/form-reader.server";
-import { parseForm } from "~/lib/forms";
+import { parseForm, searchStep } from "~/lib/forms";
 import { requestOrigin } from "~/lib/http.server";
 import { requireRole } from "~/modules/auth/guard.server";
-import { accountFormSchema } from "~/modules/accounts/schema";
+import { accountFormSchema, accountSearchSchema } from "~/modules/accounts/schema";
 import { createAccount } from "~/modules/accounts/service.server";
-import { listOrganisations } from "~/modules/organisations/service.server";
+import { organisationChoices } from "~/modules/organisations/service.server";
 import { answerOnce } from "~/modules/submissions/answer.server";
 
 export const meta: MetaFunction = () => [{ title: "Add a person · Taskforce Consult" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");
+  const search = searchStep(new URL(request.url).searchParams, accountSearchSchema);
   return {
-    organisations: listOrganisations(getDb()).filter((organisation) => organisation.active),
+    searched: search ? { values: search.values } : undefined,
+    organisations: organisationChoices(getDb(), { chosen: search?.query.organisationId ?? [], find: search?.query.findOrganisation }),
     timeZones: Intl.supportedValuesOf("timeZone"),
   };
 }
@@ -32,8 +34,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function NewPerson() {
-  const { organisations, timeZones } = useLoaderData<typeof loader>();
-  const state = useActionData<typeof action>();
+  const { searched, organisations, timeZones } = useLoaderData<typeof loader>();
+  const state = useActionData<typeof action>() ?? searched;
   return (
     <section className="narrow" aria-labelledby="new-person-title">
       <h1 id="new-person-title">Add a person</h1>

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consultationOrganisations, consultations, organisations, users } from "../../db/schema";
 import { INVITATION_CHOICES_SHOWN } from "~/modules/consultations/form-options.server";
 import { EDITION_CHOICES_SHOWN } from "~/modules/assessment/service.server";
+import { ORGANISATION_CHOICES_SHOWN } from "~/modules/organisations/service.server";
 import type { Visitor } from "../support/http";
 import { startPortal, type Portal } from "../support/portal";
 import { consultationForm, createConsultation } from "../support/scheduling";
@@ -18,6 +19,7 @@ import { attr, checkedValues, tagWithId, textOf } from "./html";
 const COORDINATOR = "anna.visser@taskforce.example";
 const ANALYST = "thomas.keller@taskforce.example";
 const STAKEHOLDER = "katharina.huber@donau-privatbank.example";
+const ADMIN = "elena.conti@taskforce.example";
 const BULK = 60;
 
 let portal: Portal;
@@ -25,12 +27,14 @@ let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 let coordinator: Visitor;
 let analyst: Visitor;
 let stakeholder: Visitor;
+let admin: Visitor;
 beforeAll(async () => {
   smtp = await startSmtpServer();
   portal = await startPortal({ SMTP_URL: smtp.url });
   coordinator = await signIn(portal, smtp, COORDINATOR);
   analyst = await signIn(portal, smtp, ANALYST);
   stakeholder = await signIn(portal, smtp, STAKEHOLDER);
+  admin = await signIn(portal, smtp, ADMIN);
   // Years of data: many more organisations, people and opened consultations than a form shows.
   const db = portal.db();
   const pad = (n: number) => String(n).padStart(2, "0");
@@ -168,6 +172,42 @@ describe("the new edition's consultations", () => {
   });
 });
 
+describe("a person's organisation on the admin's forms", () => {
+  it("is chosen from a bounded few, found by name with what was typed kept, and saved once chosen", async () => {
+    const html = await (await admin.get("/admin/users/new")).text();
+    // The placeholder (taskforce staff) and the first organisations by name.
+    expect(options(html, "organisationId")).toHaveLength(ORGANISATION_CHOICES_SHOWN + 1);
+    const activeOrganisations = portal.db().select({ id: organisations.id }).from(organisations).where(eq(organisations.active, true)).all().length;
+    expect(textOf(html)).toContain(`${activeOrganisations - ORGANISATION_CHOICES_SHOWN} more organisations not listed here: find them by name.`);
+
+    const typed = { intent: "save", name: "Nadia Found", email: "nadia@bulk-57.example", organisationId: "", timeZone: "", locale: "en-GB", roles: "stakeholder" };
+    const found = await (await admin.get(`/admin/users/new?${search({ ...typed, findOrganisation: "Bank 57" })}`)).text();
+    expect(options(found, "organisationId")).toEqual(["", String(idOf("Bulk Bank 57"))]);
+    expect(attr(tagWithId(found, "name"), "value")).toBe("Nadia Found");
+    expect(attr(tagWithId(found, "email"), "value")).toBe("nadia@bulk-57.example");
+    expect(checkedValues(found, "roles")).toEqual(["stakeholder"]);
+    expect(portal.db().select().from(users).where(eq(users.email, "nadia@bulk-57.example")).get()).toBeUndefined();
+
+    const saved = await admin.post("/admin/users/new", { ...typed, organisationId: String(idOf("Bulk Bank 57")) });
+    expect(saved.status).toBe(302);
+    expect(portal.db().select().from(users).where(eq(users.email, "nadia@bulk-57.example")).get()!.organisationId).toBe(idOf("Bulk Bank 57"));
+  });
+
+  it("keeps offering, chosen, a person's organisation past the bound, even once it is deactivated", async () => {
+    const bank = idOf("Bulk Bank 58");
+    const person = personIdOf("Bulk Person 58");
+    portal.db().update(organisations).set({ active: false }).where(eq(organisations.id, bank)).run();
+    const html = await (await admin.get(`/admin/users/${person}`)).text();
+    expect(options(html, "organisationId")).toContain(String(bank));
+    expect(selectedOptions(html, "organisationId")).toEqual([String(bank)]);
+    // Searched for others, the organisation chosen on the form is still offered.
+    const searched = await (await admin.get(`/admin/users/${person}?${search({ intent: "save", organisationId: String(bank), findOrganisation: "Bank 03" })}`)).text();
+    expect(options(searched, "organisationId").sort()).toEqual(["", String(bank), String(idOf("Bulk Bank 03"))].sort());
+    expect(selectedOptions(searched, "organisationId")).toEqual([String(bank)]);
+    portal.db().update(organisations).set({ active: true }).where(eq(organisations.id, bank)).run();
+  });
+});
+
 describe("a search step by someone the form is not for", () => {
   it("is refused like the form, and names no organisation, person or consultation", async () => {
     const asked = [
@@ -175,6 +215,8 @@ describe("a search step by someone the form is not for", () => {
       [stakeholder, `/assessments/new?${search({ findConsultations: "bulk" })}`],
       // A coordinator who is no analyst opens no edition.
       [coordinator, `/assessments/new?${search({ findConsultations: "bulk" })}`],
+      [coordinator, `/admin/users/new?${search({ findOrganisation: "bulk" })}`],
+      [coordinator, `/admin/users/${personIdOf("Bulk Person 01")}?${search({ findOrganisation: "bulk" })}`],
     ] as const;
     for (const [visitor, path] of asked) {
       const form = await visitor.get(path.slice(0, path.indexOf("?")));

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ROLES } from "./vocabulary";
-import { addressParam, checkboxes, cursorParam } from "~/lib/forms";
+import { addressParam, checkboxes, chosenIds, cursorParam, optionalText } from "~/lib/forms";
 import { LOCALES } from "~/lib/labels";
 import { isValidTimeZone } from "~/lib/time";
 
@@ -31,6 +31,12 @@ export const accountFormSchema = z.object({
   roles: checkboxes(z.enum(ROLES)).pipe(z.array(z.enum(ROLES)).min(1, "Give the person at least one role.")),
 });
 export type AccountInput = z.output<typeof accountFormSchema>;
+
+/** The person form's Find step: the organisation chosen so far, and the name to look for. */
+export const accountSearchSchema = z.object({
+  organisationId: chosenIds(),
+  findOrganisation: optionalText(120).catch(undefined),
+});
 
 export const preferencesSchema = z.object({
   timeZone: timeZoneField,

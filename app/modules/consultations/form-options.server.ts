@@ -2,9 +2,10 @@ import { and, asc, count, eq, or, sql } from "drizzle-orm";
 import { organisations, users } from "../../../db/schema";
 import { amongIds, type DbOrTx } from "~/lib/db.server";
 import { containing } from "~/lib/keyset.server";
+import { organisationChoices, ORGANISATION_CHOICES_SHOWN } from "../organisations/service.server";
 
-/** How many organisations, and how many people, the form offers beside those already chosen. */
-export const INVITATION_CHOICES_SHOWN = 25;
+/** How many people the form offers beside those already chosen (as many as organisations). */
+export const INVITATION_CHOICES_SHOWN = ORGANISATION_CHOICES_SHOWN;
 
 export type InvitationQuery = {
   /** The organisations and people chosen so far: always offered, checked, whatever the search. */
@@ -22,24 +23,9 @@ export type InvitationQuery = {
  * is always offered while active, so that saving never drops a choice the form did not show.
  */
 export function invitationOptions(db: DbOrTx, query: InvitationQuery) {
-  const organisationMatch = and(eq(organisations.active, true), query.findOrganisations ? containing(organisations.name, query.findOrganisations) : undefined);
-  const organisationColumns = { id: organisations.id, name: organisations.name, country: organisations.country };
   // Only active ones can be chosen (the form's check refuses others), as before the search: a
   // consultation's organisation deactivated since is not offered, and saving leaves it out.
-  const chosenOrganisations = db
-    .select(organisationColumns)
-    .from(organisations)
-    .where(and(eq(organisations.active, true), amongIds(organisations.id, query.organisationIds)))
-    .all();
-  const otherOrganisations = and(organisationMatch, sql`not ${amongIds(organisations.id, query.organisationIds)}`);
-  const foundOrganisations = db
-    .select(organisationColumns)
-    .from(organisations)
-    .where(otherOrganisations)
-    .orderBy(asc(organisations.name), asc(organisations.id))
-    .limit(INVITATION_CHOICES_SHOWN)
-    .all();
-  const organisationsMatching = db.select({ n: count() }).from(organisations).where(otherOrganisations).get()?.n ?? 0;
+  const organisationOffer = organisationChoices(db, { chosen: query.organisationIds, find: query.findOrganisations });
 
   const findPeople = query.findPeople;
   const personMatch = and(
@@ -54,12 +40,11 @@ export function invitationOptions(db: DbOrTx, query: InvitationQuery) {
   const peopleMatching =
     db.select({ n: count() }).from(users).leftJoin(organisations, eq(organisations.id, users.organisationId)).where(otherPeople).get()?.n ?? 0;
 
-  const byName = <T extends { name: string; id: number }>(a: T, b: T) => a.name.localeCompare(b.name) || a.id - b.id;
   return {
-    organisations: [...chosenOrganisations, ...foundOrganisations].sort(byName),
+    organisations: organisationOffer.offered,
     /** Active organisations matching the search that are not offered: to be found by name. */
-    organisationsNotShown: organisationsMatching - foundOrganisations.length,
-    people: [...chosenPeople, ...foundPeople].sort(byName),
+    organisationsNotShown: organisationOffer.notShown,
+    people: [...chosenPeople, ...foundPeople].sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id),
     peopleNotShown: peopleMatching - foundPeople.length,
     timeZones: Intl.supportedValuesOf("timeZone"),
   };

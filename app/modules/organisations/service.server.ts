@@ -1,6 +1,6 @@
 import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import { organisations, users } from "../../../db/schema";
-import type { Db, DbOrTx } from "~/lib/db.server";
+import { amongIds, type Db, type DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { containing, keyset } from "~/lib/keyset.server";
 import type { Actor } from "../accounts/service.server";
@@ -21,9 +21,30 @@ const organisationColumns = {
   members: sql<number>`(select count(*) from ${users} where ${users.organisationId} = ${organisations.id} and ${users.active} = 1)`,
 };
 
-/** Every organisation, by name: for the choices of a form. */
-export function listOrganisations(db: DbOrTx) {
-  return db.select(organisationColumns).from(organisations).orderBy(asc(organisations.name), asc(organisations.id)).all();
+/** How many organisations a form offers beside those already chosen. */
+export const ORGANISATION_CHOICES_SHOWN = 25;
+
+/**
+ * The organisations a form offers, bounded whatever their number: those already chosen, and up to
+ * ORGANISATION_CHOICES_SHOWN active ones more by name (those whose name holds the words looked
+ * for, or the first), with how many more match (`notShown`, to be found by name). A chosen one is
+ * offered while active, or whatever its state with `keepChosen: "any"`: a person's organisation
+ * deactivated since must still show on their form, or saving it would move them out of it.
+ */
+export function organisationChoices(db: DbOrTx, { chosen, find, keepChosen = "active" }: { chosen: number[]; find?: string; keepChosen?: "active" | "any" }) {
+  const columns = { id: organisations.id, name: organisations.name, country: organisations.country };
+  const chosenOnes = db
+    .select(columns)
+    .from(organisations)
+    .where(and(keepChosen === "active" ? eq(organisations.active, true) : undefined, amongIds(organisations.id, chosen)))
+    .all();
+  const others = and(eq(organisations.active, true), find ? containing(organisations.name, find) : undefined, sql`not ${amongIds(organisations.id, chosen)}`);
+  const found = db.select(columns).from(organisations).where(others).orderBy(asc(organisations.name), asc(organisations.id)).limit(ORGANISATION_CHOICES_SHOWN).all();
+  const matching = db.select({ n: count() }).from(organisations).where(others).get()?.n ?? 0;
+  return {
+    offered: [...chosenOnes, ...found].sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id),
+    notShown: matching - found.length,
+  };
 }
 
 export const ORGANISATIONS_PAGE_SIZE = 50;
