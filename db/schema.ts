@@ -386,6 +386,8 @@ export const meetings = sqliteTable(
     // The home page's meetings to come (soonest first) and polls (oldest first).
     index("meetings_status_starts_idx").on(t.status, t.startsAt),
     index("meetings_status_created_idx").on(t.status, t.createdAt),
+    // The same for the taskforce staff who organise them: their own among everyone's.
+    index("meetings_organiser_status_starts_idx").on(t.organiserUserId, t.status, t.startsAt),
   ],
 );
 

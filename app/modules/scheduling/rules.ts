@@ -1,6 +1,9 @@
 import type { VoteAnswer } from "./vocabulary";
 import { localDateTime, zoneOffsetMinutes } from "~/lib/time";
 
+/** The longest a meeting may last: the form refuses more, and "still to come" counts on it. */
+export const LONGEST_MEETING_MINUTES = 8 * 60;
+
 /** Local working hours, 08:00 to 18:00, in minutes after midnight. */
 export const WORKING_HOURS = { from: 8 * 60, to: 18 * 60 } as const;
 

@@ -5,6 +5,7 @@ import { chosenIds, cursorParam, optionalText } from "~/lib/forms";
 import { timeZoneField } from "../accounts/schema";
 import { clockField, dateField } from "../consultations/schema";
 import { slotRowsOf } from "./slots";
+import { LONGEST_MEETING_MINUTES } from "./rules";
 
 // Slots arrive as numbered rows (slot0Date, slot0Time, ...) so that the form works as plain
 // HTML; blank rows are ignored, half-filled ones are refused at their field.
@@ -16,7 +17,7 @@ export const meetingFormSchema = z
       .number({ error: "Enter the length in minutes." })
       .int("Enter whole minutes.")
       .min(15, "A meeting lasts at least 15 minutes.")
-      .max(480, "A meeting lasts at most 8 hours."),
+      .max(LONGEST_MEETING_MINUTES, `A meeting lasts at most ${LONGEST_MEETING_MINUTES / 60} hours.`),
     place: optionalText(300),
     videoUrl: z.preprocess(
       (value) => (typeof value === "string" && value.trim() === "" ? undefined : value),

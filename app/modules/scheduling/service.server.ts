@@ -38,7 +38,7 @@ import {
 } from "../consultations/service.server";
 import { buildCalendar, isWithheld, NEUTRAL_TITLE, type CalendarMeeting } from "../calendar/ics";
 import { enqueueMail, withdrawPendingMail } from "../mail/outbox.server";
-import { clockChangeBetween, outsideWorkingHours, rankSlots } from "./rules";
+import { clockChangeBetween, LONGEST_MEETING_MINUTES, outsideWorkingHours, rankSlots } from "./rules";
 import type { MeetingInput } from "./schema";
 
 export type Meeting = typeof meetings.$inferSelect;
@@ -974,7 +974,14 @@ function upcomingConditions(viewer: Account, now: Date) {
   // The consultations table is joined by both queries: the gate's condition applies to it as it stands.
   const mine = isTaskforceStaff(viewer) ? eq(meetings.organiserUserId, viewer.id) : consultationVisibleTo(viewer);
   return {
-    scheduled: and(mine, eq(meetings.status, "scheduled"), gt(meetings.endsAt, now)),
+    // A meeting not yet over began at most the longest meeting ago: the bound on startsAt lets
+    // the index seek past the years of meetings that are over instead of reading them all.
+    scheduled: and(
+      mine,
+      eq(meetings.status, "scheduled"),
+      gt(meetings.startsAt, new Date(now.getTime() - LONGEST_MEETING_MINUTES * 60_000)),
+      gt(meetings.endsAt, now),
+    ),
     polls: and(mine, eq(meetings.status, "polling")),
   };
 }

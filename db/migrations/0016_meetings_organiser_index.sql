@@ -1,0 +1,1 @@
+CREATE INDEX `meetings_organiser_status_starts_idx` ON `meetings` (`organiser_user_id`,`status`,`starts_at`);
