@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import v8 from "node:v8";
 import { createRequestHandler } from "@remix-run/express";
@@ -24,7 +25,7 @@ import { backfillIntelligence } from "~/modules/intel/entities.server";
 import { retryPolicy, startOutboxWorker } from "~/modules/mail/worker.server";
 import { databaseAnswers } from "~/modules/system/health.server";
 import { queueDueReminders } from "~/modules/scheduling/service.server";
-import { faults, loadContext, pageQueue, refusals, remixMode, requestGuard, requestScope } from "./edge";
+import { faults, healthCheck, loadContext, pageQueue, refusals, remixMode, requestGuard, requestScope } from "./edge";
 
 // After each full collection the heap may grow to 1.5 times what survived it before the next,
 // where V8 would otherwise let it grow up to four times (docs/decisions/031): under load the
@@ -106,12 +107,6 @@ app.set("trust proxy", env.TRUST_PROXY);
 
 app.use(requestScope);
 
-// Asked every few seconds by load balancers, monitors and the tests: answered before any other
-// work but its request id (headers, static files, the guard, Remix's route matching).
-app.get("/healthz", (_req, res) => {
-  const ok = databaseAnswers(db);
-  res.status(ok ? 200 : 503).type("text/plain").set("Cache-Control", "no-store").send(ok ? "ok" : "database unavailable");
-});
 app.use(compression());
 
 app.use((req, res, next) => {
@@ -150,7 +145,12 @@ app.all("*", createRequestHandler({ build, mode: remixMode(env), getLoadContext:
 
 app.use(faults(refuse));
 
-const server = app.listen(env.PORT, () => {
+// /healthz is answered before Express (server/edge.ts), everything else by the app.
+const answerHealth = healthCheck(() => databaseAnswers(db));
+const server = http.createServer((req, res) => {
+  if (!answerHealth(req, res)) app(req, res);
+});
+server.listen(env.PORT, () => {
   log.info({ url: env.APP_URL, port: env.PORT, mail: env.mailMode }, "Taskforce Consult is listening");
   if (env.mailMode === "mailbox") {
     log.warn("demo mail mode: no SMTP_URL is set, so mail is kept in the portal's own mailbox at /dev/mailbox");
