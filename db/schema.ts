@@ -110,7 +110,12 @@ export const roleGrants = sqliteTable(
     grantedAt: createdAt("granted_at"),
     grantedBy: integer("granted_by").references(() => users.id, { onDelete: "set null" }),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.role] })],
+  (t) => [
+    primaryKey({ columns: [t.userId, t.role] }),
+    // Who holds a role (the analysts a submit tells, or a TLP:RED item may go to): read from the
+    // few grants, not by walking every person.
+    index("role_grants_role_idx").on(t.role, t.userId),
+  ],
 );
 
 export const sessions = sqliteTable(

@@ -13,7 +13,7 @@ import {
 import { homeFor } from "~/modules/home/service.server";
 import { outboxOverview } from "~/modules/mail/outbox.server";
 import { organisationsPage } from "~/modules/organisations/service.server";
-import { inputsOfConsultation, triageQueue } from "~/modules/threat-input/service.server";
+import { analystsForRedItems, inputsOfConsultation, triageQueue } from "~/modules/threat-input/service.server";
 import { freshDatabase } from "../support/db";
 import { userIdOf } from "./helpers";
 
@@ -144,6 +144,14 @@ describe("the lists' query plans", () => {
     const toCome = plansOf(() => homeFor(db, person(email))).filter(({ text }) => text.includes('"meetings"."ends_at" >'));
     expect(toCome).toHaveLength(1);
     expect(toCome[0]!.plan.some((detail) => step.test(detail)), toCome[0]!.plan.join("\n")).toBe(true);
+  });
+
+  it("the analysts told of a submit, or a TLP:RED item may go to, are read from the role's grants, not from every person", () => {
+    statements.length = 0;
+    analystsForRedItems(db);
+    const [read] = statements;
+    const plan = (prepare(`explain query plan ${read!.text}`).all(...read!.params) as { detail: string }[]).map((row) => row.detail);
+    expect(plan[0], plan.join("\n")).toMatch(/^SEARCH role_grants USING COVERING INDEX role_grants_role_idx \(role=\?\)$/);
   });
 
   it.each(cases)("%s: ordered by an index, no large table scanned whole", (_, run) => {

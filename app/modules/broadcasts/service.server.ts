@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, lte, ne, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import { broadcasts } from "../../../db/schema";
 import type { Db, DbOrTx } from "~/lib/db.server";
 
@@ -36,27 +36,27 @@ export function enqueueBroadcast(tx: DbOrTx, kind: BroadcastKind, payload: Recor
 
 /**
  * Joins the newest broadcast of this kind that the worker has not begun (no batch of it composed:
- * its cursor is still 0), or enqueues a new one: for changes that one message can tell of
- * together. The joining transaction holds the write lock, as the worker's batches do, so a
- * broadcast is never joined while its first batch is being composed.
+ * its cursor is still 0), adding `entry` to the payload's list `list`, or enqueues a new one whose
+ * list holds the entry alone: for changes that one message can tell of together. The entry is
+ * appended in SQL (json_insert): read into JavaScript and written back, a notice gathering a
+ * burst of a thousand submits was parsed and written whole at every one of them. The joining
+ * transaction holds the write lock, as the worker's batches do, so a broadcast is never joined
+ * while its first batch is being composed.
  */
-export function joinBroadcast(
-  tx: DbOrTx,
-  kind: BroadcastKind,
-  payload: Record<string, unknown>,
-  join: (waiting: Record<string, unknown>) => Record<string, unknown>,
-  now: Date,
-): number {
-  const waiting = tx
-    .select({ id: broadcasts.id, payload: broadcasts.payload })
+export function joinBroadcast(tx: DbOrTx, kind: BroadcastKind, list: string, entry: unknown, now: Date): number {
+  const newestUnbegun = tx
+    .select({ id: broadcasts.id })
     .from(broadcasts)
-    .where(and(eq(broadcasts.kind, kind), isNull(broadcasts.doneAt), eq(broadcasts.cursor, 0)))
+    .where(and(isNull(broadcasts.doneAt), eq(broadcasts.kind, kind), eq(broadcasts.cursor, 0)))
     .orderBy(desc(broadcasts.id))
-    .limit(1)
+    .limit(1);
+  const joined = tx
+    .update(broadcasts)
+    .set({ payload: sql`json_insert(${broadcasts.payload}, ${`$.${list}[#]`}, json(${JSON.stringify(entry)}))` })
+    .where(eq(broadcasts.id, sql`(${newestUnbegun})`))
+    .returning({ id: broadcasts.id })
     .get();
-  if (!waiting) return enqueueBroadcast(tx, kind, payload, now);
-  tx.update(broadcasts).set({ payload: join(waiting.payload) }).where(eq(broadcasts.id, waiting.id)).run();
-  return waiting.id;
+  return joined?.id ?? enqueueBroadcast(tx, kind, { [list]: [entry] }, now);
 }
 
 /** A broadcast is due once the kind's gathering time has passed since it was enqueued. */

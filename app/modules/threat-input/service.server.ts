@@ -84,7 +84,7 @@ type SubmittedVersions = { inputs: { inputId: number; version: number; consultat
  * worker began the waiting notice joins it.
  */
 const tellAnalysts = (tx: DbOrTx, submitted: SubmittedVersions["inputs"][number], now: Date) =>
-  joinBroadcast(tx, "threat-input-notices", { inputs: [submitted] }, (waiting) => ({ inputs: [...(waiting as SubmittedVersions).inputs, submitted] }), now);
+  joinBroadcast(tx, "threat-input-notices", "inputs", submitted, now);
 
 /**
  * One batch of the analysts told (in user id order, as broadcasts go): of one version, "received"

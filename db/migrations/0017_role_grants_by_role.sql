@@ -1,0 +1,1 @@
+CREATE INDEX `role_grants_role_idx` ON `role_grants` (`role`,`user_id`);
