@@ -514,7 +514,9 @@ export const threatInputs = sqliteTable(
   },
   (t) => [
     uniqueIndex("threat_inputs_consultation_organisation_unique").on(t.consultationId, t.organisationId),
-    index("threat_inputs_triage_idx").on(t.status, t.triageState),
+    // The count of input awaiting triage, which every analyst's page shows, is read from this
+    // index alone: current_version is the staff's "once submitted" rule (the need-to-know gate).
+    index("threat_inputs_triage_idx").on(t.status, t.triageState, t.currentVersion),
     // The triage queue, newest first (keyset on submitted_at, id), an organisation's inputs, and
     // a consultation's inputs in the triage order.
     index("threat_inputs_submitted_idx").on(t.submittedAt, t.id),

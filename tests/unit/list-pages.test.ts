@@ -13,7 +13,7 @@ import {
 import { homeFor } from "~/modules/home/service.server";
 import { outboxOverview } from "~/modules/mail/outbox.server";
 import { organisationsPage } from "~/modules/organisations/service.server";
-import { analystsForRedItems, inputsOfConsultation, triageQueue } from "~/modules/threat-input/service.server";
+import { analystsForRedItems, countAwaitingTriage, inputsOfConsultation, triageQueue } from "~/modules/threat-input/service.server";
 import { freshDatabase } from "../support/db";
 import { userIdOf } from "./helpers";
 
@@ -152,6 +152,15 @@ describe("the lists' query plans", () => {
     const [read] = statements;
     const plan = (prepare(`explain query plan ${read!.text}`).all(...read!.params) as { detail: string }[]).map((row) => row.detail);
     expect(plan[0], plan.join("\n")).toMatch(/^SEARCH role_grants USING COVERING INDEX role_grants_role_idx \(role=\?\)$/);
+  });
+
+  it("the count of input awaiting triage, on every analyst's home, is read from an index alone", () => {
+    const analyst = person(DEMO_SIGN_INS.analyst);
+    statements.length = 0;
+    countAwaitingTriage(db, analyst);
+    const [read] = statements;
+    const plan = (prepare(`explain query plan ${read!.text}`).all(...read!.params) as { detail: string }[]).map((row) => row.detail);
+    expect(plan, plan.join("\n")).toEqual([expect.stringMatching(/^SEARCH threat_inputs USING COVERING INDEX threat_inputs_triage_idx /)]);
   });
 
   it.each(cases)("%s: ordered by an index, no large table scanned whole", (_, run) => {
