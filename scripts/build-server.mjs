@@ -4,8 +4,9 @@
 import { build } from "esbuild";
 
 await build({
-  entryPoints: ["server/index.ts"],
-  outfile: "build/server/index.js",
+  // The server, and the edition page worker's thread (app/modules/assessment/page-worker.server.ts).
+  entryPoints: ["server/index.ts", "server/edition-page-worker.ts"],
+  outdir: "build/server",
   bundle: true,
   platform: "node",
   format: "esm",

@@ -48,6 +48,16 @@ export function orStatusPage<T>(run: () => T): T {
   }
 }
 
+/** orStatusPage for work that answers later (a page computed off the event loop). */
+export async function orStatusPageSoon<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof AppError) statusPage(error.status, error.message);
+    throw error;
+  }
+}
+
 export function parseId(value: string | undefined): number {
   const id = Number(value);
   if (!Number.isSafeInteger(id) || id <= 0) notFound();

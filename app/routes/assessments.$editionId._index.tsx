@@ -13,7 +13,7 @@ import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { readForm } from "~/lib/form-reader.server";
 import { formFailure, formValues, parseForm, type FormFailure } from "~/lib/forms";
-import { orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
+import { orStatusPageSoon, parseId, requestOrigin } from "~/lib/http.server";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
 import { counted } from "~/lib/words";
 import { requireUser } from "~/modules/auth/guard.server";
@@ -33,7 +33,8 @@ import {
   publishEdition,
   setOverride,
 } from "~/modules/assessment/service.server";
-import { editionPage } from "~/modules/assessment/page.server";
+import { editionPageSoon } from "~/modules/assessment/page.server";
+import { editionPages } from "~/modules/assessment/page-worker.server";
 import { TREND_LABELS } from "~/modules/threat-input/scales";
 import { hasFigures, RISK_BAND_WORDS } from "~/modules/assessment/scoring";
 import { releaseEdition, releaseFormSchema } from "~/modules/taxii/service.server";
@@ -51,7 +52,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = parseId(params.editionId);
   return {
     viewer,
-    ...orStatusPage(() => editionPage(db, viewer, id)),
+    // Computed off the event loop by the edition page worker, and kept until a write (decision 034).
+    ...(await orStatusPageSoon(() => editionPageSoon(db, viewer, id, editionPages().compute))),
     // A refused named export comes back here with its message and what was typed.
     exportForm: url.searchParams.has("exportError")
       ? {

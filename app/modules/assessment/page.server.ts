@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { editionPageVersion } from "../../../db/schema";
 import type { Db, DbOrTx } from "~/lib/db.server";
-import { memoize } from "~/lib/memo";
+import { keptValues } from "~/lib/memo";
 import type { Viewer } from "../access/viewer";
 import { reportedBeyondEdition } from "../intel/correlation.server";
 import { releaseChoices } from "../taxii/service.server";
@@ -25,27 +25,55 @@ const PAGES_KEPT = 16;
  * analyst may read, half a second and a few hundred megabytes of heap at each view otherwise.
  */
 export function editionPage(db: Db, viewer: Viewer, id: number): EditionPage {
+  return keptPage(db, keptPages, viewer, id, (asked) => computedPage(db, asked.viewer, asked.id));
+}
+
+/**
+ * The same page, computed off the event loop: by `compute` (the edition page worker, which runs
+ * `computedPage` on its own connection, page-worker.server.ts), so that the first view of a draft
+ * after a write (half a second and more at 10,000 inputs) holds up nobody else's page. Two views
+ * that ask for the same page while it is computed share the computation. A computation that
+ * fails is not kept.
+ */
+export function editionPageSoon(db: Db, viewer: Viewer, id: number, compute: (asked: EditionPageAsk) => Promise<EditionPage>): Promise<EditionPage> {
+  return keptPage(db, pagesComing, viewer, id, (asked, forget) => {
+    const coming = compute(asked);
+    // A failed computation (a refusal, or the worker gone) is not kept: the next view asks again.
+    coming.catch(forget);
+    return coming;
+  });
+}
+
+/** What a page is computed for: the viewer as the gate sees them, and the edition. */
+export type EditionPageAsk = { viewer: Viewer; id: number };
+
+/**
+ * The page kept in `store` for this viewer and edition at the version the database is at now, or
+ * computed by `compute` and kept. The computation is handed the viewer as the key holds it (id,
+ * roles, organisation), that it can depend on nothing of the viewer the key leaves out.
+ */
+function keptPage<T>(
+  db: Db,
+  store: WeakMap<Db, Kept<T>>,
+  viewer: Viewer,
+  id: number,
+  compute: (asked: EditionPageAsk, forget: () => void) => T,
+): T {
+  const asked: EditionPageAsk = { viewer: { id: viewer.id, roles: viewer.roles, organisationId: viewer.organisationId }, id };
+  const key = JSON.stringify(asked);
   const version = pageVersion(db);
-  if (version === null) return computedPage(db, viewer, id);
-  let kept = keptPages.get(db);
+  if (version === null) return compute(asked, () => {});
+  let kept = store.get(db);
   if (kept?.version !== version) {
-    kept = {
-      version,
-      page: memoize(PAGES_KEPT, (key) => {
-        // The computation is handed the viewer as the key holds it (id, roles, organisation),
-        // that it can depend on nothing of the viewer the key leaves out.
-        const asked = JSON.parse(key) as { viewer: Viewer; id: number };
-        return computedPage(db, asked.viewer, asked.id);
-      }),
-    };
-    keptPages.set(db, kept);
+    kept = { version, pages: keptValues<T>(PAGES_KEPT) };
+    store.set(db, kept);
   }
-  const key: { viewer: Viewer; id: number } = { viewer: { id: viewer.id, roles: viewer.roles, organisationId: viewer.organisationId }, id };
-  return kept.page(JSON.stringify(key));
+  const pages = kept.pages;
+  return pages.get(key, () => compute(JSON.parse(key) as EditionPageAsk, () => pages.forget(key)));
 }
 
 /** The page as computed from the database now. */
-function computedPage(db: DbOrTx, viewer: Viewer, id: number) {
+export function computedPage(db: DbOrTx, viewer: Viewer, id: number) {
   const view = viewEdition(db, viewer, id);
   const analyst = viewer.roles.includes("analyst");
   const ranked = view.entities.slice(0, RANKED_SHOWN);
@@ -65,10 +93,12 @@ function computedPage(db: DbOrTx, viewer: Viewer, id: number) {
   };
 }
 
-type EditionPage = ReturnType<typeof computedPage>;
+export type EditionPage = ReturnType<typeof computedPage>;
 
 /** Per database handle: the version its kept pages were computed at, and those pages (a new version, none). */
-const keptPages = new WeakMap<Db, { version: number; page: (key: string) => EditionPage }>();
+type Kept<T> = { version: number; pages: ReturnType<typeof keptValues<T>> };
+const keptPages = new WeakMap<Db, Kept<EditionPage>>();
+const pagesComing = new WeakMap<Db, Kept<Promise<EditionPage>>>();
 
 /**
  * The version edition pages are computed at, or null where no page may be kept: inside a
