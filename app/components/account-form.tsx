@@ -1,8 +1,7 @@
 import { ActionForm } from "./action-form";
 import { ROLES } from "~/modules/accounts/vocabulary";
-import { CheckboxGroup, FormErrorSummary, SelectField, TextField, type FormState } from "./form-fields";
+import { CheckboxGroup, FindButton, FormErrorSummary, SelectField, TextField, type FormState } from "./form-fields";
 import { LOCALES, ROLE_LABELS } from "~/lib/labels";
-import { FIND } from "~/lib/forms";
 import { notListed } from "~/lib/words";
 
 type AccountDefaults = {
@@ -46,9 +45,7 @@ export function AccountForm({
           state={state}
           hint={notListed(organisations.notShown, "organisations")}
         />
-        <button type="submit" className="button button--secondary" formMethod="get" formNoValidate name={FIND} value="1">
-          Find
-        </button>
+        <FindButton />
       </div>
       <SelectField
         name="organisationId"

@@ -1,8 +1,7 @@
 import { ActionForm } from "./action-form";
 import { CRIME_AREAS } from "~/modules/threat-input/vocabulary";
-import { CheckboxGroup, FormErrorSummary, SelectField, TextAreaField, TextField, type FormState } from "./form-fields";
+import { CheckboxGroup, FindButton, FormErrorSummary, SelectField, TextAreaField, TextField, type FormState } from "./form-fields";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
-import { FIND } from "~/lib/forms";
 import { notListed } from "~/lib/words";
 
 export type ConsultationDefaults = {
@@ -81,9 +80,7 @@ export function ConsultationForm({
             hint={notListed(choices.organisationsNotShown, "organisations")}
           />
           <TextField name="findPeople" label="Find people" type="search" state={state} hint={notListed(choices.peopleNotShown, "people")} />
-          <button type="submit" className="button button--secondary" formMethod="get" formNoValidate name={FIND} value="1">
-            Find
-          </button>
+          <FindButton />
         </div>
       </fieldset>
       <CheckboxGroup

@@ -1,5 +1,5 @@
 import { useEffect, useRef, type ReactNode } from "react";
-import type { FieldErrors, FormValues } from "~/lib/forms";
+import { FIND, type FieldErrors, type FormValues } from "~/lib/forms";
 
 /** What an action sends back to its form: messages at the fields, and every value kept. */
 export type FormState = { fieldErrors?: FieldErrors; formError?: string; values?: FormValues } | undefined;
@@ -293,5 +293,18 @@ export function FormErrorSummary({ state, fieldLabel }: { state: FormState; fiel
         </ul>
       ) : null}
     </div>
+  );
+}
+
+/**
+ * A form's Find button: the whole form sent back to its page as a search (a GET, unchecked), so
+ * that what was typed and ticked comes back with what was found (searchStep in app/lib/forms.ts).
+ * Put first in the form, it is what Enter presses: a search that writes nothing.
+ */
+export function FindButton() {
+  return (
+    <button type="submit" className="button button--secondary" formMethod="get" formNoValidate name={FIND} value="1">
+      Find
+    </button>
   );
 }

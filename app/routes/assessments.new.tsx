@@ -1,10 +1,10 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { ActionForm } from "~/components/action-form";
-import { CheckboxGroup, FormErrorSummary, TextField } from "~/components/form-fields";
+import { CheckboxGroup, FindButton, FormErrorSummary, TextField } from "~/components/form-fields";
 import { getDb } from "~/lib/db.server";
 import { readForm } from "~/lib/form-reader.server";
-import { FIND, parseForm, searchStep } from "~/lib/forms";
+import { parseForm, searchStep } from "~/lib/forms";
 import { orStatusPage, requestOrigin } from "~/lib/http.server";
 import { CONSULTATION_STATUS_LABELS } from "~/lib/labels";
 import { requireUser } from "~/modules/auth/guard.server";
@@ -62,9 +62,7 @@ export default function NewEdition() {
                 : undefined
             }
           />
-          <button type="submit" className="button button--secondary" formMethod="get" formNoValidate name={FIND} value="1">
-            Find
-          </button>
+          <FindButton />
         </div>
         <CheckboxGroup
           name="consultationIds"

@@ -3,13 +3,13 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ActionForm } from "~/components/action-form";
 import { z } from "zod";
 import { EmptyState } from "~/components/empty-state";
-import { FormErrorSummary, SelectField, TextAreaField, TextField, type FormState } from "~/components/form-fields";
+import { FindButton, FormErrorSummary, SelectField, TextAreaField, TextField, type FormState } from "~/components/form-fields";
 import { MeetingTime } from "~/components/meeting-time";
 import { VoteBar } from "~/components/vote-bar";
 import { getDb } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { readForm } from "~/lib/form-reader.server";
-import { FIND, formFailure, formValues, parseForm, searchStep } from "~/lib/forms";
+import { formFailure, formValues, parseForm, searchStep } from "~/lib/forms";
 import { orStatusPage, parseId, requestOrigin } from "~/lib/http.server";
 import { MEETING_STATUS_LABELS, RSVP_LABELS, VOTE_LABELS } from "~/lib/labels";
 import { formatTimeRange, localDateTime } from "~/lib/time";
@@ -661,9 +661,7 @@ function MeetingRecordForms({ page, result }: { page: ReturnType<typeof useLoade
             state={itemState}
             hint={owners.more ? `The first ${OWNER_CHOICES_SHOWN} invitees by name are listed: find the others by name.` : undefined}
           />
-          <button type="submit" className="button button--secondary" formMethod="get" formNoValidate name={FIND} value="1">
-            Find
-          </button>
+          <FindButton />
         </div>
         <div className="inline-fields">
           <SelectField

@@ -129,3 +129,12 @@ export function rawRequest(baseUrl: string, request: RawRequest, timeoutMs = 60_
     send().catch(() => undefined);
   });
 }
+
+/** Closes a test's server, and the connections its clients keep alive, if it was started. */
+export function closeServer(server: http.Server | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server) return resolve();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

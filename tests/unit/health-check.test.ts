@@ -2,19 +2,13 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { healthCheck } from "../../server/edge";
+import { closeServer } from "../support/raw-http";
 
 // /healthz is answered by the HTTP server before Express (server/edge.ts): a real server here, with
 // the check of the database replaced by a switch, and whatever the check does not answer passed on.
 
 let server: http.Server | undefined;
-afterEach(
-  () =>
-    new Promise<void>((resolve) => {
-      if (!server) return resolve();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-);
+afterEach(() => closeServer(server));
 
 function serve(databaseAnswers: () => boolean) {
   const answer = healthCheck(databaseAnswers);

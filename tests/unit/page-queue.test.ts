@@ -4,19 +4,13 @@ import net, { type AddressInfo } from "node:net";
 import express from "express";
 import { afterEach, describe, expect, it } from "vitest";
 import { pageQueue } from "../../server/edge";
+import { closeServer } from "../support/raw-http";
 
 // Pages are let in a few at a time, in arrival order (server/edge.ts): each test holds the pages it
 // admits open until it lets them go, and watches which the handler has begun.
 
 let server: http.Server | undefined;
-afterEach(
-  () =>
-    new Promise<void>((resolve) => {
-      if (!server) return resolve();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-);
+afterEach(() => closeServer(server));
 
 function portal(options: { concurrent: number; waiting: number }) {
   const begun: string[] = [];

@@ -299,7 +299,6 @@ export function reachesNow(db: DbOrTx, consultationId: number, userId: number): 
 
 /** Which of these people the consultation reaches now. */
 export function reachedAmong(db: DbOrTx, consultationId: number, userIds: number[]): Set<number> {
-  if (userIds.length === 0) return new Set();
   return new Set(
     db
       .select({ id: users.id })

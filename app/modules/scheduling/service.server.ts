@@ -432,14 +432,11 @@ export function pollOverview(db: DbOrTx, meetingId: number, now = new Date(), af
   const slotIds = slots.map((slot) => slot.id);
   const { invited, answered, tallies } = pollCounts(db, meeting, slotIds);
   const page = consultationInviteesPage(db, meeting.consultationId, { after });
-  const votes =
-    slotIds.length && page.rows.length
-      ? db
-          .select({ slotId: slotVotes.slotId, userId: slotVotes.userId, answer: slotVotes.answer })
-          .from(slotVotes)
-          .where(and(amongIds(slotVotes.slotId, slotIds), amongIds(slotVotes.userId, page.rows.map((invitee) => invitee.id))))
-          .all()
-      : [];
+  const votes = db
+    .select({ slotId: slotVotes.slotId, userId: slotVotes.userId, answer: slotVotes.answer })
+    .from(slotVotes)
+    .where(and(amongIds(slotVotes.slotId, slotIds), amongIds(slotVotes.userId, page.rows.map((invitee) => invitee.id))))
+    .all();
   const zones = consultationInviteeZones(db, meeting.consultationId, 0);
   const zoneNames = [...new Set([meeting.timeZone, ...zones.map((zone) => zone.timeZone)])];
   return {
@@ -827,14 +824,12 @@ export function rsvpOverview(db: DbOrTx, meetingId: number, after?: string) {
   const page = consultationInviteesPage(db, meeting.consultationId, { after });
   const ids = page.rows.map((invitee) => invitee.id);
   const responses = new Map(
-    ids.length
-      ? db
-          .select({ userId: meetingRsvps.userId, response: meetingRsvps.response })
-          .from(meetingRsvps)
-          .where(and(eq(meetingRsvps.meetingId, meetingId), amongIds(meetingRsvps.userId, ids)))
-          .all()
-          .map((row) => [row.userId, row.response])
-      : [],
+    db
+      .select({ userId: meetingRsvps.userId, response: meetingRsvps.response })
+      .from(meetingRsvps)
+      .where(and(eq(meetingRsvps.meetingId, meetingId), amongIds(meetingRsvps.userId, ids)))
+      .all()
+      .map((row) => [row.userId, row.response]),
   );
   return {
     counts,
@@ -924,14 +919,12 @@ export function setActionItemDone(db: Db, meetingId: number, itemId: number, don
  */
 export function meetingRecord(db: DbOrTx, meetingId: number, userIds: number[]) {
   const attendance = Object.fromEntries(
-    userIds.length
-      ? db
-          .select({ userId: meetingAttendance.userId, attended: meetingAttendance.attended })
-          .from(meetingAttendance)
-          .where(and(eq(meetingAttendance.meetingId, meetingId), amongIds(meetingAttendance.userId, userIds)))
-          .all()
-          .map((row) => [row.userId, row.attended])
-      : [],
+    db
+      .select({ userId: meetingAttendance.userId, attended: meetingAttendance.attended })
+      .from(meetingAttendance)
+      .where(and(eq(meetingAttendance.meetingId, meetingId), amongIds(meetingAttendance.userId, userIds)))
+      .all()
+      .map((row) => [row.userId, row.attended]),
   ) as Record<number, boolean>;
   const recorded = !!db.select({ id: meetingAttendance.userId }).from(meetingAttendance).where(eq(meetingAttendance.meetingId, meetingId)).limit(1).get();
   const actionItems = db
