@@ -3,7 +3,7 @@ import { execSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
-const BUILDS = ["build/index.js", "build/server/index.js", "build/server/edition-page-worker.js"];
+const BUILDS = ["build/index.js", "build/server/index.js", "build/server/read-worker.js"];
 const SOURCES = ["app", "emails", "server", "db", "remix.config.js", "package-lock.json", "scripts/build-server.mjs"];
 
 function newestMtime(target) {

@@ -4,8 +4,8 @@
 import { build } from "esbuild";
 
 await build({
-  // The server, and the edition page worker's thread (app/modules/assessment/page-worker.server.ts).
-  entryPoints: ["server/index.ts", "server/edition-page-worker.ts"],
+  // The server, and the read worker's thread (app/modules/system/read-worker.server.ts).
+  entryPoints: ["server/index.ts", "server/read-worker.ts"],
   outdir: "build/server",
   bundle: true,
   platform: "node",

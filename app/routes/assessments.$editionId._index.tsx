@@ -34,7 +34,7 @@ import {
   setOverride,
 } from "~/modules/assessment/service.server";
 import { editionPageSoon } from "~/modules/assessment/page.server";
-import { editionPages } from "~/modules/assessment/page-worker.server";
+import { reads } from "~/modules/system/read-worker.server";
 import { TREND_LABELS } from "~/modules/threat-input/scales";
 import { hasFigures, RISK_BAND_WORDS } from "~/modules/assessment/scoring";
 import { releaseEdition, releaseFormSchema } from "~/modules/taxii/service.server";
@@ -52,8 +52,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = parseId(params.editionId);
   return {
     viewer,
-    // Computed off the event loop by the edition page worker, and kept until a write (decision 034).
-    ...(await orStatusPageSoon(() => editionPageSoon(db, viewer, id, editionPages().compute))),
+    // Computed off the event loop by the read worker, and kept until a write (decision 034).
+    ...(await orStatusPageSoon(() => editionPageSoon(db, viewer, id, (asked) => reads().run("edition-page", asked)))),
     // A refused named export comes back here with its message and what was typed.
     exportForm: url.searchParams.has("exportError")
       ? {

@@ -10,7 +10,8 @@ import { TlpBadge } from "~/components/threat-input-view";
 import { getDb } from "~/lib/db.server";
 import { CRIME_AREA_LABELS } from "~/lib/labels";
 import { requireRole } from "~/modules/auth/guard.server";
-import { corroborationOfInputs } from "~/modules/intel/correlation.server";
+import { gateViewer } from "~/modules/access/viewer";
+import { reads } from "~/modules/system/read-worker.server";
 import { THREAT_INPUT_STATUS_LABELS, TRIAGE_STATE_LABELS } from "~/modules/threat-input/scales";
 import { triageFilterSchema } from "~/modules/threat-input/schema";
 import { triageConsultation, triageQueue } from "~/modules/threat-input/service.server";
@@ -31,8 +32,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     viewer,
     values,
     queue,
-    // One statement for the page of the queue, whatever its inputs hold.
-    corroboration: corroborationOfInputs(db, viewer, queue.rows.map((row) => row.id)),
+    // One statement for the page of the queue, whatever its inputs hold, run by the read worker:
+    // 50-70 ms at 10,000 inputs that the event loop no longer waits for (decision 034).
+    corroboration: await reads().run("corroboration", { viewer: gateViewer(viewer), inputIds: queue.rows.map((row) => row.id) }),
     consultation: triageConsultation(db, viewer, filter.consultationId),
   };
 }

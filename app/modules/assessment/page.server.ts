@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { editionPageVersion } from "../../../db/schema";
 import type { Db, DbOrTx } from "~/lib/db.server";
 import { keptValues } from "~/lib/memo";
-import type { Viewer } from "../access/viewer";
+import { gateViewer, type Viewer } from "../access/viewer";
 import { reportedBeyondEdition } from "../intel/correlation.server";
 import { releaseChoices } from "../taxii/service.server";
 import { exportSummary, viewEdition } from "./service.server";
@@ -29,8 +29,8 @@ export function editionPage(db: Db, viewer: Viewer, id: number): EditionPage {
 }
 
 /**
- * The same page, computed off the event loop: by `compute` (the edition page worker, which runs
- * `computedPage` on its own connection, page-worker.server.ts), so that the first view of a draft
+ * The same page, computed off the event loop: by `compute` (the read worker, which runs
+ * `computedPage` on its own connection, system/read-worker.server.ts), so that the first view of a draft
  * after a write (half a second and more at 10,000 inputs) holds up nobody else's page. Two views
  * that ask for the same page while it is computed share the computation. A computation that
  * fails is not kept.
@@ -59,7 +59,7 @@ function keptPage<T>(
   id: number,
   compute: (asked: EditionPageAsk, forget: () => void) => T,
 ): T {
-  const asked: EditionPageAsk = { viewer: { id: viewer.id, roles: viewer.roles, organisationId: viewer.organisationId }, id };
+  const asked: EditionPageAsk = { viewer: gateViewer(viewer), id };
   const key = JSON.stringify(asked);
   const version = pageVersion(db);
   if (version === null) return compute(asked, () => {});

@@ -209,7 +209,7 @@ async function broadcastUnderLoad(portal: Server, data: Dataset) {
 
 /**
  * The first view of the draft edition after a write (its page is computed again, off the event
- * loop by the edition page worker), while the sign-in page, which passes Express and Remix like
+ * loop by the read worker), while the sign-in page, which passes Express and Remix like
  * any page, is probed.
  */
 async function draftAfterWrite(portal: Server, data: Dataset, file: string) {

@@ -4,22 +4,25 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_SIGN_INS } from "../../db/seed";
 import { AppError } from "~/lib/errors";
 import { getAccount } from "~/modules/accounts/service.server";
+import { gateViewer } from "~/modules/access/viewer";
 import { computedPage, editionPage, editionPageSoon, type EditionPageAsk } from "~/modules/assessment/page.server";
-import { BUILT_WORKER, editionPageWorker } from "~/modules/assessment/page-worker.server";
+import { corroborationOfInputs } from "~/modules/intel/correlation.server";
+import { BUILT_WORKER, readWorker } from "~/modules/system/read-worker.server";
+import { threatInputs } from "../../db/schema";
 import { editionRound, type Fixture } from "../support/edition-round";
 import { userIdOf } from "./helpers";
 
-// An edition's page computed off the event loop (docs/decisions/034): the built worker thread
-// (npm test builds first), on its own connection to the round's database file, answers the page
-// the portal's thread would compute, its refusals as refusals, and one computation for two views
-// that ask at once.
+// Reads computed off the event loop (docs/decisions/034): the built worker thread (npm test builds
+// first), on its own connection to the round's database file, answers what the portal's thread
+// would compute (an edition's page, the triage queue's corroboration), its refusals as refusals,
+// and one computation of a page for two views that ask at once.
 
 let round: Fixture;
-let worker: ReturnType<typeof editionPageWorker>;
+let worker: ReturnType<typeof readWorker>;
 beforeAll(() => {
   expect(fs.existsSync(BUILT_WORKER), "npm run build first: the worker runs as it is built").toBe(true);
   round = editionRound("Worker round");
-  worker = editionPageWorker(round.file);
+  worker = readWorker(round.file);
 });
 afterAll(async () => {
   await worker?.stop();
@@ -28,20 +31,19 @@ afterAll(async () => {
 
 const person = (email: string) => getAccount(round.db, userIdOf(round.db, email));
 
-describe("the edition page worker", () => {
+describe("the read worker", () => {
   it("computes the page each reader would be shown on the portal's thread", async () => {
     for (const email of [DEMO_SIGN_INS.analyst, DEMO_SIGN_INS.coordinator]) {
       const viewer = person(email);
-      const asked: EditionPageAsk = { viewer: { id: viewer.id, roles: viewer.roles, organisationId: viewer.organisationId }, id: round.editionId };
+      const asked: EditionPageAsk = { viewer: gateViewer(viewer), id: round.editionId };
       // What crosses the thread is a structured clone: compared as the route sends it on, in JSON.
-      expect(JSON.stringify(await worker.compute(asked))).toBe(JSON.stringify(computedPage(round.db, asked.viewer, round.editionId)));
+      expect(JSON.stringify(await worker.run("edition-page", asked))).toBe(JSON.stringify(computedPage(round.db, asked.viewer, round.editionId)));
     }
   });
 
   it("answers a refusal as the same refusal, and a stakeholder learns nothing of the edition", async () => {
     const stakeholder = person(DEMO_SIGN_INS.stakeholder);
-    const asked = { viewer: { id: stakeholder.id, roles: stakeholder.roles, organisationId: stakeholder.organisationId }, id: round.editionId };
-    const refused = await worker.compute(asked).then(
+    const refused = await worker.run("edition-page", { viewer: gateViewer(stakeholder), id: round.editionId }).then(
       () => null,
       (error: unknown) => error,
     );
@@ -60,7 +62,7 @@ describe("the edition page worker", () => {
     let computations = 0;
     const counted = (asked: EditionPageAsk) => {
       computations += 1;
-      return worker.compute(asked);
+      return worker.run("edition-page", asked);
     };
     const [first, second] = await Promise.all([
       editionPageSoon(round.db, viewer, round.editionId, counted),
@@ -84,10 +86,19 @@ describe("the edition page worker", () => {
 
   it("is started again after its thread died, and fails what it was computing", async () => {
     const viewer = person(DEMO_SIGN_INS.analyst);
-    const asked = { viewer: { id: viewer.id, roles: viewer.roles, organisationId: viewer.organisationId }, id: round.editionId };
-    const computing = worker.compute(asked);
+    const asked = { viewer: gateViewer(viewer), id: round.editionId };
+    const computing = worker.run("edition-page", asked);
     await worker.stop();
     await expect(computing).rejects.toThrow(/stopped/);
-    expect((await worker.compute(asked)).edition.id).toBe(round.editionId);
+    expect((await worker.run("edition-page", asked)).edition.id).toBe(round.editionId);
+  });
+
+  it("answers the triage queue's corroboration as the portal's thread computes it", async () => {
+    const inputIds = round.db.select({ id: threatInputs.id }).from(threatInputs).all().map((row) => row.id);
+    expect(inputIds.length).toBeGreaterThan(0);
+    for (const email of [DEMO_SIGN_INS.analyst, DEMO_SIGN_INS.coordinator]) {
+      const viewer = gateViewer(person(email));
+      expect(await worker.run("corroboration", { viewer, inputIds })).toEqual(corroborationOfInputs(round.db, viewer, inputIds));
+    }
   });
 });
