@@ -303,7 +303,7 @@ export function FormErrorSummary({ state, fieldLabel }: { state: FormState; fiel
  */
 export function FindButton() {
   return (
-    <button type="submit" className="button button--secondary" formMethod="get" formNoValidate name={FIND} value="1">
+    <button type="submit" className="button button--secondary find-button" formMethod="get" formNoValidate name={FIND} value="1">
       Find
     </button>
   );
