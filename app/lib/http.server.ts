@@ -38,25 +38,23 @@ export function attempt<T>(values: FormValues, run: () => T): { ok: true; result
   }
 }
 
+/** A module's AppError as the status page it means; anything else thrown on. */
+function asStatusPage(error: unknown): never {
+  if (error instanceof AppError) statusPage(error.status, error.message);
+  throw error;
+}
+
 /** A module's AppError as the status page it means; used where no form is involved. */
 export function orStatusPage<T>(run: () => T): T {
   try {
     return run();
   } catch (error) {
-    if (error instanceof AppError) statusPage(error.status, error.message);
-    throw error;
+    return asStatusPage(error);
   }
 }
 
 /** orStatusPage for work that answers later (a page computed off the event loop). */
-export async function orStatusPageSoon<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof AppError) statusPage(error.status, error.message);
-    throw error;
-  }
-}
+export const orStatusPageSoon = <T>(run: () => Promise<T>): Promise<T> => run().catch(asStatusPage);
 
 export function parseId(value: string | undefined): number {
   const id = Number(value);

@@ -57,9 +57,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function Person() {
   const { person, isSelf, searched, organisations, timeZones } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  // The edit form and the (de)activate button are two forms: each shows only its own outcome.
-  const state = result?.values.intent === "save" ? result : searched;
-  const statusError = result && !state ? result.formError : undefined;
+  // The edit form and the (de)activate button are two forms: each shows only its own outcome
+  // (the edit form after a Find, what the search brought back).
+  const saved = result?.values.intent === "save";
+  const state = saved ? result : searched;
+  const statusError = result && !saved ? result.formError : undefined;
   return (
     <section aria-labelledby="person-title" className="narrow">
       <h1 id="person-title">{person.name}</h1>

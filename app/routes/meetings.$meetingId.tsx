@@ -64,23 +64,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const now = new Date();
   const view = orStatusPage(() => viewMeeting(db, viewer, id, now, { invited: at.invited }));
   const manages = viewer.roles.includes("coordinator");
+  const hasStarted = !!view.meeting.startsAt && view.meeting.startsAt.getTime() <= now.getTime();
   return {
     viewer,
     ...view,
     handlingMark: view.meeting.tlp,
     manages,
-    hasStarted: !!view.meeting.startsAt && view.meeting.startsAt.getTime() <= now.getTime(),
-    coordinator: manages ? coordinatorPanel(view.meeting, at.answers, address, now) : null,
+    hasStarted,
+    coordinator: manages ? coordinatorPanel(view.meeting, hasStarted, at.answers, address, now) : null,
   };
 }
 
 /**
  * What the coordinator's part of the page shows: the poll while it runs, the answers to the
- * invitation once the time is set, each a page of invitees (on the `answers` cursor), and the
- * record with the owners its action item form offers (found by name with its Find step).
+ * invitation once the time is set, each a page of invitees (on the `answers` cursor), the record,
+ * and once the meeting has begun the owners its action item form offers (found by name with its
+ * Find step). Each is read only while the page shows it.
  */
 function coordinatorPanel(
   meeting: { id: number; status: string; startsAt: Date | null; timeZone: string },
+  hasStarted: boolean,
   answers: string | undefined,
   address: URLSearchParams,
   now: Date,
@@ -88,12 +91,12 @@ function coordinatorPanel(
   const db = getDb();
   const { id, status } = meeting;
   const rsvps = status === "scheduled" ? rsvpOverview(db, id, answers) : null;
-  const ownerSearch = searchStep(address, ownerSearchSchema);
+  const ownerSearch = rsvps && hasStarted ? searchStep(address, ownerSearchSchema) : null;
   return {
     poll: status === "polling" ? pollOverview(db, id, now, answers) : null,
     rsvps,
-    record: meetingRecord(db, id, rsvps?.people.rows.map((person) => person.id) ?? []),
-    owners: ownerChoices(db, id, { named: ownerSearch?.query.findOwner, chosen: ownerSearch?.query.ownerUserId[0] }),
+    record: rsvps ? meetingRecord(db, id, rsvps.people.rows.map((person) => person.id)) : null,
+    owners: rsvps && hasStarted ? ownerChoices(db, id, { named: ownerSearch?.query.findOwner, chosen: ownerSearch?.query.ownerUserId[0] }) : null,
     ownerSearch: ownerSearch ? { values: ownerSearch.values } : undefined,
     timeZones: Intl.supportedValuesOf("timeZone"),
     current: meeting.startsAt ? localDateTime(meeting.startsAt, meeting.timeZone) : null,
@@ -518,7 +521,7 @@ function CoordinatorPanel({ page, result }: { page: ReturnType<typeof useLoaderD
         </div>
       ) : null}
 
-      {meeting.status === "scheduled" && coordinator.record.actionItems.length === 0 && !coordinator.record.recorded && !hasStarted ? (
+      {coordinator.record && coordinator.record.actionItems.length === 0 && !coordinator.record.recorded && !hasStarted ? (
         <p className="muted">Attendance, minutes and action items can be kept here once the meeting has started.</p>
       ) : null}
     </section>
@@ -591,7 +594,9 @@ function FinaliseForm({ page, result }: { page: ReturnType<typeof useLoaderData<
 function MeetingRecordForms({ page, result }: { page: ReturnType<typeof useLoaderData<typeof loader>>; result: FormState }) {
   const { meeting } = page;
   const coordinator = page.coordinator!;
-  const { record, owners } = coordinator;
+  // Shown only for a meeting that has begun, for which the panel reads both.
+  const record = coordinator.record!;
+  const owners = coordinator.owners!;
   const people = coordinator.rsvps!.people;
   const invited = Object.values(coordinator.rsvps!.counts).reduce((sum, n) => sum + n, 0);
   const recordState = stateFor(result, "record");

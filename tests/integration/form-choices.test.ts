@@ -206,6 +206,14 @@ describe("a person's organisation on the admin's forms", () => {
     expect(selectedOptions(searched, "organisationId")).toEqual([String(bank)]);
     portal.db().update(organisations).set({ active: true }).where(eq(organisations.id, bank)).run();
   });
+
+  it("shows the (de)activate form's refusal on a page reached by a search, not the search's values in its place", async () => {
+    const person = personIdOf("Bulk Person 57");
+    const refused = await admin.post(`/admin/users/${person}?${search({ intent: "save", findOrganisation: "Bank 03" })}`, { intent: "suspend" });
+    expect(refused.status).toBe(400);
+    // Said where the page shows it, not only in the loader data the page carries for its scripts.
+    expect(await refused.text()).toMatch(/<p class="notice notice--error" role="alert">Unknown action\.<\/p>/);
+  });
 });
 
 describe("a search step by someone the form is not for", () => {

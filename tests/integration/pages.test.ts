@@ -410,11 +410,15 @@ describe("a meeting's page", () => {
     expect(rows.map((row) => String(row.userId)).sort()).toEqual([...shown].sort());
     expect(rows.filter((row) => row.attended).map((row) => String(row.userId)).sort()).toEqual([...attended].sort());
     expect(mainText(await (await coordinator.get(path)).text())).toContain("10 people present in all.");
-    // A box for someone the form did not show is refused at the field, and nothing is written.
+    // A box for someone the form did not show is refused at the field, and nothing is written;
+    // so is a list of those shown that is not one of ids.
     const outsider = String(userId("katharina.huber@donau-privatbank.example"));
     const refused = await coordinator.post(path, { intent: "record", shown: [outsider], attended: [outsider], minutes: "" });
     expect(refused.status).toBe(400);
+    const malformed = await coordinator.post(path, { intent: "record", shown: ["x", shown[0]!], attended: [], minutes: "Kept?" });
+    expect(malformed.status).toBe(400);
     expect(db.select().from(meetingAttendance).where(eq(meetingAttendance.meetingId, meetingId)).all()).toHaveLength(50);
+    expect(db.select().from(meetings).where(eq(meetings.id, meetingId)).get()!.minutes).toBe("Second page's record.");
   });
 
   it("offers the first owners by name and finds the others, keeping what was typed", async () => {
@@ -427,5 +431,24 @@ describe("a meeting's page", () => {
     expect(owners(found)).toEqual([`${NAME} 00599`]);
     expect(found).toMatch(/name="title"[^>]*value="Share the droppers"/);
     expect(found).toMatch(/name="dueOn"[^>]*value="2027-07-01"/);
+
+    // The same search by an invitee, whose page has no such form: it names nobody.
+    const invitee = await signIn(portal, smtp, `meeting.${pad(2)}@bulk.example`);
+    const asked = await invitee.get(`${path}?intent=action-item&findOwner=person&find=1`);
+    expect(asked.status).toBe(200);
+    const html = await asked.text();
+    expect(owners(html)).toEqual([]);
+    // Their own name, as the page's header shows it, and nobody else's.
+    expect(new Set(personNames(html))).toEqual(new Set([`${NAME} ${pad(2)}`]));
+  });
+
+  it("answers addresses whose cursors are not cursors with the first pages", async () => {
+    const path = `/meetings/${meetingId}`;
+    const first = await (await coordinator.get(path)).text();
+    const response = await coordinator.get(`${path}?invited=%25%25%27&answers=not-a-cursor`);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(invitedNames(html)).toEqual(invitedNames(first));
+    expect(answerRows(html)).toEqual(answerRows(first));
   });
 });

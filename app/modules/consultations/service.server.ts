@@ -288,14 +288,7 @@ export function countConsultationInvitees(db: DbOrTx, consultationId: number): n
 }
 
 /** Whether the consultation reaches this person now. */
-export function reachesNow(db: DbOrTx, consultationId: number, userId: number): boolean {
-  return !!db
-    .select({ id: users.id })
-    .from(users)
-    .leftJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(and(reachedByConsultation(consultationId), eq(users.id, userId)))
-    .get();
-}
+export const reachesNow = (db: DbOrTx, consultationId: number, userId: number) => reachedAmong(db, consultationId, [userId]).has(userId);
 
 /** Which of these people the consultation reaches now. */
 export function reachedAmong(db: DbOrTx, consultationId: number, userIds: number[]): Set<number> {

@@ -450,7 +450,7 @@ export function pollOverview(db: DbOrTx, meetingId: number, now = new Date(), af
     ranking: rankSlots(slots, tallies),
     invited,
     answered,
-    silent: { count: invited - answered, first: invited > answered ? silentInvitees(db, meeting, SILENT_NAMED) : [] },
+    silent: { count: invited - answered, first: invited > answered ? silentInvitees(db, meeting, slotIds) : [] },
     grid: {
       next: page.next,
       rows: page.rows.map((invitee) => ({
@@ -469,9 +469,8 @@ function silentCount(db: DbOrTx, meeting: Meeting): number {
   return invited - answered;
 }
 
-/** The first of the invitees who have not answered the poll, by name. */
-function silentInvitees(db: DbOrTx, meeting: Meeting, limit: number) {
-  const slotIds = slotsOf(db, meeting.id).map((slot) => slot.id);
+/** The first SILENT_NAMED of the invitees who have answered none of these slots, by name. */
+function silentInvitees(db: DbOrTx, meeting: Meeting, slotIds: number[]) {
   return db
     .select({ id: users.id, name: users.name, organisationName: organisations.name })
     .from(users)
@@ -483,7 +482,7 @@ function silentInvitees(db: DbOrTx, meeting: Meeting, limit: number) {
       ),
     )
     .orderBy(asc(users.name), asc(users.id))
-    .limit(limit)
+    .limit(SILENT_NAMED)
     .all();
 }
 
@@ -639,11 +638,12 @@ export function finaliseConsequences(db: DbOrTx, meetingId: number, slotId: numb
   const meeting = getMeeting(db, meetingId);
   if (meeting.status !== "polling") throw new AppError("conflict", "This meeting's time has already been settled.");
   const slots = slotsOf(db, meetingId);
+  const slotIds = slots.map((candidate) => candidate.id);
   const slot = slots.find((candidate) => candidate.id === slotId);
-  const { invited, answered, tallies } = pollCounts(db, meeting, slots.map((candidate) => candidate.id));
+  const { invited, answered, tallies } = pollCounts(db, meeting, slotIds);
   const tally = rankSlots(slots, tallies).find((candidate) => candidate.slotId === slotId);
   if (!slot || !tally) throw new AppError("invalid", "Choose one of this poll's slots on the meeting's page.", "slotId");
-  return { meeting, slot, tally, invited, silent: { count: invited - answered, first: silentInvitees(db, meeting, SILENT_NAMED) } };
+  return { meeting, slot, tally, invited, silent: { count: invited - answered, first: silentInvitees(db, meeting, slotIds) } };
 }
 
 /**
