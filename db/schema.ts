@@ -384,6 +384,9 @@ export const meetings = sqliteTable(
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
     finalisedAt: integer("finalised_at", { mode: "timestamp_ms" }),
     cancelledAt: integer("cancelled_at", { mode: "timestamp_ms" }),
+    // The start time whose day-before reminders have been queued (as one broadcast): a meeting
+    // moved since has a new start, and its reminders are queued again for it.
+    remindedFor: integer("reminded_for", { mode: "timestamp_ms" }),
   },
   (t) => [
     // A consultation's meetings, newest first; also every look-up by consultation.

@@ -81,17 +81,18 @@ const broadcaster = startBroadcastWorker(
   200,
 );
 
-// Day-before meeting reminders: queued once a minute; the outbox worker sends them.
+// Day-before meeting reminders: each meeting's queued once a minute as it falls due, as a
+// broadcast the worker above composes; the outbox worker sends them.
 const queueReminders = () => {
   try {
-    queueDueReminders(db, env.APP_URL);
+    queueDueReminders(db);
   } catch (error) {
     log.error({ err: error }, "queueing meeting reminders failed");
   }
 };
-// The first run waits until the portal answers: it renders every reminder that fell due while the
-// portal was down, which is no reason to keep anyone waiting for their page at start.
-const firstReminders = setTimeout(queueReminders, 5_000);
+// At start, the meetings that fell due while the portal was down: a read of the next 24 hours'
+// meetings and a row each, composed later by the worker.
+queueReminders();
 const reminders = setInterval(queueReminders, 60_000);
 
 const refuse = refusals(build, env);
@@ -175,7 +176,6 @@ async function shutdown(signal: string) {
   stopping = true;
   log.info({ signal }, "shutting down");
   server.close();
-  clearTimeout(firstReminders);
   clearInterval(reminders);
   await broadcaster.stop();
   await worker.stop();

@@ -132,7 +132,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const form = parseForm(rsvpFormSchema, formData);
     if (!form.ok) return data(form, { status: 400 });
     return answerChange(request, values, () => {
-      respondToMeeting(db, viewer, id, form.data.response);
+      respondToMeeting(db, viewer, id, form.data.response, getEnv().APP_URL);
       return said(`Your answer is saved: ${RSVP_SAID[form.data.response]}. You can change it.`);
     });
   }

@@ -27,7 +27,7 @@ import {
   setAttendeeListOpen,
 } from "~/modules/scheduling/service.server";
 import { BROADCAST_HANDLERS } from "~/modules/broadcasts/handlers.server";
-import { drainBroadcasts } from "~/modules/broadcasts/service.server";
+import { drainBroadcasts, runBroadcastBatch } from "~/modules/broadcasts/service.server";
 import { freshDatabase, statementTexts } from "../support/db";
 import { foldingProblems, parseIcs, parseSingleEvent, physicalLines, unfoldedLines } from "../support/ical";
 import { readWithPythonIcalendar } from "../support/python-ical";
@@ -687,9 +687,9 @@ describe("against the database", () => {
     const slot = db.select().from(meetingSlots).where(eq(meetingSlots.meetingId, meetingId)).get()!;
     expect(slot.startsAt.toISOString()).toBe(STARTS.toISOString());
     finaliseMeeting(db, meetingId, slot.id, coordinator, later(T0, HOUR));
-    respondToMeeting(db, account(ANDRES), meetingId, "accepted", later(T0, 2 * HOUR));
-    respondToMeeting(db, account(GIULIA), meetingId, "tentative", later(T0, 2 * HOUR));
-    respondToMeeting(db, account(MARCO), meetingId, "declined", later(T0, 2 * HOUR));
+    respondToMeeting(db, account(ANDRES), meetingId, "accepted", APP_URL, later(T0, 2 * HOUR));
+    respondToMeeting(db, account(GIULIA), meetingId, "tentative", APP_URL, later(T0, 2 * HOUR));
+    respondToMeeting(db, account(MARCO), meetingId, "declined", APP_URL, later(T0, 2 * HOUR));
     return meetingId;
   }
 
@@ -788,9 +788,16 @@ describe("against the database", () => {
   });
 
   describe("queueDueReminders", () => {
+    /** The minutely queueing at `now`, then the broadcast worker composing what it queued. */
+    const queueAndCompose = (now: Date) => {
+      const meetingsQueued = queueDueReminders(db, now);
+      drainBroadcasts(db, BROADCAST_HANDLERS, APP_URL, now);
+      return meetingsQueued;
+    };
+
     it("queues one reminder for each accepted and tentative invitee, none for declined or silent ones", () => {
       const meetingId = scheduledMeeting();
-      expect(queueDueReminders(db, APP_URL, later(STARTS, -23 * HOUR))).toBe(2);
+      expect(queueAndCompose(later(STARTS, -23 * HOUR))).toBe(1);
       const rows = reminderRows(meetingId);
       expect(rows.map((row) => row.toAddress).sort()).toEqual([ANDRES, GIULIA]);
       const andres = rows.find((row) => row.toAddress === ANDRES)!;
@@ -800,11 +807,23 @@ describe("against the database", () => {
       expect(andres.text).toContain(`${APP_URL}/meetings/${meetingId}`);
     });
 
+    it("reads no invitee when it queues: the worker composes the reminders a batch of people at a time", () => {
+      const meetingId = scheduledMeeting();
+      const queued = statementTexts(sqlite, () => expect(queueDueReminders(db, later(STARTS, -23 * HOUR))).toBe(1));
+      expect(queued.filter((text) => /"(users|consultation_invitees|meeting_rsvps|outbox)"/.test(text) && !/^insert/i.test(text))).toEqual([]);
+      expect(reminderRows(meetingId)).toHaveLength(0);
+      // The worker, two people a batch: Andrés and Giulia come in different batches, and each once.
+      while (runBroadcastBatch(db, BROADCAST_HANDLERS, APP_URL, later(STARTS, -23 * HOUR), { limit: 2 })) {
+        // next batch
+      }
+      expect(reminderRows(meetingId).map((row) => row.toAddress).sort()).toEqual([ANDRES, GIULIA]);
+    });
+
     it("queues nothing before the 24 hours, nor after the meeting has begun", () => {
       const meetingId = scheduledMeeting();
-      expect(queueDueReminders(db, APP_URL, later(STARTS, -24 * HOUR - minutes(1)))).toBe(0);
-      expect(queueDueReminders(db, APP_URL, later(STARTS, -3 * 24 * HOUR))).toBe(0);
-      expect(queueDueReminders(db, APP_URL, later(STARTS, minutes(1)))).toBe(0);
+      expect(queueAndCompose(later(STARTS, -24 * HOUR - minutes(1)))).toBe(0);
+      expect(queueAndCompose(later(STARTS, -3 * 24 * HOUR))).toBe(0);
+      expect(queueAndCompose(later(STARTS, minutes(1)))).toBe(0);
       expect(reminderRows(meetingId)).toHaveLength(0);
     });
 
@@ -812,12 +831,12 @@ describe("against the database", () => {
       const meetingId = scheduledMeeting();
       const { deps, reminders, smtp } = await mailRelay();
       const now = later(STARTS, -20 * HOUR);
-      expect(queueDueReminders(db, APP_URL, now)).toBe(2);
-      expect(queueDueReminders(db, APP_URL, later(now, minutes(1)))).toBe(0);
+      expect(queueAndCompose(now)).toBe(1);
+      expect(queueAndCompose(later(now, minutes(1)))).toBe(0);
       await deliverDueMail(deps, later(now, minutes(1)));
       await deliverDueMail(deps, later(now, minutes(2)));
       // Once more an hour later, as the server's minutely timer would.
-      expect(queueDueReminders(db, APP_URL, later(now, HOUR))).toBe(0);
+      expect(queueAndCompose(later(now, HOUR))).toBe(0);
       await deliverDueMail(deps, later(now, HOUR));
       await smtp.waitFor(1);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -828,11 +847,36 @@ describe("against the database", () => {
       expect(toGiulia.text).toContain(formatTimeRange(STARTS, later(STARTS, minutes(60)), account(GIULIA)));
     });
 
+    it("gives someone who accepts after the reminders went out theirs at once, and once", () => {
+      const meetingId = scheduledMeeting();
+      const now = later(STARTS, -20 * HOUR);
+      expect(queueAndCompose(now)).toBe(1);
+      expect(reminderRows(meetingId).map((row) => row.toAddress).sort()).toEqual([ANDRES, GIULIA]);
+      respondToMeeting(db, account(MARCO), meetingId, "tentative", APP_URL, later(now, HOUR));
+      respondToMeeting(db, account(MARCO), meetingId, "accepted", APP_URL, later(now, 2 * HOUR));
+      respondToMeeting(db, account(ANDRES), meetingId, "accepted", APP_URL, later(now, 2 * HOUR));
+      expect(queueAndCompose(later(now, 3 * HOUR))).toBe(0);
+      expect(reminderRows(meetingId).map((row) => row.toAddress).sort()).toEqual([ANDRES, GIULIA, MARCO].sort());
+      const toMarco = reminderRows(meetingId).find((row) => row.toAddress === MARCO)!;
+      expect(toMarco.text).toContain(formatTimeRange(STARTS, later(STARTS, minutes(60)), account(MARCO)));
+      // Declining queues nothing; neither does accepting before the reminders fall due.
+      respondToMeeting(db, account(OLIVIA_EMAIL), meetingId, "declined", APP_URL, later(now, 3 * HOUR));
+      expect(reminderRows(meetingId)).toHaveLength(3);
+    });
+
+    it("queues no reminder for an acceptance before the reminders are due", () => {
+      const meetingId = scheduledMeeting();
+      respondToMeeting(db, account(MARCO), meetingId, "accepted", APP_URL, later(STARTS, -30 * HOUR));
+      expect(reminderRows(meetingId)).toHaveLength(0);
+      expect(queueAndCompose(later(STARTS, -23 * HOUR))).toBe(1);
+      expect(reminderRows(meetingId).map((row) => row.toAddress).sort()).toEqual([ANDRES, GIULIA, MARCO].sort());
+    });
+
     it("queues nothing for a cancelled meeting", () => {
       const meetingId = scheduledMeeting();
       cancelMeeting(db, meetingId, coordinator, later(STARTS, -30 * HOUR));
-      expect(queueDueReminders(db, APP_URL, later(STARTS, -20 * HOUR))).toBe(0);
-      expect(queueDueReminders(db, APP_URL, later(STARTS, -HOUR))).toBe(0);
+      expect(queueAndCompose(later(STARTS, -20 * HOUR))).toBe(0);
+      expect(queueAndCompose(later(STARTS, -HOUR))).toBe(0);
       expect(reminderRows(meetingId)).toHaveLength(0);
     });
 
@@ -840,7 +884,7 @@ describe("against the database", () => {
       const meetingId = scheduledMeeting();
       const { deps, reminders } = await mailRelay();
       const now = later(STARTS, -20 * HOUR);
-      expect(queueDueReminders(db, APP_URL, now)).toBe(2);
+      expect(queueAndCompose(now)).toBe(1);
       // Cancelled before the worker's next pass (or while the relay is down).
       cancelMeeting(db, meetingId, coordinator, later(now, 1_000));
       await deliverDueMail(deps, later(now, 2_000));
@@ -848,23 +892,33 @@ describe("against the database", () => {
       expect(reminders()).toEqual([]);
     });
 
+    it("composes no reminder for a meeting cancelled before the worker reached it", () => {
+      const meetingId = scheduledMeeting();
+      const now = later(STARTS, -20 * HOUR);
+      expect(queueDueReminders(db, now)).toBe(1);
+      cancelMeeting(db, meetingId, coordinator, later(now, 1_000));
+      drainBroadcasts(db, BROADCAST_HANDLERS, APP_URL, later(now, 2_000));
+      expect(reminderRows(meetingId)).toHaveLength(0);
+    });
+
     it("sends a new reminder for a moved meeting's new time", async () => {
       const meetingId = scheduledMeeting();
       const { deps, reminders } = await mailRelay();
-      expect(queueDueReminders(db, APP_URL, later(STARTS, -23 * HOUR))).toBe(2);
+      expect(queueAndCompose(later(STARTS, -23 * HOUR))).toBe(1);
       await deliverDueMail(deps, later(STARTS, -23 * HOUR));
       expect(reminders()).toHaveLength(2);
 
       rescheduleMeeting(db, meetingId, { date: "2026-03-18", time: "16:00", timeZone: "Europe/Vienna" }, coordinator, later(STARTS, -22 * HOUR));
       expect(getMeeting(db, meetingId).startsAt?.toISOString()).toBe(MOVED_TO.toISOString());
-      // A move asks everyone again (iTIP); nobody has answered for the new time yet.
-      expect(queueDueReminders(db, APP_URL, later(MOVED_TO, -23 * HOUR))).toBe(0);
-      respondToMeeting(db, account(ANDRES), meetingId, "accepted", later(STARTS, -22 * HOUR));
-      respondToMeeting(db, account(GIULIA), meetingId, "tentative", later(STARTS, -22 * HOUR));
+      // A move asks everyone again (iTIP); their answers for the new time, a day and more before it,
+      // queue nothing yet.
+      respondToMeeting(db, account(ANDRES), meetingId, "accepted", APP_URL, later(STARTS, -22 * HOUR));
+      respondToMeeting(db, account(GIULIA), meetingId, "tentative", APP_URL, later(STARTS, -22 * HOUR));
+      expect(reminderRows(meetingId)).toHaveLength(2);
       // Not yet: the new time is two days away.
-      expect(queueDueReminders(db, APP_URL, later(STARTS, -21 * HOUR))).toBe(0);
-      expect(queueDueReminders(db, APP_URL, later(MOVED_TO, -23 * HOUR))).toBe(2);
-      expect(queueDueReminders(db, APP_URL, later(MOVED_TO, -22 * HOUR))).toBe(0);
+      expect(queueAndCompose(later(STARTS, -21 * HOUR))).toBe(0);
+      expect(queueAndCompose(later(MOVED_TO, -23 * HOUR))).toBe(1);
+      expect(queueAndCompose(later(MOVED_TO, -22 * HOUR))).toBe(0);
       await deliverDueMail(deps, later(MOVED_TO, -23 * HOUR));
       await deliverDueMail(deps, later(MOVED_TO, -22 * HOUR));
 
@@ -880,13 +934,22 @@ describe("against the database", () => {
       const meetingId = scheduledMeeting();
       const { deps, reminders } = await mailRelay();
       const now = later(STARTS, -20 * HOUR);
-      expect(queueDueReminders(db, APP_URL, now)).toBe(2);
+      expect(queueAndCompose(now)).toBe(1);
       // Moved before the worker's next pass (or while the relay is down).
       rescheduleMeeting(db, meetingId, { date: "2026-03-18", time: "16:00", timeZone: "Europe/Vienna" }, coordinator, later(now, 1_000));
       await deliverDueMail(deps, later(now, 2_000));
       await new Promise((resolve) => setTimeout(resolve, 100));
       const oldTime = formatTimeRange(STARTS, later(STARTS, minutes(60)), account(ANDRES));
       expect(reminders().filter((mail) => (mail.text ?? "").includes(oldTime))).toEqual([]);
+    });
+
+    it("composes no reminder with the old time for a meeting moved before the worker reached it", () => {
+      const meetingId = scheduledMeeting();
+      const now = later(STARTS, -20 * HOUR);
+      expect(queueDueReminders(db, now)).toBe(1);
+      rescheduleMeeting(db, meetingId, { date: "2026-03-18", time: "16:00", timeZone: "Europe/Vienna" }, coordinator, later(now, 1_000));
+      drainBroadcasts(db, BROADCAST_HANDLERS, APP_URL, later(now, 2_000));
+      expect(reminderRows(meetingId)).toHaveLength(0);
     });
   });
 

@@ -513,7 +513,7 @@ describe("finalise, reschedule, cancel", () => {
 
     const before = written();
     const error = appErrorFrom(
-      () => respondToMeeting(db, account(ANDRES), meetingId, "accepted", later(T0, minutes(410))),
+      () => respondToMeeting(db, account(ANDRES), meetingId, "accepted", APP_URL, later(T0, minutes(410))),
       "conflict",
     );
     expect(error.message).toMatch(/cancelled/);
@@ -525,18 +525,18 @@ describe("finalise, reschedule, cancel", () => {
 describe("RSVP and the meeting record", () => {
   it("refuses an RSVP before the time is chosen", () => {
     const { meetingId } = proposed();
-    appErrorFrom(() => respondToMeeting(db, account(ANDRES), meetingId, "accepted", T0), "conflict");
+    appErrorFrom(() => respondToMeeting(db, account(ANDRES), meetingId, "accepted", APP_URL, T0), "conflict");
     expect(rowCount(db, meetingRsvps)).toBe(0);
   });
 
   it("counts the answers, which an invitee can change, and refuses a non-invitee", () => {
     const { meetingId, slotIds } = proposed();
     finaliseMeeting(db, meetingId, slotIds[0]!, coordinator, T0);
-    respondToMeeting(db, account(ANDRES), meetingId, "accepted", T0);
-    respondToMeeting(db, account(GIULIA), meetingId, "declined", T0);
+    respondToMeeting(db, account(ANDRES), meetingId, "accepted", APP_URL, T0);
+    respondToMeeting(db, account(GIULIA), meetingId, "declined", APP_URL, T0);
     expect(rsvpOverview(db, meetingId).counts).toEqual({ accepted: 1, tentative: 0, declined: 1, none: 1 });
 
-    respondToMeeting(db, account(GIULIA), meetingId, "tentative", later(T0, minutes(5)));
+    respondToMeeting(db, account(GIULIA), meetingId, "tentative", APP_URL, later(T0, minutes(5)));
     const overview = rsvpOverview(db, meetingId);
     expect(overview.counts).toEqual({ accepted: 1, tentative: 1, declined: 0, none: 1 });
     expect(Object.fromEntries(overview.people.rows.map((person) => [person.email, person.response]))).toEqual({
@@ -545,15 +545,15 @@ describe("RSVP and the meeting record", () => {
       [MARCO]: null,
     });
 
-    appErrorFrom(() => respondToMeeting(db, account(KATHARINA), meetingId, "accepted", T0), "not_found");
-    appErrorFrom(() => respondToMeeting(db, account(THOMAS), meetingId, "accepted", T0), "forbidden");
+    appErrorFrom(() => respondToMeeting(db, account(KATHARINA), meetingId, "accepted", APP_URL, T0), "not_found");
+    appErrorFrom(() => respondToMeeting(db, account(THOMAS), meetingId, "accepted", APP_URL, T0), "forbidden");
     expect(rowCount(db, meetingRsvps)).toBe(2);
   });
 
   it("asks everyone again when the meeting moves: answers were given for the old time", () => {
     const { meetingId, slotIds } = proposed();
     finaliseMeeting(db, meetingId, slotIds[0]!, coordinator, T0);
-    respondToMeeting(db, account(ANDRES), meetingId, "accepted", T0);
+    respondToMeeting(db, account(ANDRES), meetingId, "accepted", APP_URL, T0);
     expect(rsvpOverview(db, meetingId).counts.accepted).toBe(1);
     rescheduleMeeting(db, meetingId, { date: "2026-04-02", time: "10:00", timeZone: "Europe/Rome" }, coordinator, later(T0, minutes(5)));
     expect(rsvpOverview(db, meetingId).counts).toEqual({ accepted: 0, tentative: 0, declined: 0, none: 3 });

@@ -4,12 +4,12 @@ import type { Db, DbOrTx } from "~/lib/db.server";
 
 // Mail to many people, off the request path (docs/decisions/017). A change that tells many
 // people (opening a consultation, proposing, finalising, moving or cancelling a meeting,
-// submitting a threat input, which every analyst is told of) commits
+// submitting a threat input, which every analyst is told of, and a meeting's day-before reminders) commits
 // with one broadcast row; the worker composes the messages a batch of people at a time, each batch
 // in one transaction with the cursor, so a crash repeats at most the batch that was in flight,
 // and that batch's messages were never committed.
 
-export type BroadcastKind = "consultation-invitations" | "meeting-poll" | "meeting-update" | "threat-input-notices";
+export type BroadcastKind = "consultation-invitations" | "meeting-poll" | "meeting-update" | "meeting-reminders" | "threat-input-notices";
 
 /** One batch of a broadcast: the people after `after` (user ids, ascending), at most `limit`. */
 export type BroadcastBatch = (

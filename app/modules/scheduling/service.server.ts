@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, count, countDistinct, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, countDistinct, eq, gt, inArray, isNull, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import {
   consultations,
   meetingActionItems,
@@ -82,12 +82,13 @@ function organiserOf(db: DbOrTx, meeting: Meeting) {
   return organiser;
 }
 
-function responsesTo(db: DbOrTx, meetingId: number) {
+/** The answers to a meeting: everyone's, or only those of the people given. */
+function responsesTo(db: DbOrTx, meetingId: number, among?: number[]) {
   return new Map(
     db
       .select({ userId: meetingRsvps.userId, response: meetingRsvps.response })
       .from(meetingRsvps)
-      .where(eq(meetingRsvps.meetingId, meetingId))
+      .where(and(eq(meetingRsvps.meetingId, meetingId), among ? amongIds(meetingRsvps.userId, among) : undefined))
       .all()
       .map((row) => [row.userId, row.response]),
   );
@@ -601,9 +602,6 @@ const meetingPollBatch: BroadcastBatch = (tx, raw, { after, limit, appUrl, now }
   return { last: batch.at(-1)!.id, sent };
 };
 
-/** The broadcasts this module composes, for the worker. */
-export const MEETING_BROADCASTS = { "meeting-update": meetingUpdateBatch, "meeting-poll": meetingPollBatch } as const;
-
 export function finaliseMeeting(db: Db, meetingId: number, slotId: number, actor: AppActor, now = new Date()) {
   db.transaction((tx) => {
     const meeting = getMeeting(tx, meetingId);
@@ -739,7 +737,11 @@ export function setAttendeeListOpen(db: Db, meetingId: number, open: boolean) {
   db.update(meetings).set({ attendeeListOpen: open, updatedAt: new Date() }).where(eq(meetings.id, meetingId)).run();
 }
 
-export function respondToMeeting(db: Db, viewer: Account, meetingId: number, response: RsvpResponse, now = new Date()) {
+/**
+ * Saves an invitee's answer. Someone who accepts (or answers maybe) after the meeting's
+ * reminders were queued for its time gets theirs at once, as the broadcast would have given it.
+ */
+export function respondToMeeting(db: Db, viewer: Account, meetingId: number, response: RsvpResponse, appUrl: string, now = new Date()) {
   db.transaction((tx) => {
     const meeting = getMeeting(tx, meetingId);
     assertInvitee(tx, meeting, viewer, "Only the people invited to this meeting can answer.");
@@ -749,6 +751,8 @@ export function respondToMeeting(db: Db, viewer: Account, meetingId: number, res
       .values({ meetingId, userId: viewer.id, response, updatedAt: now })
       .onConflictDoUpdate({ target: [meetingRsvps.meetingId, meetingRsvps.userId], set: { response, updatedAt: now } })
       .run();
+    const reminded = meeting.startsAt !== null && meeting.remindedFor?.getTime() === meeting.startsAt.getTime();
+    if (reminded && response !== "declined" && meeting.startsAt!.getTime() > now.getTime()) queueReminder(tx, meeting, viewer, appUrl, now);
   });
 }
 
@@ -757,53 +761,84 @@ export const REMINDER_LEAD_MS = 24 * 3_600_000;
 const reminderKeyPrefix = (meetingId: number) => `meeting-reminder:${meetingId}:`;
 
 /**
- * Queues the day-before reminder for everyone who accepted or answered maybe. The outbox's
- * dedupe key (meeting, time, person) makes a second run a no-op, and a moved meeting gets a
- * reminder for its new time; cancelled meetings are never picked up.
+ * Queues the day-before reminders of the meetings that begin within the next 24 hours: one
+ * broadcast a meeting and start time (`remindedFor` keeps which), composed by the worker a batch
+ * of invitees at a time, as the other meeting mail is. This runs once a minute on the event loop:
+ * it reads the meetings in that window and writes a row for each one newly due, whatever the
+ * number of invitees. A moved meeting has a new start, so its reminders are queued again for it;
+ * a cancelled one is never picked up. Returns how many meetings' reminders it queued.
  */
-export function queueDueReminders(db: Db, appUrl: string, now = new Date()): number {
+export function queueDueReminders(db: Db, now = new Date()): number {
   return db.transaction((tx) => {
     const due = tx
-      .select()
+      .select({ id: meetings.id, startsAt: meetings.startsAt })
       .from(meetings)
       .where(
         and(
           eq(meetings.status, "scheduled"),
           gt(meetings.startsAt, now),
-          sql`${meetings.startsAt} <= ${now.getTime() + REMINDER_LEAD_MS}`,
+          lte(meetings.startsAt, new Date(now.getTime() + REMINDER_LEAD_MS)),
+          or(isNull(meetings.remindedFor), ne(meetings.remindedFor, meetings.startsAt)),
         ),
       )
       .all();
-    let queued = 0;
     for (const meeting of due) {
-      const responses = responsesTo(tx, meeting.id);
-      for (const invitee of meetingInvitees(tx, meeting.consultationId)) {
-        const response = responses.get(invitee.id);
-        if (response !== "accepted" && response !== "tentative") continue;
-        const written = enqueueMail(
-          tx,
-          {
-            to: invitee.email,
-            template: "meeting-reminder",
-            consultationId: meeting.consultationId,
-            recipientUserId: invitee.id,
-            dedupeKey: `${reminderKeyPrefix(meeting.id)}${meeting.startsAt!.getTime()}:${invitee.id}`,
-            ...renderMeetingReminderEmail({
-              name: invitee.name,
-              meetingTitle: outsideTitle(meeting),
-              when: formatTimeRange(meeting.startsAt!, meeting.endsAt!, invitee),
-              where: outsidePlace(meeting),
-              link: meetingLink(appUrl, meeting.id),
-            }),
-          },
-          { appUrl, now },
-        );
-        if (written) queued += 1;
-      }
+      tx.update(meetings).set({ remindedFor: meeting.startsAt }).where(eq(meetings.id, meeting.id)).run();
+      enqueueBroadcast(tx, "meeting-reminders", { meetingId: meeting.id, startsAt: meeting.startsAt!.getTime() }, now);
     }
-    return queued;
+    return due.length;
   });
 }
+
+/**
+ * One person's day-before reminder. The outbox's dedupe key (meeting, start time, person) makes
+ * it once each, whether the broadcast or a late acceptance queues it first.
+ */
+function queueReminder(tx: DbOrTx, meeting: Meeting, invitee: Pick<Invitee, "id" | "name" | "email" | "timeZone" | "locale">, appUrl: string, now: Date) {
+  enqueueMail(
+    tx,
+    {
+      to: invitee.email,
+      template: "meeting-reminder",
+      consultationId: meeting.consultationId,
+      recipientUserId: invitee.id,
+      dedupeKey: `${reminderKeyPrefix(meeting.id)}${meeting.startsAt!.getTime()}:${invitee.id}`,
+      ...renderMeetingReminderEmail({
+        name: invitee.name,
+        meetingTitle: outsideTitle(meeting),
+        when: formatTimeRange(meeting.startsAt!, meeting.endsAt!, invitee),
+        where: outsidePlace(meeting),
+        link: meetingLink(appUrl, meeting.id),
+      }),
+    },
+    { appUrl, now },
+  );
+}
+
+/**
+ * One batch of a meeting's reminders: the invitees of the batch who accepted or answered maybe.
+ * Nothing once the meeting is cancelled or has moved from the time the reminders were queued for
+ * (the new time's reminders are queued when they fall due).
+ */
+const meetingRemindersBatch: BroadcastBatch = (tx, raw, { after, limit, appUrl, now }) => {
+  const payload = raw as { meetingId: number; startsAt: number };
+  const meeting = tx.select().from(meetings).where(eq(meetings.id, payload.meetingId)).get();
+  if (!meeting || meeting.status !== "scheduled" || meeting.startsAt?.getTime() !== payload.startsAt) return { last: null, sent: 0 };
+  const batch = inviteeBatch(tx, meeting.consultationId, after, limit);
+  if (batch.length === 0) return { last: null, sent: 0 };
+  const responses = responsesTo(tx, meeting.id, batch.map((invitee) => invitee.id));
+  let sent = 0;
+  for (const invitee of batch) {
+    const response = responses.get(invitee.id);
+    if (response !== "accepted" && response !== "tentative") continue;
+    queueReminder(tx, meeting, invitee, appUrl, now);
+    sent += 1;
+  }
+  return { last: batch.at(-1)!.id, sent };
+};
+
+/** The broadcasts this module composes, for the worker. */
+export const MEETING_BROADCASTS = { "meeting-update": meetingUpdateBatch, "meeting-poll": meetingPollBatch, "meeting-reminders": meetingRemindersBatch } as const;
 
 /**
  * Who said they come, for the coordinator: the counts of each answer over everyone invited (one
@@ -822,15 +857,7 @@ export function rsvpOverview(db: DbOrTx, meetingId: number, after?: string) {
   const counts = { accepted: 0, tentative: 0, declined: 0, none: 0 };
   for (const row of grouped) counts[row.response ?? "none"] += row.n;
   const page = consultationInviteesPage(db, meeting.consultationId, { after });
-  const ids = page.rows.map((invitee) => invitee.id);
-  const responses = new Map(
-    db
-      .select({ userId: meetingRsvps.userId, response: meetingRsvps.response })
-      .from(meetingRsvps)
-      .where(and(eq(meetingRsvps.meetingId, meetingId), amongIds(meetingRsvps.userId, ids)))
-      .all()
-      .map((row) => [row.userId, row.response]),
-  );
+  const responses = responsesTo(db, meetingId, page.rows.map((invitee) => invitee.id));
   return {
     counts,
     people: { next: page.next, rows: page.rows.map((invitee) => ({ ...invitee, response: responses.get(invitee.id) ?? null })) },
