@@ -13,6 +13,7 @@ import {
 import { homeFor } from "~/modules/home/service.server";
 import { outboxOverview } from "~/modules/mail/outbox.server";
 import { organisationsPage } from "~/modules/organisations/service.server";
+import { queueDueReminders } from "~/modules/scheduling/service.server";
 import { analystsForRedItems, countAwaitingTriage, inputsOfConsultation, triageQueue } from "~/modules/threat-input/service.server";
 import { freshDatabase } from "../support/db";
 import { userIdOf } from "./helpers";
@@ -152,6 +153,14 @@ describe("the lists' query plans", () => {
     const [read] = statements;
     const plan = (prepare(`explain query plan ${read!.text}`).all(...read!.params) as { detail: string }[]).map((row) => row.detail);
     expect(plan[0], plan.join("\n")).toMatch(/^SEARCH role_grants USING COVERING INDEX role_grants_role_idx \(role=\?\)$/);
+  });
+
+  it("the meetings due their day-before reminders, read every minute, are sought in the index by start", () => {
+    statements.length = 0;
+    queueDueReminders(db);
+    const [read] = statements;
+    const plan = (prepare(`explain query plan ${read!.text}`).all(...read!.params) as { detail: string }[]).map((row) => row.detail);
+    expect(plan, plan.join("\n")).toEqual([expect.stringMatching(/^SEARCH meetings USING INDEX meetings_status_starts_idx \(status=\? AND starts_at>\? AND starts_at<\?\)$/)]);
   });
 
   it("the count of input awaiting triage, on every analyst's home, is read from an index alone", () => {
