@@ -241,6 +241,21 @@ export const broadcasts = sqliteTable(
   (t) => [index("broadcasts_pending_idx").on(t.doneAt, t.id)],
 );
 
+// What the changes that joined a broadcast (joinBroadcast) tell of, one row each, in the order
+// they joined: appended as rows, a burst of a thousand submits is not a JSON list rewritten whole
+// at each of them.
+export const broadcastEntries = sqliteTable(
+  "broadcast_entries",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    broadcastId: integer("broadcast_id")
+      .notNull()
+      .references(() => broadcasts.id, { onDelete: "cascade" }),
+    entry: text("entry", { mode: "json" }).$type<unknown>().notNull(),
+  },
+  (t) => [index("broadcast_entries_broadcast_idx").on(t.broadcastId, t.id)],
+);
+
 // The outbox workers that run, or ran: a worker's row is its identity and its heartbeat. A lease
 // belongs to one worker (outbox.lease_owner is its id) and lives as long as its heartbeat.
 export const mailWorkers = sqliteTable("mail_workers", {

@@ -1,7 +1,10 @@
 import { and, eq, like } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import fs from "node:fs";
+import path from "node:path";
 import {
   auditEvents,
+  broadcastEntries,
   broadcasts,
   outbox,
   threatInputIndicators,
@@ -33,7 +36,8 @@ import {
   visibleInput,
   withdrawInput,
 } from "~/modules/threat-input/service.server";
-import { freshDatabase } from "../support/db";
+import { MIGRATIONS_FOLDER } from "~/lib/db.server";
+import { freshDatabase, statementTexts } from "../support/db";
 import { inputFields, itemFields, type ItemOverrides } from "../support/threat-input";
 import { appErrorFrom, failedFields, later, organisationIdOf, rowCount, userIdOf } from "./helpers";
 
@@ -375,6 +379,40 @@ describe("submitting", () => {
     expect(singles).toHaveLength(4);
     expect(singles.filter((mail) => mail.text.includes(`/inputs/${revised.inputId}`))).toHaveLength(2);
     expect(mails("threat-input-digest")).toHaveLength(2);
+  });
+
+  it("joins a waiting notice with a row of its own: the notice is not rewritten at each submit of a burst", () => {
+    const first = submit(KATHARINA, itemFields(0));
+    const [notice] = db.select().from(broadcasts).where(eq(broadcasts.kind, "threat-input-notices")).all();
+    const written = statementTexts(sqlite, () => submit(ANDRES, itemFields(0, { crimeArea: "online_fraud" })));
+    expect(written.filter((text) => /^update "broadcasts"/i.test(text))).toEqual([]);
+    expect(db.select().from(broadcasts).where(eq(broadcasts.id, notice!.id)).get()!.payload).toEqual(notice!.payload);
+    expect(db.select().from(broadcastEntries).where(eq(broadcastEntries.broadcastId, notice!.id)).all().map((row) => row.entry)).toEqual([
+      expect.objectContaining({ inputId: first.inputId, version: 1 }),
+      expect.objectContaining({ version: 1 }),
+    ]);
+    drainBroadcasts(db, BROADCAST_HANDLERS, APP_URL, T0);
+    expect(db.select().from(outbox).where(eq(outbox.template, "threat-input-digest")).all().map((mail) => mail.subject)).toEqual([
+      "2 threat inputs received or revised",
+      "2 threat inputs received or revised",
+    ]);
+  });
+
+  it("composes a notice that was waiting with its versions in its payload when the portal was upgraded", () => {
+    const donau = submit(KATHARINA, itemFields(0));
+    const cordillera = submit(ANDRES, itemFields(0, { crimeArea: "online_fraud" }));
+    const [notice] = db.select().from(broadcasts).where(eq(broadcasts.kind, "threat-input-notices")).all();
+    const versions = db.select().from(broadcastEntries).all().map((row) => row.entry);
+    // The notice as the portal before migration 0020 left it: its versions in the payload's list.
+    db.delete(broadcastEntries).run();
+    db.update(broadcasts).set({ payload: { inputs: versions } }).where(eq(broadcasts.id, notice!.id)).run();
+    const migration = fs.readFileSync(path.join(MIGRATIONS_FOLDER, "0020_broadcast_entries.sql"), "utf8").split("--> statement-breakpoint");
+    for (const statement of migration.slice(2)) sqlite.exec(statement);
+    expect(db.select().from(broadcasts).where(eq(broadcasts.id, notice!.id)).get()!.payload).toEqual({});
+    expect(db.select().from(broadcastEntries).all().map((row) => [row.broadcastId, row.entry])).toEqual(versions.map((entry) => [notice!.id, entry]));
+    expect(versions.map((entry) => (entry as { inputId: number }).inputId)).toEqual([donau.inputId, cordillera.inputId]);
+    drainBroadcasts(db, BROADCAST_HANDLERS, APP_URL, T0);
+    expect(db.select().from(outbox).where(eq(outbox.template, "threat-input-digest")).all()).toHaveLength(2);
   });
 
   it("gathers a notice for its gathering time from the first submit, while the broadcasts after it go ahead", () => {

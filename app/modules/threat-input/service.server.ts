@@ -75,16 +75,15 @@ export function lockedReason(consultation: Pick<Consultation, "status" | "inputD
 /** Someone a notice goes to. */
 type Recipient = { id: number; name: string; email: string };
 
-/** The versions one notice to the analysts tells of: one, or several submitted in a burst. */
-type SubmittedVersions = { inputs: { inputId: number; version: number; consultationId: number }[] };
+/** A version one notice to the analysts tells of: one, or each of several submitted in a burst. */
+type SubmittedVersion = { inputId: number; version: number; consultationId: number };
 
 /**
  * Tells the analysts of a submitted version, by the broadcast worker. A burst of submits (near a
  * deadline, every bank at once) is one notice, not one per input: a version submitted before the
  * worker began the waiting notice joins it.
  */
-const tellAnalysts = (tx: DbOrTx, submitted: SubmittedVersions["inputs"][number], now: Date) =>
-  joinBroadcast(tx, "threat-input-notices", "inputs", submitted, now);
+const tellAnalysts = (tx: DbOrTx, submitted: SubmittedVersion, now: Date) => joinBroadcast(tx, "threat-input-notices", submitted, now);
 
 /**
  * One batch of the analysts told (in user id order, as broadcasts go): of one version, "received"
@@ -92,8 +91,8 @@ const tellAnalysts = (tx: DbOrTx, submitted: SubmittedVersions["inputs"][number]
  * consultations, with the triage queue's link. A notice's key names its versions and the analyst,
  * so a batch composed twice after a crash queues nothing twice.
  */
-const analystNoticeBatch: BroadcastBatch = (tx, raw, { after, limit, appUrl, now }) => {
-  const { inputs } = raw as SubmittedVersions;
+const analystNoticeBatch: BroadcastBatch = (tx, _payload, { after, limit, appUrl, now, entries }) => {
+  const inputs = entries() as SubmittedVersion[];
   const titles = new Map(
     tx
       .select({ id: consultations.id, title: consultations.title })
