@@ -114,17 +114,27 @@ const START_COMMAND = ["build/server/index.js"];
 const EVENT_LOOP_PRELOAD = path.resolve("tests/bench/http/event-loop.mjs");
 type EventLoop = { p50: number; p99: number; max: number };
 
+/** The server's peak RSS in MB: over the whole run (`stop`), and since the last `phase` (to tell which load raised it). */
 function rssSampler(pid: number) {
   let peak = 0;
+  let phasePeak = 0;
   const timer = setInterval(() => {
     try {
       const kb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
       peak = Math.max(peak, kb);
+      phasePeak = Math.max(phasePeak, kb);
     } catch {
       // gone
     }
   }, 100);
-  return { stop: () => (clearInterval(timer), peak / 1024) };
+  return {
+    phase: () => {
+      const mb = phasePeak / 1024;
+      phasePeak = 0;
+      return mb;
+    },
+    stop: () => (clearInterval(timer), peak / 1024),
+  };
 }
 
 type Load = { rps: number; p50: number; p99: number; bytes: number; errors: number; non2xx: number };
@@ -285,23 +295,29 @@ async function measure(scale: Scale, label: string, smtpUrl: string) {
     const target = page.path(data);
     await load(`${portal.url}${target}`, headers, { duration: 1 });
     await portal.eventLoop();
+    rss.phase();
     const ours = await load(`${portal.url}${target}`, headers);
     const loop = await portal.eventLoop();
+    const pageRss = rss.phase();
     await load(`${bare.url}${target}`, headers, { duration: 1 });
     const theirs = await load(`${bare.url}${target}`, headers);
     results[page.name] = { portal: ours, bare: theirs };
     const js = (pageJavaScript(browser, new URL(target, portal.url).pathname) ?? 0) / 1024;
     rows.push(
-      `${page.name.padEnd(34)}${figure(ours.rps)}${figure(ours.p50)}${figure(ours.p99)}${figure(loop.p99)}${figure(theirs.rps)}${figure(theirs.p99)}${figure((100 * ours.rps) / Math.max(theirs.rps, 1))}%${figure(ours.bytes / 1024, 1)}${figure(js)}${ours.non2xx || ours.errors ? `  (${ours.non2xx} non-2xx, ${ours.errors} errors)` : ""}`,
+      `${page.name.padEnd(34)}${figure(ours.rps)}${figure(ours.p50)}${figure(ours.p99)}${figure(loop.p99)}${figure(theirs.rps)}${figure(theirs.p99)}${figure((100 * ours.rps) / Math.max(theirs.rps, 1))}%${figure(ours.bytes / 1024, 1)}${figure(js)}${figure(pageRss)}${ours.non2xx || ours.errors ? `  (${ours.non2xx} non-2xx, ${ours.errors} errors)` : ""}`,
     );
   }
   await portal.eventLoop();
+  rss.phase();
   const broadcast = await broadcastUnderLoad(portal, data);
   const broadcastLoop = await portal.eventLoop();
+  const broadcastRss = rss.phase();
   const draft = await draftAfterWrite(portal, data, file);
   const draftLoop = await portal.eventLoop();
+  const draftRss = rss.phase();
   const submitted = await submits(portal, data);
   const submitLoop = await portal.eventLoop();
+  const submitRss = rss.phase();
   const peakRss = rss.stop();
   await portal.stop();
   const restarted = await start("portal", file, smtpUrl);
@@ -309,15 +325,15 @@ async function measure(scale: Scale, label: string, smtpUrl: string) {
   await bare.stop();
 
   console.log(`\n[${label}] ${CONNECTIONS} connections, ${SECONDS} s a page`);
-  console.log(`${"page".padEnd(34)}${"req/s".padStart(8)}${"p50 ms".padStart(8)}${"p99 ms".padStart(8)}${"loop99".padStart(8)}${"bare/s".padStart(8)}${"bare99".padStart(8)}${"ratio".padStart(9)}${"KB".padStart(8)}${"JS KB".padStart(8)}`);
+  console.log(`${"page".padEnd(34)}${"req/s".padStart(8)}${"p50 ms".padStart(8)}${"p99 ms".padStart(8)}${"loop99".padStart(8)}${"bare/s".padStart(8)}${"bare99".padStart(8)}${"ratio".padStart(9)}${"KB".padStart(8)}${"JS KB".padStart(8)}${"RSS MB".padStart(8)}`);
   for (const row of rows) console.log(row);
   console.log(
-    `finalise a meeting reaching ${scale.organisationsPerConsultation * 9} people under probes: answered ${broadcast.result} in ${broadcast.ms.toFixed(0)} ms; /healthz p99 ${broadcast.p99.toFixed(1)} ms, max ${broadcast.max.toFixed(1)} ms over ${broadcast.probes} probes; ${loopLine(broadcastLoop)}`,
+    `finalise a meeting reaching ${scale.organisationsPerConsultation * 9} people under probes: answered ${broadcast.result} in ${broadcast.ms.toFixed(0)} ms; /healthz p99 ${broadcast.p99.toFixed(1)} ms, max ${broadcast.max.toFixed(1)} ms over ${broadcast.probes} probes; ${loopLine(broadcastLoop)}; RSS ${broadcastRss.toFixed(0)} MB`,
   );
   console.log(
-    `the draft edition's first view after a write, under probes: answered ${draft.result} in ${draft.ms.toFixed(0)} ms; /login p99 ${draft.p99.toFixed(1)} ms, max ${draft.max.toFixed(1)} ms over ${draft.probes} probes; ${loopLine(draftLoop)}`,
+    `the draft edition's first view after a write, under probes: answered ${draft.result} in ${draft.ms.toFixed(0)} ms; /login p99 ${draft.p99.toFixed(1)} ms, max ${draft.max.toFixed(1)} ms over ${draft.probes} probes; ${loopLine(draftLoop)}; RSS ${draftRss.toFixed(0)} MB`,
   );
-  console.log(`durable submits: ${submitted.perSecond.toFixed(0)}/s (p99 ${submitted.p99} ms, ${submitted.other} not accepted); ${loopLine(submitLoop)}`);
+  console.log(`durable submits: ${submitted.perSecond.toFixed(0)}/s (p99 ${submitted.p99} ms, ${submitted.other} not accepted); ${loopLine(submitLoop)}; RSS ${submitRss.toFixed(0)} MB`);
   console.log(`portal peak RSS under load: ${peakRss.toFixed(0)} MB; cold start on the existing database: ${restarted.startedInMs.toFixed(0)} ms`);
   fs.rmSync(dir, { recursive: true, force: true });
   return results;
