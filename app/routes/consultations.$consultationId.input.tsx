@@ -38,6 +38,7 @@ import {
   MAX_ITEMS,
 } from "~/modules/threat-input/fields";
 import {
+  inputFormContext,
   inputFormFor,
   saveDraft,
   strictestMark,
@@ -176,7 +177,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return { location: here, message: "Your input is withdrawn: the taskforce no longer uses it. You can submit it again until the deadline." };
       });
     default: {
-      const form = orStatusPage(() => inputFormFor(db, viewer, consultationId));
+      const form = orStatusPage(() => inputFormContext(db, viewer, consultationId));
       // Lines that are not indicators go to the box beside the list: the rest stays as typed.
       const sorted = setAsideRejectedIndicators(values);
       const parsed = parseValues(threatInputFormSchema(form.context), sorted.values);

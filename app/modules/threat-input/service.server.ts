@@ -195,23 +195,16 @@ function startingValues(consultation: Consultation, usualReliability: string | n
 }
 
 /** Everything the input form of a stakeholder's organisation needs, for one consultation. */
-export function inputFormFor(db: DbOrTx, viewer: Account & { organisationId: number }, consultationId: number, now = new Date()) {
+/**
+ * What a submitted form is checked against: the consultation as this organisation gives input to
+ * it, whether it still may, and the item fields' context. A submit reads no more than this
+ * before its transaction (not the draft, which the submit replaces).
+ */
+export function inputFormContext(db: DbOrTx, viewer: Account & { organisationId: number }, consultationId: number, now = new Date()) {
   const consultation = consultationForInput(db, viewer, consultationId);
-  const input = findInput(db, viewer, consultationId) ?? null;
-  const organisation = db
-    .select({ usualSourceReliability: organisations.usualSourceReliability })
-    .from(organisations)
-    .where(eq(organisations.id, viewer.organisationId))
-    .get();
-  const usualReliability = organisation?.usualSourceReliability ?? null;
   const analysts = analystsForRedItems(db);
-  const blankItem = startingValues(consultation, usualReliability);
   return {
     consultation,
-    input,
-    values: input?.draft ?? blankItem,
-    /** The fields of a new item, numbered 0. */
-    blankItem,
     analysts,
     locked: lockedReason(consultation, now),
     context: {
@@ -220,6 +213,25 @@ export function inputFormFor(db: DbOrTx, viewer: Account & { organisationId: num
       today: today(now),
       techniques: ATTACK_CATALOGUE,
     } satisfies ItemContext,
+  };
+}
+
+/** The form as the organisation's page shows it: the context, its input and draft, and a new item's fields. */
+export function inputFormFor(db: DbOrTx, viewer: Account & { organisationId: number }, consultationId: number, now = new Date()) {
+  const form = inputFormContext(db, viewer, consultationId, now);
+  const input = findInput(db, viewer, consultationId) ?? null;
+  const organisation = db
+    .select({ usualSourceReliability: organisations.usualSourceReliability })
+    .from(organisations)
+    .where(eq(organisations.id, viewer.organisationId))
+    .get();
+  const blankItem = startingValues(form.consultation, organisation?.usualSourceReliability ?? null);
+  return {
+    ...form,
+    input,
+    values: input?.draft ?? blankItem,
+    /** The fields of a new item, numbered 0. */
+    blankItem,
   };
 }
 
