@@ -194,7 +194,6 @@ function startingValues(consultation: Consultation, usualReliability: string | n
   };
 }
 
-/** Everything the input form of a stakeholder's organisation needs, for one consultation. */
 /**
  * What a submitted form is checked against: the consultation as this organisation gives input to
  * it, whether it still may, and the item fields' context. A submit reads no more than this
