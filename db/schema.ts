@@ -237,6 +237,13 @@ export const broadcasts = sqliteTable(
     sent: integer("sent").notNull().default(0),
     createdAt: createdAt(),
     doneAt: integer("done_at", { mode: "timestamp_ms" }),
+    // A batch that throws is rolled back and tried again later with growing pauses; after a few
+    // failures the broadcast is set aside, shown to the admins, so that it does not hold back the
+    // broadcasts after it (the worker takes the oldest due).
+    failures: integer("failures").notNull().default(0),
+    lastError: text("last_error"),
+    nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }),
+    setAsideAt: integer("set_aside_at", { mode: "timestamp_ms" }),
   },
   (t) => [index("broadcasts_pending_idx").on(t.doneAt, t.id)],
 );

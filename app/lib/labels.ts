@@ -59,6 +59,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "organisation.deactivated": "Organisation deactivated",
   "organisation.reactivated": "Organisation reactivated",
   "mail.retried": "Mail sent again",
+  "broadcast.retried": "Broadcast tried again",
   "consultation.created": "Consultation created",
   "consultation.updated": "Consultation edited",
   "consultation.opened": "Consultation opened",

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { CONSULTATION_STATUSES } from "~/modules/consultations/vocabulary";
 import { EmptyState } from "~/components/empty-state";
 import { LocalTime } from "~/components/local-time";
+import { MailTrouble } from "~/components/mail-trouble";
 import { getDb } from "~/lib/db.server";
 import { auditActionLabel, CONSULTATION_STATUS_LABELS } from "~/lib/labels";
 import { MeetingTime } from "~/components/meeting-time";
@@ -177,11 +178,7 @@ export default function Home() {
                 <dd>{home.admin.mail.dead}</dd>
               </div>
             </dl>
-            {home.admin.mail.dead > 0 ? (
-              <p className="notice notice--error">
-                Some messages could not be delivered. <Link to="/admin/outbox">Review the outbox</Link>.
-              </p>
-            ) : null}
+            <MailTrouble mail={home.admin.mail} />
             <h3>Latest activity</h3>
             <ul className="plain-list">
               {home.admin.recentAudit.map((event) => (

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { MailTrouble } from "~/components/mail-trouble";
 import { getDb } from "~/lib/db.server";
 import { requireRole } from "~/modules/auth/guard.server";
 import { adminOverview } from "~/modules/home/service.server";
@@ -34,6 +35,7 @@ export default function AdminOverview() {
           <dd>{admin.mail.dead}</dd>
         </div>
       </dl>
+      <MailTrouble mail={admin.mail} />
       <ul className="plain-list">
         <li>
           <Link to="/admin/users/new">Add a person</Link>

@@ -12,6 +12,8 @@ import { counted } from "~/lib/words";
 import { notFound } from "~/lib/http.server";
 import { requireRole } from "~/modules/auth/guard.server";
 import { recordAudit } from "~/modules/audit/audit.server";
+import { retryBroadcast, troubledBroadcasts } from "~/modules/broadcasts/service.server";
+import { broadcastKindLabel } from "~/modules/broadcasts/vocabulary";
 import { outboxOverview, retryDeadMail } from "~/modules/mail/outbox.server";
 import { outboxPageSchema, retryFormSchema } from "~/modules/mail/schema";
 import { scrollRegion } from "~/components/table-wrap";
@@ -22,7 +24,8 @@ export const meta: MetaFunction = () => [{ title: "Outbox · Taskforce Consult" 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, "admin");
   const { after } = outboxPageSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  return { viewer, mailMode: getEnv().mailMode, outbox: outboxOverview(getDb(), after) };
+  const db = getDb();
+  return { viewer, mailMode: getEnv().mailMode, outbox: outboxOverview(db, after), broadcasts: troubledBroadcasts(db) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -33,20 +36,28 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const db = getDb();
   // Sending again is once per click, however often the click arrives.
   return answerOnce(request, admin, values, () => {
-    retryDeadMail(db, form.data.id);
+    const { intent, id } = form.data;
+    if (intent === "retry-broadcast") retryBroadcast(db, id);
+    else retryDeadMail(db, id);
     recordAudit(db, {
-      action: "mail.retried",
+      action: intent === "retry-broadcast" ? "broadcast.retried" : "mail.retried",
       actorUserId: admin.id,
-      targetType: "outbox",
-      targetId: form.data.id,
+      targetType: intent === "retry-broadcast" ? "broadcast" : "outbox",
+      targetId: id,
       origin: { ip: context.clientAddress, userAgent: request.headers.get("User-Agent") },
     });
-    return { location: "/admin/outbox", message: "The message is queued again: the outbox sends it within seconds." };
+    return {
+      location: "/admin/outbox",
+      message:
+        intent === "retry-broadcast"
+          ? "The broadcast is tried again within seconds, from where it stopped: this page shows it again if it fails."
+          : "The message is queued again: the outbox sends it within seconds.",
+    };
   });
 }
 
 export default function Outbox() {
-  const { viewer, mailMode, outbox } = useLoaderData<typeof loader>();
+  const { viewer, mailMode, outbox, broadcasts } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   return (
     <>
@@ -76,6 +87,72 @@ export default function Outbox() {
           <dd>{outbox.dead}</dd>
         </div>
       </dl>
+      {broadcasts.total > 0 ? (
+        <section aria-labelledby="troubled-broadcasts">
+          <h2 id="troubled-broadcasts">Broadcasts with trouble</h2>
+          <p className="small">
+            Mail to many people is written a batch of people at a time. These broadcasts failed while being written; the
+            people they have not reached yet get nothing until one succeeds. The others go ahead meanwhile.
+            {broadcasts.total > broadcasts.shown.length ? ` The ${broadcasts.shown.length} oldest of ${broadcasts.total}.` : null}
+          </p>
+          <div className="table-wrap" {...scrollRegion("Broadcasts that failed")}>
+            <table className="stacked-table">
+              <caption className="visually-hidden">Broadcasts that failed</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Begun</th>
+                  <th scope="col">What</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Last error</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {broadcasts.shown.map((broadcast) => (
+                  <tr key={broadcast.id}>
+                    <td data-label="Begun">
+                      <LocalTime at={broadcast.createdAt} viewer={viewer} />
+                    </td>
+                    <td className="stacked-table__key">
+                      {broadcastKindLabel(broadcast.kind)} (broadcast {broadcast.id}
+                      {broadcast.entries > 1 ? `, telling of ${broadcast.entries} changes` : null}
+                      {broadcast.sent > 0 ? `, ${counted(broadcast.sent, "message")} written so far` : null})
+                    </td>
+                    <td data-label="State">
+                      {broadcast.setAsideAt ? (
+                        <>
+                          <span className="badge badge--danger">Set aside</span> after {counted(broadcast.failures, "failure")}
+                        </>
+                      ) : (
+                        <>
+                          Retrying ({counted(broadcast.failures, "failure")}), next{" "}
+                          {broadcast.nextAttemptAt ? <LocalTime at={broadcast.nextAttemptAt} viewer={viewer} /> : "now"}
+                        </>
+                      )}
+                    </td>
+                    <td className="small wrap-anywhere" data-label="Last error">
+                      {broadcast.lastError}
+                    </td>
+                    <td>
+                      {broadcast.setAsideAt ? (
+                        <ActionForm>
+                          <input type="hidden" name="intent" value="retry-broadcast" />
+                          <input type="hidden" name="id" value={broadcast.id} />
+                          <button type="submit" className="button button--secondary">
+                            Try again
+                          </button>
+                        </ActionForm>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
       <h2>Messages with trouble</h2>
       {outbox.troubledTotal > 0 ? <p className="small">{counted(outbox.troubledTotal, "message")}, newest first.</p> : null}
       {outbox.troubled.rows.length === 0 ? (
@@ -121,6 +198,7 @@ export default function Outbox() {
                   <td>
                     {message.status === "dead" ? (
                       <ActionForm>
+                        <input type="hidden" name="intent" value="retry-mail" />
                         <input type="hidden" name="id" value={message.id} />
                         <button type="submit" className="button button--secondary">
                           Try again

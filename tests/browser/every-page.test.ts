@@ -5,7 +5,7 @@ import { and, count, eq, ne } from "drizzle-orm";
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoRound } from "../../db/demo-round";
-import { assessmentEditions, consultations, meetings, meetingSlots, organisations, outbox, threatInputs, users } from "../../db/schema";
+import { assessmentEditions, broadcasts, consultations, meetings, meetingSlots, organisations, outbox, threatInputs, users } from "../../db/schema";
 import { getAccount } from "~/modules/accounts/service.server";
 import { claimDueMail, enqueueMail, markFailed } from "~/modules/mail/outbox.server";
 import { agencyFormSchema, createAgency, issueKey, keyFormSchema } from "~/modules/taxii/service.server";
@@ -87,11 +87,12 @@ function arrange(portal: Portal) {
 }
 
 /**
- * A message written two days ago that the relay refused, as the worker records it: the outbox
- * page's table of trouble. Written once the demo round's mail is out, in one transaction with
- * its claim, so that the portal's own worker never sees it.
+ * A message written two days ago that the relay refused, as the worker records it, and a
+ * broadcast set aside after its failures: the outbox page's tables of trouble. Written once the
+ * demo round's mail is out, the message in one transaction with its claim, so that the portal's
+ * own worker never sees it.
  */
-async function refusedMessage(portal: Portal) {
+async function mailTrouble(portal: Portal) {
   const db = portal.db();
   await broadcastsSettled(portal);
   const deadline = Date.now() + 15_000;
@@ -107,12 +108,22 @@ async function refusedMessage(portal: Portal) {
     const [row] = claimDueMail(db, { owner: "every-page test", now, leaseMs: 60_000, limit: 1 });
     markFailed(db, row!, "every-page test", "550 5.1.1 <former.ciso@northernmaple.example>: mailbox unavailable", now, { baseMs: 60_000, maxMs: 60_000, giveUpAfterMs: 86_400_000 });
   });
+  db.insert(broadcasts)
+    .values({
+      kind: "meeting-digest",
+      payload: {},
+      createdAt: new Date(now.getTime() - 3_600_000),
+      failures: 5,
+      lastError: 'This version of the portal cannot compose a broadcast of the kind "meeting-digest".',
+      setAsideAt: now,
+    })
+    .run();
 }
 
 beforeAll(async () => {
   [portal, browser] = await Promise.all([startPortal(), launchChromium()]);
   ids = arrange(portal);
-  await refusedMessage(portal);
+  await mailTrouble(portal);
   fs.rmSync(SHOTS, { recursive: true, force: true });
   fs.mkdirSync(SHOTS, { recursive: true });
 }, 60_000);

@@ -1,6 +1,11 @@
-import { and, asc, desc, eq, isNull, lte, ne, or, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, isNotNull, isNull, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import { broadcastEntries, broadcasts } from "../../../db/schema";
 import type { Db, DbOrTx } from "~/lib/db.server";
+import { AppError } from "~/lib/errors";
+import { retryDelayMs } from "~/modules/mail/outbox.server";
+import type { BroadcastKind } from "./vocabulary";
+
+export type { BroadcastKind };
 
 // Mail to many people, off the request path (docs/decisions/017). A change that tells many
 // people (opening a consultation, proposing, finalising, moving or cancelling a meeting,
@@ -9,7 +14,6 @@ import type { Db, DbOrTx } from "~/lib/db.server";
 // in one transaction with the cursor, so a crash repeats at most the batch that was in flight,
 // and that batch's messages were never committed.
 
-export type BroadcastKind = "consultation-invitations" | "meeting-poll" | "meeting-update" | "meeting-reminders" | "threat-input-notices";
 
 /**
  * One batch of a broadcast: the people after `after` (user ids, ascending), at most `limit`.
@@ -33,6 +37,17 @@ export type BroadcastGathering = Partial<Record<BroadcastKind, number>>;
 
 export const BROADCAST_BATCH = 50;
 
+/**
+ * A batch that throws (a broadcast whose data the handler cannot compose, a kind this version of
+ * the portal has no handler for) is tried again after 30 s, 1, 2 and 4 minutes; at the fifth
+ * failure it is set aside until an admin tries it again (retryBroadcast). Never dropped: its
+ * people are still owed their mail once the cause is mended.
+ */
+export const BROADCAST_RETRY = { baseMs: 30_000, maxMs: 15 * 60_000, setAsideAfter: 5 };
+
+/** What a failed batch left: the broadcast is retried later or, at the last failure allowed, set aside. */
+export type BroadcastFailure = { broadcastId: number; kind: string; failures: number; setAside: boolean; error: unknown };
+
 export function enqueueBroadcast(tx: DbOrTx, kind: BroadcastKind, payload: Record<string, unknown>, now: Date): number {
   return tx.insert(broadcasts).values({ kind, payload, createdAt: now }).returning({ id: broadcasts.id }).get().id;
 }
@@ -50,7 +65,8 @@ export function joinBroadcast(tx: DbOrTx, kind: BroadcastKind, entry: unknown, n
   const newestUnbegun = tx
     .select({ id: broadcasts.id })
     .from(broadcasts)
-    .where(and(isNull(broadcasts.doneAt), eq(broadcasts.kind, kind), eq(broadcasts.cursor, 0)))
+    // One that has failed is not joined: what joins it would wait with it, or be set aside with it.
+    .where(and(isNull(broadcasts.doneAt), eq(broadcasts.kind, kind), eq(broadcasts.cursor, 0), eq(broadcasts.failures, 0)))
     .orderBy(desc(broadcasts.id))
     .limit(1)
     .get();
@@ -73,37 +89,124 @@ function due(gathering: BroadcastGathering, now: Date): SQL | undefined {
 
 /**
  * Composes the next batch of the oldest unfinished broadcast that is due, in one transaction.
- * Returns whether there was anything to do.
+ * Returns whether there was anything to do. A batch that throws leaves nothing of itself: its
+ * failure is recorded (recordFailure) and handed to `onFailure`, which by default throws it again.
  */
 export function runBroadcastBatch(
   db: Db,
   handlers: BroadcastHandlers,
   appUrl: string,
   now = new Date(),
-  { limit = BROADCAST_BATCH, gathering = {} }: { limit?: number; gathering?: BroadcastGathering } = {},
+  {
+    limit = BROADCAST_BATCH,
+    gathering = {},
+    onFailure = (failure) => {
+      throw failure.error;
+    },
+  }: { limit?: number; gathering?: BroadcastGathering; onFailure?: (failure: BroadcastFailure) => void } = {},
 ): boolean {
-  return db.transaction((tx) => {
-    const job = tx
-      .select()
-      .from(broadcasts)
-      .where(and(isNull(broadcasts.doneAt), due(gathering, now)))
-      .orderBy(asc(broadcasts.id))
-      .limit(1)
-      .get();
-    if (!job) return false;
-    const handler = handlers[job.kind as BroadcastKind];
-    const entries = () => entriesOf(tx, job.id);
-    const outcome = handler ? handler(tx, job.payload, { after: job.cursor, limit, appUrl, now, entries }) : { last: null, sent: 0 };
-    tx.update(broadcasts)
-      .set(
-        outcome.last === null
-          ? { doneAt: now, sent: job.sent + outcome.sent }
-          : { cursor: outcome.last, sent: job.sent + outcome.sent },
-      )
-      .where(and(eq(broadcasts.id, job.id), eq(broadcasts.cursor, job.cursor)))
-      .run();
+  let job: typeof broadcasts.$inferSelect | undefined;
+  try {
+    return db.transaction((tx) => {
+      job = tx
+        .select()
+        .from(broadcasts)
+        .where(
+          and(
+            isNull(broadcasts.doneAt),
+            isNull(broadcasts.setAsideAt),
+            or(isNull(broadcasts.nextAttemptAt), lte(broadcasts.nextAttemptAt, now)),
+            due(gathering, now),
+          ),
+        )
+        .orderBy(asc(broadcasts.id))
+        .limit(1)
+        .get();
+      if (!job) return false;
+      const handler = handlers[job.kind as BroadcastKind];
+      if (!handler) throw new Error(`This version of the portal cannot compose a broadcast of the kind "${job.kind}".`);
+      const { id, cursor } = job;
+      const entries = () => entriesOf(tx, id);
+      const outcome = handler(tx, job.payload, { after: cursor, limit, appUrl, now, entries });
+      tx.update(broadcasts)
+        .set(
+          outcome.last === null
+            ? { doneAt: now, sent: job.sent + outcome.sent, nextAttemptAt: null }
+            : { cursor: outcome.last, sent: job.sent + outcome.sent },
+        )
+        .where(and(eq(broadcasts.id, id), eq(broadcasts.cursor, cursor)))
+        .run();
+      return true;
+    });
+  } catch (error) {
+    // Failed before a broadcast was taken (the database itself): nothing to record.
+    if (!job) throw error;
+    onFailure(recordFailure(db, job, error, now));
     return true;
-  });
+  }
+}
+
+/** Counts a failed batch on its broadcast and sets the next try, or sets the broadcast aside. */
+function recordFailure(db: Db, job: typeof broadcasts.$inferSelect, error: unknown, now: Date): BroadcastFailure {
+  const failures = job.failures + 1;
+  const setAside = failures >= BROADCAST_RETRY.setAsideAfter;
+  db.update(broadcasts)
+    .set({
+      failures,
+      lastError: (error instanceof Error ? error.message : String(error)).slice(0, 2000),
+      ...(setAside ? { setAsideAt: now } : { nextAttemptAt: new Date(now.getTime() + retryDelayMs(failures, BROADCAST_RETRY)) }),
+    })
+    .where(and(eq(broadcasts.id, job.id), eq(broadcasts.cursor, job.cursor), isNull(broadcasts.doneAt)))
+    .run();
+  return { broadcastId: job.id, kind: job.kind, failures, setAside, error };
+}
+
+/** An admin's second chance for a broadcast set aside: one more try, from where it stopped. */
+export function retryBroadcast(db: DbOrTx, id: number, now = new Date()) {
+  const row = db
+    .update(broadcasts)
+    .set({ setAsideAt: null, nextAttemptAt: now })
+    .where(and(eq(broadcasts.id, id), isNotNull(broadcasts.setAsideAt), isNull(broadcasts.doneAt)))
+    .returning({ id: broadcasts.id })
+    .get();
+  if (!row) throw new AppError("not_found", "There is no broadcast set aside with that number.");
+}
+
+/** How many broadcasts wait for an admin to try them again: the admins' home pages warn of them. */
+export function countSetAsideBroadcasts(db: DbOrTx): number {
+  return db.select({ n: count() }).from(broadcasts).where(and(isNull(broadcasts.doneAt), isNotNull(broadcasts.setAsideAt))).get()?.n ?? 0;
+}
+
+export const TROUBLED_BROADCASTS_SHOWN = 20;
+
+/**
+ * The unfinished broadcasts that have failed, oldest first: a handful at most, since each is set
+ * aside after a few tries; the page shows the first few and how many there are.
+ */
+export function troubledBroadcasts(db: DbOrTx) {
+  const troubled = and(isNull(broadcasts.doneAt), gt(broadcasts.failures, 0));
+  return {
+    total: db.select({ n: count() }).from(broadcasts).where(troubled).get()?.n ?? 0,
+    shown: db
+      .select({
+        id: broadcasts.id,
+        kind: broadcasts.kind,
+        sent: broadcasts.sent,
+        failures: broadcasts.failures,
+        lastError: broadcasts.lastError,
+        nextAttemptAt: broadcasts.nextAttemptAt,
+        setAsideAt: broadcasts.setAsideAt,
+        createdAt: broadcasts.createdAt,
+        // Qualified by hand: in a one-table select drizzle names the outer column bare, which
+        // inside the subquery would be the entry's own id.
+        entries: sql<number>`(select count(*) from "broadcast_entries" where "broadcast_entries"."broadcast_id" = "broadcasts"."id")`,
+      })
+      .from(broadcasts)
+      .where(troubled)
+      .orderBy(asc(broadcasts.id))
+      .limit(TROUBLED_BROADCASTS_SHOWN)
+      .all(),
+  };
 }
 
 /** Runs every pending batch now, gathered or not: for tests and scripts, which have no worker. */
@@ -116,7 +219,8 @@ export function drainBroadcasts(db: Db, handlers: BroadcastHandlers, appUrl: str
 /**
  * The worker: batches one after another, yielding to the event loop between them, so that the
  * portal keeps answering while a thousand invitations are composed; idle, it looks every pollMs.
- * A broadcast still gathering waits, and those after it go ahead.
+ * A broadcast still gathering, or waiting to be tried again after a failure, waits, and those
+ * after it go ahead.
  */
 export function startBroadcastWorker(
   deps: { db: Db; handlers: BroadcastHandlers; appUrl: string; gathering?: BroadcastGathering; logger?: { error: (o: object, m: string) => void } },
@@ -125,14 +229,19 @@ export function startBroadcastWorker(
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  const report = ({ error, ...failure }: BroadcastFailure) =>
+    deps.logger?.error(
+      { err: error, ...failure },
+      failure.setAside ? "a broadcast failed again and is set aside until an admin tries it again" : "composing a broadcast failed; it is tried again later",
+    );
   const tick = () => {
     running = (async () => {
       while (!stopped) {
         let worked = false;
         try {
-          worked = runBroadcastBatch(deps.db, deps.handlers, deps.appUrl, new Date(), { gathering: deps.gathering });
+          worked = runBroadcastBatch(deps.db, deps.handlers, deps.appUrl, new Date(), { gathering: deps.gathering, onFailure: report });
         } catch (error) {
-          deps.logger?.error({ err: error }, "composing a broadcast failed");
+          deps.logger?.error({ err: error }, "the broadcast worker could not take or record a batch");
         }
         if (!worked) break;
         await new Promise((resolve) => setImmediate(resolve));

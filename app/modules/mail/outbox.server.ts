@@ -183,7 +183,7 @@ export function markSent(db: DbOrTx, id: number, owner: string, now: Date) {
     .run();
 }
 
-export function retryDelayMs(attempts: number, policy: RetryPolicy): number {
+export function retryDelayMs(attempts: number, policy: Pick<RetryPolicy, "baseMs" | "maxMs">): number {
   return Math.min(policy.baseMs * 2 ** Math.max(0, attempts - 1), policy.maxMs);
 }
 
