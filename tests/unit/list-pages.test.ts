@@ -155,7 +155,7 @@ describe("the lists' query plans", () => {
     expect(plan[0], plan.join("\n")).toMatch(/^SEARCH role_grants USING COVERING INDEX role_grants_role_idx \(role=\?\)$/);
   });
 
-  it("the meetings due their day-before reminders, read every minute, are sought in the index by start", () => {
+  it("the meetings due their day-before reminders, marked every minute, are sought in the index by start", () => {
     statements.length = 0;
     queueDueReminders(db);
     const [read] = statements;

@@ -764,15 +764,15 @@ const reminderKeyPrefix = (meetingId: number) => `meeting-reminder:${meetingId}:
  * Queues the day-before reminders of the meetings that begin within the next 24 hours: one
  * broadcast a meeting and start time (`remindedFor` keeps which), composed by the worker a batch
  * of invitees at a time, as the other meeting mail is. This runs once a minute on the event loop:
- * it reads the meetings in that window and writes a row for each one newly due, whatever the
- * number of invitees. A moved meeting has a new start, so its reminders are queued again for it;
- * a cancelled one is never picked up. Returns how many meetings' reminders it queued.
+ * it marks the meetings in that window newly due, in one statement, and writes a row for each,
+ * whatever the number of invitees. A moved meeting has a new start, so its reminders are queued
+ * again for it; a cancelled one is never picked up. Returns how many meetings' reminders it queued.
  */
 export function queueDueReminders(db: Db, now = new Date()): number {
   return db.transaction((tx) => {
     const due = tx
-      .select({ id: meetings.id, startsAt: meetings.startsAt })
-      .from(meetings)
+      .update(meetings)
+      .set({ remindedFor: sql`${meetings.startsAt}` })
       .where(
         and(
           eq(meetings.status, "scheduled"),
@@ -781,9 +781,9 @@ export function queueDueReminders(db: Db, now = new Date()): number {
           or(isNull(meetings.remindedFor), ne(meetings.remindedFor, meetings.startsAt)),
         ),
       )
+      .returning({ id: meetings.id, startsAt: meetings.startsAt })
       .all();
     for (const meeting of due) {
-      tx.update(meetings).set({ remindedFor: meeting.startsAt }).where(eq(meetings.id, meeting.id)).run();
       enqueueBroadcast(tx, "meeting-reminders", { meetingId: meeting.id, startsAt: meeting.startsAt!.getTime() }, now);
     }
     return due.length;
