@@ -2,6 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { meetingRsvps, meetings, meetingSlots, outbox, slotVotes, users } from "../../db/schema";
 import type { Visitor } from "../support/http";
+import { queueDueReminders } from "~/modules/scheduling/service.server";
 import { broadcastsSettled, startPortal, type Portal } from "../support/portal";
 import {
   addDays,
@@ -28,7 +29,7 @@ import { attr, mainText, selectedValue, sleep, tagWithId, textOfId } from "./htm
 const COORDINATOR = "anna.visser@taskforce.example";
 const ANDRES = { email: "andres.restrepo@bancocordillera.example", name: "Andrés Restrepo", zone: "America/Bogota", locale: "es-CO" };
 const GIULIA = { email: "giulia.rossi@vigilanzadigitale.example", name: "Giulia Rossi", zone: "Europe/Rome", locale: "it-IT" };
-const KATHARINA = { email: "katharina.huber@donau-privatbank.example", name: "Katharina Huber" }; // invited, stays silent
+const KATHARINA = { email: "katharina.huber@donau-privatbank.example", name: "Katharina Huber" }; // invited, silent until the day before
 const DANIEL = "daniel.brooks@prairiebroadband.example"; // Prairie Broadband: not invited
 const INVITED = ["Banco Cordillera S.A.", "Vigilanza Digitale S.p.A.", "Donau Privatbank AG"];
 const INVITEES = [ANDRES.email, GIULIA.email, KATHARINA.email].sort();
@@ -580,6 +581,29 @@ describe("finalising, RSVPs, rescheduling and cancelling", () => {
       `from ${dayText(GIULIA.locale, W)}, 16:00–17:00 CET (Europe/Rome) to ${dayText(GIULIA.locale, newDate)}, 17:00–18:00 CET (Europe/Rome)`,
     );
     expect(mainText(await page(coordinator))).toContain("revision 1");
+  });
+
+  it("reminds those who will come the day before, and someone who accepts after that at once, each once", async () => {
+    // The move asked everyone again; Andrés and Giulia answer for the new time.
+    await act(andres, { intent: "rsvp", response: "accepted" });
+    await act(giulia, { intent: "rsvp", response: "tentative" });
+    // The minutely timer, run as 23 hours before the moved meeting: the time is the one thing the
+    // test sets; the built portal's worker composes the reminders and sends them.
+    const dayBefore = new Date(meeting().startsAt!.getTime() - 23 * 3_600_000);
+    expect(queueDueReminders(portal.db(), dayBefore)).toBe(1);
+    expect(await outboxTo("meeting-reminder")).toEqual([ANDRES.email, GIULIA.email].sort());
+    // Katharina, silent until now, accepts through the meeting's page: her reminder is queued
+    // with her answer, in its transaction, with no broadcast to wait for.
+    const katharina = await signIn(portal, smtp, KATHARINA.email);
+    await act(katharina, { intent: "rsvp", response: "accepted" });
+    expect(outboxRowsTo("meeting-reminder")).toEqual(INVITEES);
+    // Answers changed after that queue nothing twice.
+    await act(giulia, { intent: "rsvp", response: "accepted" });
+    await act(katharina, { intent: "rsvp", response: "tentative" });
+    expect(await outboxTo("meeting-reminder")).toEqual(INVITEES);
+    const mails = await mailsWithSubject(`Tomorrow: ${TITLE}`, 3);
+    expect(recipientsOf(mails)).toEqual(INVITEES);
+    expect(mails.find((mail) => mail.envelopeTo.includes(KATHARINA.email))!.text).toContain(`${portal.url}/meetings/${meetingId}`);
   });
 
   it("cancelling raises the revision again, tells everyone, and stops RSVPs with a clear message (409)", async () => {
