@@ -5,13 +5,13 @@ import { auditEvents, organisations, outbox, roleGrants, sessions, signInTokens,
 import { DEMO_SIGN_INS } from "../../db/seed";
 import { forgetSingleton } from "~/lib/singleton.server";
 import { getAccount, setAccountActive } from "~/modules/accounts/service.server";
-import { endSession, resolveSession } from "~/modules/auth/sessions.server";
+import { endSession, resolveSession, setFlash, takeFlash } from "~/modules/auth/sessions.server";
 import {
   inspectSignInLink,
   redeemSignInLink,
   requestSignIn,
 } from "~/modules/auth/sign-in.server";
-import { freshDatabase } from "../support/db";
+import { freshDatabase, statementTexts } from "../support/db";
 import { appErrorFrom, later, minutes } from "./helpers";
 
 const APP_URL = "http://localhost:3000";
@@ -345,6 +345,21 @@ describe("resolveSession", () => {
     expect(db.select().from(sessions).where(eq(sessions.userId, id)).all()).toHaveLength(0);
     expect(resolveSession(db, sessionToken, later(T0, minutes(2)))).toBeNull();
     expect(inspectSignInLink(db, latestToken(), later(T0, minutes(2)))).toMatchObject({ valid: false });
+  });
+
+  it("builds its query once per connection: every later request's look-up, and its flash read, prepares nothing", () => {
+    const { sessionToken } = signIn(ANNA);
+    resolveSession(db, sessionToken, T0);
+    takeFlash(db, sessionToken);
+    expect(statementTexts(sqlite, () => resolveSession(db, sessionToken, T0))).toEqual([]);
+    expect(statementTexts(sqlite, () => takeFlash(db, sessionToken))).toEqual([]);
+    // Built once, still run with each request's own values.
+    const other = signIn(KATHARINA);
+    expect(resolveSession(db, other.sessionToken, T0)).toMatchObject({ email: KATHARINA });
+    setFlash(db, other.sessionToken, "Draft saved.");
+    expect(takeFlash(db, sessionToken)).toBeNull();
+    expect(takeFlash(db, other.sessionToken)).toMatchObject({ message: "Draft saved." });
+    expect(takeFlash(db, other.sessionToken)).toBeNull();
   });
 
   it("refuses a session whose organisation was deactivated behind its back", () => {

@@ -7,7 +7,7 @@ import {
   users,
   type Role,
 } from "../../../db/schema";
-import type { Db, DbOrTx } from "~/lib/db.server";
+import { builtOnce, type Db, type DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { containing, keyset } from "~/lib/keyset.server";
 import { recordAudit, type RequestOrigin } from "../audit/audit.server";
@@ -77,8 +77,8 @@ export const accountIsUsable = () =>
  * still be used, in one statement: what every signed-in request asks first, where four queries
  * (the session, the account, its roles, the account's use) cost more to build than to run.
  */
-export function sessionAccount(db: DbOrTx, idHash: string) {
-  const row = db
+const sessionAccountQuery = builtOnce((db) =>
+  db
     .select({
       ...accountColumns,
       roles: sql<string>`(select json_group_array(role) from (select ${roleGrants.role} as role from ${roleGrants} where ${roleGrants.userId} = ${users.id}))`,
@@ -89,8 +89,12 @@ export function sessionAccount(db: DbOrTx, idHash: string) {
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .leftJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(eq(sessions.idHash, idHash))
-    .get();
+    .where(eq(sessions.idHash, sql.placeholder("idHash")))
+    .prepare(),
+);
+
+export function sessionAccount(db: Db, idHash: string) {
+  const row = sessionAccountQuery(db).get({ idHash });
   if (!row) return null;
   const { roles, usable, lastSeenAt, expiresAt, ...account } = row;
   return {

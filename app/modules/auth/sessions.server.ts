@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { and, eq, isNotNull } from "drizzle-orm";
+import { and, eq, isNotNull, sql } from "drizzle-orm";
 import { sessions, type Flash } from "../../../db/schema";
-import type { Db } from "~/lib/db.server";
+import { builtOnce, type Db } from "~/lib/db.server";
 import { SESSION_IDLE_MS } from "~/lib/session.server";
 import { sessionAccount, type Account } from "../accounts/service.server";
 import { recordAudit, type RequestOrigin } from "../audit/audit.server";
@@ -47,11 +47,19 @@ export function setFlash(db: Db, token: string, message: string): Flash {
   return flash;
 }
 
+// Read first: most pages have no message, and a read takes no write lock.
+const flashQuery = builtOnce((db) =>
+  db
+    .select({ flash: sessions.flash })
+    .from(sessions)
+    .where(and(eq(sessions.idHash, sql.placeholder("idHash")), isNotNull(sessions.flash)))
+    .prepare(),
+);
+
 /** The message kept for this page, if any, and gone once read: it is shown once. */
 export function takeFlash(db: Db, token: string): Flash | null {
   const idHash = hashToken(token);
-  // Read first: most pages have no message, and a read takes no write lock.
-  const row = db.select({ flash: sessions.flash }).from(sessions).where(and(eq(sessions.idHash, idHash), isNotNull(sessions.flash))).get();
+  const row = flashQuery(db).get({ idHash });
   if (!row?.flash) return null;
   db.update(sessions).set({ flash: null }).where(eq(sessions.idHash, idHash)).run();
   return row.flash;
