@@ -20,11 +20,22 @@ export async function freePort(): Promise<number> {
 
 export type Portal = Awaited<ReturnType<typeof startPortal>>;
 
+/**
+ * What `npm start` hands node after its build check (package.json): V8's flags, then the built
+ * server. Read from there, so that the tests and the benchmark run the portal as it is run.
+ */
+export const START_ARGUMENTS: readonly string[] = (() => {
+  const start = (JSON.parse(fs.readFileSync("package.json", "utf8")) as { scripts: { start: string } }).scripts.start;
+  const [command, ...args] = start.split("&&").at(-1)!.trim().split(/\s+/);
+  if (command !== "node" || args.at(-1) !== "build/server/index.js") throw new Error(`npm start no longer ends in "node ... build/server/index.js": ${start}`);
+  return args;
+})();
+
 /** Runs the built server (`npm run build` first), as `npm start` does, with only the given variables. */
 function spawnServer(env: Record<string, string | undefined>) {
   const childEnv: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: process.env.HOME, ...env };
   for (const [key, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[key];
-  const child = spawn(process.execPath, ["build/server/index.js"], {
+  const child = spawn(process.execPath, START_ARGUMENTS, {
     cwd: process.cwd(),
     env: childEnv as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],

@@ -14,7 +14,6 @@ export type { BroadcastKind };
 // in one transaction with the cursor, so a crash repeats at most the batch that was in flight,
 // and that batch's messages were never committed.
 
-
 /**
  * One batch of a broadcast: the people after `after` (user ids, ascending), at most `limit`.
  * `entries` reads what the changes that joined it tell of (`joinBroadcast`), in the order they joined.

@@ -8,7 +8,7 @@ import { createCookie } from "@remix-run/node";
 import { openDatabase } from "~/lib/db.server";
 import { getAccount } from "~/modules/accounts/service.server";
 import { publishEdition } from "~/modules/assessment/service.server";
-import { freePort } from "../../support/portal";
+import { freePort, START_ARGUMENTS } from "../../support/portal";
 import { pageJavaScript, readBrowserBuild } from "../../support/browser-build";
 import { startSmtpServer } from "../../support/smtp";
 import { itemFields } from "../../support/threat-input";
@@ -108,7 +108,7 @@ async function start(kind: "portal" | "bare", file: string, smtpUrl: string): Pr
 }
 
 /** The built portal (npm run bench:http builds it first), run as `npm start` runs it. */
-const START_COMMAND = ["build/server/index.js"];
+const START_COMMAND = START_ARGUMENTS;
 
 /** Node's event-loop delay histogram in each server, read before and after each load. */
 const EVENT_LOOP_PRELOAD = path.resolve("tests/bench/http/event-loop.mjs");
