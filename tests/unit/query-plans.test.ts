@@ -1,3 +1,4 @@
+import { TransactionRollbackError } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { seedDemoRound } from "../../db/demo-round";
 import { DEMO_SIGN_INS } from "../../db/seed";
@@ -6,15 +7,17 @@ import { exportSummary, itemsBehind, listEditions, printableEdition, viewEdition
 import { correlate, correlationsForInput, corroborationOfInputs } from "~/modules/intel/correlation.server";
 import { resolvedKey } from "~/modules/reference/names";
 import { triageQueue, viewInput } from "~/modules/threat-input/service.server";
+import { BROADCAST_HANDLERS } from "~/modules/broadcasts/handlers.server";
+import { countSetAsideBroadcasts, joinBroadcast, runBroadcastBatch, troubledBroadcasts } from "~/modules/broadcasts/service.server";
 import { freshDatabase } from "../support/db";
-import { userIdOf } from "./helpers";
+import { thrownBy, userIdOf } from "./helpers";
 
 // The query plans of the main pages (issue 13.2), by structure: every statement a page runs is
 // explained (EXPLAIN QUERY PLAN, with the parameters it ran with), and none may read a large
 // table whole without an index, or sort one through a temporary B-tree. The plans do not depend
 // on how many rows there are (no ANALYZE statistics), so the demo round shows them.
 
-const LARGE = ["threat_inputs", "threat_input_items", "threat_input_indicators", "threat_input_item_entities", "threat_input_item_recipients", "reported_subjects", "meetings", "consultations", "audit_events", "outbox"];
+const LARGE = ["threat_inputs", "threat_input_items", "threat_input_indicators", "threat_input_item_entities", "threat_input_item_recipients", "reported_subjects", "meetings", "consultations", "audit_events", "outbox", "broadcasts"];
 const NOW = new Date("2026-11-10T09:00:00.000Z");
 
 let fixture: ReturnType<typeof freshDatabase>;
@@ -98,6 +101,19 @@ describe("the main pages' queries", () => {
     "triage queue page": () => {
       triageQueue(fixture.db, person(DEMO_SIGN_INS.analyst), {});
       triageQueue(fixture.db, person(DEMO_SIGN_INS.analyst), { crimeArea: "banking_trojans", after: `${NOW.getTime()}.999999` });
+    },
+    // A broadcast row stays once done: years of submits and meetings leave tens of thousands.
+    "broadcast worker and outbox page": () => {
+      runBroadcastBatch(fixture.db, BROADCAST_HANDLERS, "http://localhost:3000", NOW);
+      troubledBroadcasts(fixture.db);
+      countSetAsideBroadcasts(fixture.db);
+      const joined = thrownBy(() =>
+        fixture.db.transaction((tx) => {
+          joinBroadcast(tx, "threat-input-notices", { inputId: 1, version: 1 }, NOW);
+          tx.rollback();
+        }),
+      );
+      expect(joined).toBeInstanceOf(TransactionRollbackError);
     },
   };
 
