@@ -88,7 +88,7 @@ export default function Outbox() {
         </div>
       </dl>
       {broadcasts.total > 0 ? (
-        <section aria-labelledby="troubled-broadcasts">
+        <section aria-labelledby="troubled-broadcasts" className="section">
           <h2 id="troubled-broadcasts">Broadcasts with trouble</h2>
           <p className="small">
             Mail to many people is written a batch of people at a time. These broadcasts failed while being written; the
@@ -153,66 +153,68 @@ export default function Outbox() {
           </div>
         </section>
       ) : null}
-      <h2>Messages with trouble</h2>
-      {outbox.troubledTotal > 0 ? <p className="small">{counted(outbox.troubledTotal, "message")}, newest first.</p> : null}
-      {outbox.troubled.rows.length === 0 ? (
-        <EmptyState title="Every message so far was delivered at the first try." />
-      ) : (
-        <div className="table-wrap" {...scrollRegion("Messages being retried or given up")}>
-          <table className="stacked-table">
-            <caption className="visually-hidden">Messages being retried or given up</caption>
-            <thead>
-              <tr>
-                <th scope="col">Written</th>
-                <th scope="col">To</th>
-                <th scope="col">Subject</th>
-                <th scope="col">State</th>
-                <th scope="col">Last error</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {outbox.troubled.rows.map((message) => (
-                <tr key={message.id}>
-                  <td data-label="Written">
-                    <LocalTime at={message.createdAt} viewer={viewer} />
-                  </td>
-                  <td data-label="To" className="wrap-anywhere">
-                    {message.toAddress}
-                  </td>
-                  <td className="stacked-table__key">{message.subject}</td>
-                  <td data-label="State" className="stacked-table__key">
-                    {message.status === "dead" ? (
-                      <span className="badge badge--danger">Given up</span>
-                    ) : (
-                      <>
-                        Retrying ({message.attempts} tries), next <LocalTime at={message.nextAttemptAt} viewer={viewer} />
-                      </>
-                    )}
-                  </td>
-                  <td className="small wrap-anywhere" data-label="Last error">
-                    {message.lastError}
-                  </td>
-                  <td>
-                    {message.status === "dead" ? (
-                      <ActionForm>
-                        <input type="hidden" name="intent" value="retry-mail" />
-                        <input type="hidden" name="id" value={message.id} />
-                        <button type="submit" className="button button--secondary">
-                          Try again
-                        </button>
-                      </ActionForm>
-                    ) : null}
-                  </td>
+      <section aria-labelledby="troubled-messages" className="section">
+        <h2 id="troubled-messages">Messages with trouble</h2>
+        {outbox.troubledTotal > 0 ? <p className="small">{counted(outbox.troubledTotal, "message")}, newest first.</p> : null}
+        {outbox.troubled.rows.length === 0 ? (
+          <EmptyState title="Every message so far was delivered at the first try." />
+        ) : (
+          <div className="table-wrap" {...scrollRegion("Messages being retried or given up")}>
+            <table className="stacked-table">
+              <caption className="visually-hidden">Messages being retried or given up</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Written</th>
+                  <th scope="col">To</th>
+                  <th scope="col">Subject</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Last error</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager next={outbox.troubled.next} label="Pages of messages with trouble" nextLabel="Older messages" />
+              </thead>
+              <tbody>
+                {outbox.troubled.rows.map((message) => (
+                  <tr key={message.id}>
+                    <td data-label="Written">
+                      <LocalTime at={message.createdAt} viewer={viewer} />
+                    </td>
+                    <td data-label="To" className="wrap-anywhere">
+                      {message.toAddress}
+                    </td>
+                    <td className="stacked-table__key">{message.subject}</td>
+                    <td data-label="State" className="stacked-table__key">
+                      {message.status === "dead" ? (
+                        <span className="badge badge--danger">Given up</span>
+                      ) : (
+                        <>
+                          Retrying ({message.attempts} tries), next <LocalTime at={message.nextAttemptAt} viewer={viewer} />
+                        </>
+                      )}
+                    </td>
+                    <td className="small wrap-anywhere" data-label="Last error">
+                      {message.lastError}
+                    </td>
+                    <td>
+                      {message.status === "dead" ? (
+                        <ActionForm>
+                          <input type="hidden" name="intent" value="retry-mail" />
+                          <input type="hidden" name="id" value={message.id} />
+                          <button type="submit" className="button button--secondary">
+                            Try again
+                          </button>
+                        </ActionForm>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <Pager next={outbox.troubled.next} label="Pages of messages with trouble" nextLabel="Older messages" />
+      </section>
     </>
   );
 }
