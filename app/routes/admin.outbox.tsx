@@ -34,27 +34,37 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = retryFormSchema.safeParse(values);
   if (!form.success) notFound();
   const db = getDb();
-  // Sending again is once per click, however often the click arrives.
+  const { intent, id } = form.data;
+  const retry = RETRIES[intent];
+  // Trying again is once per click, however often the click arrives.
   return answerOnce(request, admin, values, () => {
-    const { intent, id } = form.data;
-    if (intent === "retry-broadcast") retryBroadcast(db, id);
-    else retryDeadMail(db, id);
+    retry.run(db, id);
     recordAudit(db, {
-      action: intent === "retry-broadcast" ? "broadcast.retried" : "mail.retried",
+      action: retry.audited,
       actorUserId: admin.id,
-      targetType: intent === "retry-broadcast" ? "broadcast" : "outbox",
+      targetType: retry.targetType,
       targetId: id,
       origin: { ip: context.clientAddress, userAgent: request.headers.get("User-Agent") },
     });
-    return {
-      location: "/admin/outbox",
-      message:
-        intent === "retry-broadcast"
-          ? "The broadcast is tried again within seconds, from where it stopped: this page shows it again if it fails."
-          : "The message is queued again: the outbox sends it within seconds.",
-    };
+    return { location: "/admin/outbox", message: retry.message };
   });
 }
+
+/** What "Try again" does to a given-up message and to a broadcast set aside. */
+const RETRIES = {
+  "retry-mail": {
+    run: retryDeadMail,
+    audited: "mail.retried",
+    targetType: "outbox",
+    message: "The message is queued again: the outbox sends it within seconds.",
+  },
+  "retry-broadcast": {
+    run: retryBroadcast,
+    audited: "broadcast.retried",
+    targetType: "broadcast",
+    message: "The broadcast is tried again within seconds, from where it stopped: this page shows it again if it fails.",
+  },
+} as const;
 
 export default function Outbox() {
   const { viewer, mailMode, outbox, broadcasts } = useLoaderData<typeof loader>();
