@@ -146,15 +146,7 @@ export default function Outbox() {
                       {broadcast.lastError}
                     </td>
                     <td>
-                      {broadcast.setAsideAt ? (
-                        <ActionForm>
-                          <input type="hidden" name="intent" value="retry-broadcast" />
-                          <input type="hidden" name="id" value={broadcast.id} />
-                          <button type="submit" className="button button--secondary">
-                            Try again
-                          </button>
-                        </ActionForm>
-                      ) : null}
+                      {broadcast.setAsideAt ? <TryAgain intent="retry-broadcast" id={broadcast.id} /> : null}
                     </td>
                   </tr>
                 ))}
@@ -207,15 +199,7 @@ export default function Outbox() {
                       {message.lastError}
                     </td>
                     <td>
-                      {message.status === "dead" ? (
-                        <ActionForm>
-                          <input type="hidden" name="intent" value="retry-mail" />
-                          <input type="hidden" name="id" value={message.id} />
-                          <button type="submit" className="button button--secondary">
-                            Try again
-                          </button>
-                        </ActionForm>
-                      ) : null}
+                      {message.status === "dead" ? <TryAgain intent="retry-mail" id={message.id} /> : null}
                     </td>
                   </tr>
                 ))}
@@ -226,5 +210,18 @@ export default function Outbox() {
         <Pager next={outbox.troubled.next} label="Pages of messages with trouble" nextLabel="Older messages" />
       </section>
     </>
+  );
+}
+
+/** One more try for a given-up message or a broadcast set aside (RETRIES says what each does). */
+function TryAgain({ intent, id }: { intent: keyof typeof RETRIES; id: number }) {
+  return (
+    <ActionForm>
+      <input type="hidden" name="intent" value={intent} />
+      <input type="hidden" name="id" value={id} />
+      <button type="submit" className="button button--secondary">
+        Try again
+      </button>
+    </ActionForm>
   );
 }
