@@ -304,8 +304,10 @@ describe("a broadcast that keeps failing", () => {
     await eventually(() => broadcastRow(stray.id).setAsideAt ?? undefined, 10_000, "the broadcast set aside");
     expect(broadcastRow(stray.id)).toMatchObject({ failures: 5, doneAt: null });
 
-    const home = mainText(await (await admin.get("/admin")).text());
-    expect(home).toContain("1 broadcast of mail to many people failed and is set aside.");
+    // Both of the admin's home pages warn of it.
+    for (const path of ["/admin", "/"]) {
+      expect(mainText(await (await admin.get(path)).text()), path).toContain("1 broadcast of mail to many people failed and is set aside.");
+    }
     const page = await (await admin.get("/admin/outbox")).text();
     const rows = tableRowsWithHeaders(page).filter((row) => row.some((cell) => cell.includes(`broadcast ${stray.id}`)));
     expect(rows).toHaveLength(1);
@@ -323,7 +325,7 @@ describe("a broadcast that keeps failing", () => {
     const again = await admin.postWithoutKey("/admin/outbox", form);
     expect(again.status).toBe(302);
     expect(portal.db().select().from(auditEvents).where(and(eq(auditEvents.action, "broadcast.retried"), eq(auditEvents.targetId, String(stray.id)))).all()).toHaveLength(1);
-    expect(mainText(await (await admin.get("/admin")).text())).not.toContain("set aside");
+    for (const path of ["/admin", "/"]) expect(mainText(await (await admin.get(path)).text()), path).not.toContain("set aside");
     // A broadcast that is not set aside is not there to try again.
     const missing = await admin.post("/admin/outbox", { intent: "retry-broadcast", id: String(stray.id) });
     expect(missing.status).toBe(404);

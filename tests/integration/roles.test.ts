@@ -1,6 +1,6 @@
 import { and, count, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { organisations, outbox, roleGrants, sessions, users } from "../../db/schema";
+import { auditEvents, broadcasts, organisations, outbox, roleGrants, sessions, users } from "../../db/schema";
 import { Visitor } from "../support/http";
 import { startPortal, type Portal } from "../support/portal";
 import { linkForm, requestLink, signIn } from "../support/sign-in";
@@ -77,6 +77,23 @@ describe("the admin area", () => {
     const organisation = await stakeholder.post("/admin/organisations/1", { intent: "deactivate" });
     expect(organisation.status).toBe(403);
     expect(portal.db().select().from(organisations).where(eq(organisations.id, 1)).get()!.active).toBe(true);
+  });
+
+  it("refuses a try again of a broadcast set aside from anyone but an admin, and leaves it set aside", async () => {
+    const setAside = new Date();
+    const broadcast = portal
+      .db()
+      .insert(broadcasts)
+      .values({ kind: "meeting-digest", payload: {}, createdAt: setAside, failures: 5, lastError: "no handler", setAsideAt: setAside })
+      .returning()
+      .get();
+    for (const visitor of [stakeholder, coordinator, analyst]) {
+      const response = await visitor.post("/admin/outbox", { intent: "retry-broadcast", id: String(broadcast.id) });
+      expect(response.status).toBe(403);
+    }
+    expect(portal.db().select().from(broadcasts).where(eq(broadcasts.id, broadcast.id)).get()).toMatchObject({ setAsideAt: setAside, failures: 5 });
+    expect(portal.db().select().from(auditEvents).where(eq(auditEvents.action, "broadcast.retried")).all()).toEqual([]);
+    portal.db().delete(broadcasts).where(eq(broadcasts.id, broadcast.id)).run();
   });
 
   it("answers the coordinator and the analyst with 403 too", async () => {
