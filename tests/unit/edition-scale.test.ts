@@ -135,8 +135,8 @@ describe("an edition's pages", () => {
           } while (after);
         });
         expect(ids, role).toHaveLength(total);
-        // An item's text is read for the items of a page, never for every item of the edition.
-        for (const text of texts.filter((one) => one.includes(`"threat_input_items"."narrative"`))) expect(text).toContain("json_each");
+        // An item's assessed fields are read for the items of a page, never for every item of the edition.
+        for (const text of texts.filter((one) => one.includes(`"threat_input_items"."techniques"`))) expect(text).toContain("json_each");
         return ids;
       };
       const view = viewEdition(db, viewer, editionId);
@@ -186,8 +186,8 @@ describe("a published edition, for an analyst its TLP:RED items name", () => {
     const { db, sqlite, editionId } = f;
     const analyst = getAccount(db, userIdOf(db, DEMO_SIGN_INS.analyst));
     const coordinator = getAccount(db, userIdOf(db, DEMO_SIGN_INS.coordinator));
-    // Reads every item's narrative: what computing the figures from the items does.
-    const readsItems = (texts: string[]) => texts.some((text) => text.includes(`"threat_input_items"."narrative"`));
+    // Reads every item's techniques: what computing the figures from the items does.
+    const readsItems = (texts: string[]) => texts.some((text) => text.includes(`"threat_input_items"."techniques"`));
     const readers = () => sqlite.prepare("select reader_user_id from assessment_edition_reader_figures where edition_id = ?").pluck().all(editionId);
     const view = (viewer: typeof analyst) => {
       let page: ReturnType<typeof viewEdition> | undefined;
@@ -228,8 +228,8 @@ describe("a published edition, for an analyst its TLP:RED items name", () => {
       { userId: analyst.id, origin: {} },
       at(1),
     );
-    // Each computation of an edition's figures reads its items' narratives once.
-    const computations = (run: () => unknown) => statementTexts(sqlite, run).filter((text) => text.includes(`"threat_input_items"."narrative"`)).length;
+    // Each computation of an edition's figures reads its items' techniques once.
+    const computations = (run: () => unknown) => statementTexts(sqlite, run).filter((text) => text.includes(`"threat_input_items"."techniques"`)).length;
     let first: ReturnType<typeof viewEdition> | undefined;
     expect(computations(() => (first = viewEdition(db, analyst, draftId)))).toBe(2);
     expect(sqlite.prepare("select reader_user_id from assessment_edition_reader_figures where edition_id = ?").pluck().all(editionId)).toEqual([analyst.id]);
@@ -246,6 +246,24 @@ describe("a published edition, for an analyst its TLP:RED items name", () => {
 });
 
 describe("a draft edition's page", () => {
+  it("reads of its items what the figures use: no narrative, recommended actions or grading note, for any reader", () => {
+    const f = fixture("Narrated round");
+    const { db, sqlite, editionId } = f;
+    const texts = VIEWERS.flatMap((role) => {
+      const viewer = getAccount(db, userIdOf(db, DEMO_SIGN_INS[role]));
+      return statementTexts(sqlite, () => {
+        viewEdition(db, viewer, editionId);
+        printableEdition(db, viewer, editionId);
+        if (role === "analyst") exportSummary(db, viewer, editionId);
+      });
+    });
+    // The figures were computed from the items (their techniques were read), and nothing more of them.
+    expect(texts.some((text) => text.includes(`"threat_input_items"."techniques"`))).toBe(true);
+    for (const column of ["narrative", "recommended_actions", "grade_note"]) {
+      expect(texts.filter((text) => text.includes(`"threat_input_items"."${column}"`)), column).toEqual([]);
+    }
+  });
+
   it("lists no item, so a view writes nothing; the items behind a figure are audited once a page of them", () => {
     const f = fixture("Audited round");
     multiply(f, 50);

@@ -45,7 +45,6 @@ function item(overrides: Partial<AssessedItem> = {}): AssessedItem {
     attribution: "named",
     crimeArea: "botnets",
     title: "An item",
-    narrative: "",
     trend: "stable",
     impact: 3,
     likelihood: 3,

@@ -27,8 +27,11 @@ import { parseStixBundle, validateIndicator, type IndicatorType } from "~/module
 
 const PUBLISHED_AT = new Date("2025-04-15T09:30:00Z");
 
-/** An item with the organisation behind it, which the export must never carry. */
-type FixtureItem = AssessedItem & { organisationName: string; organisationSector: Sector };
+/**
+ * An item with the organisation behind it and the item's narrative, which the export must never
+ * carry: the portal no longer reads narratives for its figures, but the export is handed them here.
+ */
+type FixtureItem = AssessedItem & { organisationName: string; organisationSector: Sector; narrative: string };
 
 function item(fields: Partial<FixtureItem> & Pick<AssessedItem, "id" | "tlp" | "crimeArea" | "title">): FixtureItem {
   return {

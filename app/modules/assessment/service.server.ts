@@ -215,6 +215,26 @@ const amongItems = (ids: number[]) => amongIds(threatInputItems.id, ids);
 /** On a warning list and not cleared by an analyst: kept, but never exported. */
 const LISTED = sql`(${threatInputIndicators.warnings} is not null and ${threatInputIndicators.clearedAt} is null)`;
 
+/** The columns of an item that its assessment reads (AssessedItem); the grades come from gradesOf. */
+const ASSESSED_COLUMNS = {
+  id: threatInputItems.id,
+  attribution: threatInputItems.attribution,
+  crimeArea: threatInputItems.crimeArea,
+  title: threatInputItems.title,
+  trend: threatInputItems.trend,
+  impact: threatInputItems.impact,
+  likelihood: threatInputItems.likelihood,
+  tlp: threatInputItems.tlp,
+  shareOnward: threatInputItems.shareOnward,
+  observedFrom: threatInputItems.observedFrom,
+  observedTo: threatInputItems.observedTo,
+  sectors: threatInputItems.sectors,
+  countries: threatInputItems.countries,
+  actors: threatInputItems.actors,
+  malware: threatInputItems.malware,
+  techniques: threatInputItems.techniques,
+};
+
 /** An edition's item as a page shows it: its source in the words the gate allows. */
 type EditionItem = AssessedItem & { source: string; disclosure: "named" | "sector_country" | "anonymous" };
 
@@ -229,7 +249,10 @@ function readableItems(db: DbOrTx, viewer: Viewer, edition: Edition, selection: 
     db,
     edition,
     {
-      item: threatInputItems,
+      // What figures, pages and exports use of an item, and no more: not its narrative, its
+      // recommended actions or its grading note, which no figure reads and no export carries,
+      // and which over an edition of 100,000 items would be most of what is read.
+      item: ASSESSED_COLUMNS,
       grades: gradesOf(edition),
       inputId: threatInputs.id,
       organisationId: organisations.id,
@@ -239,7 +262,7 @@ function readableItems(db: DbOrTx, viewer: Viewer, edition: Edition, selection: 
     itemReadableBy(viewer),
     and(SELECTIONS[selection], only),
   ).all() as {
-    item: typeof threatInputItems.$inferSelect;
+    item: Pick<typeof threatInputItems.$inferSelect, keyof typeof ASSESSED_COLUMNS>;
     grades: Pick<AssessedItem, "sourceReliability" | "informationCredibility">;
     inputId: number;
     organisationId: number;
@@ -279,7 +302,6 @@ function readableItems(db: DbOrTx, viewer: Viewer, edition: Edition, selection: 
     attribution: item.attribution,
     crimeArea: item.crimeArea,
     title: item.title,
-    narrative: item.narrative,
     trend: item.trend,
     impact: item.impact,
     likelihood: item.likelihood,
@@ -930,7 +952,7 @@ export function contributionsOf(db: DbOrTx, viewer: Viewer, inputId: number) {
       editionId: assessmentEditions.id,
       editionTitle: assessmentEditions.title,
       publishedAt: assessmentEditions.publishedAt,
-      item: threatInputItems,
+      item: ASSESSED_COLUMNS,
       sourceReliability: assessmentEditionItems.sourceReliability,
       informationCredibility: assessmentEditionItems.informationCredibility,
       organisationCountry: organisations.country,

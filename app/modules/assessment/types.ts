@@ -21,7 +21,6 @@ export type AssessedItem = {
   attribution: Attribution;
   crimeArea: CrimeArea;
   title: string;
-  narrative: string;
   trend: Trend;
   impact: number;
   likelihood: number;
