@@ -1,7 +1,6 @@
 import { asc, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { broadcasts, outbox } from "../../db/schema";
-import type { DbOrTx } from "~/lib/db.server";
 import {
   BROADCAST_RETRY,
   countSetAsideBroadcasts,
@@ -177,7 +176,7 @@ describe("the broadcast worker", () => {
       { db, handlers: handlers(), appUrl: APP_URL, logger: { error: (fields, message) => logged.push({ fields, message }) } },
       10,
     );
-    const done = (id: number) => (db as DbOrTx).select({ doneAt: broadcasts.doneAt }).from(broadcasts).where(eq(broadcasts.id, id)).get()!.doneAt !== null;
+    const done = (id: number) => db.select({ doneAt: broadcasts.doneAt }).from(broadcasts).where(eq(broadcasts.id, id)).get()!.doneAt !== null;
     for (let waited = 0; !done(invitations) && waited < 5_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
     await worker.stop();
     expect(done(invitations)).toBe(true);
