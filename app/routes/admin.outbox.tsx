@@ -12,7 +12,7 @@ import { counted } from "~/lib/words";
 import { notFound } from "~/lib/http.server";
 import { requireRole } from "~/modules/auth/guard.server";
 import { recordAudit } from "~/modules/audit/audit.server";
-import { retryBroadcast, troubledBroadcasts } from "~/modules/broadcasts/service.server";
+import { broadcastCounts, retryBroadcast, troubledBroadcasts } from "~/modules/broadcasts/service.server";
 import { broadcastKindLabel } from "~/modules/broadcasts/vocabulary";
 import { outboxOverview, retryDeadMail } from "~/modules/mail/outbox.server";
 import { outboxPageSchema, retryFormSchema } from "~/modules/mail/schema";
@@ -25,7 +25,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, "admin");
   const { after } = outboxPageSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const db = getDb();
-  return { viewer, mailMode: getEnv().mailMode, outbox: outboxOverview(db, after), broadcasts: troubledBroadcasts(db) };
+  return {
+    viewer,
+    mailMode: getEnv().mailMode,
+    outbox: outboxOverview(db, after),
+    broadcasts: { ...troubledBroadcasts(db), ...broadcastCounts(db) },
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -81,7 +86,8 @@ export default function Outbox() {
         {mailMode === "smtp"
           ? "Mail is sent through the configured SMTP server."
           : "Demo mail mode: messages go to the portal's own mailbox."}{" "}
-        Failed messages are retried with growing pauses and given up after a bounded time.
+        Failed messages are retried with growing pauses and given up after a bounded time. Mail to many people is
+        first a broadcast, written into the outbox a batch of people at a time.
       </p>
       <dl className="figures">
         <div>
@@ -96,13 +102,17 @@ export default function Outbox() {
           <dt>Given up</dt>
           <dd>{outbox.dead}</dd>
         </div>
+        <div>
+          <dt>Broadcasts being written</dt>
+          <dd>{broadcasts.underway}</dd>
+        </div>
       </dl>
       {broadcasts.total > 0 ? (
         <section aria-labelledby="troubled-broadcasts" className="section">
           <h2 id="troubled-broadcasts">Broadcasts with trouble</h2>
           <p className="small">
-            Mail to many people is written a batch of people at a time. These broadcasts failed while being written; the
-            people they have not reached yet get nothing until one succeeds. The others go ahead meanwhile.
+            These broadcasts failed while being written: the people they have not reached yet get nothing until one
+            succeeds. The others go ahead meanwhile.
             {broadcasts.total > broadcasts.shown.length ? ` The ${broadcasts.shown.length} oldest of ${broadcasts.total}.` : null}
           </p>
           <div className="table-wrap" {...scrollRegion("Broadcasts that failed")}>

@@ -309,6 +309,8 @@ describe("a broadcast that keeps failing", () => {
       expect(mainText(await (await admin.get(path)).text()), path).toContain("1 broadcast of mail to many people failed and is set aside.");
     }
     const page = await (await admin.get("/admin/outbox")).text();
+    // Set aside, it is no longer being written.
+    expect(mainText(page)).toMatch(/Broadcasts being written\s*0/);
     const rows = tableRowsWithHeaders(page).filter((row) => row.some((cell) => cell.includes(`broadcast ${stray.id}`)));
     expect(rows).toHaveLength(1);
     expect(rows[0]!.join(" | ")).toContain("Set aside after 5 failures");

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { broadcasts, outbox } from "../../db/schema";
 import {
   BROADCAST_RETRY,
-  countSetAsideBroadcasts,
+  broadcastCounts,
   drainBroadcasts,
   enqueueBroadcast,
   joinBroadcast,
@@ -104,7 +104,7 @@ describe("a broadcast whose batch throws", () => {
       [5, true],
     ]);
     expect(broadcastRow(poll)).toMatchObject({ failures: 5, setAsideAt: at, doneAt: null });
-    expect(countSetAsideBroadcasts(db)).toBe(1);
+    expect(broadcastCounts(db)).toEqual({ underway: 0, setAside: 1 });
     // Set aside, it is not taken again however late it gets.
     expect(runBroadcastBatch(db, handlers(), APP_URL, later(at, 30 * 24 * 3_600_000))).toBe(false);
     expect(mailOf("poisoned")).toEqual([]);
@@ -117,7 +117,7 @@ describe("a broadcast whose batch throws", () => {
     const retried = later(T0, 3_600_000);
     retryBroadcast(db, poll, retried);
     expect(broadcastRow(poll)).toMatchObject({ setAsideAt: null, nextAttemptAt: retried, failures: BROADCAST_RETRY.setAsideAfter });
-    expect(countSetAsideBroadcasts(db)).toBe(0);
+    expect(broadcastCounts(db)).toEqual({ underway: 1, setAside: 0 });
     // Still broken: one more try, and it is set aside again at once.
     const failures: BroadcastFailure[] = [];
     runAll(retried, failures);

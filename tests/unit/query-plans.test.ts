@@ -8,7 +8,7 @@ import { correlate, correlationsForInput, corroborationOfInputs } from "~/module
 import { resolvedKey } from "~/modules/reference/names";
 import { triageQueue, viewInput } from "~/modules/threat-input/service.server";
 import { BROADCAST_HANDLERS } from "~/modules/broadcasts/handlers.server";
-import { countSetAsideBroadcasts, joinBroadcast, runBroadcastBatch, troubledBroadcasts } from "~/modules/broadcasts/service.server";
+import { broadcastCounts, joinBroadcast, runBroadcastBatch, troubledBroadcasts } from "~/modules/broadcasts/service.server";
 import { freshDatabase } from "../support/db";
 import { thrownBy, userIdOf } from "./helpers";
 
@@ -106,7 +106,7 @@ describe("the main pages' queries", () => {
     "broadcast worker and outbox page": () => {
       runBroadcastBatch(fixture.db, BROADCAST_HANDLERS, "http://localhost:3000", NOW);
       troubledBroadcasts(fixture.db);
-      countSetAsideBroadcasts(fixture.db);
+      broadcastCounts(fixture.db);
       const joined = thrownBy(() =>
         fixture.db.transaction((tx) => {
           joinBroadcast(tx, "threat-input-notices", { inputId: 1, version: 1 }, NOW);

@@ -171,9 +171,21 @@ export function retryBroadcast(db: DbOrTx, id: number, now = new Date()) {
   if (!row) throw new AppError("not_found", "There is no broadcast set aside with that number.");
 }
 
-/** How many broadcasts wait for an admin to try them again: the admins' home pages warn of them. */
-export function countSetAsideBroadcasts(db: DbOrTx): number {
-  return db.select({ n: count() }).from(broadcasts).where(and(isNull(broadcasts.doneAt), isNotNull(broadcasts.setAsideAt))).get()?.n ?? 0;
+/**
+ * How many broadcasts are still being written (gathering, composing or waiting to be tried again),
+ * and how many wait, set aside, for an admin: the outbox page shows the one, the admins' home
+ * pages warn of the other.
+ */
+export function broadcastCounts(db: DbOrTx): { underway: number; setAside: number } {
+  const row = db
+    .select({
+      underway: sql<number>`coalesce(sum(${broadcasts.setAsideAt} is null), 0)`,
+      setAside: sql<number>`coalesce(sum(${broadcasts.setAsideAt} is not null), 0)`,
+    })
+    .from(broadcasts)
+    .where(isNull(broadcasts.doneAt))
+    .get();
+  return { underway: row?.underway ?? 0, setAside: row?.setAside ?? 0 };
 }
 
 export const TROUBLED_BROADCASTS_SHOWN = 20;

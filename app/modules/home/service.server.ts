@@ -2,7 +2,7 @@ import type { DbOrTx } from "~/lib/db.server";
 import type { Account } from "../accounts/service.server";
 import { countActiveAccounts } from "../accounts/service.server";
 import { latestAuditEvents } from "../audit/audit.server";
-import { countSetAsideBroadcasts } from "../broadcasts/service.server";
+import { broadcastCounts } from "../broadcasts/service.server";
 import { outboxCounts } from "../mail/outbox.server";
 import { countConsultationsFor, listConsultationsFor } from "../consultations/service.server";
 import { countActiveOrganisations } from "../organisations/service.server";
@@ -14,7 +14,7 @@ export function adminOverview(db: DbOrTx) {
   return {
     activeAccounts: countActiveAccounts(db),
     activeOrganisations: countActiveOrganisations(db),
-    mail: { pending, dead, broadcastsSetAside: countSetAsideBroadcasts(db) },
+    mail: { pending, dead, broadcastsSetAside: broadcastCounts(db).setAside },
     recentAudit: latestAuditEvents(db, HOME_LIST_SIZE),
   };
 }
