@@ -137,6 +137,7 @@ export default function Outbox() {
                     </td>
                     <td className="stacked-table__key">
                       {broadcastKindLabel(broadcast.kind)} (broadcast {broadcast.id}
+                      {broadcast.about ? `, ${broadcast.about}` : null}
                       {broadcast.entries > 1 ? `, telling of ${broadcast.entries} changes` : null}
                       {broadcast.sent > 0 ? `, ${counted(broadcast.sent, "message")} written so far` : null})
                     </td>

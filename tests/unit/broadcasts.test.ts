@@ -104,6 +104,8 @@ describe("a broadcast whose batch throws", () => {
       [5, true],
     ]);
     expect(broadcastRow(poll)).toMatchObject({ failures: 5, setAsideAt: at, doneAt: null });
+    // The page names what it tells of by number: the meeting.
+    expect(troubledBroadcasts(db).shown).toMatchObject([{ id: poll, kind: "meeting-poll", about: "meeting 1", setAsideAt: at }]);
     expect(broadcastCounts(db)).toEqual({ underway: 0, setAside: 1 });
     // Set aside, it is not taken again however late it gets.
     expect(runBroadcastBatch(db, handlers(), APP_URL, later(at, 30 * 24 * 3_600_000))).toBe(false);
@@ -143,7 +145,7 @@ describe("a broadcast whose batch throws", () => {
     runAll(T0, failures);
     expect(failures).toMatchObject([{ broadcastId: stray.id, kind: "meeting-digest", failures: 1, setAside: false }]);
     expect(broadcastRow(stray.id)).toMatchObject({ doneAt: null, lastError: 'This version of the portal cannot compose a broadcast of the kind "meeting-digest".' });
-    expect(troubledBroadcasts(db)).toMatchObject({ total: 1, shown: [{ id: stray.id, kind: "meeting-digest", failures: 1, entries: 0 }] });
+    expect(troubledBroadcasts(db)).toMatchObject({ total: 1, shown: [{ id: stray.id, kind: "meeting-digest", failures: 1, entries: 0, about: null }] });
   });
 
   it("throws its error to a caller that does not handle failures, after recording it", () => {
@@ -163,7 +165,7 @@ describe("a broadcast whose batch throws", () => {
     const third = joinBroadcast(db, "threat-input-notices", { inputId: 3, version: 1 }, later(T0, 2_000));
     expect(second).not.toBe(first);
     expect(third).toBe(second);
-    expect(troubledBroadcasts(db)).toMatchObject({ total: 1, shown: [{ id: first, entries: 1 }] });
+    expect(troubledBroadcasts(db)).toMatchObject({ total: 1, shown: [{ id: first, entries: 1, about: null }] });
   });
 });
 

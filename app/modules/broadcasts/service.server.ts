@@ -196,28 +196,37 @@ export const TROUBLED_BROADCASTS_SHOWN = 20;
  */
 export function troubledBroadcasts(db: DbOrTx) {
   const troubled = and(isNull(broadcasts.doneAt), gt(broadcasts.failures, 0));
+  const shown = db
+    .select({
+      id: broadcasts.id,
+      kind: broadcasts.kind,
+      payload: broadcasts.payload,
+      sent: broadcasts.sent,
+      failures: broadcasts.failures,
+      lastError: broadcasts.lastError,
+      nextAttemptAt: broadcasts.nextAttemptAt,
+      setAsideAt: broadcasts.setAsideAt,
+      createdAt: broadcasts.createdAt,
+      // Qualified by hand: in a one-table select drizzle names the outer column bare, which
+      // inside the subquery would be the entry's own id.
+      entries: sql<number>`(select count(*) from "broadcast_entries" where "broadcast_entries"."broadcast_id" = "broadcasts"."id")`,
+    })
+    .from(broadcasts)
+    .where(troubled)
+    .orderBy(asc(broadcasts.id))
+    .limit(TROUBLED_BROADCASTS_SHOWN)
+    .all();
   return {
     total: db.select({ n: count() }).from(broadcasts).where(troubled).get()?.n ?? 0,
-    shown: db
-      .select({
-        id: broadcasts.id,
-        kind: broadcasts.kind,
-        sent: broadcasts.sent,
-        failures: broadcasts.failures,
-        lastError: broadcasts.lastError,
-        nextAttemptAt: broadcasts.nextAttemptAt,
-        setAsideAt: broadcasts.setAsideAt,
-        createdAt: broadcasts.createdAt,
-        // Qualified by hand: in a one-table select drizzle names the outer column bare, which
-        // inside the subquery would be the entry's own id.
-        entries: sql<number>`(select count(*) from "broadcast_entries" where "broadcast_entries"."broadcast_id" = "broadcasts"."id")`,
-      })
-      .from(broadcasts)
-      .where(troubled)
-      .orderBy(asc(broadcasts.id))
-      .limit(TROUBLED_BROADCASTS_SHOWN)
-      .all(),
+    shown: shown.map(({ payload, ...broadcast }) => ({ ...broadcast, about: aboutOf(payload) })),
   };
+}
+
+/** What a broadcast tells of, by number: enough for an admin to tell its coordinator which it is. */
+function aboutOf(payload: Record<string, unknown>): string | null {
+  if (typeof payload.meetingId === "number") return `meeting ${payload.meetingId}`;
+  if (typeof payload.consultationId === "number") return `consultation ${payload.consultationId}`;
+  return null;
 }
 
 /** Runs every pending batch now, gathered or not: for tests and scripts, which have no worker. */
