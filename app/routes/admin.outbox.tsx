@@ -29,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     viewer,
     mailMode: getEnv().mailMode,
     outbox: outboxOverview(db, after),
-    broadcasts: { ...troubledBroadcasts(db), ...broadcastCounts(db) },
+    broadcasts: { shown: troubledBroadcasts(db), ...broadcastCounts(db) },
   };
 }
 
@@ -107,13 +107,13 @@ export default function Outbox() {
           <dd>{broadcasts.underway}</dd>
         </div>
       </dl>
-      {broadcasts.total > 0 ? (
+      {broadcasts.troubled > 0 ? (
         <section aria-labelledby="troubled-broadcasts" className="section">
           <h2 id="troubled-broadcasts">Broadcasts with trouble</h2>
           <p className="small">
             These broadcasts failed while being written: the people they have not reached yet get nothing until one
             succeeds. The others go ahead meanwhile.
-            {broadcasts.total > broadcasts.shown.length ? ` The ${broadcasts.shown.length} oldest of ${broadcasts.total}.` : null}
+            {broadcasts.troubled > broadcasts.shown.length ? ` The ${broadcasts.shown.length} oldest of ${broadcasts.troubled}.` : null}
           </p>
           <div className="table-wrap" {...scrollRegion("Broadcasts that failed")}>
             <table className="stacked-table">

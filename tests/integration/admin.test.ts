@@ -331,5 +331,15 @@ describe("a broadcast that keeps failing", () => {
     // A broadcast that is not set aside is not there to try again.
     const missing = await admin.post("/admin/outbox", { intent: "retry-broadcast", id: String(stray.id) });
     expect(missing.status).toBe(404);
+    // A try again that names no such thing, or no number, is refused and changes nothing.
+    const audited = () => portal.db().select().from(auditEvents).where(inArray(auditEvents.action, ["broadcast.retried", "mail.retried"])).all().length;
+    const before = { audited: audited(), broadcast: broadcastRow(stray.id) };
+    const forms: Record<string, string>[] = [{ intent: "retry-everything", id: String(stray.id) }, { intent: "retry-broadcast", id: "eight" }, { intent: "retry-broadcast" }];
+    for (const form of forms) {
+      const refused = await admin.post("/admin/outbox", form);
+      expect(refused.status, JSON.stringify(form)).toBe(404);
+      await refused.text();
+    }
+    expect({ audited: audited(), broadcast: broadcastRow(stray.id) }).toEqual(before);
   });
 });

@@ -215,7 +215,11 @@ const amongItems = (ids: number[]) => amongIds(threatInputItems.id, ids);
 /** On a warning list and not cleared by an analyst: kept, but never exported. */
 const LISTED = sql`(${threatInputIndicators.warnings} is not null and ${threatInputIndicators.clearedAt} is null)`;
 
-/** The columns of an item that its assessment reads (AssessedItem); the grades come from gradesOf. */
+/**
+ * The columns of an item that its assessment reads (AssessedItem); the grades come from gradesOf.
+ * Not its narrative, recommended actions or grading note: no figure reads them and no export
+ * carries them, and over an edition of 100,000 items they would be most of what is read.
+ */
 const ASSESSED_COLUMNS = {
   id: threatInputItems.id,
   attribution: threatInputItems.attribution,
@@ -249,9 +253,6 @@ function readableItems(db: DbOrTx, viewer: Viewer, edition: Edition, selection: 
     db,
     edition,
     {
-      // What figures, pages and exports use of an item, and no more: not its narrative, its
-      // recommended actions or its grading note, which no figure reads and no export carries,
-      // and which over an edition of 100,000 items would be most of what is read.
       item: ASSESSED_COLUMNS,
       grades: gradesOf(edition),
       inputId: threatInputs.id,

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, isNotNull, isNull, lte, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, isNotNull, isNull, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import { broadcastEntries, broadcasts } from "../../../db/schema";
 import type { Db, DbOrTx } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
@@ -172,31 +172,32 @@ export function retryBroadcast(db: DbOrTx, id: number, now = new Date()) {
 }
 
 /**
- * How many broadcasts are still being written (gathering, composing or waiting to be tried again),
- * and how many wait, set aside, for an admin: the outbox page shows the one, the admins' home
- * pages warn of the other.
+ * Of the broadcasts not yet done, in one statement: how many are still being written (gathering,
+ * composing or waiting to be tried again), how many have failed at least once, and how many wait,
+ * set aside, for an admin. The outbox page shows the first two, the admins' home pages warn of
+ * the last.
  */
-export function broadcastCounts(db: DbOrTx): { underway: number; setAside: number } {
+export function broadcastCounts(db: DbOrTx): { underway: number; troubled: number; setAside: number } {
   const row = db
     .select({
       underway: sql<number>`coalesce(sum(${broadcasts.setAsideAt} is null), 0)`,
+      troubled: sql<number>`coalesce(sum(${broadcasts.failures} > 0), 0)`,
       setAside: sql<number>`coalesce(sum(${broadcasts.setAsideAt} is not null), 0)`,
     })
     .from(broadcasts)
     .where(isNull(broadcasts.doneAt))
     .get();
-  return { underway: row?.underway ?? 0, setAside: row?.setAside ?? 0 };
+  return { underway: row?.underway ?? 0, troubled: row?.troubled ?? 0, setAside: row?.setAside ?? 0 };
 }
 
 export const TROUBLED_BROADCASTS_SHOWN = 20;
 
 /**
- * The unfinished broadcasts that have failed, oldest first: a handful at most, since each is set
- * aside after a few tries; the page shows the first few and how many there are.
+ * The first of the unfinished broadcasts that have failed, oldest first: a handful at most, since
+ * each is set aside after a few tries (broadcastCounts says how many there are).
  */
 export function troubledBroadcasts(db: DbOrTx) {
-  const troubled = and(isNull(broadcasts.doneAt), gt(broadcasts.failures, 0));
-  const shown = db
+  return db
     .select({
       id: broadcasts.id,
       kind: broadcasts.kind,
@@ -212,14 +213,11 @@ export function troubledBroadcasts(db: DbOrTx) {
       entries: sql<number>`(select count(*) from "broadcast_entries" where "broadcast_entries"."broadcast_id" = "broadcasts"."id")`,
     })
     .from(broadcasts)
-    .where(troubled)
+    .where(and(isNull(broadcasts.doneAt), gt(broadcasts.failures, 0)))
     .orderBy(asc(broadcasts.id))
     .limit(TROUBLED_BROADCASTS_SHOWN)
-    .all();
-  return {
-    total: db.select({ n: count() }).from(broadcasts).where(troubled).get()?.n ?? 0,
-    shown: shown.map(({ payload, ...broadcast }) => ({ ...broadcast, about: aboutOf(payload) })),
-  };
+    .all()
+    .map(({ payload, ...broadcast }) => ({ ...broadcast, about: aboutOf(payload) }));
 }
 
 /** What a broadcast tells of, by number: enough for an admin to tell its coordinator which it is. */

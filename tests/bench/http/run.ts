@@ -71,7 +71,7 @@ async function start(kind: "portal" | "bare", file: string, smtpUrl: string): Pr
   const began = performance.now();
   const child =
     kind === "portal"
-      ? spawn(process.execPath, ["--import", EVENT_LOOP_PRELOAD, ...START_COMMAND], { env, stdio: ["ignore", "pipe", "pipe"] })
+      ? spawn(process.execPath, ["--import", EVENT_LOOP_PRELOAD, ...START_ARGUMENTS], { env, stdio: ["ignore", "pipe", "pipe"] })
       : fork(path.resolve("tests/bench/http/bare-server.ts"), { env, execArgv: ["--import", EVENT_LOOP_PRELOAD, "--import", "tsx"], stdio: ["ignore", "pipe", "pipe", "ipc"] });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -106,9 +106,6 @@ async function start(kind: "portal" | "bare", file: string, smtpUrl: string): Pr
       }),
   };
 }
-
-/** The built portal (npm run bench:http builds it first), run as `npm start` runs it. */
-const START_COMMAND = START_ARGUMENTS;
 
 /** Node's event-loop delay histogram in each server, read before and after each load. */
 const EVENT_LOOP_PRELOAD = path.resolve("tests/bench/http/event-loop.mjs");
